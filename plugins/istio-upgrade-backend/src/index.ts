@@ -1,0 +1,7 @@
+/**
+ * The istio-upgrade backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { istioUpgradePlugin as default } from './plugin';

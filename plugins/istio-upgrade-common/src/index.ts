@@ -1,0 +1,9 @@
+/**
+ * Shared contracts of the istio-upgrade plugins: REST API types, permissions, the Istio release table
+ * and the pure Istio rules (versions, revisions, skew, end of life, injection).
+ *
+ * @packageDocumentation
+ */
+
+export * from './permissions';
+export * from './schema';

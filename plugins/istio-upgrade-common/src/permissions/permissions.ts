@@ -1,0 +1,66 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Read the Istio inventory: clusters, control planes, gateways, namespaces, sidecars and requests.
+ *
+ * @public
+ */
+export const istioInventoryReadPermission = createPermission({
+  name: 'istio-upgrade.inventory.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Migrate a namespace's sidecars to another revision. A resource permission on the catalog entity the
+ * request is made for, so that a policy can allow the entity's owners only.
+ *
+ * @public
+ */
+export const istioNamespaceMigratePermission = createPermission({
+  name: 'istio-upgrade.namespace.migrate',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Cut an ingress gateway's LoadBalancer Service over to another revision's gateway, or back.
+ *
+ * @public
+ */
+export const istioGatewayCutoverPermission = createPermission({
+  name: 'istio-upgrade.gateway.cutover',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Point a revision tag at another revision.
+ *
+ * @public
+ */
+export const istioRevisionTagMovePermission = createPermission({
+  name: 'istio-upgrade.tag.move',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Approve or reject other people's upgrade requests.
+ *
+ * @public
+ */
+export const istioRequestApprovePermission = createPermission({
+  name: 'istio-upgrade.request.approve',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Every permission of the istio-upgrade plugins.
+ *
+ * @public
+ */
+export const istioUpgradePermissions = [
+  istioInventoryReadPermission,
+  istioNamespaceMigratePermission,
+  istioGatewayCutoverPermission,
+  istioRevisionTagMovePermission,
+  istioRequestApprovePermission,
+];

@@ -1,0 +1,13 @@
+/**
+ * The istio-upgrade frontend plugin for Backstage's new frontend system.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  default,
+  istioUpgradeApi,
+  istioFleetPage,
+  entityIstioContent,
+  entityIstioClusterContent,
+} from './alpha/plugin';

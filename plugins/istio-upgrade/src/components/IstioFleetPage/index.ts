@@ -1,0 +1,1 @@
+export { IstioFleetPage } from './IstioFleetPage';

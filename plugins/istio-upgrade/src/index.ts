@@ -1,0 +1,16 @@
+/**
+ * Istio upgrades in the portal: sidecar revisions per service, control planes per cluster, the fleet, and
+ * upgrade requests. Legacy frontend system; the new one is at `./alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  istioUpgradePlugin,
+  IstioUpgradePage,
+  EntityIstioContent,
+  EntityIstioClusterContent,
+} from './plugin';
+export { isIstioAvailable, isKubernetesCluster } from './conditions';
+export { istioUpgradeApiRef, IstioUpgradeClient } from './api';
+export type { IstioUpgradeApi } from './api';
