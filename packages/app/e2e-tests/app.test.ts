@@ -1,27 +1,69 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, Page, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
+const BACKEND = 'http://localhost:7007';
 
-test('App should render the welcome page', async ({ page }) => {
+async function waitForBackend() {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${BACKEND}/.backstage/health/v1/readiness`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error('the backend did not become ready');
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+async function signInAsGuest(page: Page) {
   await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(page.getByText('Istio Upgrade Demo Catalog')).toBeVisible();
+}
 
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+test.beforeAll(waitForBackend);
 
-  await expect(page.getByText('My Company Catalog')).toBeVisible();
+test('the catalog shows the example entities', async ({ page }) => {
+  await signInAsGuest(page);
+  await expect(page.getByRole('link', { name: 'productpage' })).toBeVisible();
+});
+
+test("a cluster entity's Istio tab shows the cluster connected", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  // The simulator's clusters reach the catalog a few seconds after the backend starts.
+  await expect(async () => {
+    await page.goto('/catalog/default/resource/seed/istio');
+    await expect(page.getByText('Istio on Lab cluster')).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 120_000 });
+  await expect(page.getByText('Connected')).toBeVisible();
+  await page.screenshot({
+    path: 'docs/screenshots/cluster-istio-tab.png',
+    fullPage: true,
+  });
+});
+
+test('the fleet page lists every cluster', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.getByRole('link', { name: 'Istio' }).first().click();
+  await expect(
+    page.getByRole('heading', { name: 'Istio fleet' }),
+  ).toBeVisible();
+  for (const cluster of [
+    'Lab cluster',
+    'Production EU',
+    'Production US',
+    'Staging',
+  ]) {
+    await expect(
+      page.getByText(cluster, { exact: false }).first(),
+    ).toBeVisible();
+  }
 });

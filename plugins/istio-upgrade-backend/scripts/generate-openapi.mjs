@@ -22,9 +22,15 @@ import YAML from 'yaml';
 const require = createRequire(import.meta.url);
 const prettier = require('prettier');
 
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const packageDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+);
 const specPath = path.join(packageDir, 'src/schema/openapi.yaml');
-const routerPath = path.join(packageDir, 'src/schema/openapi/generated/router.ts');
+const routerPath = path.join(
+  packageDir,
+  'src/schema/openapi/generated/router.ts',
+);
 const typesPath = path.resolve(
   packageDir,
   '../istio-upgrade-common/src/schema/openapi.generated.ts',
@@ -58,15 +64,20 @@ async function main() {
       const operation = item[method];
       if (!operation) continue;
       const op = `paths['${route}']['${method}']`;
-      const params = [...(item.parameters ?? []), ...(operation.parameters ?? [])];
+      const params = [
+        ...(item.parameters ?? []),
+        ...(operation.parameters ?? []),
+      ];
       const has = where => params.some(p => p.in === where);
       const ok = Object.keys(operation.responses ?? {}).find(code =>
         /^2\d\d$/.test(code),
       );
-      const okContent = ok && operation.responses[ok].content?.['application/json'];
+      const okContent =
+        ok && operation.responses[ok].content?.['application/json'];
       const fields = [];
       if (has('path')) fields.push(`path: ${op}['parameters']['path'];`);
-      if (has('query')) fields.push(`query: NonNullable<${op}['parameters']['query']>;`);
+      if (has('query'))
+        fields.push(`query: NonNullable<${op}['parameters']['query']>;`);
       if (operation.requestBody?.content?.['application/json']) {
         fields.push(
           `body: NonNullable<${op}['requestBody']>['content']['application/json'];`,
@@ -77,7 +88,9 @@ async function main() {
           ? `response: ${op}['responses']['${ok}']['content']['application/json'];`
           : 'response: void;',
       );
-      entries.push(`  '#${method}|${route}': {\n    ${fields.join('\n    ')}\n  };`);
+      entries.push(
+        `  '#${method}|${route}': {\n    ${fields.join('\n    ')}\n  };`,
+      );
     }
   }
 
@@ -101,8 +114,14 @@ export const createOpenApiRouter = async (
 
   const prettierConfig = await prettier.resolveConfig(routerPath);
   const outputs = [
-    [typesPath, prettier.format(types, { ...prettierConfig, parser: 'typescript' })],
-    [routerPath, prettier.format(router, { ...prettierConfig, parser: 'typescript' })],
+    [
+      typesPath,
+      prettier.format(types, { ...prettierConfig, parser: 'typescript' }),
+    ],
+    [
+      routerPath,
+      prettier.format(router, { ...prettierConfig, parser: 'typescript' }),
+    ],
   ];
 
   let stale = false;
@@ -110,7 +129,12 @@ export const createOpenApiRouter = async (
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     if (current === content) continue;
     if (check) {
-      console.error(`${path.relative(process.cwd(), file)} is out of date with openapi.yaml`);
+      console.error(
+        `${path.relative(
+          process.cwd(),
+          file,
+        )} is out of date with openapi.yaml`,
+      );
       stale = true;
     } else {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -119,7 +143,9 @@ export const createOpenApiRouter = async (
     }
   }
   if (stale) {
-    console.error('Run: yarn workspace @istio-upgrade/backstage-plugin-istio-upgrade-backend generate:openapi');
+    console.error(
+      'Run: yarn workspace @istio-upgrade/backstage-plugin-istio-upgrade-backend generate:openapi',
+    );
     process.exit(1);
   }
 }

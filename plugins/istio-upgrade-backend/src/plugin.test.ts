@@ -59,7 +59,11 @@ const config = {
   },
 };
 
-async function start(permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+async function start(
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const { server } = await startTestBackend({
     features: [
       istioUpgradePlugin,
@@ -90,7 +94,9 @@ describe('GET /api/istio-upgrade/clusters', () => {
       expect.objectContaining({
         name: 'no-token',
         status: 'no-credentials',
-        message: expect.stringContaining('istioUpgrade.clusters.credentials.no-token'),
+        message: expect.stringContaining(
+          'istioUpgrade.clusters.credentials.no-token',
+        ),
       }),
       {
         name: 'prod-eu',

@@ -17,8 +17,13 @@ const PLATFORM = 'group:default/platform-team';
 const claimsByUser = new Map<string, string[]>();
 const userInfo: UserInfoService = {
   async getUserInfo(credentials) {
-    const { userEntityRef } = credentials.principal as { userEntityRef: string };
-    return { userEntityRef, ownershipEntityRefs: claimsByUser.get(userEntityRef) ?? [] };
+    const { userEntityRef } = credentials.principal as {
+      userEntityRef: string;
+    };
+    return {
+      userEntityRef,
+      ownershipEntityRefs: claimsByUser.get(userEntityRef) ?? [],
+    };
   },
 };
 
@@ -32,17 +37,23 @@ function as(ref: string, claims: string[]) {
 
 describe('IstioDemoPolicy', () => {
   const policy = new IstioDemoPolicy({ platformGroup: PLATFORM, userInfo });
-  const platformUser = as('user:default/alice', ['user:default/alice', PLATFORM]);
+  const platformUser = as('user:default/alice', [
+    'user:default/alice',
+    PLATFORM,
+  ]);
   const serviceUser = as('user:default/carol', [
     'user:default/carol',
     'group:default/bookinfo-team',
   ]);
 
   it('lets everyone read the inventory and the catalog', async () => {
-    for (const permission of [istioInventoryReadPermission, catalogEntityReadPermission]) {
-      await expect(
-        policy.handle({ permission }, serviceUser),
-      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    for (const permission of [
+      istioInventoryReadPermission,
+      catalogEntityReadPermission,
+    ]) {
+      await expect(policy.handle({ permission }, serviceUser)).resolves.toEqual(
+        { result: AuthorizeResult.ALLOW },
+      );
     }
   });
 
@@ -58,14 +69,19 @@ describe('IstioDemoPolicy', () => {
       conditions: {
         rule: 'IS_ENTITY_OWNER',
         resourceType: 'catalog-entity',
-        params: { claims: ['user:default/carol', 'group:default/bookinfo-team'] },
+        params: {
+          claims: ['user:default/carol', 'group:default/bookinfo-team'],
+        },
       },
     });
   });
 
   it('lets the platform team migrate anything', async () => {
     await expect(
-      policy.handle({ permission: istioNamespaceMigratePermission }, platformUser),
+      policy.handle(
+        { permission: istioNamespaceMigratePermission },
+        platformUser,
+      ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 

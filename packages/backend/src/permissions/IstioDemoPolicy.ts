@@ -34,7 +34,10 @@ const PLATFORM_ONLY = [
  */
 export class IstioDemoPolicy implements PermissionPolicy {
   constructor(
-    private readonly options: { platformGroup: string; userInfo: UserInfoService },
+    private readonly options: {
+      platformGroup: string;
+      userInfo: UserInfoService;
+    },
   ) {}
 
   async handle(
@@ -57,7 +60,9 @@ export class IstioDemoPolicy implements PermissionPolicy {
       );
     }
     if (PLATFORM_ONLY.some(p => isPermission(request.permission, p))) {
-      return { result: isPlatform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      return {
+        result: isPlatform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
     }
     return { result: AuthorizeResult.ALLOW };
   }

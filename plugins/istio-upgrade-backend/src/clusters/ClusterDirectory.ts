@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   Entity,
@@ -15,7 +12,8 @@ import { checkClusterUrl } from './clusterUrlGuard';
 
 /** Annotations of the Backstage Kubernetes plugin that describe a cluster entity. */
 export const ANNOTATION_API_SERVER = 'kubernetes.io/api-server';
-export const ANNOTATION_API_SERVER_CA = 'kubernetes.io/api-server-certificate-authority';
+export const ANNOTATION_API_SERVER_CA =
+  'kubernetes.io/api-server-certificate-authority';
 export const ANNOTATION_AUTH_PROVIDER = 'kubernetes.io/auth-provider';
 export const ANNOTATION_SKIP_TLS_VERIFY = 'kubernetes.io/skip-tls-verify';
 
@@ -75,13 +73,19 @@ export async function toClusterEntry(
     ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
     ...(ownerOf(entity) ? { owner: ownerOf(entity) } : {}),
   };
-  const refuse = (status: Cluster['status'], message: string): ClusterEntry => ({
+  const refuse = (
+    status: Cluster['status'],
+    message: string,
+  ): ClusterEntry => ({
     cluster: { ...base, status, message },
   });
 
   const rawUrl = annotations[ANNOTATION_API_SERVER];
   if (!rawUrl) {
-    return refuse('invalid', `the ${ANNOTATION_API_SERVER} annotation is missing`);
+    return refuse(
+      'invalid',
+      `the ${ANNOTATION_API_SERVER} annotation is missing`,
+    );
   }
   let url: URL;
   try {
@@ -93,7 +97,8 @@ export async function toClusterEntry(
   }
   base.apiServerHost = url.host;
 
-  const authProvider = annotations[ANNOTATION_AUTH_PROVIDER] ?? SUPPORTED_AUTH_PROVIDER;
+  const authProvider =
+    annotations[ANNOTATION_AUTH_PROVIDER] ?? SUPPORTED_AUTH_PROVIDER;
   if (authProvider !== SUPPORTED_AUTH_PROVIDER) {
     return refuse(
       'unsupported-auth-provider',
@@ -208,7 +213,11 @@ export class ClusterDirectory {
       next.set(entry.cluster.name, entry);
     }
 
-    const change: ClusterDirectoryChange = { added: [], changed: [], removed: [] };
+    const change: ClusterDirectoryChange = {
+      added: [],
+      changed: [],
+      removed: [],
+    };
     for (const [name, entry] of next) {
       const before = this.entries.get(name);
       if (!before) change.added.push(entry);
@@ -222,7 +231,9 @@ export class ClusterDirectory {
 
     for (const entry of [...change.added, ...change.changed]) {
       if (entry.cluster.status !== 'ready') {
-        logger.warn(`Cluster ${entry.cluster.name} cannot be used: ${entry.cluster.message}`);
+        logger.warn(
+          `Cluster ${entry.cluster.name} cannot be used: ${entry.cluster.message}`,
+        );
       }
     }
     if (change.added.length || change.changed.length || change.removed.length) {
@@ -260,7 +271,9 @@ export class ClusterDirectory {
     }
     const entry = this.entries.get(name);
     if (!entry) {
-      throw new NotFoundError(`No kubernetes-cluster named "${name}" in the catalog`);
+      throw new NotFoundError(
+        `No kubernetes-cluster named "${name}" in the catalog`,
+      );
     }
     return entry;
   }

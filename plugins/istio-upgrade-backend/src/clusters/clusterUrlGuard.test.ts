@@ -7,9 +7,12 @@ const resolveTo =
 
 describe('checkClusterUrl', () => {
   it('accepts an HTTPS URL with a path on a public host', async () => {
-    const url = await checkClusterUrl('https://k8s.example.com:6443/clusters/prod', {
-      resolve: resolveTo('93.184.216.34'),
-    });
+    const url = await checkClusterUrl(
+      'https://k8s.example.com:6443/clusters/prod',
+      {
+        resolve: resolveTo('93.184.216.34'),
+      },
+    );
     expect(url.pathname).toBe('/clusters/prod');
   });
 
@@ -53,7 +56,9 @@ describe('checkClusterUrl', () => {
 
   it('does not let an allowed host name cover others', async () => {
     await expect(
-      checkClusterUrl('https://127.0.0.2', { allowedPrivateHosts: ['127.0.0.1'] }),
+      checkClusterUrl('https://127.0.0.2', {
+        allowedPrivateHosts: ['127.0.0.1'],
+      }),
     ).rejects.toThrow('non-public');
   });
 });

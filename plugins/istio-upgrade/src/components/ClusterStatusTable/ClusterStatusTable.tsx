@@ -38,7 +38,10 @@ const columns: TableColumn<Cluster>[] = [
     field: 'name',
     highlight: true,
     render: cluster => (
-      <EntityRefLink entityRef={cluster.entityRef} title={cluster.title ?? cluster.name} />
+      <EntityRefLink
+        entityRef={cluster.entityRef}
+        title={cluster.title ?? cluster.name}
+      />
     ),
   },
   { title: 'API server', field: 'apiServerHost' },
@@ -56,7 +59,10 @@ const columns: TableColumn<Cluster>[] = [
 ];
 
 /** A table of clusters with their connection state. */
-export function ClusterStatusTable(props: { clusters: Cluster[]; title?: string }) {
+export function ClusterStatusTable(props: {
+  clusters: Cluster[];
+  title?: string;
+}) {
   const { clusters, title = 'Clusters' } = props;
   if (clusters.length === 0) {
     return (

@@ -1,4 +1,8 @@
-import { Progress, ResponseErrorPanel, InfoCard } from '@backstage/core-components';
+import {
+  Progress,
+  ResponseErrorPanel,
+  InfoCard,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import Typography from '@material-ui/core/Typography';
@@ -14,7 +18,9 @@ export function EntityIstioClusterContent() {
   if (error) return <ResponseErrorPanel error={error} />;
   const cluster = value?.find(c => c.entityRef === entityRef);
   return (
-    <InfoCard title={`Istio on ${entity.metadata.title ?? entity.metadata.name}`}>
+    <InfoCard
+      title={`Istio on ${entity.metadata.title ?? entity.metadata.name}`}
+    >
       {cluster ? (
         <>
           <Typography variant="body2" gutterBottom>
@@ -24,8 +30,8 @@ export function EntityIstioClusterContent() {
         </>
       ) : (
         <Typography variant="body2">
-          The istio-upgrade backend does not know this cluster yet; it reads the catalog every 30
-          seconds.
+          The istio-upgrade backend does not know this cluster yet; it reads the
+          catalog every 30 seconds.
         </Typography>
       )}
     </InfoCard>

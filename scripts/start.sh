@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts the demo portal: the mesh simulator serving the `seed` and `demo` clusters, registered in the
+# catalog, behind the Backstage app on http://localhost:3000 (backend on :7007).
+#
+#   MESH_SIM_PORT   simulator port (6443)
+#   MESH_SIM_SPEED  simulated clock speed factor (1)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+ensure_dependencies
+cd "$REPO_ROOT"
+
+STATE="$REPO_ROOT/.mesh-sim"
+mkdir -p "$STATE"
+rm -f "$STATE/sim.out"
+
+node packages/mesh-simulator/bin/mesh-sim serve \
+  --scenario seed --scenario demo \
+  --host 127.0.0.1 --port "${MESH_SIM_PORT:-6443}" \
+  --state-dir "$STATE" --speed "${MESH_SIM_SPEED:-1}" \
+  >"$STATE/sim.out" 2>"$STATE/sim.log" &
+SIM_PID=$!
+trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+
+for _ in $(seq 1 240); do
+  grep -q '^mesh-sim ready' "$STATE/sim.out" 2>/dev/null && break
+  if ! kill -0 "$SIM_PID" 2>/dev/null; then
+    echo "start: the mesh simulator exited:" >&2
+    cat "$STATE/sim.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+grep -q '^mesh-sim ready' "$STATE/sim.out" || { echo "start: the mesh simulator did not become ready" >&2; exit 1; }
+echo "start: $(cat "$STATE/sim.out") (kubeconfig: $STATE/kubeconfig)" >&2
+
+node scripts/demo-clusters.mjs "$STATE"
+
+yarn start --config "$REPO_ROOT/app-config.yaml" --config "$STATE/app-config.demo.yaml"

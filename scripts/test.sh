@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Every test of the repository, as CI runs it (.ci/run calls this script):
+# generated code, type check, lint, formatting, one Backstage release, Jest (every package, with
+# database tests on SQLite and, when it answers on 127.0.0.1:5432, PostgreSQL), and the end-to-end
+# tests in Debian's Chromium against the demo portal.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+cd "$REPO_ROOT"
+
+started=$(date +%s)
+step() { printf '\n\033[1m== %s\033[0m (%ss)\n' "$*" "$(($(date +%s) - started))"; }
+
+step "Install dependencies"
+ensure_dependencies
+
+step "Generated OpenAPI code matches the spec"
+node plugins/istio-upgrade-backend/scripts/generate-openapi.mjs --check
+
+step "One Backstage release for every @backstage/* dependency"
+node scripts/check-backstage-versions.mjs
+
+step "Type check"
+yarn tsc
+
+step "Lint"
+yarn backstage-cli repo lint
+
+step "Formatting"
+yarn prettier --check .
+
+step "Jest"
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  pg_major=$(psql -h 127.0.0.1 -U postgres -tAc 'show server_version_num' 2>/dev/null | cut -c1-2 || true)
+  pg_major=${pg_major:-16}
+  export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432"
+  echo "PostgreSQL answers on 127.0.0.1:5432 (major $pg_major): database tests run on SQLite and PostgreSQL."
+else
+  echo "PostgreSQL does not answer on 127.0.0.1:5432: database tests run on SQLite only."
+fi
+CI=true yarn backstage-cli repo test --watchAll=false
+
+step "End-to-end tests (Playwright in Debian's Chromium)"
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+export CHROMIUM_PATH
+CHROMIUM_PATH=$(command -v chromium)
+CI=true yarn playwright test
+
+step "All tests passed"
