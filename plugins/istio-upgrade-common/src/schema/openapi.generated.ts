@@ -23,10 +23,62 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/clusters/{cluster}/inventory': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The cluster's Istio inventory - control planes, tags, gateways, namespaces, workloads and warnings - as last synced. */
+    get: operations['GetClusterInventory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/entities/{kind}/{namespace}/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description A catalog entity's workloads in every cluster, with their sidecar revisions and the revisions they could migrate to. */
+    get: operations['GetEntityView'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Every cluster's revisions and versions, how far each is from the newest, and the fleet's warnings. */
+    get: operations['GetFleet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
   schemas: {
+    /** @description A catalog-registered cluster, the state of the connection to it and how fresh its inventory is. */
     Cluster: {
       apiServerHost?: string;
       entityRef: string;
@@ -40,7 +92,68 @@ export type components = {
         | 'unsupported-auth-provider'
         | 'refused-url'
         | 'invalid';
+      sync: components['schemas']['SyncState'];
       title?: string;
+    };
+    ClusterInventory: {
+      cluster: components['schemas']['Cluster'];
+      controlPlanes: components['schemas']['ControlPlane'][];
+      gateways: components['schemas']['Gateway'][];
+      gatewayServices: components['schemas']['GatewayService'][];
+      namespaces: components['schemas']['NamespaceInventory'][];
+      tags: components['schemas']['RevisionTag'][];
+      totals: {
+        injectedPods: number;
+        namespaces: number;
+        pods: number;
+        podsNeedingRestart: number;
+      };
+      warnings: components['schemas']['Warning'][];
+      workloads: components['schemas']['Workload'][];
+    };
+    ControlPlane: {
+      /** @description Whether its injector webhook (istio-sidecar-injector-<rev>) exists. */
+      hasInjector: boolean;
+      image?: string;
+      inUse: {
+        gateways: number;
+        /** @description Namespaces whose labels resolve to this revision. */
+        namespaces: number;
+        /** @description Pods whose sidecar runs this revision. */
+        pods: number;
+        tags: number;
+      };
+      /** @description Whether namespaces labelled istio-injection=enabled are injected by this revision. */
+      isDefault: boolean;
+      notRemovableBecause: string[];
+      ready: boolean;
+      readyReplicas: number;
+      replicas: number;
+      revision: string;
+      safeToRemove: boolean;
+      support: components['schemas']['SupportStatus'];
+      tags: string[];
+      /** @description From the istiod image tag; absent when it cannot be read. */
+      version?: string;
+    };
+    EntityCluster: {
+      cluster: components['schemas']['Cluster'];
+      namespaces: components['schemas']['EntityNamespace'][];
+      warnings: components['schemas']['Warning'][];
+      workloads: components['schemas']['Workload'][];
+    };
+    EntityIstioView: {
+      clusters: components['schemas']['EntityCluster'][];
+      entityRef: string;
+      /** @description The namespace the entity is narrowed to (backstage.io/kubernetes-namespace). */
+      namespace?: string;
+      /** @description The label selector the entity's workloads are found by. */
+      selector: string;
+    };
+    EntityNamespace: {
+      namespace: components['schemas']['NamespaceInventory'];
+      /** @description The revisions the namespace could migrate to. */
+      targets: components['schemas']['MigrationTarget'][];
     };
     Error: {
       error: {
@@ -55,6 +168,217 @@ export type components = {
         statusCode: number;
       };
     };
+    FleetCluster: {
+      cluster: components['schemas']['Cluster'];
+      injectedPods: number;
+      /** @description Minor versions between this cluster's newest control plane and the fleet's newest. */
+      minorsBehindFleet?: number;
+      namespaces: number;
+      /** @description The newest control-plane version in this cluster. */
+      newestVersion?: string;
+      oldestProxyVersion?: string;
+      pods: number;
+      podsNeedingRestart: number;
+      revisions: components['schemas']['FleetRevision'][];
+      /** @description Teams (namespace team labels) with pods in the cluster. */
+      teams: string[];
+      warningCounts: {
+        error: number;
+        info: number;
+        warning: number;
+      };
+    };
+    FleetRevision: {
+      namespaces: number;
+      pods: number;
+      revision: string;
+      safeToRemove?: boolean;
+      support: components['schemas']['SupportStatus'];
+      version?: string;
+    };
+    FleetSummary: {
+      clusters: components['schemas']['FleetCluster'][];
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description The newest control-plane version in the fleet. */
+      newestVersion?: string;
+      warnings: components['schemas']['Warning'][];
+    };
+    /** @description A gateway Deployment (injected with a gateway template, or labelled istio=*gateway). */
+    Gateway: {
+      /** @description The gateway pods' labels (the Deployment's pod template). */
+      labels: {
+        [key: string]: string;
+      };
+      name: string;
+      namespace: string;
+      ready: boolean;
+      readyReplicas: number;
+      replicas: number;
+      revision?: string;
+      /** @description LoadBalancer Services that select this gateway (it is live for them). */
+      services: string[];
+      version?: string;
+    };
+    /** @description A LoadBalancer Service that selects a gateway; its selector decides which colour is live. */
+    GatewayService: {
+      externalAddress?: string;
+      live?: components['schemas']['ObjectRef'];
+      liveRevision?: string;
+      name: string;
+      namespace: string;
+      ports: components['schemas']['ServicePort'][];
+      /** @description Ready pods of the live gateway. */
+      readyEndpoints?: number;
+      resourceVersion?: string;
+      selector: {
+        [key: string]: string;
+      };
+      /** @description Gateways the Service could be cut over to (same gateway, other revisions). */
+      standby: components['schemas']['StandbyGateway'][];
+    };
+    MigrationTarget: {
+      /** @description One line - why it is allowed, or why not (skew, end of life, target not ready, ...). */
+      reason: string;
+      revision: string;
+      tags?: string[];
+      /** @enum {string} */
+      verdict: 'allowed' | 'blocked';
+      version?: string;
+    };
+    NamespaceInventory: {
+      /** @description The revision new pods get, resolved through tags; absent when pods get no sidecar. */
+      desiredRevision?: string;
+      desiredVersion?: string;
+      injectedPods: number;
+      /**
+       * @description legacy - istio-injection=enabled; revision - istio.io/rev names a revision; tag - istio.io/rev names a tag; ambient - istio.io/dataplane-mode=ambient; disabled - istio-injection=disabled; none - no injection label.
+       * @enum {string}
+       */
+      injectionMode:
+        | 'legacy'
+        | 'revision'
+        | 'tag'
+        | 'ambient'
+        | 'disabled'
+        | 'none';
+      name: string;
+      pods: number;
+      podsByRevision: components['schemas']['RevisionCount'][];
+      /** @description Injected pods whose revision is not the desired one. */
+      podsNeedingRestart: number;
+      /** @description The namespace's istio.io/rev label. */
+      revisionLabel?: string;
+      /** @description The tag that decides the revision (default for legacy injection). */
+      tag?: string;
+      /** @description The namespace's team label, when it has one. */
+      team?: string;
+      uninjectedPods: number;
+    };
+    ObjectRef: {
+      name: string;
+      namespace: string;
+    };
+    /** @description Pods per sidecar revision; revision absent means pods without a sidecar. */
+    RevisionCount: {
+      count: number;
+      revision?: string;
+      /** @description The proxy version, from the revision's control plane. */
+      version?: string;
+    };
+    RevisionTag: {
+      name: string;
+      /** @description Namespaces that use the tag (istio.io/rev=<tag>, or istio-injection=enabled for the default tag). */
+      namespaces: string[];
+      /** @description The revision the tag points at; absent when the webhook names none. */
+      revision?: string;
+      revisionExists: boolean;
+    };
+    ServicePort: {
+      name?: string;
+      port: number;
+      protocol?: string;
+      targetPort?: number | string;
+    };
+    StandbyGateway: {
+      name: string;
+      namespace: string;
+      ready: boolean;
+      revision?: string;
+      version?: string;
+    };
+    SupportStatus: {
+      daysToEndOfLife?: number;
+      /**
+       * Format: date
+       * @description When support ends (six weeks after the release of the minor two above), when known.
+       */
+      endOfLife?: string;
+      /** @description The minor release, e.g. 1.27. */
+      minor?: string;
+      /** Format: date */
+      releaseDate?: string;
+      /** @enum {string} */
+      status: 'supported' | 'ending-soon' | 'end-of-life' | 'unknown';
+    };
+    /** @description How fresh the backend's copy of a cluster is. */
+    SyncState: {
+      /** @description Whether every resource kind has been listed at least once, so that the inventory is whole. */
+      complete: boolean;
+      error?: string;
+      /**
+       * Format: date-time
+       * @description When the inventory was last known to match the cluster (every watch up to date).
+       */
+      lastSyncedAt?: string;
+      /** @description Seconds since lastSyncedAt. */
+      stalenessSeconds?: number;
+      /**
+       * @description pending - not started; syncing - first list in progress; synced - every resource listed and watched; stale - watches have been down longer than the staleness threshold; error - the cluster answers with errors; unavailable - the cluster cannot be used (see the cluster's status).
+       * @enum {string}
+       */
+      state:
+        | 'pending'
+        | 'syncing'
+        | 'synced'
+        | 'stale'
+        | 'error'
+        | 'unavailable';
+    };
+    Warning: {
+      cluster?: string;
+      /** @description Stable identifier of the rule, e.g. end-of-life, unsupported-skew, drift. */
+      code: string;
+      message: string;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'error';
+      subject: {
+        kind: string;
+        name: string;
+        namespace?: string;
+      };
+    };
+    Workload: {
+      desiredRevision?: string;
+      /** @enum {string} */
+      kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+      labels: {
+        [key: string]: string;
+      };
+      name: string;
+      namespace: string;
+      /** @description A StatefulSet or DaemonSet whose update strategy is OnDelete (a restart does not replace its pods). */
+      onDelete?: boolean;
+      paused?: boolean;
+      podLabels: {
+        [key: string]: string;
+      };
+      pods: number;
+      podsByRevision: components['schemas']['RevisionCount'][];
+      podsNeedingRestart: number;
+      readyReplicas: number;
+      replicas: number;
+    };
   };
   responses: {
     /** @description An error response from the backend. */
@@ -67,7 +391,10 @@ export type components = {
       };
     };
   };
-  parameters: never;
+  parameters: {
+    /** @description The cluster entity's name in the catalog. */
+    cluster: string;
+  };
   requestBodies: never;
   headers: never;
   pathItems: never;
@@ -92,6 +419,76 @@ export interface operations {
           'application/json': {
             items: components['schemas']['Cluster'][];
           };
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetClusterInventory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The cluster entity's name in the catalog. */
+        cluster: components['parameters']['cluster'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The inventory. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterInventory'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetEntityView: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: string;
+        name: string;
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entity's Istio view. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntityIstioView'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetFleet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The fleet summary. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FleetSummary'];
         };
       };
       default: components['responses']['ErrorResponse'];

@@ -64,8 +64,138 @@ export const spec = {
         ],
       },
     },
+    '/clusters/{cluster}/inventory': {
+      get: {
+        operationId: 'GetClusterInventory',
+        description:
+          "The cluster's Istio inventory - control planes, tags, gateways, namespaces, workloads and warnings - as last synced.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/cluster',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The inventory.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterInventory',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/fleet': {
+      get: {
+        operationId: 'GetFleet',
+        description:
+          "Every cluster's revisions and versions, how far each is from the newest, and the fleet's warnings.",
+        responses: {
+          '200': {
+            description: 'The fleet summary.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetSummary',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}': {
+      get: {
+        operationId: 'GetEntityView',
+        description:
+          "A catalog entity's workloads in every cluster, with their sidecar revisions and the revisions they could migrate to.",
+        parameters: [
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-zA-Z][a-zA-Z0-9-]{0,62}$',
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The entity's Istio view.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityIstioView',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
   },
   components: {
+    parameters: {
+      cluster: {
+        name: 'cluster',
+        in: 'path',
+        required: true,
+        description: "The cluster entity's name in the catalog.",
+        schema: {
+          type: 'string',
+          pattern: '^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$',
+        },
+      },
+    },
     securitySchemes: {
       JWT: {
         type: 'http',
@@ -127,9 +257,14 @@ export const spec = {
       },
       Cluster: {
         type: 'object',
-        required: ['name', 'entityRef', 'status'],
+        description:
+          'A catalog-registered cluster, the state of the connection to it and how fresh its inventory is.',
+        required: ['name', 'entityRef', 'status', 'sync'],
         additionalProperties: false,
         properties: {
+          sync: {
+            $ref: '#/components/schemas/SyncState',
+          },
           name: {
             type: 'string',
           },
@@ -160,6 +295,855 @@ export const spec = {
           },
         },
       },
+      SyncState: {
+        type: 'object',
+        additionalProperties: false,
+        description: "How fresh the backend's copy of a cluster is.",
+        required: ['state', 'complete'],
+        properties: {
+          state: {
+            type: 'string',
+            enum: [
+              'pending',
+              'syncing',
+              'synced',
+              'stale',
+              'error',
+              'unavailable',
+            ],
+            description:
+              "pending - not started; syncing - first list in progress; synced - every resource listed and watched; stale - watches have been down longer than the staleness threshold; error - the cluster answers with errors; unavailable - the cluster cannot be used (see the cluster's status).",
+          },
+          complete: {
+            type: 'boolean',
+            description:
+              'Whether every resource kind has been listed at least once, so that the inventory is whole.',
+          },
+          lastSyncedAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the inventory was last known to match the cluster (every watch up to date).',
+          },
+          stalenessSeconds: {
+            type: 'number',
+            description: 'Seconds since lastSyncedAt.',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+      },
+      SupportStatus: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['status'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['supported', 'ending-soon', 'end-of-life', 'unknown'],
+          },
+          minor: {
+            type: 'string',
+            description: 'The minor release, e.g. 1.27.',
+          },
+          releaseDate: {
+            type: 'string',
+            format: 'date',
+          },
+          endOfLife: {
+            type: 'string',
+            format: 'date',
+            description:
+              'When support ends (six weeks after the release of the minor two above), when known.',
+          },
+          daysToEndOfLife: {
+            type: 'integer',
+          },
+        },
+      },
+      RevisionCount: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'Pods per sidecar revision; revision absent means pods without a sidecar.',
+        required: ['count'],
+        properties: {
+          revision: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            description:
+              "The proxy version, from the revision's control plane.",
+          },
+          count: {
+            type: 'integer',
+          },
+        },
+      },
+      ControlPlane: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'revision',
+          'ready',
+          'replicas',
+          'readyReplicas',
+          'tags',
+          'isDefault',
+          'hasInjector',
+          'support',
+          'inUse',
+          'safeToRemove',
+          'notRemovableBecause',
+        ],
+        properties: {
+          revision: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            description:
+              'From the istiod image tag; absent when it cannot be read.',
+          },
+          image: {
+            type: 'string',
+          },
+          ready: {
+            type: 'boolean',
+          },
+          replicas: {
+            type: 'integer',
+          },
+          readyReplicas: {
+            type: 'integer',
+          },
+          tags: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          isDefault: {
+            type: 'boolean',
+            description:
+              'Whether namespaces labelled istio-injection=enabled are injected by this revision.',
+          },
+          hasInjector: {
+            type: 'boolean',
+            description:
+              'Whether its injector webhook (istio-sidecar-injector-<rev>) exists.',
+          },
+          support: {
+            $ref: '#/components/schemas/SupportStatus',
+          },
+          inUse: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['pods', 'namespaces', 'tags', 'gateways'],
+            properties: {
+              pods: {
+                type: 'integer',
+                description: 'Pods whose sidecar runs this revision.',
+              },
+              namespaces: {
+                type: 'integer',
+                description:
+                  'Namespaces whose labels resolve to this revision.',
+              },
+              tags: {
+                type: 'integer',
+              },
+              gateways: {
+                type: 'integer',
+              },
+            },
+          },
+          safeToRemove: {
+            type: 'boolean',
+          },
+          notRemovableBecause: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      RevisionTag: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'revisionExists', 'namespaces'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+            description:
+              'The revision the tag points at; absent when the webhook names none.',
+          },
+          revisionExists: {
+            type: 'boolean',
+          },
+          namespaces: {
+            type: 'array',
+            description:
+              'Namespaces that use the tag (istio.io/rev=<tag>, or istio-injection=enabled for the default tag).',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ObjectRef: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['namespace', 'name'],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+      },
+      ServicePort: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['port'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          port: {
+            type: 'integer',
+          },
+          targetPort: {
+            oneOf: [
+              {
+                type: 'integer',
+              },
+              {
+                type: 'string',
+              },
+            ],
+          },
+          protocol: {
+            type: 'string',
+          },
+        },
+      },
+      Gateway: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'A gateway Deployment (injected with a gateway template, or labelled istio=*gateway).',
+        required: [
+          'namespace',
+          'name',
+          'labels',
+          'replicas',
+          'readyReplicas',
+          'ready',
+          'services',
+        ],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          labels: {
+            type: 'object',
+            description:
+              "The gateway pods' labels (the Deployment's pod template).",
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          replicas: {
+            type: 'integer',
+          },
+          readyReplicas: {
+            type: 'integer',
+          },
+          ready: {
+            type: 'boolean',
+          },
+          services: {
+            type: 'array',
+            description:
+              'LoadBalancer Services that select this gateway (it is live for them).',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      GatewayService: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'A LoadBalancer Service that selects a gateway; its selector decides which colour is live.',
+        required: ['namespace', 'name', 'selector', 'ports', 'standby'],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          resourceVersion: {
+            type: 'string',
+          },
+          selector: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          ports: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ServicePort',
+            },
+          },
+          live: {
+            $ref: '#/components/schemas/ObjectRef',
+          },
+          liveRevision: {
+            type: 'string',
+          },
+          readyEndpoints: {
+            type: 'integer',
+            description: 'Ready pods of the live gateway.',
+          },
+          standby: {
+            type: 'array',
+            description:
+              'Gateways the Service could be cut over to (same gateway, other revisions).',
+            items: {
+              $ref: '#/components/schemas/StandbyGateway',
+            },
+          },
+          externalAddress: {
+            type: 'string',
+          },
+        },
+      },
+      StandbyGateway: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['namespace', 'name', 'ready'],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          ready: {
+            type: 'boolean',
+          },
+        },
+      },
+      NamespaceInventory: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'name',
+          'injectionMode',
+          'pods',
+          'injectedPods',
+          'uninjectedPods',
+          'podsNeedingRestart',
+          'podsByRevision',
+        ],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          team: {
+            type: 'string',
+            description: "The namespace's team label, when it has one.",
+          },
+          injectionMode: {
+            type: 'string',
+            enum: ['legacy', 'revision', 'tag', 'ambient', 'disabled', 'none'],
+            description:
+              'legacy - istio-injection=enabled; revision - istio.io/rev names a revision; tag - istio.io/rev names a tag; ambient - istio.io/dataplane-mode=ambient; disabled - istio-injection=disabled; none - no injection label.',
+          },
+          revisionLabel: {
+            type: 'string',
+            description: "The namespace's istio.io/rev label.",
+          },
+          tag: {
+            type: 'string',
+            description:
+              'The tag that decides the revision (default for legacy injection).',
+          },
+          desiredRevision: {
+            type: 'string',
+            description:
+              'The revision new pods get, resolved through tags; absent when pods get no sidecar.',
+          },
+          desiredVersion: {
+            type: 'string',
+          },
+          pods: {
+            type: 'integer',
+          },
+          injectedPods: {
+            type: 'integer',
+          },
+          uninjectedPods: {
+            type: 'integer',
+          },
+          podsNeedingRestart: {
+            type: 'integer',
+            description: 'Injected pods whose revision is not the desired one.',
+          },
+          podsByRevision: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RevisionCount',
+            },
+          },
+        },
+      },
+      Workload: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'kind',
+          'namespace',
+          'name',
+          'labels',
+          'podLabels',
+          'replicas',
+          'readyReplicas',
+          'pods',
+          'podsByRevision',
+          'podsNeedingRestart',
+        ],
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['Deployment', 'StatefulSet', 'DaemonSet'],
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          podLabels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          replicas: {
+            type: 'integer',
+          },
+          readyReplicas: {
+            type: 'integer',
+          },
+          paused: {
+            type: 'boolean',
+          },
+          onDelete: {
+            type: 'boolean',
+            description:
+              'A StatefulSet or DaemonSet whose update strategy is OnDelete (a restart does not replace its pods).',
+          },
+          desiredRevision: {
+            type: 'string',
+          },
+          pods: {
+            type: 'integer',
+          },
+          podsByRevision: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RevisionCount',
+            },
+          },
+          podsNeedingRestart: {
+            type: 'integer',
+          },
+        },
+      },
+      Warning: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'severity', 'subject', 'message'],
+        properties: {
+          code: {
+            type: 'string',
+            description:
+              'Stable identifier of the rule, e.g. end-of-life, unsupported-skew, drift.',
+          },
+          severity: {
+            type: 'string',
+            enum: ['info', 'warning', 'error'],
+          },
+          cluster: {
+            type: 'string',
+          },
+          subject: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'name'],
+            properties: {
+              kind: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+          },
+          message: {
+            type: 'string',
+          },
+        },
+      },
+      ClusterInventory: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'cluster',
+          'controlPlanes',
+          'tags',
+          'gateways',
+          'gatewayServices',
+          'namespaces',
+          'workloads',
+          'warnings',
+          'totals',
+        ],
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/Cluster',
+          },
+          controlPlanes: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ControlPlane',
+            },
+          },
+          tags: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RevisionTag',
+            },
+          },
+          gateways: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Gateway',
+            },
+          },
+          gatewayServices: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GatewayService',
+            },
+          },
+          namespaces: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/NamespaceInventory',
+            },
+          },
+          workloads: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Workload',
+            },
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Warning',
+            },
+          },
+          totals: {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+              'pods',
+              'injectedPods',
+              'namespaces',
+              'podsNeedingRestart',
+            ],
+            properties: {
+              pods: {
+                type: 'integer',
+              },
+              injectedPods: {
+                type: 'integer',
+              },
+              namespaces: {
+                type: 'integer',
+              },
+              podsNeedingRestart: {
+                type: 'integer',
+              },
+            },
+          },
+        },
+      },
+      FleetCluster: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'cluster',
+          'revisions',
+          'pods',
+          'injectedPods',
+          'namespaces',
+          'podsNeedingRestart',
+          'teams',
+          'warningCounts',
+        ],
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/Cluster',
+          },
+          revisions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetRevision',
+            },
+          },
+          newestVersion: {
+            type: 'string',
+            description: 'The newest control-plane version in this cluster.',
+          },
+          minorsBehindFleet: {
+            type: 'integer',
+            description:
+              "Minor versions between this cluster's newest control plane and the fleet's newest.",
+          },
+          oldestProxyVersion: {
+            type: 'string',
+          },
+          pods: {
+            type: 'integer',
+          },
+          injectedPods: {
+            type: 'integer',
+          },
+          namespaces: {
+            type: 'integer',
+          },
+          podsNeedingRestart: {
+            type: 'integer',
+          },
+          teams: {
+            type: 'array',
+            description:
+              'Teams (namespace team labels) with pods in the cluster.',
+            items: {
+              type: 'string',
+            },
+          },
+          warningCounts: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['info', 'warning', 'error'],
+            properties: {
+              info: {
+                type: 'integer',
+              },
+              warning: {
+                type: 'integer',
+              },
+              error: {
+                type: 'integer',
+              },
+            },
+          },
+        },
+      },
+      FleetRevision: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['revision', 'pods', 'namespaces', 'support'],
+        properties: {
+          revision: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          pods: {
+            type: 'integer',
+          },
+          namespaces: {
+            type: 'integer',
+          },
+          support: {
+            $ref: '#/components/schemas/SupportStatus',
+          },
+          safeToRemove: {
+            type: 'boolean',
+          },
+        },
+      },
+      FleetSummary: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['generatedAt', 'clusters', 'warnings'],
+        properties: {
+          generatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          newestVersion: {
+            type: 'string',
+            description: 'The newest control-plane version in the fleet.',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetCluster',
+            },
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Warning',
+            },
+          },
+        },
+      },
+      MigrationTarget: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['revision', 'verdict', 'reason'],
+        properties: {
+          revision: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          tags: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          verdict: {
+            type: 'string',
+            enum: ['allowed', 'blocked'],
+          },
+          reason: {
+            type: 'string',
+            description:
+              'One line - why it is allowed, or why not (skew, end of life, target not ready, ...).',
+          },
+        },
+      },
+      EntityNamespace: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['namespace', 'targets'],
+        properties: {
+          namespace: {
+            $ref: '#/components/schemas/NamespaceInventory',
+          },
+          targets: {
+            type: 'array',
+            description: 'The revisions the namespace could migrate to.',
+            items: {
+              $ref: '#/components/schemas/MigrationTarget',
+            },
+          },
+        },
+      },
+      EntityCluster: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cluster', 'workloads', 'namespaces', 'warnings'],
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/Cluster',
+          },
+          workloads: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Workload',
+            },
+          },
+          namespaces: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EntityNamespace',
+            },
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Warning',
+            },
+          },
+        },
+      },
+      EntityIstioView: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'selector', 'clusters'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          selector: {
+            type: 'string',
+            description:
+              "The label selector the entity's workloads are found by.",
+          },
+          namespace: {
+            type: 'string',
+            description:
+              'The namespace the entity is narrowed to (backstage.io/kubernetes-namespace).',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EntityCluster',
+            },
+          },
+        },
+      },
     },
   },
 } as const;
@@ -168,6 +1152,16 @@ export const spec = {
 export type EndpointMap = {
   '#get|/clusters': {
     response: paths['/clusters']['get']['responses']['200']['content']['application/json'];
+  };
+  '#get|/clusters/{cluster}/inventory': {
+    response: paths['/clusters/{cluster}/inventory']['get']['responses']['200']['content']['application/json'];
+  };
+  '#get|/fleet': {
+    response: paths['/fleet']['get']['responses']['200']['content']['application/json'];
+  };
+  '#get|/entities/{kind}/{namespace}/{name}': {
+    path: paths['/entities/{kind}/{namespace}/{name}']['get']['parameters']['path'];
+    response: paths['/entities/{kind}/{namespace}/{name}']['get']['responses']['200']['content']['application/json'];
   };
 };
 

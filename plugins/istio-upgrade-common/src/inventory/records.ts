@@ -1,0 +1,98 @@
+/*
+ * The small records the backend keeps per cluster, projected from Kubernetes objects as they arrive
+ * (list or watch event), and from which the inventory is computed. Whole Kubernetes objects are never
+ * kept: a pod is reduced to the few fields the Istio rules need.
+ */
+
+/** String-keyed labels or annotations. */
+export type StringMap = Readonly<Record<string, string>>;
+
+/**
+ * A pod, from its metadata only (`PartialObjectMetadata`): the backend never reads pod specs.
+ *
+ * @public
+ */
+export interface PodRecord {
+  namespace: string;
+  name: string;
+  /** The pod's labels. Pods of one workload share one frozen object (interned). */
+  labels: StringMap;
+  /** The revision its sidecar was injected by (`sidecar.istio.io/status`), absent without a sidecar. */
+  revision?: string;
+  /** The workload that owns it, as `<Kind>/<name>` (a ReplicaSet resolved to its Deployment). */
+  workload?: string;
+  /** Whether the pod carries a gateway injection template (`inject.istio.io/templates: gateway`). */
+  gateway?: boolean;
+}
+
+/** @public A namespace's name and labels. */
+export interface NamespaceRecord {
+  name: string;
+  labels: StringMap;
+}
+
+/**
+ * A Deployment, StatefulSet or DaemonSet: the fields of its spec and status that the inventory, the
+ * gateways and the rollout judgement need.
+ *
+ * @public
+ */
+export interface WorkloadRecord {
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  namespace: string;
+  name: string;
+  labels: StringMap;
+  /** The pod template's labels. */
+  podLabels: StringMap;
+  /** The pod template's annotations. */
+  podAnnotations: StringMap;
+  /** Container images of the pod template, by container name. */
+  images: StringMap;
+  replicas: number;
+  readyReplicas: number;
+  updatedReplicas: number;
+  availableReplicas: number;
+  paused: boolean;
+  /** StatefulSet or DaemonSet with `updateStrategy.type: OnDelete`. */
+  onDelete: boolean;
+  generation: number;
+  observedGeneration: number;
+}
+
+/** @public A Service's type, selector and ports. */
+export interface ServiceRecord {
+  namespace: string;
+  name: string;
+  type: string;
+  selector: StringMap;
+  ports: Array<{
+    name?: string;
+    port: number;
+    targetPort?: number | string;
+    protocol?: string;
+  }>;
+  resourceVersion: string;
+  /** The load balancer's first ingress IP or host name. */
+  externalAddress?: string;
+}
+
+/** @public A MutatingWebhookConfiguration: its name, labels and the Services its webhooks call. */
+export interface WebhookRecord {
+  name: string;
+  labels: StringMap;
+  /** `namespace/name` of each webhook's `clientConfig.service`. */
+  services: string[];
+}
+
+/**
+ * Everything the backend holds of one cluster at one moment.
+ *
+ * @public
+ */
+export interface ClusterSnapshot {
+  namespaces: Iterable<NamespaceRecord>;
+  pods: Iterable<PodRecord>;
+  workloads: Iterable<WorkloadRecord>;
+  services: Iterable<ServiceRecord>;
+  webhooks: Iterable<WebhookRecord>;
+}
