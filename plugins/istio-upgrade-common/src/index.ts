@@ -7,3 +7,10 @@
 
 export * from './permissions';
 export * from './schema';
+export * from './releases';
+export * from './versions';
+export * from './support';
+export * from './skew';
+export * from './injection';
+export * from './labels';
+export * from './inventory';

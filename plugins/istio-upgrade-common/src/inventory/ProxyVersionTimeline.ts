@@ -1,0 +1,64 @@
+import type { ControlPlaneRollout } from './inventoryInput';
+
+/**
+ * Tells which proxy version a pod runs from the rollouts of its revision's control plane: the
+ * version of the rollout current when the pod was created (the injector stamps its own version
+ * into the pod), else the revision's current version.
+ *
+ * @internal
+ */
+export class ProxyVersionTimeline {
+  readonly #rollouts = new Map<string, ControlPlaneRollout[]>();
+  readonly #current: ReadonlyMap<string, string | undefined>;
+
+  /**
+   * @param rollouts - istiod ReplicaSets seen, in any order
+   * @param current - each existing control plane's current version, by revision
+   */
+  constructor(
+    rollouts: Iterable<ControlPlaneRollout>,
+    current: ReadonlyMap<string, string | undefined>,
+  ) {
+    this.#current = current;
+    for (const rollout of rollouts) {
+      const list = this.#rollouts.get(rollout.revision);
+      if (list) {
+        list.push(rollout);
+      } else {
+        this.#rollouts.set(rollout.revision, [rollout]);
+      }
+    }
+    for (const list of this.#rollouts.values()) {
+      list.sort((a, b) => a.since - b.since);
+    }
+  }
+
+  /** The proxy version of a pod of `revision` created at `createdAt` (epoch ms), when known. */
+  versionOf(revision: string, createdAt?: number): string | undefined {
+    const rollouts = this.#rollouts.get(revision);
+    if (!rollouts || rollouts.length === 0) {
+      return this.#current.get(revision);
+    }
+    if (createdAt === undefined) {
+      return this.#current.has(revision)
+        ? this.#current.get(revision)
+        : rollouts[rollouts.length - 1].version;
+    }
+    // The last rollout created at or before the pod (binary search: rollouts are sorted).
+    let low = 0;
+    let high = rollouts.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (rollouts[middle].since <= createdAt) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    // A pod older than every rollout still known was injected by one no longer visible: its
+    // version is unknown, and guessing the oldest known one would hide skew.
+    return found < 0 ? undefined : rollouts[found].version;
+  }
+}

@@ -1,0 +1,779 @@
+import { ISTIO_LABELS } from '../injection/istioLabels';
+import {
+  InjectionResolution,
+  resolveInjection,
+} from '../injection/resolveInjection';
+import { IstioRelease } from '../releases/IstioRelease';
+import type {
+  Cluster,
+  ClusterInventory,
+  ControlPlane,
+  Gateway,
+  GatewayService,
+  NamespaceInventory,
+  RevisionTag,
+  Warning,
+  Workload,
+} from '../schema';
+import { isProxySkewSupported } from '../skew/isProxySkewSupported';
+import { evaluateSupport } from '../support/evaluateSupport';
+import { istioVersionFromImage } from '../versions/istioVersionFromImage';
+import type { ControlPlaneRollout, TimedPodRecord } from './inventoryInput';
+import {
+  controlPlaneRevisionOf,
+  injectorRevisionOf,
+  isGatewayWorkload,
+  revisionTagOf,
+} from './istioResources';
+import { ProxyVersionTimeline } from './ProxyVersionTimeline';
+import type {
+  ClusterSnapshot,
+  NamespaceRecord,
+  ServiceRecord,
+  StringMap,
+  WorkloadRecord,
+} from './records';
+import { RevisionCounter } from './RevisionCounter';
+import { compareWarnings, INVENTORY_WARNING_CODES } from './warningCodes';
+
+/**
+ * Options of {@link buildClusterInventory}.
+ *
+ * @public
+ */
+export interface BuildInventoryOptions {
+  /** The release table, for support status. */
+  releases: ReadonlyArray<IstioRelease>;
+  /** The clock reading the support status is judged at. */
+  now: number | Date;
+  /** Days before end of life that count as ending soon; 60 by default. */
+  endingSoonDays?: number;
+}
+
+const W = INVENTORY_WARNING_CODES;
+
+interface NamespaceTally {
+  record: NamespaceRecord;
+  resolution: InjectionResolution;
+  /** Pod-level resolutions, keyed by the two pod labels that can change the outcome. */
+  podResolutions: Map<string, InjectionResolution>;
+  pods: number;
+  injected: number;
+  uninjected: number;
+  needingRestart: number;
+  /** Pods without a sidecar although they would get one if created now. */
+  uninjectedWanted: number;
+  revisions: RevisionCounter;
+}
+
+interface WorkloadTally {
+  record: WorkloadRecord;
+  desiredRevision?: string;
+  pods: number;
+  needingRestart: number;
+  revisions: RevisionCounter;
+}
+
+interface ControlPlaneTally {
+  revision: string;
+  workload: WorkloadRecord;
+  version?: string;
+  pods: number;
+  namespaces: string[];
+  tags: string[];
+  gateways: string[];
+}
+
+function byName(a: { name: string }, b: { name: string }) {
+  return a.name.localeCompare(b.name);
+}
+
+function byNamespaceAndName(
+  a: { namespace: string; name: string },
+  b: { namespace: string; name: string },
+) {
+  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+}
+
+function plural(count: number, one: string, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function listed(names: string[], max = 5) {
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+function selectorMatches(
+  selector: StringMap,
+  labels: StringMap,
+  ignoredKeys?: ReadonlySet<string>,
+): boolean {
+  let keys = 0;
+  for (const key of Object.keys(selector)) {
+    if (ignoredKeys?.has(key)) {
+      continue;
+    }
+    keys++;
+    if (labels[key] !== selector[key]) {
+      return false;
+    }
+  }
+  return keys > 0;
+}
+
+// The keys a blue/green LoadBalancer Service uses to pick one colour of a gateway.
+const COLOUR_KEYS: ReadonlySet<string> = new Set([
+  'version',
+  ISTIO_LABELS.revision,
+]);
+
+/**
+ * Computes a cluster's Istio inventory (DESIGN.md section 5) from the backend's records: control
+ * planes with version, readiness, tags, default, support, use and removability; revision tags;
+ * gateways and the LoadBalancer Services that select them; namespaces with their injection and
+ * pods per revision; workloads; warnings; totals.
+ *
+ * Linear in the number of records: every collection is read once into maps, and each pod is
+ * looked at once. Pure: the same input and `now` give the same output, with every list sorted.
+ *
+ * @public
+ */
+export function buildClusterInventory(
+  cluster: Cluster,
+  input: ClusterSnapshot & {
+    controlPlaneRollouts?: Iterable<ControlPlaneRollout>;
+  },
+  options: BuildInventoryOptions,
+): ClusterInventory {
+  const { releases, now, endingSoonDays } = options;
+  const warnings: Warning[] = [];
+  const warn = (
+    code: string,
+    severity: Warning['severity'],
+    subject: Warning['subject'],
+    message: string,
+  ) =>
+    warnings.push({ cluster: cluster.name, code, severity, subject, message });
+
+  // Control planes, tags and injectors first: every later step resolves through them.
+  const workloads = [...input.workloads];
+  const controlPlaneTallies = new Map<string, ControlPlaneTally>();
+  for (const workload of [...workloads].sort(byNamespaceAndName)) {
+    const revision = controlPlaneRevisionOf(workload);
+    if (revision !== undefined && !controlPlaneTallies.has(revision)) {
+      controlPlaneTallies.set(revision, {
+        revision,
+        workload,
+        version: istioVersionFromImage(workload.images.discovery),
+        pods: 0,
+        namespaces: [],
+        tags: [],
+        gateways: [],
+      });
+    }
+  }
+  const revisions: ReadonlySet<string> = new Set(controlPlaneTallies.keys());
+
+  const tags = new Map<string, string | undefined>();
+  const injectors = new Set<string>();
+  for (const webhook of input.webhooks) {
+    const tag = revisionTagOf(webhook);
+    if (tag !== undefined) {
+      tags.set(tag, webhook.labels[ISTIO_LABELS.revision]);
+      continue;
+    }
+    const injector = injectorRevisionOf(webhook);
+    if (injector !== undefined) {
+      injectors.add(injector);
+    }
+  }
+  for (const [tag, revision] of tags) {
+    if (revision !== undefined) {
+      controlPlaneTallies.get(revision)?.tags.push(tag);
+    }
+  }
+
+  const versions = new ProxyVersionTimeline(
+    input.controlPlaneRollouts ?? [],
+    new Map(
+      [...controlPlaneTallies.values()].map(cp => [cp.revision, cp.version]),
+    ),
+  );
+
+  // Namespaces and their namespace-level injection.
+  const namespaceTallies = new Map<string, NamespaceTally>();
+  const namespaceTally = (record: NamespaceRecord): NamespaceTally => {
+    const tally: NamespaceTally = {
+      record,
+      resolution: resolveInjection({
+        namespaceLabels: record.labels,
+        tags,
+        revisions,
+      }),
+      podResolutions: new Map(),
+      pods: 0,
+      injected: 0,
+      uninjected: 0,
+      needingRestart: 0,
+      uninjectedWanted: 0,
+      revisions: new RevisionCounter(),
+    };
+    namespaceTallies.set(record.name, tally);
+    return tally;
+  };
+  for (const record of input.namespaces) {
+    namespaceTally(record);
+  }
+  const resolveForPod = (
+    namespace: NamespaceTally,
+    labels: StringMap,
+  ): InjectionResolution => {
+    const rev = labels[ISTIO_LABELS.revision];
+    const inject = labels[ISTIO_LABELS.sidecarInject];
+    if (rev === undefined && inject === undefined) {
+      return namespace.resolution;
+    }
+    const key = `${rev ?? '\u0001'}\u0000${inject ?? '\u0001'}`;
+    let resolution = namespace.podResolutions.get(key);
+    if (!resolution) {
+      resolution = resolveInjection({
+        namespaceLabels: namespace.record.labels,
+        podLabels: labels,
+        tags,
+        revisions,
+      });
+      namespace.podResolutions.set(key, resolution);
+    }
+    return resolution;
+  };
+
+  const workloadTallies = new Map<string, WorkloadTally>();
+  for (const record of workloads) {
+    const namespace =
+      namespaceTallies.get(record.namespace) ??
+      namespaceTally({ name: record.namespace, labels: {} });
+    const resolution = resolveForPod(namespace, record.podLabels);
+    workloadTallies.set(`${record.namespace}/${record.kind}/${record.name}`, {
+      record,
+      ...(resolution.injected &&
+        resolution.desiredRevision !== undefined && {
+          desiredRevision: resolution.desiredRevision,
+        }),
+      pods: 0,
+      needingRestart: 0,
+      revisions: new RevisionCounter(),
+    });
+  }
+
+  // The one pass over pods.
+  for (const pod of input.pods as Iterable<TimedPodRecord>) {
+    const namespace =
+      namespaceTallies.get(pod.namespace) ??
+      namespaceTally({ name: pod.namespace, labels: {} });
+    const resolution = resolveForPod(namespace, pod.labels);
+    const revision = pod.revision;
+    const version =
+      revision === undefined
+        ? undefined
+        : versions.versionOf(revision, pod.createdAt);
+    // Pods of a namespace that now wants no sidecar keep theirs but need no restart for it.
+    const needsRestart =
+      revision !== undefined &&
+      resolution.injected &&
+      resolution.desiredRevision !== undefined &&
+      revision !== resolution.desiredRevision;
+    namespace.pods++;
+    namespace.revisions.add(revision, version);
+    if (revision === undefined) {
+      namespace.uninjected++;
+      if (resolution.injected) {
+        namespace.uninjectedWanted++;
+      }
+    } else {
+      namespace.injected++;
+      const controlPlane = controlPlaneTallies.get(revision);
+      if (controlPlane) {
+        controlPlane.pods++;
+      }
+      if (needsRestart) {
+        namespace.needingRestart++;
+      }
+    }
+    if (pod.workload !== undefined) {
+      const workload = workloadTallies.get(`${pod.namespace}/${pod.workload}`);
+      if (workload) {
+        workload.pods++;
+        workload.revisions.add(revision, version);
+        if (needsRestart) {
+          workload.needingRestart++;
+        }
+      }
+    }
+  }
+
+  // Namespaces.
+  const namespaces: NamespaceInventory[] = [];
+  for (const tally of [...namespaceTallies.values()].sort((a, b) =>
+    byName(a.record, b.record),
+  )) {
+    const { record, resolution } = tally;
+    const name = record.name;
+    const desired = resolution.injected
+      ? resolution.desiredRevision
+      : undefined;
+    if (desired !== undefined) {
+      controlPlaneTallies.get(desired)?.namespaces.push(name);
+    }
+    const revisionLabel = record.labels[ISTIO_LABELS.revision];
+    const team = record.labels.team;
+    const desiredVersion =
+      desired === undefined
+        ? undefined
+        : controlPlaneTallies.get(desired)?.version;
+    namespaces.push({
+      name,
+      injectionMode: resolution.mode,
+      ...(revisionLabel !== undefined && { revisionLabel }),
+      ...(resolution.tag !== undefined && { tag: resolution.tag }),
+      ...(desired !== undefined && { desiredRevision: desired }),
+      ...(desiredVersion !== undefined && { desiredVersion }),
+      pods: tally.pods,
+      injectedPods: tally.injected,
+      uninjectedPods: tally.uninjected,
+      podsNeedingRestart: tally.needingRestart,
+      podsByRevision: tally.revisions.list(),
+      ...(team !== undefined && { team }),
+    });
+    namespaceWarnings(tally, desired);
+  }
+
+  function namespaceWarnings(
+    tally: NamespaceTally,
+    desired: string | undefined,
+  ) {
+    const { record, resolution } = tally;
+    const subject = { kind: 'Namespace', name: record.name };
+    if (resolution.mode === 'ambient') {
+      warn(
+        W.ambientNamespace,
+        'info',
+        subject,
+        `Namespace ${record.name} uses ambient mode (no sidecars): reported, not migrated`,
+      );
+    }
+    const legacy = record.labels[ISTIO_LABELS.injection];
+    const rev = record.labels[ISTIO_LABELS.revision];
+    if (legacy !== undefined && rev !== undefined) {
+      warn(
+        W.conflictingInjectionLabels,
+        'warning',
+        subject,
+        `Namespace ${record.name} has both ${ISTIO_LABELS.injection}=${legacy} and ${ISTIO_LABELS.revision}=${rev}; ${ISTIO_LABELS.injection} takes precedence, so ${rev} is ignored`,
+      );
+    }
+    if (resolution.missing) {
+      const via =
+        resolution.tag === undefined ? '' : ` through tag ${resolution.tag}`;
+      warn(
+        W.namespaceRevisionMissing,
+        'error',
+        subject,
+        resolution.desiredRevision === undefined
+          ? `Namespace ${record.name} uses tag ${resolution.tag}, which points at no revision; new pods will fail to be created`
+          : `Namespace ${record.name} asks for revision ${resolution.desiredRevision}${via}, which does not exist; new pods will fail to be created`,
+      );
+    }
+    if (tally.needingRestart > 0) {
+      warn(
+        W.drift,
+        'warning',
+        subject,
+        `${plural(tally.needingRestart, 'pod')} in namespace ${record.name} ${
+          tally.needingRestart === 1 ? 'is' : 'are'
+        } not yet restarted onto ${
+          desired === undefined
+            ? 'their desired revision'
+            : `revision ${desired}`
+        }`,
+      );
+    }
+    if (tally.uninjectedWanted > 0) {
+      warn(
+        W.uninjectedPods,
+        'info',
+        subject,
+        `${plural(tally.uninjectedWanted, 'pod')} in namespace ${record.name} ${
+          tally.uninjectedWanted === 1 ? 'has' : 'have'
+        } no sidecar although the namespace injects ${
+          desired ?? 'them'
+        }; a restart would add one`,
+      );
+    }
+    for (const entry of tally.revisions.list()) {
+      if (entry.revision === undefined) {
+        continue;
+      }
+      const controlPlane = controlPlaneTallies.get(entry.revision);
+      if (!controlPlane) {
+        continue;
+      }
+      const skew = isProxySkewSupported(controlPlane.version, entry.version);
+      if (skew.known && !skew.supported) {
+        warn(
+          W.unsupportedSkew,
+          'error',
+          subject,
+          `${plural(entry.count, 'pod')} in namespace ${
+            record.name
+          } on revision ${entry.revision}: ${skew.reason}`,
+        );
+      }
+    }
+    const detached = new Map<string, number>();
+    for (const entry of tally.revisions.list()) {
+      if (
+        entry.revision !== undefined &&
+        !controlPlaneTallies.has(entry.revision)
+      ) {
+        detached.set(
+          entry.revision,
+          (detached.get(entry.revision) ?? 0) + entry.count,
+        );
+      }
+    }
+    for (const [revision, count] of detached) {
+      warn(
+        W.proxyDetached,
+        'error',
+        subject,
+        `${plural(count, 'pod')} in namespace ${
+          record.name
+        } run revision ${revision}, which has no control plane; they get no configuration or certificates`,
+      );
+    }
+  }
+
+  // Tags.
+  const tagList: RevisionTag[] = [...tags.entries()]
+    .map(([name, revision]) => ({
+      name,
+      ...(revision !== undefined && { revision }),
+      revisionExists: revision !== undefined && revisions.has(revision),
+      namespaces: namespaces.filter(n => n.tag === name).map(n => n.name),
+    }))
+    .sort(byName);
+  for (const tag of tagList) {
+    if (!tag.revisionExists) {
+      const users =
+        tag.namespaces.length > 0
+          ? `; new pods in ${listed(tag.namespaces)} will fail to be created`
+          : '';
+      warn(
+        W.tagMissingRevision,
+        'error',
+        { kind: 'RevisionTag', name: tag.name },
+        tag.revision === undefined
+          ? `Revision tag ${tag.name} points at no revision${users}`
+          : `Revision tag ${tag.name} points at revision ${tag.revision}, which does not exist${users}`,
+      );
+    }
+  }
+
+  // Gateways.
+  const gateways: Gateway[] = [];
+  const gatewaysByNamespace = new Map<string, Gateway[]>();
+  for (const tally of workloadTallies.values()) {
+    const record = tally.record;
+    if (
+      !isGatewayWorkload(record) ||
+      controlPlaneRevisionOf(record) !== undefined
+    ) {
+      continue;
+    }
+    const dominant = tally.revisions.dominant();
+    const revision =
+      record.podLabels[ISTIO_LABELS.revision] ??
+      dominant?.revision ??
+      tally.desiredRevision;
+    const version =
+      istioVersionFromImage(record.images['istio-proxy']) ??
+      (dominant?.revision === revision ? dominant?.version : undefined) ??
+      (revision === undefined
+        ? undefined
+        : controlPlaneTallies.get(revision)?.version);
+    const gateway: Gateway = {
+      namespace: record.namespace,
+      name: record.name,
+      labels: { ...record.podLabels },
+      ...(revision !== undefined && { revision }),
+      ...(version !== undefined && { version }),
+      ready: record.readyReplicas > 0,
+      readyReplicas: record.readyReplicas,
+      replicas: record.replicas,
+      services: [],
+    };
+    gateways.push(gateway);
+    const list = gatewaysByNamespace.get(gateway.namespace);
+    if (list) {
+      list.push(gateway);
+    } else {
+      gatewaysByNamespace.set(gateway.namespace, [gateway]);
+    }
+    if (revision !== undefined) {
+      controlPlaneTallies
+        .get(revision)
+        ?.gateways.push(`${gateway.namespace}/${gateway.name}`);
+    }
+  }
+  gateways.sort(byNamespaceAndName);
+  for (const list of gatewaysByNamespace.values()) {
+    list.sort(byNamespaceAndName);
+  }
+
+  // LoadBalancer Services in front of gateways: which colour is live, which is standby.
+  const gatewayServices: GatewayService[] = [];
+  for (const service of [...input.services].sort(byNamespaceAndName)) {
+    if (service.type !== 'LoadBalancer') {
+      continue;
+    }
+    const candidates = gatewaysByNamespace.get(service.namespace) ?? [];
+    const live = candidates.filter(g =>
+      selectorMatches(service.selector, g.labels),
+    );
+    const related = candidates.filter(g =>
+      selectorMatches(service.selector, g.labels, COLOUR_KEYS),
+    );
+    if (live.length === 0 && related.length === 0) {
+      continue;
+    }
+    gatewayServices.push(gatewayServiceOf(service, live, related));
+    for (const gateway of live) {
+      gateway.services.push(service.name);
+    }
+  }
+
+  function gatewayServiceOf(
+    service: ServiceRecord,
+    live: Gateway[],
+    related: Gateway[],
+  ): GatewayService {
+    const readyEndpoints = live.reduce((sum, g) => sum + g.readyReplicas, 0);
+    const liveGateway = live[0];
+    const result: GatewayService = {
+      namespace: service.namespace,
+      name: service.name,
+      selector: { ...service.selector },
+      ...(liveGateway && {
+        live: { namespace: liveGateway.namespace, name: liveGateway.name },
+      }),
+      ...(liveGateway?.revision !== undefined && {
+        liveRevision: liveGateway.revision,
+      }),
+      readyEndpoints,
+      standby: related
+        .filter(g => !live.includes(g))
+        .map(g => ({
+          namespace: g.namespace,
+          name: g.name,
+          ready: g.ready,
+          ...(g.revision !== undefined && { revision: g.revision }),
+          ...(g.version !== undefined && { version: g.version }),
+        })),
+      ...(service.resourceVersion && {
+        resourceVersion: service.resourceVersion,
+      }),
+      ports: service.ports.map(p => ({ ...p })),
+      ...(service.externalAddress !== undefined && {
+        externalAddress: service.externalAddress,
+      }),
+    };
+    if (readyEndpoints === 0) {
+      warn(
+        W.gatewayServiceNoReadyPod,
+        'error',
+        { kind: 'Service', namespace: service.namespace, name: service.name },
+        liveGateway
+          ? `LoadBalancer Service ${service.namespace}/${
+              service.name
+            } selects gateway ${listed(
+              live.map(g => g.name),
+            )}, which has no ready pod; its traffic is dropped`
+          : `LoadBalancer Service ${service.namespace}/${service.name} selects no gateway; its traffic is dropped`,
+      );
+    }
+    return result;
+  }
+
+  // Control planes, now that pods, namespaces, tags and gateways are counted.
+  const controlPlanes: ControlPlane[] = [];
+  for (const tally of [...controlPlaneTallies.values()].sort((a, b) =>
+    a.revision.localeCompare(b.revision),
+  )) {
+    controlPlanes.push(controlPlaneOf(tally));
+  }
+
+  function controlPlaneOf(tally: ControlPlaneTally): ControlPlane {
+    const { revision, workload, version } = tally;
+    const subject = { kind: 'ControlPlane', name: revision };
+    const defaultTag = tags.get(ISTIO_LABELS.defaultTag);
+    const isDefault = tags.has(ISTIO_LABELS.defaultTag)
+      ? defaultTag === revision
+      : revision === ISTIO_LABELS.defaultTag;
+    const support = evaluateSupport(version, releases, now, { endingSoonDays });
+    const ready = workload.readyReplicas > 0;
+    const hasInjector = injectors.has(revision);
+    const tagNames = [...tally.tags].sort();
+    const namespaceNames = [...tally.namespaces].sort();
+    const gatewayNames = [...tally.gateways].sort();
+
+    const notRemovableBecause: string[] = [];
+    if (tally.pods > 0) {
+      notRemovableBecause.push(`${plural(tally.pods, 'pod')} still run it`);
+    }
+    if (namespaceNames.length > 0) {
+      notRemovableBecause.push(
+        `${plural(namespaceNames.length, 'namespace')} ask for it: ${listed(
+          namespaceNames,
+        )}`,
+      );
+    }
+    if (tagNames.length > 0) {
+      notRemovableBecause.push(`tags point at it: ${listed(tagNames)}`);
+    }
+    if (gatewayNames.length > 0) {
+      notRemovableBecause.push(
+        `${plural(gatewayNames.length, 'gateway')} run it: ${listed(
+          gatewayNames,
+        )}`,
+      );
+    }
+    if (isDefault) {
+      notRemovableBecause.push('it is the default revision');
+    }
+    const safeToRemove = notRemovableBecause.length === 0;
+
+    const running =
+      version === undefined ? 'an unknown version' : `Istio ${version}`;
+    if (support.status === 'end-of-life') {
+      warn(
+        W.endOfLife,
+        'error',
+        subject,
+        `Control plane ${revision} runs ${running}, whose support ended on ${support.endOfLife}`,
+      );
+    } else if (support.status === 'ending-soon') {
+      warn(
+        W.endOfLifeSoon,
+        'warning',
+        subject,
+        `Control plane ${revision} runs ${running}, whose support ends on ${
+          support.endOfLife
+        } (in ${plural(support.daysToEndOfLife ?? 0, 'day')})`,
+      );
+    }
+    if (!ready) {
+      warn(
+        W.controlPlaneNotReady,
+        'error',
+        subject,
+        `Control plane ${revision} (${workload.namespace}/${workload.name}) has ${workload.readyReplicas} of ${workload.replicas} replicas ready; its proxies get no configuration`,
+      );
+    }
+    if (!hasInjector) {
+      warn(
+        W.injectorMissing,
+        'warning',
+        subject,
+        `Control plane ${revision} has no injector webhook (istio-sidecar-injector-${revision}); pods asking for it get no sidecar`,
+      );
+    }
+    if (safeToRemove) {
+      warn(
+        W.revisionRemovable,
+        'info',
+        subject,
+        `Revision ${revision} is used by no pod, namespace, tag or gateway and can be removed`,
+      );
+    }
+    return {
+      revision,
+      ...(version !== undefined && { version }),
+      ...(workload.images.discovery !== undefined && {
+        image: workload.images.discovery,
+      }),
+      ready,
+      readyReplicas: workload.readyReplicas,
+      replicas: workload.replicas,
+      tags: tagNames,
+      isDefault,
+      hasInjector,
+      support,
+      inUse: {
+        pods: tally.pods,
+        namespaces: namespaceNames.length,
+        tags: tagNames.length,
+        gateways: gatewayNames.length,
+      },
+      safeToRemove,
+      notRemovableBecause,
+    };
+  }
+
+  // Workloads.
+  const workloadList: Workload[] = [...workloadTallies.values()]
+    .map(tally => {
+      const record = tally.record;
+      return {
+        kind: record.kind,
+        namespace: record.namespace,
+        name: record.name,
+        labels: { ...record.labels },
+        podLabels: { ...record.podLabels },
+        ...(tally.desiredRevision !== undefined && {
+          desiredRevision: tally.desiredRevision,
+        }),
+        pods: tally.pods,
+        podsByRevision: tally.revisions.list(),
+        podsNeedingRestart: tally.needingRestart,
+        readyReplicas: record.readyReplicas,
+        replicas: record.replicas,
+        ...(record.kind === 'Deployment'
+          ? { paused: record.paused }
+          : { onDelete: record.onDelete }),
+      };
+    })
+    .sort(
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) ||
+        a.kind.localeCompare(b.kind) ||
+        a.name.localeCompare(b.name),
+    );
+
+  let pods = 0;
+  let injectedPods = 0;
+  let podsNeedingRestart = 0;
+  for (const namespace of namespaces) {
+    pods += namespace.pods;
+    injectedPods += namespace.injectedPods;
+    podsNeedingRestart += namespace.podsNeedingRestart;
+  }
+
+  return {
+    cluster,
+    controlPlanes,
+    tags: tagList,
+    gateways,
+    gatewayServices,
+    namespaces,
+    workloads: workloadList,
+    warnings: warnings.sort(compareWarnings),
+    totals: {
+      namespaces: namespaces.length,
+      pods,
+      injectedPods,
+      podsNeedingRestart,
+    },
+  };
+}

@@ -1,0 +1,38 @@
+export type {
+  StringMap,
+  PodRecord,
+  NamespaceRecord,
+  WorkloadRecord,
+  ServiceRecord,
+  WebhookRecord,
+  ClusterSnapshot,
+} from './records';
+export type {
+  ControlPlaneRollout,
+  TimedPodRecord,
+  InventoryInput,
+} from './inventoryInput';
+export type {
+  KubeOwnerReference,
+  KubeObjectMeta,
+  KubeObject,
+  KubeContainer,
+  KubeWorkloadObject,
+  KubeServiceObject,
+  KubeWebhookConfigurationObject,
+} from './kubernetesObjects';
+export { LabelInterner } from './LabelInterner';
+export { projectPodMetadata } from './projectPodMetadata';
+export { projectWorkload } from './projectWorkload';
+export { projectService } from './projectService';
+export { projectNamespace } from './projectNamespace';
+export { projectWebhook } from './projectWebhook';
+export { projectControlPlaneRollout } from './projectControlPlaneRollout';
+export { INVENTORY_WARNING_CODES, compareWarnings } from './warningCodes';
+export type { InventoryWarningCode } from './warningCodes';
+export { buildClusterInventory } from './buildClusterInventory';
+export type { BuildInventoryOptions } from './buildClusterInventory';
+export { buildFleetSummary } from './buildFleetSummary';
+export { migrationTargets } from './migrationTargets';
+export { buildEntityView } from './buildEntityView';
+export type { EntityViewRequest } from './buildEntityView';

@@ -1,0 +1,4 @@
+export type { IstioRelease } from './IstioRelease';
+export { DEFAULT_ISTIO_RELEASES } from './defaultIstioReleases';
+export { mergeReleaseTable } from './mergeReleaseTable';
+export type { IstioReleaseOverride } from './mergeReleaseTable';

@@ -1,0 +1,3 @@
+export type { SkewVerdict } from './SkewVerdict';
+export { isProxySkewSupported } from './isProxySkewSupported';
+export { isCanaryJumpSupported } from './isCanaryJumpSupported';

@@ -1,0 +1,3 @@
+export { evaluateSupport } from './evaluateSupport';
+export type { EvaluateSupportOptions } from './evaluateSupport';
+export { endOfLifeOf } from './endOfLifeOf';

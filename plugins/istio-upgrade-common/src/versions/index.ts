@@ -1,0 +1,13 @@
+export type { IstioVersion } from './IstioVersion';
+export {
+  parseIstioVersion,
+  formatIstioVersion,
+  istioMinorOf,
+} from './IstioVersion';
+export { compareIstioVersions } from './compareIstioVersions';
+export { minorDistance } from './minorDistance';
+export { istioVersionFromImage } from './istioVersionFromImage';
+export {
+  versionFromRevisionName,
+  revisionNameForVersion,
+} from './revisionNames';
