@@ -1,1 +1,14 @@
-export {};
+/**
+ * A Kubernetes API server with Istio's behaviour, for the tests, demo and benchmarks of
+ * istio-upgrade.
+ *
+ * @packageDocumentation
+ */
+
+export { startMeshSimulator } from './meshSimulator';
+export type { MeshSimulatorOptions, RunningMeshSimulator } from './meshSimulator';
+export type { ClusterInfo } from './server/stateFiles';
+export type { ClusterTokens } from './server/accessTokens';
+export type { TrafficCounters, FlowSpec } from './traffic/trafficProbe';
+export type { FaultConfig, FaultRule } from './faults/faultRules';
+export type { Scenario, ScenarioCluster, ScenarioNamespace, ScenarioWorkload } from './scenarios/scenarioFormat';

@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import { MeshSimulatorOptions } from '../meshSimulator';
+
+/** The usage text of `mesh-sim`. */
+export const usage = `Usage: mesh-sim serve --scenario <seed|demo|FILE|fleet:CxP> [--scenario ...]
+                     [--host 127.0.0.1] [--port 6443] [--kubeconfig FILE]
+                     [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]`;
+
+/**
+ * Parses `serve` arguments into simulator options; throws with a message for bad input.
+ */
+export function parseServeArguments(args: string[], cwd: string): MeshSimulatorOptions & { stateDir: string } {
+  const scenarios: string[] = [];
+  let host = '127.0.0.1';
+  let port = 6443;
+  let speed = 1;
+  let stateDir = resolve(cwd, '.mesh-sim');
+  let kubeconfigPath: string | undefined;
+  let tokenSeed: string | undefined;
+  let historyWindow: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    const number = (text: string, what: string, min: number) => {
+      const n = Number(text);
+      if (!Number.isFinite(n) || n < min) throw new Error(`${what} must be a number >= ${min}, got ${text}`);
+      return n;
+    };
+    switch (flag) {
+      case '--scenario':
+        scenarios.push(...value().split(',').map(s => s.trim()).filter(Boolean));
+        break;
+      case '--host':
+        host = value();
+        break;
+      case '--port':
+        port = number(value(), '--port', 0);
+        break;
+      case '--speed':
+        speed = number(value(), '--speed', Number.MIN_VALUE);
+        break;
+      case '--state-dir':
+        stateDir = resolve(cwd, value());
+        break;
+      case '--kubeconfig':
+        kubeconfigPath = resolve(cwd, value());
+        break;
+      case '--token-seed':
+        tokenSeed = value();
+        break;
+      case '--history':
+        historyWindow = number(value(), '--history', 1);
+        break;
+      default:
+        throw new Error(`unknown argument ${arg}`);
+    }
+  }
+  if (scenarios.length === 0) {
+    throw new Error('at least one --scenario is required');
+  }
+  return { scenarios: scenarios.map(s => (s === 'seed' || s === 'demo' || s.startsWith('fleet:') ? s : resolve(cwd, s))), host, port, speed, stateDir, kubeconfigPath, tokenSeed, historyWindow };
+}

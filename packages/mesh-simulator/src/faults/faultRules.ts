@@ -1,0 +1,118 @@
+import { ApiError, badRequest } from '../api/statusErrors';
+
+/**
+ * One injected error rule: requests of these verbs on these resources (optionally in one
+ * namespace) fail with `status` at probability `rate`.
+ *
+ * @public
+ */
+export interface FaultRule {
+  verbs: string[];
+  resources: string[];
+  namespace?: string;
+  rate: number;
+  status: 500 | 429 | 409;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The faults of one cluster, as `POST /sim/v1/clusters/<name>/faults` sets them.
+ *
+ * @public
+ */
+export interface FaultConfig {
+  rules: FaultRule[];
+  latencyMs?: number;
+  dropWatchesAfterSeconds?: number;
+  unreachable?: boolean;
+}
+
+const knownVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', '*'];
+
+/** Checks a faults body, answering 400 with what is wrong. */
+export function parseFaultConfig(body: unknown): FaultConfig {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('faults must be a JSON object');
+  }
+  const b = body as Record<string, unknown>;
+  const rules = b.rules ?? [];
+  if (!Array.isArray(rules)) throw badRequest('rules must be a list');
+  const parsed: FaultRule[] = rules.map((r: any, i: number) => {
+    if (typeof r !== 'object' || r === null) throw badRequest(`rules[${i}] must be an object`);
+    const verbs = r.verbs ?? ['*'];
+    const resources = r.resources ?? ['*'];
+    if (!Array.isArray(verbs) || verbs.some((v: unknown) => typeof v !== 'string' || !knownVerbs.includes(v))) {
+      throw badRequest(`rules[${i}].verbs must be a list of ${knownVerbs.join(', ')}`);
+    }
+    if (!Array.isArray(resources) || resources.some((v: unknown) => typeof v !== 'string')) {
+      throw badRequest(`rules[${i}].resources must be a list of resource names`);
+    }
+    if (typeof r.rate !== 'number' || r.rate < 0 || r.rate > 1) {
+      throw badRequest(`rules[${i}].rate must be a number between 0 and 1`);
+    }
+    if (![500, 429, 409].includes(r.status)) {
+      throw badRequest(`rules[${i}].status must be 500, 429 or 409`);
+    }
+    if (r.retryAfterSeconds !== undefined && (typeof r.retryAfterSeconds !== 'number' || r.retryAfterSeconds < 0)) {
+      throw badRequest(`rules[${i}].retryAfterSeconds must be a non-negative number`);
+    }
+    if (r.namespace !== undefined && typeof r.namespace !== 'string') {
+      throw badRequest(`rules[${i}].namespace must be a string`);
+    }
+    return { verbs, resources, namespace: r.namespace, rate: r.rate, status: r.status, retryAfterSeconds: r.retryAfterSeconds };
+  });
+  const number = (field: string) => {
+    const v = b[field];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || v < 0) throw badRequest(`${field} must be a non-negative number`);
+    return v;
+  };
+  if (b.unreachable !== undefined && typeof b.unreachable !== 'boolean') {
+    throw badRequest('unreachable must be a boolean');
+  }
+  return {
+    rules: parsed,
+    latencyMs: number('latencyMs'),
+    dropWatchesAfterSeconds: number('dropWatchesAfterSeconds'),
+    unreachable: b.unreachable as boolean | undefined,
+  };
+}
+
+function resourceMatches(patterns: string[], resource: string): boolean {
+  return patterns.some(p => p === '*' || p === resource || p.split('.')[0] === resource);
+}
+
+/** The error a request draws from the rules, if any. */
+export function drawFault(
+  config: FaultConfig | undefined,
+  verb: string,
+  resource: string,
+  namespace: string | undefined,
+  name: string | undefined,
+  random: () => number = Math.random,
+): ApiError | undefined {
+  for (const rule of config?.rules ?? []) {
+    if (!rule.verbs.includes('*') && !rule.verbs.includes(verb)) continue;
+    if (!resourceMatches(rule.resources, resource)) continue;
+    if (rule.namespace !== undefined && rule.namespace !== namespace) continue;
+    if (random() >= rule.rate) continue;
+    switch (rule.status) {
+      case 429:
+        return new ApiError(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', {
+          retryAfterSeconds: rule.retryAfterSeconds ?? 1,
+          ...(name ? { name } : {}),
+          kind: resource,
+        });
+      case 409:
+        return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`, {
+          ...(name ? { name } : {}),
+          kind: resource,
+        });
+      default:
+        return new ApiError(500, 'InternalError', 'Internal error occurred: injected fault', {
+          causes: [{ reason: 'UnexpectedServerResponse', message: 'injected fault' }],
+        });
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,135 @@
+import { SimClock } from './clock/simClock';
+import { SimulatedCluster } from './cluster/simulatedCluster';
+import { loadScenarioCluster, scenarioFlows } from './scenarios/scenarioLoader';
+import { readScenario } from './scenarios/scenarioSources';
+import { ScenarioCluster } from './scenarios/scenarioFormat';
+import { ClusterTokens, makeToken, TokenRegistry } from './server/accessTokens';
+import { generateCertificates } from './server/certificates';
+import { MeshServer } from './server/meshServer';
+import { ClusterInfo, writeStateFiles } from './server/stateFiles';
+
+/**
+ * Options of {@link startMeshSimulator}.
+ *
+ * @public
+ */
+export interface MeshSimulatorOptions {
+  /** Scenarios to serve together: `seed`, `demo`, `fleet:CxP` or YAML files. */
+  scenarios: string[];
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Simulated clock speed factor (default 1). */
+  speed?: number;
+  /** Where to write kubeconfig, ca.crt and mesh-sim.json; nothing is written without it. */
+  stateDir?: string;
+  /** Kubeconfig path (default `<stateDir>/kubeconfig`). */
+  kubeconfigPath?: string;
+  /** Derives tokens from this seed instead of random ones. */
+  tokenSeed?: string;
+  /** Changes kept per cluster for watch resumption (default 10,000). */
+  historyWindow?: number;
+  /** Real seconds between BOOKMARK events on watches that allow them (default 10). */
+  bookmarkIntervalSeconds?: number;
+  /** Real milliseconds between controller ticks (default 50). */
+  tickMs?: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * A running simulator.
+ *
+ * @public
+ */
+export interface RunningMeshSimulator {
+  url: string;
+  caPem: string;
+  /** The simulator-wide admin token (every cluster and /sim/v1). */
+  adminToken: string;
+  clusters: ClusterInfo[];
+  kubeconfigPath?: string;
+  /** The simulated clock, to change its speed. */
+  clock: SimClock;
+  /** A simulated cluster by name, for in-process inspection by this package's tests. */
+  cluster(name: string): SimulatedCluster;
+  stop(): Promise<void>;
+}
+
+function tokensFor(spec: ScenarioCluster, seed: string | undefined): ClusterTokens {
+  const namespaced: Record<string, string> = {};
+  for (const ns of spec.namespaces ?? []) {
+    namespaced[ns.name] = spec.tokens?.namespaced?.[ns.name] ?? makeToken(seed, `${spec.name}/namespaced/${ns.name}`);
+  }
+  for (const [ns, token] of Object.entries(spec.tokens?.namespaced ?? {})) namespaced[ns] = token;
+  return {
+    admin: spec.tokens?.admin ?? makeToken(seed, `${spec.name}/admin`),
+    readOnly: spec.tokens?.readOnly ?? makeToken(seed, `${spec.name}/read-only`),
+    namespaced,
+  };
+}
+
+/**
+ * Starts a simulator serving the given scenarios over HTTPS, with its own CA and tokens.
+ *
+ * @public
+ */
+export async function startMeshSimulator(options: MeshSimulatorOptions): Promise<RunningMeshSimulator> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const clock = new SimClock(options.speed ?? 1);
+  const specs = options.scenarios.flatMap(s => readScenario(s).clusters);
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (seen.has(spec.name)) {
+      throw new Error(`cluster name "${spec.name}" appears in more than one scenario; cluster names must be unique`);
+    }
+    seen.add(spec.name);
+  }
+  const tokens = new TokenRegistry(makeToken(options.tokenSeed, 'simulator/admin'));
+  const clusters = new Map<string, SimulatedCluster>();
+  const clusterTokens = new Map<string, ClusterTokens>();
+  for (const spec of specs) {
+    const cluster = new SimulatedCluster(spec.name, clock, {
+      historyWindow: options.historyWindow ?? 10000,
+      bookmarkIntervalMs: (options.bookmarkIntervalSeconds ?? 10) * 1000,
+      flows: scenarioFlows(spec),
+      log,
+    });
+    loadScenarioCluster(cluster, spec);
+    clusters.set(spec.name, cluster);
+    const t = tokensFor(spec, options.tokenSeed);
+    clusterTokens.set(spec.name, t);
+    tokens.register(spec.name, t);
+  }
+  const certificates = generateCertificates(host);
+  const server = new MeshServer({ host, port: options.port ?? 6443, clusters, tokens, certificates, clock });
+  const url = await server.listen();
+  const info: ClusterInfo[] = specs.map(s => ({ name: s.name, server: `${url}/clusters/${s.name}`, tokens: clusterTokens.get(s.name)! }));
+  const kubeconfigPath = options.stateDir
+    ? writeStateFiles({ stateDir: options.stateDir, kubeconfigPath: options.kubeconfigPath, url, adminToken: tokens.simulatorAdminToken, caPem: certificates.caPem, clusters: info })
+    : undefined;
+  const ticker = setInterval(() => {
+    for (const cluster of clusters.values()) cluster.tick();
+  }, options.tickMs ?? 50);
+  let stopped = false;
+  return {
+    url,
+    caPem: certificates.caPem,
+    adminToken: tokens.simulatorAdminToken,
+    clusters: info,
+    kubeconfigPath,
+    clock,
+    cluster(name: string) {
+      const c = clusters.get(name);
+      if (!c) throw new Error(`no cluster named ${name}`);
+      return c;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(ticker);
+      for (const c of clusters.values()) c.watches.dropAll();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { KubeObject } from '../store/kubeObject';
+
+/**
+ * One workload of a scenario namespace, expanded by the loader into a Deployment,
+ * StatefulSet or DaemonSet (and, with `service`, a Service selecting it).
+ *
+ * @public
+ */
+export interface ScenarioWorkload {
+  kind?: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  name: string;
+  /** The `app` label; defaults to the name. */
+  app?: string;
+  /** The `version` label, if any. */
+  version?: string;
+  /** Catalog component: label `backstage.io/kubernetes-id`. */
+  component?: string;
+  replicas?: number;
+  image?: string;
+  port?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  startSeconds?: number;
+  readySeconds?: number;
+  failure?: 'never-ready' | 'crash-loop';
+  /** Creates a Service named after `app` (or the given name) on `port`. */
+  service?: boolean | { name?: string; port?: number };
+}
+
+/**
+ * A namespace of a scenario.
+ *
+ * @public
+ */
+export interface ScenarioNamespace {
+  name: string;
+  labels?: Record<string, string>;
+  /** Labels applied after the workloads started, so pods keep the old revision: drift. */
+  labelsAfterStart?: Record<string, string | null>;
+  workloads?: ScenarioWorkload[];
+}
+
+/**
+ * One simulated cluster of a scenario.
+ *
+ * @public
+ */
+export interface ScenarioCluster {
+  name: string;
+  nodes?: number;
+  tokens?: { admin?: string; readOnly?: string; namespaced?: Record<string, string> };
+  /** Namespaces that get a namespace-scoped token (defaults to every scenario namespace). */
+  istio?: {
+    revisions: Array<{ name: string; version: string; replicas?: number }>;
+    /** tag name → revision */
+    tags?: Record<string, string>;
+  };
+  gateways?: {
+    namespace?: string;
+    name?: string;
+    revisions: Array<{ revision: string; replicas?: number }>;
+    /** The revision the LoadBalancer Service selects at start. */
+    live: string;
+  };
+  namespaces?: ScenarioNamespace[];
+  /** Raw Kubernetes objects created as they are. */
+  objects?: KubeObject[];
+  flows?: Array<{ name: string; hops: Array<string | { service: string; port?: number; gateway?: boolean }> }>;
+}
+
+/**
+ * A scenario file: the clusters one simulator serves.
+ *
+ * @public
+ */
+export interface Scenario {
+  description?: string;
+  clusters: ScenarioCluster[];
+}

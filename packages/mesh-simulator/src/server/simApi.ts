@@ -1,0 +1,90 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJsonBody, readBody, sendJson } from '../api/responses';
+import { ApiError, badRequest } from '../api/statusErrors';
+import { SimClock } from '../clock/simClock';
+import { SimulatedCluster } from '../cluster/simulatedCluster';
+import { parseFaultConfig } from '../faults/faultRules';
+
+function notFound(what: string): ApiError {
+  return new ApiError(404, 'NotFound', `${what} not found`);
+}
+
+/**
+ * The simulator's own control API under `/sim/v1` (admin token only): traffic counters,
+ * faults, dropping watches, request statistics and the clock speed.
+ */
+export async function handleSimApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  segments: string[],
+  clusters: Map<string, SimulatedCluster>,
+  clock: SimClock,
+  serverFor: (cluster: string) => string,
+) {
+  const method = req.method ?? 'GET';
+  const [resource, clusterName, sub, action] = segments;
+  if (resource === 'clock' && segments.length === 1) {
+    if (method === 'GET') {
+      sendJson(res, 200, { speed: clock.speed, now: new Date(clock.now()).toISOString() });
+      return;
+    }
+    if (method === 'POST') {
+      const body = parseJsonBody(await readBody(req));
+      const speed = body?.speed;
+      if (typeof speed !== 'number' || !(speed > 0) || !Number.isFinite(speed)) {
+        throw badRequest('speed must be a positive number');
+      }
+      clock.setSpeed(speed);
+      sendJson(res, 200, { speed: clock.speed, now: new Date(clock.now()).toISOString() });
+      return;
+    }
+  }
+  if (resource === 'clusters' && segments.length === 1 && method === 'GET') {
+    sendJson(res, 200, { clusters: [...clusters.keys()].map(name => ({ name, server: serverFor(name) })) });
+    return;
+  }
+  if (resource !== 'clusters' || !clusterName) {
+    throw notFound(`/sim/v1/${segments.join('/')}`);
+  }
+  const cluster = clusters.get(clusterName);
+  if (!cluster) {
+    throw notFound(`cluster "${clusterName}"`);
+  }
+  const route = `${method} ${sub ?? ''}${action ? `/${action}` : ''}`;
+  switch (route) {
+    case 'GET traffic':
+      sendJson(res, 200, cluster.probe.snapshot());
+      return;
+    case 'POST traffic/reset':
+      cluster.probe.reset();
+      sendJson(res, 200, cluster.probe.snapshot());
+      return;
+    case 'GET faults':
+      sendJson(res, 200, cluster.faults ?? { rules: [] });
+      return;
+    case 'POST faults':
+    case 'PUT faults':
+      cluster.faults = parseFaultConfig(parseJsonBody(await readBody(req)));
+      sendJson(res, 200, cluster.faults);
+      return;
+    case 'DELETE faults':
+      cluster.faults = undefined;
+      sendJson(res, 200, { rules: [] });
+      return;
+    case 'POST watches/drop': {
+      const dropped = cluster.watches.count;
+      cluster.watches.dropAll();
+      sendJson(res, 200, { dropped });
+      return;
+    }
+    case 'GET stats':
+      sendJson(res, 200, { ...cluster.stats, openWatches: cluster.watches.count });
+      return;
+    case 'POST stats/reset':
+      cluster.resetStats();
+      sendJson(res, 200, cluster.stats);
+      return;
+    default:
+      throw notFound(`/sim/v1/${segments.join('/')} (${method})`);
+  }
+}

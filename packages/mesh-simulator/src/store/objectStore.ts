@@ -1,0 +1,406 @@
+import { randomUUID } from 'node:crypto';
+import { KubeObject } from './kubeObject';
+import { ResourceType, typeKey } from '../api/resourceTypes';
+import { alreadyExists, conflict, expired, notFound } from '../api/statusErrors';
+
+/**
+ * One change as a watch reports it. `object` is the object after the change (for DELETED,
+ * the last state with the deletion's resourceVersion); `previous` the state before, which
+ * lets filtered watches turn "stopped matching" into DELETED as the real watch cache does.
+ *
+ * @public
+ */
+export interface Change {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  revision: number;
+  typeKey: string;
+  key: string;
+  object: KubeObject;
+  previous?: KubeObject;
+}
+
+/** A stored object plus its cached metadata serialisation. */
+interface Entry {
+  object: KubeObject;
+  metadataJson?: string;
+}
+
+interface Table {
+  entries: Map<string, Entry>;
+  /** Keys in etcd order, rebuilt lazily after an insert or delete. */
+  sorted?: string[];
+}
+
+/** Types whose metadata.generation tracks spec changes. */
+const generationTypes = new Set([
+  'deployments.apps',
+  'replicasets.apps',
+  'statefulsets.apps',
+  'daemonsets.apps',
+  'poddisruptionbudgets.policy',
+  'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+  'validatingwebhookconfigurations.admissionregistration.k8s.io',
+]);
+
+/** The store key of an object: "namespace/name" for namespaced types, as etcd orders them. */
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+function specChanged(before: KubeObject, after: KubeObject): boolean {
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (
+      field !== 'metadata' &&
+      field !== 'status' &&
+      JSON.stringify(before[field]) !== JSON.stringify(after[field])
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The objects of one simulated cluster, with a single increasing resourceVersion counter
+ * (as etcd keeps one revision per cluster) and a bounded history of changes so watches can
+ * resume from any recent list and get 410 Gone for older versions.
+ *
+ * @public
+ */
+export class ObjectStore {
+  private revision = 1;
+  private readonly tables = new Map<string, Table>();
+  private readonly history: Change[] = [];
+  private historyStart = 0;
+  private readonly listeners = new Set<(change: Change) => void>();
+  /** owner uid → "typeKey|key" of its dependents, for garbage collection and controllers. */
+  private readonly dependentsByOwner = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly historyWindow: number,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The latest resourceVersion handed out. */
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  /** The oldest resourceVersion a watch may resume from. */
+  oldestResumableRevision(): number {
+    const first = this.history[this.historyStart];
+    return first ? first.revision - 1 : this.revision;
+  }
+
+  /** Calls `listener` synchronously for every change, in order. */
+  subscribe(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(rt: ResourceType, namespace: string | undefined, name: string) {
+    return this.table(rt).entries.get(objectKey(namespace, name))?.object;
+  }
+
+  /** Objects of a type (in one namespace, or all), in etcd key order. */
+  list(rt: ResourceType, namespace?: string): KubeObject[] {
+    return this.entries(rt, namespace).map(e => e.object);
+  }
+
+  /** Number of objects of a type. */
+  count(rt: ResourceType): number {
+    return this.table(rt).entries.size;
+  }
+
+  /** Entries in key order, optionally after a key (exclusive), for paged lists. */
+  entries(rt: ResourceType, namespace?: string, after?: string): Entry[] {
+    const table = this.table(rt);
+    if (!table.sorted) {
+      table.sorted = [...table.entries.keys()].sort();
+    }
+    const keys = table.sorted;
+    const prefix = namespace && rt.namespaced ? `${namespace}/` : '';
+    let start = 0;
+    const from = after !== undefined && after > prefix ? after : prefix;
+    if (from) {
+      start = lowerBound(keys, from);
+      if (after !== undefined && keys[start] === after) {
+        start++;
+      }
+    }
+    const out: Entry[] = [];
+    for (let i = start; i < keys.length; i++) {
+      if (prefix && !keys[i].startsWith(prefix)) {
+        break;
+      }
+      out.push(table.entries.get(keys[i])!);
+    }
+    return out;
+  }
+
+  /**
+   * The objects of a type as they were at `atRevision`, rebuilt by undoing later changes from
+   * the history; used for `resourceVersionMatch=Exact` and for continuing a paged list at the
+   * revision of its first page, as etcd serves them.
+   */
+  entriesAt(
+    rt: ResourceType,
+    atRevision: number,
+    namespace?: string,
+    after?: string,
+  ): Entry[] {
+    if (atRevision >= this.revision) {
+      return this.entries(rt, namespace, after);
+    }
+    if (atRevision < this.oldestResumableRevision()) {
+      throw expired(
+        `too old resource version: ${atRevision} (${this.oldestResumableRevision()})`,
+      );
+    }
+    const tk = typeKey(rt);
+    const overlay = new Map<string, KubeObject | null>();
+    for (let i = this.history.length - 1; i >= this.historyStart; i--) {
+      const change = this.history[i];
+      if (change.revision <= atRevision) {
+        break;
+      }
+      if (change.typeKey === tk) {
+        overlay.set(
+          change.key,
+          change.type === 'ADDED' ? null : change.previous ?? null,
+        );
+      }
+    }
+    const current = this.entries(rt, namespace, after);
+    if (overlay.size === 0) {
+      return current;
+    }
+    const prefix = namespace && rt.namespaced ? `${namespace}/` : '';
+    const merged = new Map<string, Entry>();
+    for (const entry of current) {
+      merged.set(objectKey(entry.object.metadata.namespace, entry.object.metadata.name), entry);
+    }
+    for (const [key, object] of overlay) {
+      if (!key.startsWith(prefix) || (after !== undefined && key <= after)) {
+        continue;
+      }
+      if (object) {
+        merged.set(key, { object });
+      } else {
+        merged.delete(key);
+      }
+    }
+    return [...merged.keys()].sort().map(k => merged.get(k)!);
+  }
+
+  /** The metadata of an entry serialised once and reused by metadata-only lists. */
+  metadataJson(entry: Entry): string {
+    if (entry.metadataJson === undefined) {
+      entry.metadataJson = JSON.stringify(entry.object.metadata);
+    }
+    return entry.metadataJson;
+  }
+
+  /** Stores a new object, assigning uid, resourceVersion, generation and creationTimestamp. */
+  create(rt: ResourceType, object: KubeObject): KubeObject {
+    const table = this.table(rt);
+    const key = objectKey(object.metadata.namespace, object.metadata.name);
+    if (table.entries.has(key)) {
+      throw alreadyExists(rt, object.metadata.name);
+    }
+    const revision = ++this.revision;
+    const tk = typeKey(rt);
+    const stored: KubeObject = {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        uid: object.metadata.uid || randomUUID(),
+        resourceVersion: String(revision),
+        creationTimestamp:
+          object.metadata.creationTimestamp || this.now().toISOString(),
+        ...(generationTypes.has(tk) ? { generation: 1 } : {}),
+      },
+    };
+    table.entries.set(key, { object: stored });
+    table.sorted = undefined;
+    this.indexOwners(tk, key, undefined, stored);
+    this.record({ type: 'ADDED', revision, typeKey: tk, key, object: stored });
+    return stored;
+  }
+
+  /**
+   * Replaces an object. With `expectedRevision` set, a different stored resourceVersion
+   * answers 409 Conflict, as optimistic concurrency in the real API server does.
+   */
+  replace(
+    rt: ResourceType,
+    object: KubeObject,
+    expectedRevision?: string,
+  ): KubeObject {
+    const table = this.table(rt);
+    const key = objectKey(object.metadata.namespace, object.metadata.name);
+    const entry = table.entries.get(key);
+    if (!entry) {
+      throw notFound(rt, object.metadata.name);
+    }
+    const previous = entry.object;
+    if (
+      expectedRevision !== undefined &&
+      expectedRevision !== previous.metadata.resourceVersion
+    ) {
+      throw conflict(rt, object.metadata.name);
+    }
+    const revision = ++this.revision;
+    const tk = typeKey(rt);
+    const metadata = {
+      ...object.metadata,
+      uid: previous.metadata.uid,
+      creationTimestamp: previous.metadata.creationTimestamp,
+      resourceVersion: String(revision),
+    };
+    if (generationTypes.has(tk)) {
+      metadata.generation =
+        (previous.metadata.generation ?? 1) +
+        (specChanged(previous, object) ? 1 : 0);
+    }
+    const stored: KubeObject = { ...object, metadata };
+    table.entries.set(key, { object: stored });
+    this.indexOwners(tk, key, previous, stored);
+    this.record({
+      type: 'MODIFIED',
+      revision,
+      typeKey: tk,
+      key,
+      object: stored,
+      previous,
+    });
+    return stored;
+  }
+
+  /** Removes an object and returns its last state, stamped with the deletion's revision. */
+  remove(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
+    const table = this.table(rt);
+    const key = objectKey(namespace, name);
+    const entry = table.entries.get(key);
+    if (!entry) {
+      throw notFound(rt, name);
+    }
+    table.entries.delete(key);
+    table.sorted = undefined;
+    const revision = ++this.revision;
+    const tk = typeKey(rt);
+    const previous = entry.object;
+    const last: KubeObject = {
+      ...previous,
+      metadata: { ...previous.metadata, resourceVersion: String(revision) },
+    };
+    this.indexOwners(tk, key, previous, undefined);
+    this.record({
+      type: 'DELETED',
+      revision,
+      typeKey: tk,
+      key,
+      object: last,
+      previous,
+    });
+    return last;
+  }
+
+  /** "typeKey|key" references of the objects whose ownerReferences name `ownerUid`. */
+  dependents(ownerUid: string): string[] {
+    return [...(this.dependentsByOwner.get(ownerUid) ?? [])];
+  }
+
+  /** Looks an object up by the "typeKey|key" reference `dependents` returns. */
+  getByReference(reference: string): KubeObject | undefined {
+    const bar = reference.indexOf('|');
+    return this.tables
+      .get(reference.slice(0, bar))
+      ?.entries.get(reference.slice(bar + 1))?.object;
+  }
+
+  /**
+   * Changes after `revision` still held in the history, or undefined when some were already
+   * dropped (the caller answers 410 Gone).
+   */
+  changesSince(revision: number): Change[] | undefined {
+    if (revision < this.oldestResumableRevision()) {
+      return undefined;
+    }
+    const out: Change[] = [];
+    for (let i = this.history.length - 1; i >= this.historyStart; i--) {
+      if (this.history[i].revision <= revision) {
+        break;
+      }
+      out.push(this.history[i]);
+    }
+    return out.reverse();
+  }
+
+  private table(rt: ResourceType): Table {
+    const tk = typeKey(rt);
+    let table = this.tables.get(tk);
+    if (!table) {
+      table = { entries: new Map() };
+      this.tables.set(tk, table);
+    }
+    return table;
+  }
+
+  private record(change: Change) {
+    this.history.push(change);
+    if (this.history.length - this.historyStart > this.historyWindow) {
+      this.historyStart++;
+      // Compact the array now and then rather than shifting on every change.
+      if (this.historyStart > 4096 && this.historyStart > this.history.length / 2) {
+        this.history.splice(0, this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    for (const listener of this.listeners) {
+      listener(change);
+    }
+  }
+
+  private indexOwners(
+    tk: string,
+    key: string,
+    before: KubeObject | undefined,
+    after: KubeObject | undefined,
+  ) {
+    const reference = `${tk}|${key}`;
+    for (const ref of before?.metadata.ownerReferences ?? []) {
+      const set = this.dependentsByOwner.get(ref.uid);
+      set?.delete(reference);
+      if (set && set.size === 0) {
+        this.dependentsByOwner.delete(ref.uid);
+      }
+    }
+    for (const ref of after?.metadata.ownerReferences ?? []) {
+      let set = this.dependentsByOwner.get(ref.uid);
+      if (!set) {
+        set = new Set();
+        this.dependentsByOwner.set(ref.uid, set);
+      }
+      set.add(reference);
+    }
+  }
+}
+
+function lowerBound(keys: string[], value: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < value) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
