@@ -212,10 +212,11 @@ function requireObjectBody(r: ResourceRequest): KubeObject {
 }
 
 function checkKind(r: ResourceRequest, body: KubeObject, expectedKind = r.rt.kind, expectedApiVersion = apiVersionOf(r.rt)) {
-  if (!body.kind) {
+  // Like the API server's decoder, a body without kind/apiVersion takes the endpoint's.
+  if (body.kind !== undefined && typeof body.kind !== 'string') {
     throw badRequest(`Object 'Kind' is missing in '${r.body.slice(0, 200)}'`);
   }
-  if (body.kind !== expectedKind || (body.apiVersion && body.apiVersion !== expectedApiVersion)) {
+  if ((body.kind && body.kind !== expectedKind) || (body.apiVersion && body.apiVersion !== expectedApiVersion)) {
     throw badRequest(
       body.apiVersion && body.apiVersion !== expectedApiVersion
         ? `the API version in the data (${body.apiVersion}) does not match the expected API version (${expectedApiVersion})`
