@@ -43,10 +43,12 @@ export function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (size > maxBodyBytes) return;
       size += chunk.length;
       if (size > maxBodyBytes) {
+        // Answer at once and discard the rest of the body, so the client reads a 413.
+        chunks.length = 0;
         reject(new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
-        req.destroy();
         return;
       }
       chunks.push(chunk);

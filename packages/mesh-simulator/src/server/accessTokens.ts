@@ -59,6 +59,12 @@ export class TokenRegistry {
     }
   }
 
+  /** Whether a bearer token is one this simulator handed out (for any cluster). */
+  isKnown(authorization: string | undefined): boolean {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    return match !== null && this.byToken.has(match[1]);
+  }
+
   /** The identity of a bearer token on a cluster, or undefined (401). */
   identify(authorization: string | undefined, cluster: string | undefined): Identity | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
