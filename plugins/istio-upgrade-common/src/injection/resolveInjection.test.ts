@@ -8,7 +8,10 @@ const tags = new Map<string, string | undefined>([
 const resolve = (
   namespaceLabels: Record<string, string>,
   podLabels?: Record<string, string>,
-  options: { tags?: Map<string, string | undefined>; revisions?: Set<string> } = {},
+  options: {
+    tags?: Map<string, string | undefined>;
+    revisions?: Set<string>;
+  } = {},
 ) =>
   resolveInjection({
     namespaceLabels,
@@ -22,13 +25,17 @@ describe('resolveInjection', () => {
     expect(resolve({ 'istio.io/dataplane-mode': 'ambient' })).toEqual({
       mode: 'ambient',
       injected: false,
-      reason: 'namespace label istio.io/dataplane-mode=ambient: ambient mode, no sidecar',
+      reason:
+        'namespace label istio.io/dataplane-mode=ambient: ambient mode, no sidecar',
     });
   });
 
   it('keeps an ambient namespace sidecar-free even when a pod asks for one', () => {
     expect(
-      resolve({ 'istio.io/dataplane-mode': 'ambient' }, { 'sidecar.istio.io/inject': 'true' }),
+      resolve(
+        { 'istio.io/dataplane-mode': 'ambient' },
+        { 'sidecar.istio.io/inject': 'true' },
+      ),
     ).toMatchObject({ mode: 'ambient', injected: false });
   });
 
@@ -38,21 +45,27 @@ describe('resolveInjection', () => {
       desiredRevision: '1-9-7',
       tag: 'default',
       injected: true,
-      reason: 'namespace label istio-injection=enabled selects tag default -> revision 1-9-7',
+      reason:
+        'namespace label istio-injection=enabled selects tag default -> revision 1-9-7',
     });
   });
 
   it('injects istio-injection=enabled by the revision named default when there is no default tag', () => {
-    expect(resolve({ 'istio-injection': 'enabled' }, undefined, { tags: new Map() })).toEqual({
+    expect(
+      resolve({ 'istio-injection': 'enabled' }, undefined, { tags: new Map() }),
+    ).toEqual({
       mode: 'legacy',
       desiredRevision: 'default',
       injected: true,
-      reason: 'namespace label istio-injection=enabled selects revision default (no default tag)',
+      reason:
+        'namespace label istio-injection=enabled selects revision default (no default tag)',
     });
   });
 
   it('gives istio-injection=enabled precedence over istio.io/rev', () => {
-    expect(resolve({ 'istio-injection': 'enabled', 'istio.io/rev': '1-10-4' })).toMatchObject({
+    expect(
+      resolve({ 'istio-injection': 'enabled', 'istio.io/rev': '1-10-4' }),
+    ).toMatchObject({
       mode: 'legacy',
       desiredRevision: '1-9-7',
     });
@@ -78,7 +91,8 @@ describe('resolveInjection', () => {
       desiredRevision: '1-10-4',
       tag: 'prod',
       injected: true,
-      reason: 'namespace label istio.io/rev=prod selects tag prod -> revision 1-10-4',
+      reason:
+        'namespace label istio.io/rev=prod selects tag prod -> revision 1-10-4',
     });
   });
 
@@ -92,14 +106,19 @@ describe('resolveInjection', () => {
   });
 
   it('lets the namespace istio.io/rev win over the pod istio.io/rev', () => {
-    expect(resolve({ 'istio.io/rev': '1-10-4' }, { 'istio.io/rev': '1-9-7' })).toMatchObject({
+    expect(
+      resolve({ 'istio.io/rev': '1-10-4' }, { 'istio.io/rev': '1-9-7' }),
+    ).toMatchObject({
       desiredRevision: '1-10-4',
     });
   });
 
   it('lets a pod opt out with sidecar.istio.io/inject=false', () => {
     expect(
-      resolve({ 'istio-injection': 'enabled' }, { 'sidecar.istio.io/inject': 'false' }),
+      resolve(
+        { 'istio-injection': 'enabled' },
+        { 'sidecar.istio.io/inject': 'false' },
+      ),
     ).toEqual({
       mode: 'legacy',
       tag: 'default',
@@ -108,7 +127,10 @@ describe('resolveInjection', () => {
         'namespace label istio-injection=enabled selects tag default -> revision 1-9-7, but the pod opts out with sidecar.istio.io/inject=false',
     });
     expect(
-      resolve({ 'istio.io/rev': '1-10-4' }, { 'sidecar.istio.io/inject': 'false' }),
+      resolve(
+        { 'istio.io/rev': '1-10-4' },
+        { 'sidecar.istio.io/inject': 'false' },
+      ),
     ).toMatchObject({ mode: 'revision', injected: false });
   });
 
@@ -132,7 +154,8 @@ describe('resolveInjection', () => {
       desiredRevision: '1-9-7',
       tag: 'default',
       injected: true,
-      reason: 'pod label sidecar.istio.io/inject=true selects tag default -> revision 1-9-7',
+      reason:
+        'pod label sidecar.istio.io/inject=true selects tag default -> revision 1-9-7',
     });
   });
 
@@ -142,7 +165,10 @@ describe('resolveInjection', () => {
       injected: false,
       reason: 'no injection label on the namespace or the pod',
     });
-    expect(resolve({}, { app: 'reviews' })).toMatchObject({ mode: 'none', injected: false });
+    expect(resolve({}, { app: 'reviews' })).toMatchObject({
+      mode: 'none',
+      injected: false,
+    });
   });
 
   it('still reports a desired revision that does not exist, flagged missing', () => {
@@ -151,7 +177,8 @@ describe('resolveInjection', () => {
       desiredRevision: '1-8-0',
       injected: true,
       missing: true,
-      reason: 'namespace label istio.io/rev=1-8-0 selects revision 1-8-0; it does not exist',
+      reason:
+        'namespace label istio.io/rev=1-8-0 selects revision 1-8-0; it does not exist',
     });
   });
 
@@ -160,14 +187,23 @@ describe('resolveInjection', () => {
       ['old', '1-8-0'],
       ['empty', undefined],
     ]);
-    expect(resolve({ 'istio.io/rev': 'old' }, undefined, { tags: dangling })).toMatchObject({
+    expect(
+      resolve({ 'istio.io/rev': 'old' }, undefined, { tags: dangling }),
+    ).toMatchObject({
       mode: 'tag',
       tag: 'old',
       desiredRevision: '1-8-0',
       missing: true,
     });
-    const none = resolve({ 'istio.io/rev': 'empty' }, undefined, { tags: dangling });
-    expect(none).toMatchObject({ mode: 'tag', tag: 'empty', injected: true, missing: true });
+    const none = resolve({ 'istio.io/rev': 'empty' }, undefined, {
+      tags: dangling,
+    });
+    expect(none).toMatchObject({
+      mode: 'tag',
+      tag: 'empty',
+      injected: true,
+      missing: true,
+    });
     expect(none.desiredRevision).toBeUndefined();
   });
 
@@ -177,6 +213,10 @@ describe('resolveInjection', () => {
         tags: new Map(),
         revisions: new Set(['1-10-4']),
       }),
-    ).toMatchObject({ mode: 'legacy', desiredRevision: 'default', missing: true });
+    ).toMatchObject({
+      mode: 'legacy',
+      desiredRevision: 'default',
+      missing: true,
+    });
   });
 });

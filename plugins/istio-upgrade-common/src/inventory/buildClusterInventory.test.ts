@@ -11,7 +11,10 @@ const releases = [
 const JUNE_2021 = Date.parse('2021-06-01T00:00:00Z');
 
 function build(mesh: MeshSnapshot, now = JUNE_2021): ClusterInventory {
-  return buildClusterInventory(testCluster(), mesh.snapshot(), { releases, now });
+  return buildClusterInventory(testCluster(), mesh.snapshot(), {
+    releases,
+    now,
+  });
 }
 
 function namespaceNamed(inventory: ClusterInventory, name: string) {
@@ -44,14 +47,25 @@ function lab(): MeshSnapshot {
     .pods('plain', 'web', 1)
     .gateway('istio-ingress', 'ingressgateway-1-9-7', '1-9-7', { replicas: 2 })
     .gateway('istio-ingress', 'ingressgateway-1-10-4', '1-10-4')
-    .loadBalancer('istio-ingress', 'ingress', { istio: 'ingressgateway', version: '1-9-7' });
+    .loadBalancer('istio-ingress', 'ingress', {
+      istio: 'ingressgateway',
+      version: '1-9-7',
+    });
 }
 
 describe('buildClusterInventory', () => {
   const inventory = build(lab());
 
   it('finds each control plane with its version, readiness, tags and default', () => {
-    expect(inventory.controlPlanes.map(cp => [cp.revision, cp.version, cp.ready, cp.tags, cp.isDefault])).toEqual([
+    expect(
+      inventory.controlPlanes.map(cp => [
+        cp.revision,
+        cp.version,
+        cp.ready,
+        cp.tags,
+        cp.isDefault,
+      ]),
+    ).toEqual([
       ['1-10-4', '1.10.4', true, ['prod'], false],
       ['1-9-7', '1.9.7', true, ['default'], true],
     ]);
@@ -75,14 +89,31 @@ describe('buildClusterInventory', () => {
       '1 gateway run it: istio-ingress/ingressgateway-1-9-7',
       'it is the default revision',
     ]);
-    const current = inventory.controlPlanes.find(cp => cp.revision === '1-10-4')!;
-    expect(current.inUse).toEqual({ pods: 3, namespaces: 1, tags: 1, gateways: 1 });
+    const current = inventory.controlPlanes.find(
+      cp => cp.revision === '1-10-4',
+    )!;
+    expect(current.inUse).toEqual({
+      pods: 3,
+      namespaces: 1,
+      tags: 1,
+      gateways: 1,
+    });
   });
 
   it('lists the tags, the revision each points at and the namespaces using it', () => {
     expect(inventory.tags).toEqual([
-      { name: 'default', revision: '1-9-7', revisionExists: true, namespaces: ['legacy'] },
-      { name: 'prod', revision: '1-10-4', revisionExists: true, namespaces: [] },
+      {
+        name: 'default',
+        revision: '1-9-7',
+        revisionExists: true,
+        namespaces: ['legacy'],
+      },
+      {
+        name: 'prod',
+        revision: '1-10-4',
+        revisionExists: true,
+        namespaces: [],
+      },
     ]);
   });
 
@@ -148,7 +179,15 @@ describe('buildClusterInventory', () => {
   });
 
   it('finds the gateways with their revision, version, readiness and live Services', () => {
-    expect(inventory.gateways.map(g => [g.name, g.revision, g.version, g.ready, g.services])).toEqual([
+    expect(
+      inventory.gateways.map(g => [
+        g.name,
+        g.revision,
+        g.version,
+        g.ready,
+        g.services,
+      ]),
+    ).toEqual([
       ['ingressgateway-1-10-4', '1-10-4', '1.10.4', true, []],
       ['ingressgateway-1-9-7', '1-9-7', '1.9.7', true, ['ingress']],
     ]);
@@ -183,12 +222,23 @@ describe('buildClusterInventory', () => {
   });
 
   it('adds up the totals', () => {
-    expect(inventory.totals).toEqual({ namespaces: 5, pods: 11, injectedPods: 10, podsNeedingRestart: 3 });
+    expect(inventory.totals).toEqual({
+      namespaces: 5,
+      pods: 11,
+      injectedPods: 10,
+      podsNeedingRestart: 3,
+    });
   });
 
   it('sorts warnings most severe first and marks them with the cluster', () => {
     const severities = inventory.warnings.map(w => w.severity);
-    expect(severities).toEqual([...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
+    expect(severities).toEqual(
+      [...severities].sort(
+        (a, b) =>
+          ['error', 'warning', 'info'].indexOf(a) -
+          ['error', 'warning', 'info'].indexOf(b),
+      ),
+    );
     expect(inventory.warnings.every(w => w.cluster === 'c1')).toBe(true);
     expect(inventory.warnings.map(w => w.code)).toEqual(['drift']);
   });
@@ -205,12 +255,24 @@ describe('buildClusterInventory', () => {
         images: { discovery: 'docker.io/istio/pilot:1.10.4' },
       })
       .namespace('ns', { 'istio-injection': 'enabled' });
-    mesh.webhooks.push({ name: 'istio-sidecar-injector', labels: {}, services: [] });
+    mesh.webhooks.push({
+      name: 'istio-sidecar-injector',
+      labels: {},
+      services: [],
+    });
     const result = build(mesh);
     expect(result.controlPlanes).toMatchObject([
-      { revision: 'default', version: '1.10.4', isDefault: true, hasInjector: true },
+      {
+        revision: 'default',
+        version: '1.10.4',
+        isDefault: true,
+        hasInjector: true,
+      },
     ]);
-    expect(namespaceNamed(result, 'ns')).toMatchObject({ desiredRevision: 'default', injectionMode: 'legacy' });
+    expect(namespaceNamed(result, 'ns')).toMatchObject({
+      desiredRevision: 'default',
+      injectionMode: 'legacy',
+    });
   });
 
   it('does not count pods of a namespace that now wants no sidecar as needing a restart', () => {
@@ -232,15 +294,35 @@ describe('buildClusterInventory', () => {
       .controlPlane('1-10-4', '1.10.4')
       .namespace('ns', { 'istio.io/rev': '1-10-4' })
       .namespace('free')
-      .deployment('ns', 'batch', { podLabels: { app: 'batch', 'sidecar.istio.io/inject': 'false' } })
-      .pods('ns', 'batch', 1, { revision: '1-9-7', labels: { app: 'batch', 'sidecar.istio.io/inject': 'false' } })
-      .deployment('free', 'pinned', { podLabels: { app: 'pinned', 'istio.io/rev': '1-10-4' } })
-      .pods('free', 'pinned', 2, { revision: '1-9-7', labels: { app: 'pinned', 'istio.io/rev': '1-10-4' } });
+      .deployment('ns', 'batch', {
+        podLabels: { app: 'batch', 'sidecar.istio.io/inject': 'false' },
+      })
+      .pods('ns', 'batch', 1, {
+        revision: '1-9-7',
+        labels: { app: 'batch', 'sidecar.istio.io/inject': 'false' },
+      })
+      .deployment('free', 'pinned', {
+        podLabels: { app: 'pinned', 'istio.io/rev': '1-10-4' },
+      })
+      .pods('free', 'pinned', 2, {
+        revision: '1-9-7',
+        labels: { app: 'pinned', 'istio.io/rev': '1-10-4' },
+      });
     const result = build(mesh);
-    expect(result.namespaces.find(n => n.name === 'ns')?.podsNeedingRestart).toBe(0);
-    expect(result.workloads.find(w => w.name === 'batch')).not.toHaveProperty('desiredRevision');
-    expect(result.namespaces.find(n => n.name === 'free')).toMatchObject({ injectionMode: 'none', podsNeedingRestart: 2 });
-    expect(result.workloads.find(w => w.name === 'pinned')).toMatchObject({ desiredRevision: '1-10-4', podsNeedingRestart: 2 });
+    expect(
+      result.namespaces.find(n => n.name === 'ns')?.podsNeedingRestart,
+    ).toBe(0);
+    expect(result.workloads.find(w => w.name === 'batch')).not.toHaveProperty(
+      'desiredRevision',
+    );
+    expect(result.namespaces.find(n => n.name === 'free')).toMatchObject({
+      injectionMode: 'none',
+      podsNeedingRestart: 2,
+    });
+    expect(result.workloads.find(w => w.name === 'pinned')).toMatchObject({
+      desiredRevision: '1-10-4',
+      podsNeedingRestart: 2,
+    });
   });
 
   it('infers proxy versions from the control plane rollout current when each pod was created', () => {
@@ -264,13 +346,25 @@ describe('buildClusterInventory', () => {
   });
 
   it('builds 10,000 pods well within the time budget', () => {
-    const mesh = new MeshSnapshot().controlPlane('1-9-7', '1.9.7').controlPlane('1-10-4', '1.10.4').tag('default', '1-9-7');
+    const mesh = new MeshSnapshot()
+      .controlPlane('1-9-7', '1.9.7')
+      .controlPlane('1-10-4', '1.10.4')
+      .tag('default', '1-9-7');
     for (let n = 0; n < 50; n++) {
-      mesh.namespace(`ns-${n}`, n % 2 ? { 'istio.io/rev': '1-10-4' } : { 'istio-injection': 'enabled' });
+      mesh.namespace(
+        `ns-${n}`,
+        n % 2 ? { 'istio.io/rev': '1-10-4' } : { 'istio-injection': 'enabled' },
+      );
       for (let d = 0; d < 10; d++) {
         mesh.deployment(`ns-${n}`, `app-${d}`, { replicas: 20 });
-        mesh.pods(`ns-${n}`, `app-${d}`, 10, { revision: '1-9-7', labels: { app: `app-${d}` } });
-        mesh.pods(`ns-${n}`, `app-${d}`, 10, { revision: '1-10-4', labels: { app: `app-${d}` } });
+        mesh.pods(`ns-${n}`, `app-${d}`, 10, {
+          revision: '1-9-7',
+          labels: { app: `app-${d}` },
+        });
+        mesh.pods(`ns-${n}`, `app-${d}`, 10, {
+          revision: '1-10-4',
+          labels: { app: `app-${d}` },
+        });
       }
     }
     expect(mesh.podRecords).toHaveLength(10_000);
@@ -288,28 +382,41 @@ describe('inventory warnings', () => {
   const W = INVENTORY_WARNING_CODES;
 
   it(`reports ${W.endOfLife} for a control plane past its end of life`, () => {
-    const result = build(new MeshSnapshot().controlPlane('1-9-7', '1.9.7'), Date.parse('2021-11-01T00:00:00Z'));
+    const result = build(
+      new MeshSnapshot().controlPlane('1-9-7', '1.9.7'),
+      Date.parse('2021-11-01T00:00:00Z'),
+    );
     expect(warningsOf(result, W.endOfLife)).toEqual([
       {
         cluster: 'c1',
         code: 'end-of-life',
         severity: 'error',
         subject: { kind: 'ControlPlane', name: '1-9-7' },
-        message: 'Control plane 1-9-7 runs Istio 1.9.7, whose support ended on 2021-10-08',
+        message:
+          'Control plane 1-9-7 runs Istio 1.9.7, whose support ended on 2021-10-08',
       },
     ]);
   });
 
   it(`reports ${W.endOfLifeSoon} within 60 days of the end of life`, () => {
-    const result = build(new MeshSnapshot().controlPlane('1-9-7', '1.9.7'), Date.parse('2021-09-08T00:00:00Z'));
+    const result = build(
+      new MeshSnapshot().controlPlane('1-9-7', '1.9.7'),
+      Date.parse('2021-09-08T00:00:00Z'),
+    );
     expect(warningsOf(result, W.endOfLifeSoon)).toMatchObject([
       {
         severity: 'warning',
         subject: { kind: 'ControlPlane', name: '1-9-7' },
-        message: 'Control plane 1-9-7 runs Istio 1.9.7, whose support ends on 2021-10-08 (in 30 days)',
+        message:
+          'Control plane 1-9-7 runs Istio 1.9.7, whose support ends on 2021-10-08 (in 30 days)',
       },
     ]);
-    expect(warningsOf(build(new MeshSnapshot().controlPlane('1-9-7', '1.9.7')), W.endOfLifeSoon)).toEqual([]);
+    expect(
+      warningsOf(
+        build(new MeshSnapshot().controlPlane('1-9-7', '1.9.7')),
+        W.endOfLifeSoon,
+      ),
+    ).toEqual([]);
   });
 
   it(`reports ${W.unsupportedSkew} for proxies two minors behind their control plane`, () => {
@@ -331,7 +438,9 @@ describe('inventory warnings', () => {
   });
 
   it(`reports ${W.proxyDetached} for pods whose revision has no control plane`, () => {
-    const mesh = new MeshSnapshot().namespace('ns').pods('ns', 'app', 2, { revision: '1-8-0' });
+    const mesh = new MeshSnapshot()
+      .namespace('ns')
+      .pods('ns', 'app', 2, { revision: '1-8-0' });
     expect(warningsOf(build(mesh), W.proxyDetached)).toMatchObject([
       {
         severity: 'error',
@@ -347,7 +456,8 @@ describe('inventory warnings', () => {
       {
         severity: 'warning',
         subject: { kind: 'Namespace', name: 'bookinfo' },
-        message: '3 pods in namespace bookinfo are not yet restarted onto revision 1-10-4',
+        message:
+          '3 pods in namespace bookinfo are not yet restarted onto revision 1-10-4',
       },
     ]);
   });
@@ -355,15 +465,20 @@ describe('inventory warnings', () => {
   it(`reports ${W.conflictingInjectionLabels} when a namespace has both injection labels`, () => {
     const mesh = new MeshSnapshot()
       .controlPlane('default', '1.10.4')
-      .namespace('ns', { 'istio-injection': 'enabled', 'istio.io/rev': '1-11-0' });
-    expect(warningsOf(build(mesh), W.conflictingInjectionLabels)).toMatchObject([
-      {
-        severity: 'warning',
-        subject: { kind: 'Namespace', name: 'ns' },
-        message:
-          'Namespace ns has both istio-injection=enabled and istio.io/rev=1-11-0; istio-injection takes precedence, so 1-11-0 is ignored',
-      },
-    ]);
+      .namespace('ns', {
+        'istio-injection': 'enabled',
+        'istio.io/rev': '1-11-0',
+      });
+    expect(warningsOf(build(mesh), W.conflictingInjectionLabels)).toMatchObject(
+      [
+        {
+          severity: 'warning',
+          subject: { kind: 'Namespace', name: 'ns' },
+          message:
+            'Namespace ns has both istio-injection=enabled and istio.io/rev=1-11-0; istio-injection takes precedence, so 1-11-0 is ignored',
+        },
+      ],
+    );
   });
 
   it(`reports ${W.tagMissingRevision} for a tag pointing at a missing revision`, () => {
@@ -380,21 +495,31 @@ describe('inventory warnings', () => {
       },
     ]);
     expect(build(mesh).tags).toEqual([
-      { name: 'prod', revision: '1-8-0', revisionExists: false, namespaces: ['ns'] },
+      {
+        name: 'prod',
+        revision: '1-8-0',
+        revisionExists: false,
+        namespaces: ['ns'],
+      },
     ]);
   });
 
   it(`reports ${W.namespaceRevisionMissing} when a namespace asks for a revision that does not exist`, () => {
-    const mesh = new MeshSnapshot().controlPlane('1-10-4', '1.10.4').namespace('ns', { 'istio.io/rev': '1-11-0' });
+    const mesh = new MeshSnapshot()
+      .controlPlane('1-10-4', '1.10.4')
+      .namespace('ns', { 'istio.io/rev': '1-11-0' });
     const result = build(mesh);
     expect(warningsOf(result, W.namespaceRevisionMissing)).toMatchObject([
       {
         severity: 'error',
         subject: { kind: 'Namespace', name: 'ns' },
-        message: 'Namespace ns asks for revision 1-11-0, which does not exist; new pods will fail to be created',
+        message:
+          'Namespace ns asks for revision 1-11-0, which does not exist; new pods will fail to be created',
       },
     ]);
-    expect(namespaceNamed(result, 'ns')).toMatchObject({ desiredRevision: '1-11-0' });
+    expect(namespaceNamed(result, 'ns')).toMatchObject({
+      desiredRevision: '1-11-0',
+    });
     expect(namespaceNamed(result, 'ns')).not.toHaveProperty('desiredVersion');
   });
 
@@ -402,13 +527,23 @@ describe('inventory warnings', () => {
     const mesh = new MeshSnapshot()
       .controlPlane('1-10-4', '1.10.4')
       .namespace('istio-ingress')
-      .gateway('istio-ingress', 'gw-blue', '1-10-4', { replicas: 2, readyReplicas: 0 })
-      .loadBalancer('istio-ingress', 'ingress', { istio: 'ingressgateway', version: '1-10-4' });
+      .gateway('istio-ingress', 'gw-blue', '1-10-4', {
+        replicas: 2,
+        readyReplicas: 0,
+      })
+      .loadBalancer('istio-ingress', 'ingress', {
+        istio: 'ingressgateway',
+        version: '1-10-4',
+      });
     const result = build(mesh);
     expect(warningsOf(result, W.gatewayServiceNoReadyPod)).toMatchObject([
       {
         severity: 'error',
-        subject: { kind: 'Service', namespace: 'istio-ingress', name: 'ingress' },
+        subject: {
+          kind: 'Service',
+          namespace: 'istio-ingress',
+          name: 'ingress',
+        },
         message:
           'LoadBalancer Service istio-ingress/ingress selects gateway gw-blue, which has no ready pod; its traffic is dropped',
       },
@@ -421,7 +556,10 @@ describe('inventory warnings', () => {
       .controlPlane('1-10-4', '1.10.4')
       .namespace('istio-ingress')
       .gateway('istio-ingress', 'gw-blue', '1-10-4')
-      .loadBalancer('istio-ingress', 'ingress', { istio: 'ingressgateway', version: '1-11-0' });
+      .loadBalancer('istio-ingress', 'ingress', {
+        istio: 'ingressgateway',
+        version: '1-11-0',
+      });
     const result = build(mesh);
     expect(result.gatewayServices[0]).toMatchObject({
       readyEndpoints: 0,
@@ -434,7 +572,12 @@ describe('inventory warnings', () => {
   });
 
   it(`reports ${W.controlPlaneNotReady} for a control plane without a ready replica`, () => {
-    const result = build(new MeshSnapshot().controlPlane('1-10-4', '1.10.4', { replicas: 2, readyReplicas: 0 }));
+    const result = build(
+      new MeshSnapshot().controlPlane('1-10-4', '1.10.4', {
+        replicas: 2,
+        readyReplicas: 0,
+      }),
+    );
     expect(result.controlPlanes[0].ready).toBe(false);
     expect(warningsOf(result, W.controlPlaneNotReady)).toMatchObject([
       {
@@ -447,10 +590,15 @@ describe('inventory warnings', () => {
   });
 
   it(`reports ${W.injectorMissing} for a control plane without an injector webhook`, () => {
-    const result = build(new MeshSnapshot().controlPlane('1-10-4', '1.10.4', { injector: false }));
+    const result = build(
+      new MeshSnapshot().controlPlane('1-10-4', '1.10.4', { injector: false }),
+    );
     expect(result.controlPlanes[0].hasInjector).toBe(false);
     expect(warningsOf(result, W.injectorMissing)).toMatchObject([
-      { severity: 'warning', subject: { kind: 'ControlPlane', name: '1-10-4' } },
+      {
+        severity: 'warning',
+        subject: { kind: 'ControlPlane', name: '1-10-4' },
+      },
     ]);
   });
 
@@ -462,7 +610,9 @@ describe('inventory warnings', () => {
       .namespace('ns', { 'istio-injection': 'enabled' })
       .pods('ns', 'app', 1, { revision: '1-10-4' });
     const result = build(mesh);
-    expect(result.controlPlanes.find(cp => cp.revision === '1-9-7')).toMatchObject({
+    expect(
+      result.controlPlanes.find(cp => cp.revision === '1-9-7'),
+    ).toMatchObject({
       safeToRemove: true,
       notRemovableBecause: [],
     });
@@ -472,19 +622,25 @@ describe('inventory warnings', () => {
         code: 'revision-removable',
         severity: 'info',
         subject: { kind: 'ControlPlane', name: '1-9-7' },
-        message: 'Revision 1-9-7 is used by no pod, namespace, tag or gateway and can be removed',
+        message:
+          'Revision 1-9-7 is used by no pod, namespace, tag or gateway and can be removed',
       },
     ]);
   });
 
   it(`reports ${W.ambientNamespace} for a namespace in ambient mode`, () => {
-    const result = build(new MeshSnapshot().namespace('mesh', { 'istio.io/dataplane-mode': 'ambient' }));
+    const result = build(
+      new MeshSnapshot().namespace('mesh', {
+        'istio.io/dataplane-mode': 'ambient',
+      }),
+    );
     expect(namespaceNamed(result, 'mesh').injectionMode).toBe('ambient');
     expect(warningsOf(result, W.ambientNamespace)).toMatchObject([
       {
         severity: 'info',
         subject: { kind: 'Namespace', name: 'mesh' },
-        message: 'Namespace mesh uses ambient mode (no sidecars): reported, not migrated',
+        message:
+          'Namespace mesh uses ambient mode (no sidecars): reported, not migrated',
       },
     ]);
   });

@@ -19,7 +19,10 @@ describe('projectPodMetadata', () => {
     const record = projectPodMetadata(
       podMeta({
         annotations: {
-          'sidecar.istio.io/status': JSON.stringify({ initContainers: ['istio-init'], revision: '1-10-4' }),
+          'sidecar.istio.io/status': JSON.stringify({
+            initContainers: ['istio-init'],
+            revision: '1-10-4',
+          }),
           'istio.io/rev': 'stale',
         },
         creationTimestamp: '2026-01-02T03:04:05Z',
@@ -39,26 +42,41 @@ describe('projectPodMetadata', () => {
     const interner = new LabelInterner();
     expect(
       projectPodMetadata(
-        podMeta({ annotations: { 'sidecar.istio.io/status': '{not json', 'istio.io/rev': '1-9-7' } }),
+        podMeta({
+          annotations: {
+            'sidecar.istio.io/status': '{not json',
+            'istio.io/rev': '1-9-7',
+          },
+        }),
         interner,
       )?.revision,
     ).toBe('1-9-7');
     expect(
-      projectPodMetadata(podMeta({ annotations: { 'istio.io/rev': '1-9-7' } }), interner)?.revision,
+      projectPodMetadata(
+        podMeta({ annotations: { 'istio.io/rev': '1-9-7' } }),
+        interner,
+      )?.revision,
     ).toBe('1-9-7');
   });
 
   it('counts a pod injected before revisions existed as the default revision', () => {
     expect(
       projectPodMetadata(
-        podMeta({ annotations: { 'sidecar.istio.io/status': '{"containers":["istio-proxy"]}' } }),
+        podMeta({
+          annotations: {
+            'sidecar.istio.io/status': '{"containers":["istio-proxy"]}',
+          },
+        }),
         new LabelInterner(),
       )?.revision,
     ).toBe('default');
   });
 
   it('leaves the revision out for a pod without a sidecar', () => {
-    const record = projectPodMetadata(podMeta({ labels: { app: 'reviews' } }), new LabelInterner());
+    const record = projectPodMetadata(
+      podMeta({ labels: { app: 'reviews' } }),
+      new LabelInterner(),
+    );
     expect(record).not.toHaveProperty('revision');
   });
 
@@ -66,7 +84,9 @@ describe('projectPodMetadata', () => {
     const record = projectPodMetadata(
       podMeta({
         labels: { app: 'reviews', 'pod-template-hash': '7d9f8' },
-        ownerReferences: [{ kind: 'ReplicaSet', name: 'reviews-v1-7d9f8', controller: true }],
+        ownerReferences: [
+          { kind: 'ReplicaSet', name: 'reviews-v1-7d9f8', controller: true },
+        ],
       }),
       new LabelInterner(),
     );
@@ -76,10 +96,17 @@ describe('projectPodMetadata', () => {
   it('keeps a bare ReplicaSet, and StatefulSet and DaemonSet owners as they are', () => {
     const interner = new LabelInterner();
     const owned = (kind: string, name: string, labels = {}) =>
-      projectPodMetadata(podMeta({ labels, ownerReferences: [{ kind, name, controller: true }] }), interner)
-        ?.workload;
+      projectPodMetadata(
+        podMeta({
+          labels,
+          ownerReferences: [{ kind, name, controller: true }],
+        }),
+        interner,
+      )?.workload;
     expect(owned('ReplicaSet', 'standalone')).toBe('ReplicaSet/standalone');
-    expect(owned('ReplicaSet', 'other-abc', { 'pod-template-hash': 'xyz' })).toBe('ReplicaSet/other-abc');
+    expect(
+      owned('ReplicaSet', 'other-abc', { 'pod-template-hash': 'xyz' }),
+    ).toBe('ReplicaSet/other-abc');
     expect(owned('StatefulSet', 'db')).toBe('StatefulSet/db');
     expect(owned('DaemonSet', 'agent')).toBe('DaemonSet/agent');
   });
@@ -100,19 +127,33 @@ describe('projectPodMetadata', () => {
   it('flags gateways from the injection templates annotation', () => {
     const interner = new LabelInterner();
     expect(
-      projectPodMetadata(podMeta({ annotations: { 'inject.istio.io/templates': 'gateway' } }), interner)
-        ?.gateway,
+      projectPodMetadata(
+        podMeta({ annotations: { 'inject.istio.io/templates': 'gateway' } }),
+        interner,
+      )?.gateway,
     ).toBe(true);
     expect(
-      projectPodMetadata(podMeta({ annotations: { 'inject.istio.io/templates': 'sidecar' } }), interner),
+      projectPodMetadata(
+        podMeta({ annotations: { 'inject.istio.io/templates': 'sidecar' } }),
+        interner,
+      ),
     ).not.toHaveProperty('gateway');
   });
 
   it('shares one frozen labels object between pods with the same labels', () => {
     const interner = new LabelInterner();
-    const a = projectPodMetadata(podMeta({ name: 'a', labels: { app: 'x', v: '1' } }), interner);
-    const b = projectPodMetadata(podMeta({ name: 'b', labels: { v: '1', app: 'x' } }), interner);
-    const c = projectPodMetadata(podMeta({ name: 'c', labels: { app: 'y' } }), interner);
+    const a = projectPodMetadata(
+      podMeta({ name: 'a', labels: { app: 'x', v: '1' } }),
+      interner,
+    );
+    const b = projectPodMetadata(
+      podMeta({ name: 'b', labels: { v: '1', app: 'x' } }),
+      interner,
+    );
+    const c = projectPodMetadata(
+      podMeta({ name: 'c', labels: { app: 'y' } }),
+      interner,
+    );
     expect(a?.labels).toBe(b?.labels);
     expect(a?.labels).not.toBe(c?.labels);
     expect(Object.isFrozen(a?.labels)).toBe(true);
@@ -121,29 +162,46 @@ describe('projectPodMetadata', () => {
 
   it('ignores objects without a name or namespace, and bad timestamps', () => {
     const interner = new LabelInterner();
-    expect(projectPodMetadata({ metadata: { name: 'x' } }, interner)).toBeUndefined();
+    expect(
+      projectPodMetadata({ metadata: { name: 'x' } }, interner),
+    ).toBeUndefined();
     expect(projectPodMetadata({}, interner)).toBeUndefined();
-    expect(projectPodMetadata(podMeta({ creationTimestamp: 'yesterday' }), interner)).not.toHaveProperty(
-      'createdAt',
-    );
+    expect(
+      projectPodMetadata(podMeta({ creationTimestamp: 'yesterday' }), interner),
+    ).not.toHaveProperty('createdAt');
   });
 });
 
 describe('projectWorkload', () => {
   const deployment = {
-    metadata: { name: 'reviews', namespace: 'bookinfo', labels: { app: 'reviews' }, generation: 4 },
+    metadata: {
+      name: 'reviews',
+      namespace: 'bookinfo',
+      labels: { app: 'reviews' },
+      generation: 4,
+    },
     spec: {
       replicas: 3,
       paused: true,
       template: {
-        metadata: { labels: { app: 'reviews' }, annotations: { 'proxy.istio.io/config': '{}' } },
+        metadata: {
+          labels: { app: 'reviews' },
+          annotations: { 'proxy.istio.io/config': '{}' },
+        },
         spec: {
-          initContainers: [{ name: 'istio-init', image: 'docker.io/istio/proxyv2:1.10.4' }],
+          initContainers: [
+            { name: 'istio-init', image: 'docker.io/istio/proxyv2:1.10.4' },
+          ],
           containers: [{ name: 'reviews', image: 'example/reviews:1' }],
         },
       },
     },
-    status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2, observedGeneration: 3 },
+    status: {
+      readyReplicas: 2,
+      updatedReplicas: 3,
+      availableReplicas: 2,
+      observedGeneration: 3,
+    },
   };
 
   it('keeps the spec and status fields the inventory needs', () => {
@@ -154,7 +212,10 @@ describe('projectWorkload', () => {
       labels: { app: 'reviews' },
       podLabels: { app: 'reviews' },
       podAnnotations: { 'proxy.istio.io/config': '{}' },
-      images: { 'istio-init': 'docker.io/istio/proxyv2:1.10.4', reviews: 'example/reviews:1' },
+      images: {
+        'istio-init': 'docker.io/istio/proxyv2:1.10.4',
+        reviews: 'example/reviews:1',
+      },
       replicas: 3,
       readyReplicas: 2,
       updatedReplicas: 3,
@@ -170,15 +231,32 @@ describe('projectWorkload', () => {
     const record = projectWorkload('DaemonSet', {
       metadata: { name: 'agent', namespace: 'ops' },
       spec: { updateStrategy: { type: 'OnDelete' } },
-      status: { desiredNumberScheduled: 5, numberReady: 4, updatedNumberScheduled: 1, numberAvailable: 4 },
+      status: {
+        desiredNumberScheduled: 5,
+        numberReady: 4,
+        updatedNumberScheduled: 1,
+        numberAvailable: 4,
+      },
     });
-    expect(record).toMatchObject({ replicas: 5, readyReplicas: 4, updatedReplicas: 1, onDelete: true, paused: false });
+    expect(record).toMatchObject({
+      replicas: 5,
+      readyReplicas: 4,
+      updatedReplicas: 1,
+      onDelete: true,
+      paused: false,
+    });
   });
 
   it('defaults a Deployment without replicas to one and refuses other kinds', () => {
-    expect(projectWorkload('StatefulSet', { metadata: { name: 'db', namespace: 'x' } })?.replicas).toBe(1);
+    expect(
+      projectWorkload('StatefulSet', {
+        metadata: { name: 'db', namespace: 'x' },
+      })?.replicas,
+    ).toBe(1);
     expect(projectWorkload('ReplicaSet', deployment)).toBeUndefined();
-    expect(projectWorkload('Deployment', { metadata: { name: 'x' } })).toBeUndefined();
+    expect(
+      projectWorkload('Deployment', { metadata: { name: 'x' } }),
+    ).toBeUndefined();
   });
 });
 
@@ -186,11 +264,18 @@ describe('projectService, projectNamespace and projectWebhook', () => {
   it('keeps a Service type, selector, ports, resourceVersion and address', () => {
     expect(
       projectService({
-        metadata: { name: 'ingress', namespace: 'istio-ingress', resourceVersion: '812' },
+        metadata: {
+          name: 'ingress',
+          namespace: 'istio-ingress',
+          resourceVersion: '812',
+        },
         spec: {
           type: 'LoadBalancer',
           selector: { istio: 'ingressgateway', version: '1-9-7' },
-          ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }, { name: 'junk' }],
+          ports: [
+            { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' },
+            { name: 'junk' },
+          ],
         },
         status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } },
       }),
@@ -206,18 +291,24 @@ describe('projectService, projectNamespace and projectWebhook', () => {
   });
 
   it('defaults a Service to ClusterIP without selector or address', () => {
-    expect(projectService({ metadata: { name: 's', namespace: 'n' } })).toEqual({
-      namespace: 'n',
-      name: 's',
-      type: 'ClusterIP',
-      selector: {},
-      ports: [],
-      resourceVersion: '',
-    });
+    expect(projectService({ metadata: { name: 's', namespace: 'n' } })).toEqual(
+      {
+        namespace: 'n',
+        name: 's',
+        type: 'ClusterIP',
+        selector: {},
+        ports: [],
+        resourceVersion: '',
+      },
+    );
   });
 
   it('keeps a namespace name and labels', () => {
-    expect(projectNamespace({ metadata: { name: 'bookinfo', labels: { 'istio.io/rev': '1-10-4' } } })).toEqual({
+    expect(
+      projectNamespace({
+        metadata: { name: 'bookinfo', labels: { 'istio.io/rev': '1-10-4' } },
+      }),
+    ).toEqual({
       name: 'bookinfo',
       labels: { 'istio.io/rev': '1-10-4' },
     });
@@ -227,10 +318,23 @@ describe('projectService, projectNamespace and projectWebhook', () => {
   it('keeps a webhook configuration name, labels and the Services it calls', () => {
     expect(
       projectWebhook({
-        metadata: { name: 'istio-revision-tag-default', labels: { 'istio.io/tag': 'default', 'istio.io/rev': '1-9-7' } },
+        metadata: {
+          name: 'istio-revision-tag-default',
+          labels: { 'istio.io/tag': 'default', 'istio.io/rev': '1-9-7' },
+        },
         webhooks: [
-          { name: 'rev.namespace.sidecar-injector.istio.io', clientConfig: { service: { namespace: 'istio-system', name: 'istiod-1-9-7' } } },
-          { name: 'rev.object.sidecar-injector.istio.io', clientConfig: { service: { namespace: 'istio-system', name: 'istiod-1-9-7' } } },
+          {
+            name: 'rev.namespace.sidecar-injector.istio.io',
+            clientConfig: {
+              service: { namespace: 'istio-system', name: 'istiod-1-9-7' },
+            },
+          },
+          {
+            name: 'rev.object.sidecar-injector.istio.io',
+            clientConfig: {
+              service: { namespace: 'istio-system', name: 'istiod-1-9-7' },
+            },
+          },
           { name: 'url', clientConfig: {} },
         ],
       }),
@@ -244,7 +348,12 @@ describe('projectService, projectNamespace and projectWebhook', () => {
 
 describe('projectControlPlaneRollout', () => {
   const replicaSet = (labels: Record<string, string>, image: string) => ({
-    metadata: { name: 'istiod-1-10-4-5c7d', namespace: 'istio-system', labels, creationTimestamp: '2026-03-01T10:00:00Z' },
+    metadata: {
+      name: 'istiod-1-10-4-5c7d',
+      namespace: 'istio-system',
+      labels,
+      creationTimestamp: '2026-03-01T10:00:00Z',
+    },
     spec: {
       template: {
         metadata: { labels },
@@ -256,18 +365,34 @@ describe('projectControlPlaneRollout', () => {
   it('reads an istiod ReplicaSet as a rollout of its revision', () => {
     expect(
       projectControlPlaneRollout(
-        replicaSet({ app: 'istiod', 'istio.io/rev': '1-10-4' }, 'docker.io/istio/pilot:1.10.4'),
+        replicaSet(
+          { app: 'istiod', 'istio.io/rev': '1-10-4' },
+          'docker.io/istio/pilot:1.10.4',
+        ),
       ),
-    ).toEqual({ revision: '1-10-4', version: '1.10.4', since: Date.parse('2026-03-01T10:00:00Z') });
+    ).toEqual({
+      revision: '1-10-4',
+      version: '1.10.4',
+      since: Date.parse('2026-03-01T10:00:00Z'),
+    });
   });
 
   it('names an unlabelled istiod the default revision and tolerates a digest image', () => {
     expect(
-      projectControlPlaneRollout(replicaSet({ app: 'istiod' }, 'docker.io/istio/pilot@sha256:abc')),
-    ).toEqual({ revision: 'default', since: Date.parse('2026-03-01T10:00:00Z') });
+      projectControlPlaneRollout(
+        replicaSet({ app: 'istiod' }, 'docker.io/istio/pilot@sha256:abc'),
+      ),
+    ).toEqual({
+      revision: 'default',
+      since: Date.parse('2026-03-01T10:00:00Z'),
+    });
   });
 
   it('ignores ReplicaSets that are not istiod', () => {
-    expect(projectControlPlaneRollout(replicaSet({ app: 'reviews' }, 'example/reviews:1'))).toBeUndefined();
+    expect(
+      projectControlPlaneRollout(
+        replicaSet({ app: 'reviews' }, 'example/reviews:1'),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -7,7 +7,9 @@ import {
 
 describe('parseLabelSelector', () => {
   it('parses every operator of the annotation syntax', () => {
-    expect(parseLabelSelector('a=b,c!=d,e in (f,g),h notin (i),j,!k').requirements).toEqual([
+    expect(
+      parseLabelSelector('a=b,c!=d,e in (f,g),h notin (i),j,!k').requirements,
+    ).toEqual([
       { key: 'a', operator: 'Equals', values: ['b'] },
       { key: 'c', operator: 'NotEquals', values: ['d'] },
       { key: 'e', operator: 'In', values: ['f', 'g'] },
@@ -19,10 +21,15 @@ describe('parseLabelSelector', () => {
 
   it('accepts ==, prefixed keys, spaces and an empty value', () => {
     expect(
-      parseLabelSelector(' backstage.io/kubernetes-id == reviews , tier in ( web , api ), x= ')
-        .requirements,
+      parseLabelSelector(
+        ' backstage.io/kubernetes-id == reviews , tier in ( web , api ), x= ',
+      ).requirements,
     ).toEqual([
-      { key: 'backstage.io/kubernetes-id', operator: 'Equals', values: ['reviews'] },
+      {
+        key: 'backstage.io/kubernetes-id',
+        operator: 'Equals',
+        values: ['reviews'],
+      },
       { key: 'tier', operator: 'In', values: ['web', 'api'] },
       { key: 'x', operator: 'Equals', values: [''] },
     ]);
@@ -36,23 +43,38 @@ describe('parseLabelSelector', () => {
     expect(() => parseLabelSelector('a in b')).toThrow(
       'Invalid label selector "a in b": expected "(" to open a set of values (at character 6)',
     );
-    expect(() => parseLabelSelector('a=b,')).toThrow(/expected a label key, found the end/);
-    expect(() => parseLabelSelector('a b')).toThrow(/expected an operator .* after "a", found "b"/);
+    expect(() => parseLabelSelector('a=b,')).toThrow(
+      /expected a label key, found the end/,
+    );
+    expect(() => parseLabelSelector('a b')).toThrow(
+      /expected an operator .* after "a", found "b"/,
+    );
     expect(() => parseLabelSelector('a in (b')).toThrow(/expected "," or "\)"/);
-    expect(() => parseLabelSelector('a=b=c')).toThrow(/expected "," between requirements/);
-    expect(() => parseLabelSelector('a>1')).toThrow(/the > operator is not supported/);
+    expect(() => parseLabelSelector('a=b=c')).toThrow(
+      /expected "," between requirements/,
+    );
+    expect(() => parseLabelSelector('a>1')).toThrow(
+      /the > operator is not supported/,
+    );
   });
 
   it('throws for invalid keys and values', () => {
-    expect(() => parseLabelSelector('-a=b')).toThrow(/"-a" is not a valid label key/);
-    expect(() => parseLabelSelector('Example.COM/a=b')).toThrow(/has an invalid prefix/);
-    expect(() => parseLabelSelector(`a=${'x'.repeat(64)}`)).toThrow(/is not a valid label value/);
+    expect(() => parseLabelSelector('-a=b')).toThrow(
+      /"-a" is not a valid label key/,
+    );
+    expect(() => parseLabelSelector('Example.COM/a=b')).toThrow(
+      /has an invalid prefix/,
+    );
+    expect(() => parseLabelSelector(`a=${'x'.repeat(64)}`)).toThrow(
+      /is not a valid label value/,
+    );
   });
 });
 
 describe('matchesLabelSelector', () => {
   const labels = { app: 'reviews', tier: 'web', version: 'v2' };
-  const matches = (text: string) => matchesLabelSelector(parseLabelSelector(text), labels);
+  const matches = (text: string) =>
+    matchesLabelSelector(parseLabelSelector(text), labels);
 
   it('matches equality and inequality', () => {
     expect(matches('app=reviews')).toBe(true);
@@ -91,7 +113,12 @@ describe('formatLabelSelector', () => {
 
   it('builds an equality selector from labels, sorted by key', () => {
     expect(
-      formatLabelSelector(labelSelectorFromLabels({ 'backstage.io/kubernetes-id': 'reviews', a: 'b' })),
+      formatLabelSelector(
+        labelSelectorFromLabels({
+          'backstage.io/kubernetes-id': 'reviews',
+          a: 'b',
+        }),
+      ),
     ).toBe('a=b,backstage.io/kubernetes-id=reviews');
   });
 });

@@ -11,17 +11,22 @@ describe('DEFAULT_ISTIO_RELEASES', () => {
     for (const release of DEFAULT_ISTIO_RELEASES) {
       expect(release.releaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(Number.isNaN(Date.parse(release.releaseDate))).toBe(false);
-      if (release.endOfLife) {
-        expect(release.endOfLife > release.releaseDate).toBe(true);
-      }
     }
+    const withEnd = DEFAULT_ISTIO_RELEASES.filter(r => r.endOfLife);
+    expect(withEnd.map(r => r.minor)).toEqual(
+      Array.from({ length: 21 }, (_, i) => `1.${i + 9}`),
+    );
+    expect(withEnd.filter(r => r.endOfLife! <= r.releaseDate)).toEqual([]);
     const releaseDates = DEFAULT_ISTIO_RELEASES.map(r => r.releaseDate);
     expect([...releaseDates].sort()).toEqual(releaseDates);
   });
 
   it('records the releases istio.io announced', () => {
     const byMinor = new Map(DEFAULT_ISTIO_RELEASES.map(r => [r.minor, r]));
-    expect(byMinor.get('1.30')).toEqual({ minor: '1.30', releaseDate: '2026-05-18' });
+    expect(byMinor.get('1.30')).toEqual({
+      minor: '1.30',
+      releaseDate: '2026-05-18',
+    });
     expect(byMinor.get('1.10')).toEqual({
       minor: '1.10',
       releaseDate: '2021-05-18',
@@ -43,7 +48,9 @@ describe('mergeReleaseTable', () => {
   ];
 
   it('overrides a minor field by field, keeping the rest', () => {
-    const merged = mergeReleaseTable(defaults, [{ minor: '1.10', endOfLife: '2022-06-30' }]);
+    const merged = mergeReleaseTable(defaults, [
+      { minor: '1.10', endOfLife: '2022-06-30' },
+    ]);
     expect(merged).toEqual([
       defaults[0],
       { minor: '1.10', releaseDate: '2021-05-18', endOfLife: '2022-06-30' },
@@ -51,7 +58,9 @@ describe('mergeReleaseTable', () => {
   });
 
   it('adds a new minor, sorted by number rather than text', () => {
-    const merged = mergeReleaseTable(defaults, [{ minor: '1.11', releaseDate: '2021-08-12' }]);
+    const merged = mergeReleaseTable(defaults, [
+      { minor: '1.11', releaseDate: '2021-08-12' },
+    ]);
     expect(merged.map(r => r.minor)).toEqual(['1.9', '1.10', '1.11']);
   });
 
@@ -64,11 +73,15 @@ describe('mergeReleaseTable', () => {
     expect(() => mergeReleaseTable(defaults, [{ minor: '1.12' }])).toThrow(
       'Istio release 1.12 is not in the default table and needs a releaseDate',
     );
-    expect(() => mergeReleaseTable(defaults, [{ minor: '1-12', releaseDate: '2021-01-01' }])).toThrow(
-      /minor must look like 1.27/,
-    );
+    expect(() =>
+      mergeReleaseTable(defaults, [
+        { minor: '1-12', releaseDate: '2021-01-01' },
+      ]),
+    ).toThrow(/minor must look like 1.27/);
     expect(() =>
       mergeReleaseTable(defaults, [{ minor: '1.10', endOfLife: '30/06/2022' }]),
-    ).toThrow('Istio release 1.10: endOfLife must be a date written YYYY-MM-DD, got "30/06/2022"');
+    ).toThrow(
+      'Istio release 1.10: endOfLife must be a date written YYYY-MM-DD, got "30/06/2022"',
+    );
   });
 });

@@ -18,7 +18,11 @@ describe('isProxySkewSupported', () => {
 
   it('refuses a control plane two minors ahead', () => {
     const verdict = isProxySkewSupported('1.12.0', '1.10.4');
-    expect(verdict).toMatchObject({ supported: false, known: true, minorDistance: 2 });
+    expect(verdict).toMatchObject({
+      supported: false,
+      known: true,
+      minorDistance: 2,
+    });
     expect(verdict.reason).toBe(
       'control plane 1.12.0, proxy 1.10.4: the control plane is 2 minors ahead; at most 1 is supported',
     );
@@ -40,15 +44,23 @@ describe('isProxySkewSupported', () => {
 
 describe('isCanaryJumpSupported', () => {
   it('allows an upgrade of up to two minors', () => {
-    expect(isCanaryJumpSupported('1.9.7', '1.10.4')).toMatchObject({ supported: true, minorDistance: 1 });
-    expect(isCanaryJumpSupported('1.9.7', '1.11.0')).toMatchObject({ supported: true, minorDistance: 2 });
+    expect(isCanaryJumpSupported('1.9.7', '1.10.4')).toMatchObject({
+      supported: true,
+      minorDistance: 1,
+    });
+    expect(isCanaryJumpSupported('1.9.7', '1.11.0')).toMatchObject({
+      supported: true,
+      minorDistance: 2,
+    });
     expect(isCanaryJumpSupported('1.10.0', '1.10.4').supported).toBe(true);
   });
 
   it('refuses an upgrade of three minors', () => {
     const verdict = isCanaryJumpSupported('1.9.7', '1.12.0');
     expect(verdict).toMatchObject({ supported: false, minorDistance: 3 });
-    expect(verdict.reason).toBe('1.9.7 to 1.12.0 is 3 minors up; a canary upgrade may jump at most 2');
+    expect(verdict.reason).toBe(
+      '1.9.7 to 1.12.0 is 3 minors up; a canary upgrade may jump at most 2',
+    );
   });
 
   it('allows a rollback of up to two minors and refuses a deeper one', () => {
@@ -61,6 +73,9 @@ describe('isCanaryJumpSupported', () => {
   });
 
   it('checks nothing when a version is unknown', () => {
-    expect(isCanaryJumpSupported('1.9.7', undefined)).toMatchObject({ supported: true, known: false });
+    expect(isCanaryJumpSupported('1.9.7', undefined)).toMatchObject({
+      supported: true,
+      known: false,
+    });
   });
 });

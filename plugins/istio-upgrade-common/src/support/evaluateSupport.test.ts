@@ -24,24 +24,32 @@ describe('evaluateSupport', () => {
   });
 
   it('prefers an end of life the table gives', () => {
-    expect(evaluateSupport('1.9.7', releases, day('2021-06-01')).endOfLife).toBe('2021-10-08');
+    expect(
+      evaluateSupport('1.9.7', releases, day('2021-06-01')).endOfLife,
+    ).toBe('2021-10-08');
   });
 
   it('is ending soon within the window, and the window is configurable', () => {
-    expect(evaluateSupport('1.10.4', releases, day('2021-11-15'))).toMatchObject({
+    expect(
+      evaluateSupport('1.10.4', releases, day('2021-11-15')),
+    ).toMatchObject({
       status: 'ending-soon',
       daysToEndOfLife: 45,
     });
     expect(
-      evaluateSupport('1.10.4', releases, day('2021-11-15'), { endingSoonDays: 30 }).status,
+      evaluateSupport('1.10.4', releases, day('2021-11-15'), {
+        endingSoonDays: 30,
+      }).status,
     ).toBe('supported');
   });
 
   it('is end of life from the end-of-life day on', () => {
-    expect(evaluateSupport('1.10.4', releases, Date.parse('2021-12-30T00:00:00Z'))).toMatchObject(
-      { status: 'end-of-life', daysToEndOfLife: 0 },
-    );
-    expect(evaluateSupport('1.9.0', releases, new Date('2022-01-01T00:00:00Z'))).toMatchObject({
+    expect(
+      evaluateSupport('1.10.4', releases, Date.parse('2021-12-30T00:00:00Z')),
+    ).toMatchObject({ status: 'end-of-life', daysToEndOfLife: 0 });
+    expect(
+      evaluateSupport('1.9.0', releases, new Date('2022-01-01T00:00:00Z')),
+    ).toMatchObject({
       status: 'end-of-life',
       daysToEndOfLife: -85,
     });
@@ -60,13 +68,21 @@ describe('evaluateSupport', () => {
       status: 'unknown',
       minor: '1.40',
     });
-    expect(evaluateSupport(undefined, releases, day('2022-03-01'))).toEqual({ status: 'unknown' });
+    expect(evaluateSupport(undefined, releases, day('2022-03-01'))).toEqual({
+      status: 'unknown',
+    });
   });
 
   it('judges the default table on 2026-11-25', () => {
     const now = day('2026-11-25');
-    expect(evaluateSupport('1.29.3', DEFAULT_ISTIO_RELEASES, now).status).toBe('end-of-life');
-    expect(evaluateSupport('1.30.2', DEFAULT_ISTIO_RELEASES, now).status).toBe('supported');
-    expect(evaluateSupport('1.31.1', DEFAULT_ISTIO_RELEASES, now).status).toBe('supported');
+    expect(evaluateSupport('1.29.3', DEFAULT_ISTIO_RELEASES, now).status).toBe(
+      'end-of-life',
+    );
+    expect(evaluateSupport('1.30.2', DEFAULT_ISTIO_RELEASES, now).status).toBe(
+      'supported',
+    );
+    expect(evaluateSupport('1.31.1', DEFAULT_ISTIO_RELEASES, now).status).toBe(
+      'supported',
+    );
   });
 });

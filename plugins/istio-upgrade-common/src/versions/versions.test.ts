@@ -11,7 +11,11 @@ import {
 
 describe('parseIstioVersion', () => {
   it('reads a release version', () => {
-    expect(parseIstioVersion('1.10.4')).toEqual({ major: 1, minor: 10, patch: 4 });
+    expect(parseIstioVersion('1.10.4')).toEqual({
+      major: 1,
+      minor: 10,
+      patch: 4,
+    });
   });
 
   it('keeps an image flavour apart from the version', () => {
@@ -41,14 +45,25 @@ describe('parseIstioVersion', () => {
   });
 
   it('refuses what is not a version', () => {
-    for (const text of ['latest', '', undefined, 'master-latest-daily', '1', '1.x.2']) {
+    for (const text of [
+      'latest',
+      '',
+      undefined,
+      'master-latest-daily',
+      '1',
+      '1.x.2',
+    ]) {
       expect(parseIstioVersion(text)).toBeUndefined();
     }
   });
 
   it('formats without the flavour', () => {
-    expect(formatIstioVersion(parseIstioVersion('1.27.1-distroless')!)).toBe('1.27.1');
-    expect(formatIstioVersion(parseIstioVersion('1.22.0-beta.1')!)).toBe('1.22.0-beta.1');
+    expect(formatIstioVersion(parseIstioVersion('1.27.1-distroless')!)).toBe(
+      '1.27.1',
+    );
+    expect(formatIstioVersion(parseIstioVersion('1.22.0-beta.1')!)).toBe(
+      '1.22.0-beta.1',
+    );
     expect(istioMinorOf('1.27.3')).toBe('1.27');
     expect(istioMinorOf('nonsense')).toBeUndefined();
   });
@@ -56,11 +71,15 @@ describe('parseIstioVersion', () => {
 
 describe('istioVersionFromImage', () => {
   it('reads the version from an image tag', () => {
-    expect(istioVersionFromImage('docker.io/istio/proxyv2:1.10.4')).toBe('1.10.4');
-    expect(istioVersionFromImage('gcr.io/istio-release/pilot:1.27.1-distroless')).toBe('1.27.1');
-    expect(istioVersionFromImage('localhost:5000/istio/pilot:1.22.0-beta.1')).toBe(
-      '1.22.0-beta.1',
+    expect(istioVersionFromImage('docker.io/istio/proxyv2:1.10.4')).toBe(
+      '1.10.4',
     );
+    expect(
+      istioVersionFromImage('gcr.io/istio-release/pilot:1.27.1-distroless'),
+    ).toBe('1.27.1');
+    expect(
+      istioVersionFromImage('localhost:5000/istio/pilot:1.22.0-beta.1'),
+    ).toBe('1.22.0-beta.1');
   });
 
   it('says nothing for an image pinned by digest only', () => {
@@ -72,22 +91,38 @@ describe('istioVersionFromImage', () => {
   });
 
   it('keeps the tag of an image pinned by tag and digest', () => {
-    expect(istioVersionFromImage('docker.io/istio/pilot:1.20.2@sha256:abcd')).toBe('1.20.2');
+    expect(
+      istioVersionFromImage('docker.io/istio/pilot:1.20.2@sha256:abcd'),
+    ).toBe('1.20.2');
   });
 
   it('says nothing for an untagged or non-version tag', () => {
     expect(istioVersionFromImage('localhost:5000/istio/pilot')).toBeUndefined();
-    expect(istioVersionFromImage('docker.io/istio/pilot:latest')).toBeUndefined();
+    expect(
+      istioVersionFromImage('docker.io/istio/pilot:latest'),
+    ).toBeUndefined();
     expect(istioVersionFromImage(undefined)).toBeUndefined();
   });
 });
 
 describe('compareIstioVersions', () => {
   it('orders by minor, patch and pre-release', () => {
-    const sorted = ['1.10.4', '1.9.7', '1.10.0', '1.10.0-beta.1', '1.10.0-alpha.2', '1.11'].sort(
-      compareIstioVersions,
-    );
-    expect(sorted).toEqual(['1.9.7', '1.10.0-alpha.2', '1.10.0-beta.1', '1.10.0', '1.10.4', '1.11']);
+    const sorted = [
+      '1.10.4',
+      '1.9.7',
+      '1.10.0',
+      '1.10.0-beta.1',
+      '1.10.0-alpha.2',
+      '1.11',
+    ].sort(compareIstioVersions);
+    expect(sorted).toEqual([
+      '1.9.7',
+      '1.10.0-alpha.2',
+      '1.10.0-beta.1',
+      '1.10.0',
+      '1.10.4',
+      '1.11',
+    ]);
   });
 
   it('treats a flavour as the same version', () => {

@@ -55,19 +55,33 @@ export class MeshSnapshot {
   controlPlane(
     revision: string,
     version: string | undefined,
-    options: { readyReplicas?: number; replicas?: number; injector?: boolean; image?: string } = {},
+    options: {
+      readyReplicas?: number;
+      replicas?: number;
+      injector?: boolean;
+      image?: string;
+    } = {},
   ): this {
-    const image = options.image ?? (version ? `docker.io/istio/pilot:${version}` : undefined);
-    this.deployment('istio-system', revision === 'default' ? 'istiod' : `istiod-${revision}`, {
-      labels: { app: 'istiod', 'istio.io/rev': revision },
-      podLabels: { app: 'istiod', 'istio.io/rev': revision },
-      images: image ? { discovery: image } : {},
-      replicas: options.replicas ?? 1,
-      readyReplicas: options.readyReplicas ?? options.replicas ?? 1,
-    });
+    const image =
+      options.image ??
+      (version ? `docker.io/istio/pilot:${version}` : undefined);
+    this.deployment(
+      'istio-system',
+      revision === 'default' ? 'istiod' : `istiod-${revision}`,
+      {
+        labels: { app: 'istiod', 'istio.io/rev': revision },
+        podLabels: { app: 'istiod', 'istio.io/rev': revision },
+        images: image ? { discovery: image } : {},
+        replicas: options.replicas ?? 1,
+        readyReplicas: options.readyReplicas ?? options.replicas ?? 1,
+      },
+    );
     if (options.injector !== false) {
       this.webhooks.push({
-        name: revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`,
+        name:
+          revision === 'default'
+            ? 'istio-sidecar-injector'
+            : `istio-sidecar-injector-${revision}`,
         labels: { app: 'sidecar-injector', 'istio.io/rev': revision },
         services: [`istio-system/istiod-${revision}`],
       });
@@ -92,7 +106,11 @@ export class MeshSnapshot {
     return this;
   }
 
-  deployment(namespace: string, name: string, options: DeploymentOptions = {}): this {
+  deployment(
+    namespace: string,
+    name: string,
+    options: DeploymentOptions = {},
+  ): this {
     const replicas = options.replicas ?? 1;
     this.workloads.push({
       kind: options.kind ?? 'Deployment',
@@ -119,7 +137,11 @@ export class MeshSnapshot {
     namespace: string,
     name: string,
     revision: string,
-    options: { readyReplicas?: number; replicas?: number; labels?: Record<string, string> } = {},
+    options: {
+      readyReplicas?: number;
+      replicas?: number;
+      labels?: Record<string, string>;
+    } = {},
   ): this {
     const podLabels = {
       app: 'istio-ingressgateway',
@@ -136,11 +158,16 @@ export class MeshSnapshot {
       replicas: options.replicas ?? 1,
       readyReplicas: options.readyReplicas,
     });
-    return this.pods(namespace, name, options.readyReplicas ?? options.replicas ?? 1, {
-      revision,
-      labels: podLabels,
-      gateway: true,
-    });
+    return this.pods(
+      namespace,
+      name,
+      options.readyReplicas ?? options.replicas ?? 1,
+      {
+        revision,
+        labels: podLabels,
+        gateway: true,
+      },
+    );
   }
 
   loadBalancer(
@@ -162,7 +189,12 @@ export class MeshSnapshot {
   }
 
   /** `count` pods of a Deployment, each with the given sidecar revision (none when absent). */
-  pods(namespace: string, workload: string, count: number, options: PodOptions = {}): this {
+  pods(
+    namespace: string,
+    workload: string,
+    count: number,
+    options: PodOptions = {},
+  ): this {
     const labels = options.labels ?? { app: workload };
     for (let i = 0; i < count; i++) {
       this.podRecords.push({
@@ -172,13 +204,17 @@ export class MeshSnapshot {
         ...(options.revision !== undefined && { revision: options.revision }),
         workload: `Deployment/${workload}`,
         ...(options.gateway && { gateway: true }),
-        ...(options.createdAt !== undefined && { createdAt: options.createdAt }),
+        ...(options.createdAt !== undefined && {
+          createdAt: options.createdAt,
+        }),
       });
     }
     return this;
   }
 
-  snapshot(): ClusterSnapshot & { controlPlaneRollouts: ControlPlaneRollout[] } {
+  snapshot(): ClusterSnapshot & {
+    controlPlaneRollouts: ControlPlaneRollout[];
+  } {
     return {
       namespaces: this.namespaces,
       pods: this.podRecords,
