@@ -1,5 +1,6 @@
 import type { RevisionCount } from '../schema';
 import { compareIstioVersions } from '../versions/compareIstioVersions';
+import { compareText } from './compareText';
 
 /**
  * Counts pods per sidecar revision and proxy version.
@@ -60,7 +61,7 @@ export function compareRevisionCounts(a: RevisionCount, b: RevisionCount) {
     if (b.revision === undefined) {
       return -1;
     }
-    return a.revision.localeCompare(b.revision);
+    return compareText(a.revision, b.revision);
   }
   return compareIstioVersions(a.version, b.version);
 }

@@ -84,9 +84,9 @@ describe('buildClusterInventory', () => {
     expect(old.safeToRemove).toBe(false);
     expect(old.notRemovableBecause).toEqual([
       '7 pods still run it',
-      '1 namespace ask for it: legacy',
-      'tags point at it: default',
-      '1 gateway run it: istio-ingress/ingressgateway-1-9-7',
+      '1 namespace asks for it: legacy',
+      'tag points at it: default',
+      '1 gateway runs it: istio-ingress/ingressgateway-1-9-7',
       'it is the default revision',
     ]);
     const current = inventory.controlPlanes.find(
@@ -446,7 +446,7 @@ describe('inventory warnings', () => {
         severity: 'error',
         subject: { kind: 'Namespace', name: 'ns' },
         message:
-          '2 pods in namespace ns run revision 1-8-0, which has no control plane; they get no configuration or certificates',
+          '2 pods in namespace ns run revision 1-8-0, which has no control plane, so they get no configuration or certificates',
       },
     ]);
   });

@@ -35,6 +35,7 @@ import type {
 } from './records';
 import { RevisionCounter } from './RevisionCounter';
 import { compareWarnings, INVENTORY_WARNING_CODES } from './warningCodes';
+import { compareText } from './compareText';
 
 /**
  * Options of {@link buildClusterInventory}.
@@ -85,18 +86,22 @@ interface ControlPlaneTally {
 }
 
 function byName(a: { name: string }, b: { name: string }) {
-  return a.name.localeCompare(b.name);
+  return compareText(a.name, b.name);
 }
 
 function byNamespaceAndName(
   a: { namespace: string; name: string },
   b: { namespace: string; name: string },
 ) {
-  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  return compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
 }
 
 function plural(count: number, one: string, many = `${one}s`) {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+function agree(count: number, singular: string, pluralForm: string) {
+  return count === 1 ? singular : pluralForm;
 }
 
 function listed(names: string[], max = 5) {
@@ -390,9 +395,9 @@ export function buildClusterInventory(
         W.drift,
         'warning',
         subject,
-        `${plural(tally.needingRestart, 'pod')} in namespace ${record.name} ${
-          tally.needingRestart === 1 ? 'is' : 'are'
-        } not yet restarted onto ${
+        `${plural(tally.needingRestart, 'pod')} in namespace ${
+          record.name
+        } ${agree(tally.needingRestart, 'is', 'are')} not yet restarted onto ${
           desired === undefined
             ? 'their desired revision'
             : `revision ${desired}`
@@ -404,9 +409,13 @@ export function buildClusterInventory(
         W.uninjectedPods,
         'info',
         subject,
-        `${plural(tally.uninjectedWanted, 'pod')} in namespace ${record.name} ${
-          tally.uninjectedWanted === 1 ? 'has' : 'have'
-        } no sidecar although the namespace injects ${
+        `${plural(tally.uninjectedWanted, 'pod')} in namespace ${
+          record.name
+        } ${agree(
+          tally.uninjectedWanted,
+          'has',
+          'have',
+        )} no sidecar although the namespace injects ${
           desired ?? 'them'
         }; a restart would add one`,
       );
@@ -448,9 +457,15 @@ export function buildClusterInventory(
         W.proxyDetached,
         'error',
         subject,
-        `${plural(count, 'pod')} in namespace ${
-          record.name
-        } run revision ${revision}, which has no control plane; they get no configuration or certificates`,
+        `${plural(count, 'pod')} in namespace ${record.name} ${agree(
+          count,
+          'runs',
+          'run',
+        )} revision ${revision}, which has no control plane, so ${agree(
+          count,
+          'it gets',
+          'they get',
+        )} no configuration or certificates`,
       );
     }
   }
@@ -609,7 +624,7 @@ export function buildClusterInventory(
   // Control planes, now that pods, namespaces, tags and gateways are counted.
   const controlPlanes: ControlPlane[] = [];
   for (const tally of [...controlPlaneTallies.values()].sort((a, b) =>
-    a.revision.localeCompare(b.revision),
+    compareText(a.revision, b.revision),
   )) {
     controlPlanes.push(controlPlaneOf(tally));
   }
@@ -630,23 +645,39 @@ export function buildClusterInventory(
 
     const notRemovableBecause: string[] = [];
     if (tally.pods > 0) {
-      notRemovableBecause.push(`${plural(tally.pods, 'pod')} still run it`);
+      notRemovableBecause.push(
+        `${plural(tally.pods, 'pod')} still ${agree(
+          tally.pods,
+          'runs',
+          'run',
+        )} it`,
+      );
     }
     if (namespaceNames.length > 0) {
       notRemovableBecause.push(
-        `${plural(namespaceNames.length, 'namespace')} ask for it: ${listed(
-          namespaceNames,
-        )}`,
+        `${plural(namespaceNames.length, 'namespace')} ${agree(
+          namespaceNames.length,
+          'asks',
+          'ask',
+        )} for it: ${listed(namespaceNames)}`,
       );
     }
     if (tagNames.length > 0) {
-      notRemovableBecause.push(`tags point at it: ${listed(tagNames)}`);
+      notRemovableBecause.push(
+        `${agree(tagNames.length, 'tag', 'tags')} ${agree(
+          tagNames.length,
+          'points',
+          'point',
+        )} at it: ${listed(tagNames)}`,
+      );
     }
     if (gatewayNames.length > 0) {
       notRemovableBecause.push(
-        `${plural(gatewayNames.length, 'gateway')} run it: ${listed(
-          gatewayNames,
-        )}`,
+        `${plural(gatewayNames.length, 'gateway')} ${agree(
+          gatewayNames.length,
+          'runs',
+          'run',
+        )} it: ${listed(gatewayNames)}`,
       );
     }
     if (isDefault) {
@@ -746,9 +777,9 @@ export function buildClusterInventory(
     })
     .sort(
       (a, b) =>
-        a.namespace.localeCompare(b.namespace) ||
-        a.kind.localeCompare(b.kind) ||
-        a.name.localeCompare(b.name),
+        compareText(a.namespace, b.namespace) ||
+        compareText(a.kind, b.kind) ||
+        compareText(a.name, b.name),
     );
 
   let pods = 0;

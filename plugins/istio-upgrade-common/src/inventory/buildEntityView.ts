@@ -11,6 +11,7 @@ import type {
 import type { BuildInventoryOptions } from './buildClusterInventory';
 import { INVENTORY_WARNING_CODES } from './warningCodes';
 import { migrationTargets } from './migrationTargets';
+import { compareText } from './compareText';
 
 /**
  * The catalog entity {@link buildEntityView} looks for.
@@ -128,7 +129,7 @@ export function buildEntityView(
   const clusters: EntityCluster[] = [];
   if (selector.requirements.length > 0) {
     for (const inventory of [...inventories].sort((a, b) =>
-      a.cluster.name.localeCompare(b.cluster.name),
+      compareText(a.cluster.name, b.cluster.name),
     )) {
       const entry = entityClusterOf(
         inventory,

@@ -9,6 +9,7 @@ import { toEpochMs } from '../support/calendarDays';
 import { compareIstioVersions } from '../versions/compareIstioVersions';
 import { minorDistance } from '../versions/minorDistance';
 import { compareWarnings } from './warningCodes';
+import { compareText } from './compareText';
 
 function newest(versions: Iterable<string | undefined>): string | undefined {
   let best: string | undefined;
@@ -85,7 +86,7 @@ function revisionsOf(inventory: ClusterInventory): FleetRevision[] {
       support: { status: 'unknown' },
     });
   }
-  return revisions.sort((a, b) => a.revision.localeCompare(b.revision));
+  return revisions.sort((a, b) => compareText(a.revision, b.revision));
 }
 
 /**
@@ -101,7 +102,7 @@ export function buildFleetSummary(
   now: number | Date,
 ): FleetSummary {
   const sorted = [...inventories].sort((a, b) =>
-    a.cluster.name.localeCompare(b.cluster.name),
+    compareText(a.cluster.name, b.cluster.name),
   );
   const fleetNewest = newest(
     sorted.flatMap(i => i.controlPlanes.map(cp => cp.version)),

@@ -3,14 +3,22 @@
  * the API server as parsed JSON, and any field may be missing.
  */
 
-/** @public An owner reference of a Kubernetes object. */
+/**
+ * An owner reference of a Kubernetes object.
+ *
+ * @public
+ */
 export interface KubeOwnerReference {
   kind?: string;
   name?: string;
   controller?: boolean;
 }
 
-/** @public The metadata of a Kubernetes object (or a `PartialObjectMetadata`). */
+/**
+ * The metadata of a Kubernetes object (or a `PartialObjectMetadata`).
+ *
+ * @public
+ */
 export interface KubeObjectMeta {
   name?: string;
   namespace?: string;
@@ -22,19 +30,31 @@ export interface KubeObjectMeta {
   generation?: number;
 }
 
-/** @public Any Kubernetes object, or a `PartialObjectMetadata`. */
+/**
+ * Any Kubernetes object, or a `PartialObjectMetadata`.
+ *
+ * @public
+ */
 export interface KubeObject {
   kind?: string;
   metadata?: KubeObjectMeta;
 }
 
-/** @public A container of a pod template. */
+/**
+ * A container of a pod template.
+ *
+ * @public
+ */
 export interface KubeContainer {
   name?: string;
   image?: string;
 }
 
-/** @public A Deployment, StatefulSet, DaemonSet or ReplicaSet, with the fields the inventory reads. */
+/**
+ * A Deployment, StatefulSet, DaemonSet or ReplicaSet, with the fields the inventory reads.
+ *
+ * @public
+ */
 export interface KubeWorkloadObject extends KubeObject {
   spec?: {
     replicas?: number;
@@ -64,7 +84,11 @@ export interface KubeWorkloadObject extends KubeObject {
   };
 }
 
-/** @public A Service, with the fields the inventory reads. */
+/**
+ * A Service, with the fields the inventory reads.
+ *
+ * @public
+ */
 export interface KubeServiceObject extends KubeObject {
   spec?: {
     type?: string;
@@ -83,7 +107,11 @@ export interface KubeServiceObject extends KubeObject {
   };
 }
 
-/** @public A MutatingWebhookConfiguration, with the fields the inventory reads. */
+/**
+ * A MutatingWebhookConfiguration, with the fields the inventory reads.
+ *
+ * @public
+ */
 export interface KubeWebhookConfigurationObject extends KubeObject {
   webhooks?: Array<{
     name?: string;

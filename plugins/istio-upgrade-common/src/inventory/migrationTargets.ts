@@ -12,6 +12,7 @@ import {
 } from '../support/evaluateSupport';
 import { compareIstioVersions } from '../versions/compareIstioVersions';
 import { minorDistance } from '../versions/minorDistance';
+import { compareText } from './compareText';
 
 function supportNote(support: SupportStatus): string {
   switch (support.status) {
@@ -129,6 +130,6 @@ export function migrationTargets(
   return targets.sort(
     (a, b) =>
       compareIstioVersions(b.version, a.version) ||
-      a.revision.localeCompare(b.revision),
+      compareText(a.revision, b.revision),
   );
 }

@@ -1,4 +1,5 @@
 import type { Warning } from '../schema';
+import { compareText } from './compareText';
 
 /**
  * The stable codes of the inventory's warnings.
@@ -45,10 +46,10 @@ const SEVERITY_RANK: Record<Warning['severity'], number> = {
 export function compareWarnings(a: Warning, b: Warning): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    (a.cluster ?? '').localeCompare(b.cluster ?? '') ||
-    a.code.localeCompare(b.code) ||
-    (a.subject.namespace ?? '').localeCompare(b.subject.namespace ?? '') ||
-    a.subject.name.localeCompare(b.subject.name) ||
-    a.message.localeCompare(b.message)
+    compareText(a.cluster ?? '', b.cluster ?? '') ||
+    compareText(a.code, b.code) ||
+    compareText(a.subject.namespace ?? '', b.subject.namespace ?? '') ||
+    compareText(a.subject.name, b.subject.name) ||
+    compareText(a.message, b.message)
   );
 }

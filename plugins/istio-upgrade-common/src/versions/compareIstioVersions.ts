@@ -22,12 +22,13 @@ function comparePrerelease(a?: string, b?: string): number {
     }
     const l = Number(left[i]);
     const r = Number(right[i]);
-    const order =
-      Number.isInteger(l) && Number.isInteger(r)
-        ? l - r
-        : left[i].localeCompare(right[i]);
-    if (order !== 0) {
-      return Math.sign(order);
+    if (Number.isInteger(l) && Number.isInteger(r)) {
+      if (l !== r) {
+        return Math.sign(l - r);
+      }
+    } else if (left[i] !== right[i]) {
+      // Semver orders non-numeric identifiers by ASCII, whatever the locale.
+      return left[i] < right[i] ? -1 : 1;
     }
   }
   return 0;
