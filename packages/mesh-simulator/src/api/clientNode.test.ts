@@ -33,8 +33,7 @@ function collectWatch(t: TestSimulator, path: string, accept: string, until: (ev
       let buffer = '';
       res.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
-        let nl;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
+        for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
           events.push(JSON.parse(buffer.slice(0, nl)));
           buffer = buffer.slice(nl + 1);
           if (until(events)) {

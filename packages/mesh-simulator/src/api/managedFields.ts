@@ -11,8 +11,6 @@ const listKeys: Record<string, string[]> = {
   ports: ['containerPort', 'protocol'],
   ownerReferences: ['uid'],
   webhooks: ['name'],
-  containerStatuses: ['name'],
-  initContainerStatuses: ['name'],
   podIPs: ['ip'],
   hostIPs: ['ip'],
 };

@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { KubeObject } from '../store/kubeObject';
 import { ObjectStore, objectKey } from '../store/objectStore';
+import { fieldsJson, objectJson } from '../store/sharedJson';
 import { applyCreateDefaults, applyUpdateDefaults } from './defaults';
 import { fieldsV1, managedFieldsEntry, withManagedFields } from './managedFields';
 import { negotiateRepresentation, Representation } from './mediaTypes';
@@ -71,7 +72,8 @@ function decodeContinue(token: string): ContinueToken {
     if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') {
       throw new Error('bad token');
     }
-    return { rv: parsed.rv, start: String(parsed.start).replace(/\u0000$/, '') };
+    const start = String(parsed.start);
+    return { rv: parsed.rv, start: start.endsWith('\u0000') ? start.slice(0, -1) : start };
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
@@ -83,10 +85,6 @@ function listOptionsInvalid(field: string, message: string): ApiError {
   ]);
 }
 
-function itemWithoutType(object: KubeObject): string {
-  const { apiVersion: _a, kind: _k, ...rest } = object;
-  return JSON.stringify(rest);
-}
 
 function objectMatcher(rt: ResourceType, query: URLSearchParams) {
   const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
@@ -94,7 +92,10 @@ function objectMatcher(rt: ResourceType, query: URLSearchParams) {
   return (o: KubeObject) => (!labels || labels(o.metadata.labels)) && (!fields || fields(o));
 }
 
-function handleList(backend: ClusterApiBackend, r: ResourceRequest, representation: Representation) {
+/** Items per written chunk when a list is streamed. */
+const streamBatch = 250;
+
+async function handleList(backend: ClusterApiBackend, r: ResourceRequest, representation: Representation) {
   const { rt, query } = r;
   const matches = objectMatcher(rt, query);
   const limitText = query.get('limit');
@@ -165,16 +166,37 @@ function handleList(backend: ClusterApiBackend, r: ResourceRequest, representati
   const head = representation === 'metadata'
     ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(metadata)},"items":[`
     : `{"kind":"${rt.kind}List","apiVersion":"${apiVersionOf(rt)}","metadata":${JSON.stringify(metadata)},"items":[`;
-  const parts: string[] = [];
-  for (const entry of selected) {
-    parts.push(
-      representation === 'metadata'
-        ? `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${store.metadataJson(entry)}}`
-        : itemWithoutType(entry.object),
-    );
+  const item = (entry: (typeof selected)[number]) =>
+    representation === 'metadata'
+      ? `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${fieldsJson(entry.object.metadata as unknown as Record<string, unknown>)}}`
+      : objectJson(entry.object, false);
+  if (selected.length <= streamBatch) {
+    sendRawJson(r.res, 200, `${head}${selected.map(item).join(',')}]}`);
+    return;
   }
-  sendRawJson(r.res, 200, `${head}${parts.join(',')}]}`);
+  // Large lists are streamed in batches (chunked), so serialising overlaps with the client
+  // reading and no single huge string is built.
+  const { res } = r;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.write(head);
+  for (let i = 0; i < selected.length; i += streamBatch) {
+    if (res.destroyed) return;
+    const batch = selected.slice(i, i + streamBatch).map(item).join(',');
+    if (!res.write(i === 0 ? batch : `,${batch}`)) {
+      await new Promise<void>(resolve => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  res.end(']}');
 }
+
 
 function renderOne(backend: ClusterApiBackend, r: ResourceRequest, object: KubeObject, representation: Representation, code = 200) {
   if (representation === 'metadata') {
@@ -435,10 +457,10 @@ function handleDeleteCollection(backend: ClusterApiBackend, r: ResourceRequest) 
 }
 
 /** Serves one resource request: get, list, watch, create, update, patch, delete, deletecollection. */
-export function handleResourceRequest(backend: ClusterApiBackend, r: ResourceRequest) {
+export async function handleResourceRequest(backend: ClusterApiBackend, r: ResourceRequest): Promise<void> {
   switch (r.verb) {
     case 'list':
-      handleList(backend, r, negotiateRepresentation(r.req.headers.accept));
+      await handleList(backend, r, negotiateRepresentation(r.req.headers.accept));
       return;
     case 'watch': {
       const representation = negotiateRepresentation(r.req.headers.accept);

@@ -68,6 +68,13 @@ export class WatchHub {
     });
     res.flushHeaders();
 
+    const timers: NodeJS.Timeout[] = [];
+    let bookmarkTimer: NodeJS.Timeout | undefined;
+    let unsubscribe = () => {};
+    const entry: OpenWatch = { res, close: () => close() };
+    let closed = false;
+    const open = this.open;
+
     const inScope = (object: KubeObject) =>
       (!namespace || !rt.namespaced || object.metadata.namespace === namespace) &&
       request.matches(object);
@@ -113,21 +120,16 @@ export class WatchHub {
       } else if (change.type === 'DELETED' && before) write('DELETED', render(change.object));
     };
 
-    const timers: NodeJS.Timeout[] = [];
-    let bookmarkTimer: NodeJS.Timeout | undefined;
-    let unsubscribe = () => {};
-    const entry: OpenWatch = { res, close: () => close() };
-    let closed = false;
-    const close = (withBookmark = false) => {
+    function close(withBookmark = false) {
       if (closed) return;
       closed = true;
       if (withBookmark && request.allowBookmarks) bookmark();
       unsubscribe();
       timers.forEach(clearTimeout);
       if (bookmarkTimer) clearInterval(bookmarkTimer);
-      this.open.delete(entry);
+      open.delete(entry);
       if (!res.writableEnded) res.end();
-    };
+    }
     res.on('close', () => close());
 
     const rv = request.resourceVersion;

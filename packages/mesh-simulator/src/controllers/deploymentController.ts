@@ -220,8 +220,8 @@ export function registerDeploymentController(ctx: ClusterContext) {
     const unavailable = specTotal - available;
     if (unavailable > 0) status.unavailableReplicas = unavailable;
     status.conditions = [availableCondition, progressing];
-    for (const key of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas']) {
-      if (status[key] === 0) delete status[key];
+    for (const field of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas']) {
+      if (status[field] === 0) delete status[field];
     }
     writeStatus(ctx, deployments, d, status);
   });

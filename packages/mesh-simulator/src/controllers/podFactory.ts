@@ -5,6 +5,7 @@ import { resourceTypeNamed } from '../api/resourceTypes';
 import { ApiError } from '../api/statusErrors';
 import { injectSidecar, mountServiceAccountToken, resolveInjection } from '../istio/sidecarInjector';
 import { JsonObject, KubeObject } from '../store/kubeObject';
+import { markShared } from '../store/sharedJson';
 import { ClusterContext, timestamp } from './clusterContext';
 import { renderPodStatus } from './podStatus';
 
@@ -98,12 +99,13 @@ export class PodFactory {
         spec = injected.spec;
       }
       const time = timestamp(ctx);
+      for (const value of [...Object.values(metadata), ...Object.values(spec)]) markShared(value);
       prepared = {
         metadata,
         spec,
-        managedFields: [
-          managedFieldsEntry('kube-controller-manager', 'v1', time, fieldsV1({ metadata: { generateName: '', labels: metadata.labels, ownerReferences: metadata.ownerReferences }, spec: template.spec })),
-        ],
+        managedFields: markShared([
+          markShared(managedFieldsEntry('kube-controller-manager', 'v1', time, fieldsV1({ metadata: { generateName: '', labels: metadata.labels, ownerReferences: metadata.ownerReferences }, spec: template.spec }))),
+        ]),
       };
       this.prepared.set(cacheKey, prepared);
     }
@@ -136,10 +138,27 @@ export class PodFactory {
       ...withNode,
       metadata: {
         ...withNode.metadata,
-        managedFields: [...(pod.metadata.managedFields ?? []), kubeletFields(this.ctx, status)],
+        managedFields: this.withKubelet(pod.metadata.managedFields ?? [], kubeletFields(this.ctx, status)),
       },
       status,
     };
+  }
+
+  private readonly withKubeletCache = new WeakMap<object, WeakMap<object, JsonObject[]>>();
+
+  /** The controller's managedFields plus the kubelet's entry, shared between pods. */
+  private withKubelet(controller: JsonObject[], kubelet: JsonObject): JsonObject[] {
+    let byKubelet = this.withKubeletCache.get(controller);
+    if (!byKubelet) {
+      byKubelet = new WeakMap();
+      this.withKubeletCache.set(controller, byKubelet);
+    }
+    let combined = byKubelet.get(kubelet);
+    if (!combined) {
+      combined = markShared([...controller, kubelet]);
+      byKubelet.set(kubelet, combined);
+    }
+    return combined;
   }
 }
 
@@ -150,7 +169,7 @@ export function kubeletFields(ctx: ClusterContext, status: JsonObject): JsonObje
   const shape = `${(status.containerStatuses ?? []).map((c: JsonObject) => c.name).join(',')}|${(status.initContainerStatuses ?? []).length}|${timestamp(ctx)}`;
   let entry = kubeletFieldsCache.get(shape);
   if (!entry) {
-    entry = managedFieldsEntry('kubelet', 'v1', timestamp(ctx), fieldsV1({ status }), 'status');
+    entry = markShared(managedFieldsEntry('kubelet', 'v1', timestamp(ctx), fieldsV1({ status }), 'status'));
     if (kubeletFieldsCache.size > 1000) kubeletFieldsCache.clear();
     kubeletFieldsCache.set(shape, entry);
   }

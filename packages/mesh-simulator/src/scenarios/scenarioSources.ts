@@ -1,15 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { fleetScenario } from './fleetScenario';
 import { Scenario } from './scenarioFormat';
 
-/** The folder of the package's bundled scenarios, from source or from the built dist. */
+/** The folder of the package's bundled scenarios (shipped beside package.json). */
 function scenariosFolder(): string {
-  for (const candidate of [resolve(__dirname, '../../scenarios'), resolve(__dirname, '../scenarios')]) {
-    if (existsSync(resolve(candidate, 'seed.yaml'))) return candidate;
-  }
-  throw new Error('the bundled scenarios folder was not found');
+  return resolve(dirname(require.resolve('@istio-upgrade/mesh-simulator/package.json')), 'scenarios');
 }
 
 function check(scenario: unknown, source: string): Scenario {

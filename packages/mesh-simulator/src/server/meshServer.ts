@@ -131,7 +131,7 @@ export class MeshServer {
       const fault = drawFault(cluster.faults, target.verb, target.rt.resource, target.namespace, target.name);
       if (fault) throw fault;
       const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '') ? await readBody(req) : '';
-      handleResourceRequest(cluster, {
+      await handleResourceRequest(cluster, {
         rt: target.rt,
         verb: target.verb,
         namespace: target.namespace,

@@ -19,10 +19,9 @@ export interface Change {
   previous?: KubeObject;
 }
 
-/** A stored object plus its cached metadata serialisation. */
+/** A stored object. */
 interface Entry {
   object: KubeObject;
-  metadataJson?: string;
 }
 
 interface Table {
@@ -191,14 +190,6 @@ export class ObjectStore {
       }
     }
     return [...merged.keys()].sort().map(k => merged.get(k)!);
-  }
-
-  /** The metadata of an entry serialised once and reused by metadata-only lists. */
-  metadataJson(entry: Entry): string {
-    if (entry.metadataJson === undefined) {
-      entry.metadataJson = JSON.stringify(entry.object.metadata);
-    }
-    return entry.metadataJson;
   }
 
   /** Stores a new object, assigning uid, resourceVersion, generation and creationTimestamp. */

@@ -39,7 +39,8 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
   const env = { ...process.env, KUBECONFIG: sim.kubeconfigPath!, HOME: home };
   const request: TestSimulator['request'] = (method, path, body, headers = {}, token = sim.adminToken) =>
     new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      let data: string | undefined;
+      if (body !== undefined) data = typeof body === 'string' ? body : JSON.stringify(body);
       const req = https.request(
         `${sim.url}${path}`,
         {
@@ -74,14 +75,16 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
     sim,
     stateDir,
     request,
-    kubectl: (args, options = {}) =>
+    kubectl: (args, run = {}) =>
       new Promise(resolve => {
         execFile(
           'kubectl',
-          [...(options.context ? ['--context', options.context] : []), ...args],
-          { env, timeout: options.timeoutMs ?? 120000, maxBuffer: 64 * 1024 * 1024 },
+          [...(run.context ? ['--context', run.context] : []), ...args],
+          { env, timeout: run.timeoutMs ?? 120000, maxBuffer: 64 * 1024 * 1024 },
           (error, stdout, stderr) => {
-            resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+            let code = 0;
+            if (error) code = typeof error.code === 'number' ? error.code : 1;
+            resolve({ code, stdout, stderr });
           },
         );
       }),
