@@ -12,3 +12,4 @@ export type { ClusterTokens } from './server/accessTokens';
 export type { TrafficCounters, FlowSpec } from './traffic/trafficProbe';
 export type { FaultConfig, FaultRule } from './faults/faultRules';
 export type { Scenario, ScenarioCluster, ScenarioNamespace, ScenarioWorkload } from './scenarios/scenarioFormat';
+export { runCli } from './cli/runCli';

@@ -1,53 +1,7 @@
-import { startMeshSimulator } from '../meshSimulator';
-import { parseServeArguments, usage } from './serveArguments';
+import { runCli } from './runCli';
 
-/**
- * `mesh-sim serve …`: starts the simulator, prints exactly one `mesh-sim ready <url>` line on
- * stdout once it serves (other logs go to stderr) and runs until SIGINT/SIGTERM.
- */
-async function main(argv: string[]) {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${usage}\n`);
-    return;
-  }
-  if (command !== 'serve') {
-    process.stderr.write(`${usage}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  let options;
-  try {
-    options = parseServeArguments(rest, process.env.INIT_CWD ?? process.cwd());
-  } catch (error) {
-    process.stderr.write(`mesh-sim: ${(error as Error).message}\n${usage}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const started = Date.now();
-  const simulator = await startMeshSimulator(options);
-  process.stderr.write(
-    `mesh-sim: serving ${simulator.clusters.map(c => c.name).join(', ')} in ${Date.now() - started} ms; kubeconfig ${simulator.kubeconfigPath}\n`,
-  );
-  process.stdout.write(`mesh-sim ready ${simulator.url}\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`mesh-sim: ${signal}, stopping\n`);
-    simulator.stop().then(
-      () => process.exit(0),
-      error => {
-        process.stderr.write(`mesh-sim: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-main(process.argv.slice(2)).catch(error => {
+// Entry point of bin/mesh-sim when running from source.
+runCli(process.argv.slice(2)).catch(error => {
   process.stderr.write(`mesh-sim: ${(error as Error)?.stack ?? error}\n`);
   process.exit(1);
 });

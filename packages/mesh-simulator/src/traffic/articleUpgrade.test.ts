@@ -109,4 +109,29 @@ describe('the article upgrade, measured by the traffic probe', () => {
       await t.stop();
     }
   });
+
+  it('names gateway port mismatches, unselected gateways and version skew', async () => {
+    const t = await startTestSimulator({ speed: 10 });
+    const reasons = async () => Object.keys((await probeFor(t, 40)).failuresByReason);
+    try {
+      await kubectlOk(t, ['patch', 'svc', 'istio-ingressgateway', '-n', 'istio-gateways', '-p', '{"spec":{"ports":[{"port":80,"targetPort":9999}]}}']);
+      await resetTraffic(t);
+      expect(await reasons()).toEqual(['gateway-port-mismatch']);
+
+      await kubectlOk(t, ['patch', 'svc', 'istio-ingressgateway', '-n', 'istio-gateways', '-p', '{"spec":{"ports":[{"port":80,"targetPort":8080}],"selector":{"version":"1-11-0"}}}']);
+      await resetTraffic(t);
+      expect(await reasons()).toEqual(['gateway-not-selected']);
+
+      await kubectlOk(t, ['patch', 'svc', 'istio-ingressgateway', '-n', 'istio-gateways', '--type', 'merge', '-p', '{"spec":{"selector":{"version":"1-9-7"}}}']);
+      await resetTraffic(t);
+      expect((await probeFor(t, 40)).failed).toBe(0);
+
+      await kubectlOk(t, ['set', 'image', 'deployment/istiod-1-9-7', '-n', 'istio-system', 'discovery=docker.io/istio/pilot:1.11.0']);
+      await kubectlOk(t, ['rollout', 'status', 'deployment/istiod-1-9-7', '-n', 'istio-system', '--timeout=60s']);
+      await resetTraffic(t);
+      expect(await reasons()).toEqual(['proxy-skew']);
+    } finally {
+      await t.stop();
+    }
+  });
 });

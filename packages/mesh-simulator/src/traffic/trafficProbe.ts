@@ -120,7 +120,8 @@ export class TrafficProbe {
       fail(flow.hops[0]?.service ?? flow.name, 'cluster-unreachable', count);
       return;
     }
-    const outcomes = flow.hops.map(hop => this.evaluateHop(hop));
+    const attached = new Map<string, FailureReason | undefined>();
+    const outcomes = flow.hops.map(hop => this.evaluateHop(hop, attached));
     let succeeded = 0;
     for (let i = 0; i < count; i++) {
       let failedAt: { hop: string; reason: FailureReason } | undefined;
@@ -144,7 +145,7 @@ export class TrafficProbe {
     counters.succeeded += succeeded;
   }
 
-  private evaluateHop(hop: FlowSpec['hops'][number]): HopOutcome {
+  private evaluateHop(hop: FlowSpec['hops'][number], attached: Map<string, FailureReason | undefined>): HopOutcome {
     const [namespace, name] = hop.service.split('/');
     const service = this.store.get(services, namespace, name);
     if (!service) return { fail: hop.gateway ? 'gateway-not-selected' : 'no-ready-endpoint' };
@@ -172,15 +173,24 @@ export class TrafficProbe {
       });
       if (ready.length === 0) return { fail: 'gateway-port-mismatch' };
     }
-    return { endpoints: ready.map(p => this.proxyProblem(p)) };
+    return { endpoints: ready.map(p => this.proxyProblem(p, attached)) };
   }
 
-  private proxyProblem(pod: KubeObject): FailureReason | undefined {
+  /** Why a pod's proxy cannot serve (control plane gone or out of skew); memoised per tick. */
+  private proxyProblem(pod: KubeObject, attached: Map<string, FailureReason | undefined>): FailureReason | undefined {
     const sidecar = sidecarOf(pod);
     if (!sidecar) return undefined;
-    if (!this.controlPlanes.hasReadyPod(sidecar.revision)) return 'proxy-detached';
-    const version = this.controlPlanes.version(sidecar.revision);
-    if (!version || !proxyWithinSkew(version, sidecar.version)) return 'proxy-skew';
-    return undefined;
+    const key = `${sidecar.revision}|${sidecar.version}`;
+    if (!attached.has(key)) {
+      let problem: FailureReason | undefined;
+      if (!this.controlPlanes.hasReadyPod(sidecar.revision)) {
+        problem = 'proxy-detached';
+      } else {
+        const version = this.controlPlanes.version(sidecar.revision);
+        if (!version || !proxyWithinSkew(version, sidecar.version)) problem = 'proxy-skew';
+      }
+      attached.set(key, problem);
+    }
+    return attached.get(key);
   }
 }

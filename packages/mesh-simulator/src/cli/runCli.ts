@@ -1,0 +1,51 @@
+import { startMeshSimulator } from '../meshSimulator';
+import { parseServeArguments, usage } from './serveArguments';
+
+/**
+ * Runs `mesh-sim <args>`. `serve` starts the simulator, prints exactly one
+ * `mesh-sim ready <url>` line on stdout once it serves (other logs go to stderr) and runs
+ * until SIGINT/SIGTERM, then exits 0.
+ *
+ * @public
+ */
+export async function runCli(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  let options;
+  try {
+    options = parseServeArguments(rest, process.env.INIT_CWD ?? process.cwd());
+  } catch (error) {
+    process.stderr.write(`mesh-sim: ${(error as Error).message}\n${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const started = Date.now();
+  const simulator = await startMeshSimulator(options);
+  process.stderr.write(
+    `mesh-sim: serving ${simulator.clusters.map(c => c.name).join(', ')} in ${Date.now() - started} ms; kubeconfig ${simulator.kubeconfigPath}\n`,
+  );
+  process.stdout.write(`mesh-sim ready ${simulator.url}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`mesh-sim: ${signal}, stopping\n`);
+    simulator.stop().then(
+      () => process.exit(0),
+      error => {
+        process.stderr.write(`mesh-sim: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
