@@ -94,9 +94,6 @@ export class SimulatedCluster implements ClusterApiBackend {
     registerStatefulSetController(this.context, this.factory);
     registerDaemonSetController(this.context, this.factory);
     registerEndpointsController(this.context);
-    this.store.subscribe(change => {
-      if (change.type === 'DELETED') this.factory.forget(change.object.metadata.uid);
-    });
     this.probe = new TrafficProbe(this.store, this.controlPlanes, options.flows, () => clock.now(), () => this.faults?.unreachable === true, options.probeRatePerSecond);
   }
 

@@ -42,16 +42,13 @@ export function admitPod(ctx: ClusterContext, pod: KubeObject): KubeObject {
  * @public
  */
 export class PodFactory {
-  private readonly prepared = new Map<string, PreparedPod>();
+  /**
+   * Prepared pod parts per template object: stored objects are immutable, so a template keeps
+   * its identity while its owner only scales, and the cache entry goes when the template does.
+   */
+  private readonly prepared = new WeakMap<object, Map<string, PreparedPod>>();
 
   constructor(private readonly ctx: ClusterContext) {}
-
-  /** Forgets shared structures of an owner that is gone. */
-  forget(ownerUid: string) {
-    for (const key of this.prepared.keys()) {
-      if (key.startsWith(ownerUid)) this.prepared.delete(key);
-    }
-  }
 
   /**
    * Creates one pod of `owner` from `template`. `name` is fixed (StatefulSet) or generated
@@ -75,8 +72,13 @@ export class PodFactory {
     const labels = { ...(template.metadata?.labels ?? {}), ...extraLabels };
     const outcome = resolveInjection(ctx.controlPlanes, labels, ns.metadata.labels);
     const revisionKey = outcome.inject ? `${outcome.revision}@${outcome.version}` : 'none';
-    const cacheKey = `${owner.metadata.uid}|${owner.metadata.generation}|${JSON.stringify(extraLabels)}|${revisionKey}|${JSON.stringify(ns.metadata.labels ?? {})}`;
-    let prepared = this.prepared.get(cacheKey);
+    const cacheKey = `${owner.metadata.uid}|${JSON.stringify(extraLabels)}|${revisionKey}|${JSON.stringify(ns.metadata.labels ?? {})}`;
+    let byTemplate = this.prepared.get(template);
+    if (!byTemplate) {
+      byTemplate = new Map();
+      this.prepared.set(template, byTemplate);
+    }
+    let prepared = byTemplate.get(cacheKey);
     if (!prepared) {
       let metadata: JsonObject = {
         labels,
@@ -107,7 +109,7 @@ export class PodFactory {
           markShared(managedFieldsEntry('kube-controller-manager', 'v1', time, fieldsV1({ metadata: { generateName: '', labels: metadata.labels, ownerReferences: metadata.ownerReferences }, spec: template.spec }))),
         ]),
       };
-      this.prepared.set(cacheKey, prepared);
+      byTemplate.set(cacheKey, prepared);
     }
     const hostname = naming.name && owner.kind === 'StatefulSet' ? { hostname: naming.name, subdomain: owner.spec?.serviceName } : {};
     let pod: KubeObject = {
