@@ -202,6 +202,27 @@ describe('API semantics through @kubernetes/client-node', () => {
     expect(pod.metadata?.labels?.['security.istio.io/tlsMode']).toBe('istio');
   });
 
+  it('reports objects leaving a filtered watch as DELETED and deletes collections', async () => {
+    const start = (await t.request('GET', '/clusters/seed/api/v1/namespaces/nginx/pods')).body;
+    const name = start.items[0].metadata.name;
+    const headers = { 'Content-Type': 'application/merge-patch+json' };
+    await t.request('PATCH', `/clusters/seed/api/v1/namespaces/nginx/pods/${name}`, { metadata: { labels: { tracked: 'yes' } } }, headers);
+    const rv = (await t.request('GET', '/clusters/seed/api/v1/namespaces/nginx/pods')).body.metadata.resourceVersion;
+    const watching = collectWatch(t, `/clusters/seed/api/v1/namespaces/nginx/pods?watch=1&labelSelector=tracked%3Dyes&resourceVersion=${rv}`, 'application/json', events => events.length >= 2);
+    await t.request('PATCH', `/clusters/seed/api/v1/namespaces/nginx/pods/${name}`, { metadata: { labels: { tracked: null } } }, headers);
+    await t.request('PATCH', `/clusters/seed/api/v1/namespaces/nginx/pods/${name}`, { metadata: { labels: { tracked: 'yes' } } }, headers);
+    const events = await watching;
+    expect(events.map(e => e.type)).toEqual(['DELETED', 'ADDED']);
+    expect(events[0].object.metadata.labels.tracked).toBeUndefined();
+
+    for (const n of ['a', 'b']) {
+      await t.request('POST', '/clusters/seed/api/v1/namespaces/default/configmaps', { metadata: { name: n, labels: { batch: 'x' } }, data: { k: n } });
+    }
+    const deleted = await t.request('DELETE', '/clusters/seed/api/v1/namespaces/default/configmaps?labelSelector=batch%3Dx');
+    expect(deleted.body.items.map((c: any) => c.metadata.name)).toEqual(['a', 'b']);
+    expect((await t.request('GET', '/clusters/seed/api/v1/namespaces/default/configmaps')).body.items).toEqual([]);
+  });
+
   it('answers 410 for a resourceVersion older than the history window', async () => {
     const { kc, core } = clientsFor(t);
     const old = (await core.listNamespace()).metadata!.resourceVersion!;

@@ -1,17 +1,4 @@
 /**
- * A JSON value as it travels on the wire. Stored objects are plain JSON trees.
- *
- * @public
- */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
-
-/**
  * A loosely typed JSON object. Kubernetes objects are deep, so the simulator reads them
  * with optional chaining rather than modelling every kind.
  *
@@ -66,9 +53,4 @@ export interface KubeObject {
   kind: string;
   metadata: ObjectMeta;
   [key: string]: any;
-}
-
-/** Deep copy of a JSON tree, for callers about to modify a stored object. */
-export function cloneJson<T>(value: T): T {
-  return structuredClone(value);
 }
