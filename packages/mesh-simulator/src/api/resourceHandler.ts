@@ -12,7 +12,7 @@ import { parseJsonBody, sendJson, sendRawJson } from './responses';
 import { labelSelectorString, parseFieldSelector, parseLabelSelector } from './selectors';
 import { ApiError, badRequest, conflict, invalid, methodNotAllowed, notFound } from './statusErrors';
 import { renderTable } from './tables';
-import { validateObject } from './validation';
+import { validateObject, validateUpdate } from './validation';
 import { WatchHub } from './watchStreams';
 
 /**
@@ -349,6 +349,7 @@ function writeUpdate(backend: ClusterApiBackend, r: ResourceRequest, current: Ku
   }
   let object = applyUpdateDefaults(r.rt, next);
   validateObject(r.rt, object);
+  validateUpdate(r.rt, current, object);
   object = stampManaged(r, object, current, fields, r.subresource === 'status' ? 'status' : undefined);
   if (isDryRun(r.query)) return object;
   return backend.store.replace(r.rt, object, current.metadata.resourceVersion);

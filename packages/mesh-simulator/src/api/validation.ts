@@ -4,6 +4,7 @@ import { labelSelectorObjectMatches } from './selectors';
 import { invalid, StatusCause } from './statusErrors';
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1035Label = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const qualifiedNamePart = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -15,7 +16,10 @@ const subdomainMessage =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 /** Types whose names must be DNS-1123 labels rather than subdomains. */
-const labelNamedTypes = new Set(['namespaces', 'services']);
+const labelNamedTypes = new Set(['namespaces']);
+
+const dns1035Message =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
 function invalidValue(field: string, value: unknown, detail: string): StatusCause {
   return {
@@ -27,6 +31,12 @@ function invalidValue(field: string, value: unknown, detail: string): StatusCaus
 
 /** Checks a name as the API server does for a type; returns the causes of failure. */
 export function validateName(rt: ResourceType, name: string, field = 'metadata.name'): StatusCause[] {
+  if (rt.resource === 'services') {
+    if (name.length > 63 || !dns1035Label.test(name)) {
+      return [invalidValue(field, name, name.length > 63 ? 'must be no more than 63 characters' : dns1035Message)];
+    }
+    return [];
+  }
   if (labelNamedTypes.has(rt.resource)) {
     if (name.length > 63 || !dns1123Label.test(name)) {
       return [invalidValue(field, name, name.length > 63 ? 'must be no more than 63 characters' : labelMessage)];
@@ -177,6 +187,19 @@ function validateService(object: KubeObject): StatusCause[] {
     causes.push(...validateLabels(spec.selector, 'spec.selector'));
   }
   return causes;
+}
+
+/**
+ * Checks fields an update may not change (workload selectors), answering 422 as the API
+ * server does.
+ */
+export function validateUpdate(rt: ResourceType, previous: KubeObject, next: KubeObject): void {
+  const workload = ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(rt.resource) && rt.group === 'apps';
+  if (workload && JSON.stringify(previous.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
+    throw invalid(rt.kind, next.metadata.name, rt.group, [
+      { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(next.spec?.selector ?? null)}: field is immutable`, field: 'spec.selector' },
+    ]);
+  }
 }
 
 /**

@@ -127,6 +127,11 @@ describe('the HTTPS server', () => {
         spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
       });
       expect(badSelector.status).toBe(422);
+      const badService = await t.request('POST', '/clusters/seed/api/v1/namespaces/bookinfo/services', { metadata: { name: '9lives' }, spec: { ports: [{ port: 80 }] } });
+      expect(badService.status).toBe(422);
+      const immutable = await t.request('PATCH', '/clusters/seed/apis/apps/v1/namespaces/bookinfo/deployments/details-v1', { spec: { selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } } } } }, { 'Content-Type': 'application/merge-patch+json' });
+      expect(immutable.status).toBe(422);
+      expect(immutable.body.details.causes[0]).toMatchObject({ field: 'spec.selector' });
     });
 
     it('refuses wrong content types, kinds and namespaces', async () => {
