@@ -28,5 +28,32 @@ export interface Config {
       /** How often the catalog is read for added, changed and removed clusters. Default 30 seconds. */
       refreshInterval?: HumanDuration | string;
     };
+    /** How the inventory engine syncs each cluster. */
+    inventory?: {
+      /** At most this many API-server requests per second per cluster, watches included. Default 20. */
+      maxRequestsPerSecond?: number;
+      /** Requests allowed in a burst. Default max(10, maxRequestsPerSecond). */
+      burst?: number;
+      /** Page size of list calls. Default 500. */
+      pageSize?: number;
+      /** Server-side timeout of each watch, in seconds. Default 300. */
+      watchTimeoutSeconds?: number;
+      /** A cluster whose watches have been down this long is reported stale. Default 60 seconds. */
+      staleAfter?: HumanDuration | string;
+      /** Changes are batched for this many milliseconds before a cluster's inventory is recomputed. Default 250. */
+      recomputeDelayMs?: number;
+    };
+    /**
+     * Istio minor releases that override or add to the plugin's release table (the release date, and the
+     * end of life when it is not six weeks after the release of the minor two above).
+     */
+    releases?: Array<{
+      /** The minor release, e.g. `1.31`. */
+      minor: string;
+      /** `YYYY-MM-DD`. */
+      releaseDate: string;
+      /** `YYYY-MM-DD`. */
+      endOfLife?: string;
+    }>;
   };
 }

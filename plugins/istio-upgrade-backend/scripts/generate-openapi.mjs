@@ -64,10 +64,17 @@ async function main() {
       const operation = item[method];
       if (!operation) continue;
       const op = `paths['${route}']['${method}']`;
+      const resolve = p =>
+        p.$ref
+          ? p.$ref
+              .split('/')
+              .slice(1)
+              .reduce((o, k) => o[k], spec)
+          : p;
       const params = [
         ...(item.parameters ?? []),
         ...(operation.parameters ?? []),
-      ];
+      ].map(resolve);
       const has = where => params.some(p => p.in === where);
       const ok = Object.keys(operation.responses ?? {}).find(code =>
         /^2\d\d$/.test(code),

@@ -22,7 +22,7 @@ const cluster = (name: string, annotations: Record<string, string>) => ({
 
 const entities = [
   cluster('prod-eu', {
-    'kubernetes.io/api-server': 'https://127.0.0.1:6443/clusters/prod-eu',
+    'kubernetes.io/api-server': 'https://127.0.0.1:1/clusters/prod-eu',
     'kubernetes.io/api-server-certificate-authority': CA,
     'kubernetes.io/auth-provider': 'serviceAccount',
   }),
@@ -102,7 +102,8 @@ describe('GET /api/istio-upgrade/clusters', () => {
         name: 'prod-eu',
         entityRef: 'resource:default/prod-eu',
         owner: 'group:default/platform',
-        apiServerHost: '127.0.0.1:6443',
+        apiServerHost: '127.0.0.1:1',
+        sync: expect.objectContaining({ complete: false }),
         status: 'ready',
       },
     ]);

@@ -6,6 +6,9 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { istioUpgradePermissions } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterDirectory } from './clusters/ClusterDirectory';
 import { readClusterConfig } from './clusters/clusterConfig';
+import { InventoryService } from './inventory/InventoryService';
+import { readInventorySettings } from './inventory/inventoryConfig';
+import { readReleaseTable } from './inventory/releaseTableConfig';
 import { createRouter } from './service/createRouter';
 
 /**
@@ -27,6 +30,7 @@ export const istioUpgradePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -38,6 +42,7 @@ export const istioUpgradePlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        lifecycle,
         catalog,
       }) {
         permissionsRegistry.addPermissions(istioUpgradePermissions);
@@ -57,7 +62,19 @@ export const istioUpgradePlugin = createBackendPlugin({
           fn: () => clusters.refresh(),
         });
 
-        httpRouter.use(await createRouter({ httpAuth, permissions, clusters }));
+        const inventory = new InventoryService({
+          directory: clusters,
+          logger,
+          settings: readInventorySettings(config),
+          releases: readReleaseTable(config),
+          allowPrivateHosts: clusterConfig.allowedPrivateHosts,
+        });
+        lifecycle.addStartupHook(() => inventory.start());
+        lifecycle.addShutdownHook(() => inventory.stop());
+
+        httpRouter.use(
+          await createRouter({ httpAuth, permissions, catalog, inventory }),
+        );
       },
     });
   },

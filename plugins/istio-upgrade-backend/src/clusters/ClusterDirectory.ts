@@ -33,9 +33,12 @@ export interface ClusterConnection {
   token: string;
 }
 
+/** What the catalog says of a cluster and whether it can be used; the inventory adds the sync state. */
+export type ClusterIdentity = Omit<Cluster, 'sync'>;
+
 /** A catalog-registered cluster: what may be shown, and how to connect when it can be. */
 export interface ClusterEntry {
-  cluster: Cluster;
+  cluster: ClusterIdentity;
   connection?: ClusterConnection;
 }
 
@@ -66,7 +69,7 @@ export async function toClusterEntry(
 ): Promise<ClusterEntry> {
   const annotations = entity.metadata.annotations ?? {};
   const name = entity.metadata.name;
-  const base: Cluster = {
+  const base: ClusterIdentity = {
     name,
     entityRef: stringifyEntityRef(entity),
     status: 'ready',

@@ -18,7 +18,7 @@ import type {
 import { isProxySkewSupported } from '../skew/isProxySkewSupported';
 import { evaluateSupport } from '../support/evaluateSupport';
 import { istioVersionFromImage } from '../versions/istioVersionFromImage';
-import type { ControlPlaneRollout, TimedPodRecord } from './inventoryInput';
+import type { ControlPlaneRollout } from './inventoryInput';
 import {
   controlPlaneRevisionOf,
   injectorRevisionOf,
@@ -273,7 +273,7 @@ export function buildClusterInventory(
   }
 
   // The one pass over pods.
-  for (const pod of input.pods as Iterable<TimedPodRecord>) {
+  for (const pod of input.pods) {
     const namespace =
       namespaceTallies.get(pod.namespace) ??
       namespaceTally({ name: pod.namespace, labels: {} });

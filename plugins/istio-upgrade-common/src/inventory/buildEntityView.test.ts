@@ -123,6 +123,21 @@ describe('migrationTargets', () => {
     });
   });
 
+  it('allows an end-of-life target that moves every proxy up, saying another step is needed', () => {
+    const years = Date.parse('2026-11-25T00:00:00Z');
+    const result = migrationTargets(
+      bookinfo,
+      inventory.controlPlanes,
+      releases,
+      years,
+    );
+    expect(result.find(t => t.revision === '1-10-4')).toMatchObject({
+      verdict: 'allowed',
+      reason:
+        '1.10.4, +1 minor from 1.9.7, a step up, but end of life since 2022-01-07: plan the next one',
+    });
+  });
+
   it('blocks every target of an ambient namespace', () => {
     const ambient: NamespaceInventory = {
       ...bookinfo,

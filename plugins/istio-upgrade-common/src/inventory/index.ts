@@ -7,11 +7,7 @@ export type {
   WebhookRecord,
   ClusterSnapshot,
 } from './records';
-export type {
-  ControlPlaneRollout,
-  TimedPodRecord,
-  InventoryInput,
-} from './inventoryInput';
+export type { ControlPlaneRollout, InventoryInput } from './inventoryInput';
 export type {
   KubeOwnerReference,
   KubeObjectMeta,

@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, PodRecord } from './records';
+import type { ClusterSnapshot } from './records';
 
 /**
  * One ReplicaSet of an istiod Deployment: from `since`, the revision's control plane ran
@@ -13,17 +13,6 @@ export interface ControlPlaneRollout {
   /** The ReplicaSet's creation time, epoch milliseconds. */
   since: number;
 }
-
-/**
- * A pod record that also knows when the pod was created, so that its proxy version can be told
- * from the control plane's rollouts.
- *
- * @public
- */
-export type TimedPodRecord = PodRecord & {
-  /** The pod's creation time, epoch milliseconds. */
-  createdAt?: number;
-};
 
 /**
  * What {@link buildClusterInventory} reads: the backend's snapshot of a cluster and the istiod

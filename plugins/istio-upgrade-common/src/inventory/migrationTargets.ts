@@ -52,7 +52,8 @@ function distanceNote(
 /**
  * The revisions a namespace could move to, each with a verdict and a one-line reason. A target is
  * blocked when the namespace is ambient, when its control plane is not ready or has no injector,
- * when it is end of life, or when moving the namespace's current proxies there is neither a
+ * when it is end of life and not a step up for every proxy (catching up from an old version passes
+ * through end-of-life minors), or when moving the namespace's current proxies there is neither a
  * supported canary upgrade (at most two minors up) nor an allowed rollback (at most two down).
  * The namespace's own desired revision is not a target. Newest first.
  *
@@ -107,7 +108,14 @@ export function migrationTargets(
         );
       }
       const support = evaluateSupport(cp.version, releases, now, options);
-      if (support.status === 'end-of-life') {
+      // A fleet far behind can only catch up in steps of at most two minors, some of them through
+      // versions already out of support: an end-of-life target is allowed when it moves every proxy
+      // up, and refused as a destination otherwise.
+      const stepUp =
+        cp.version !== undefined &&
+        sortedProxies.length > 0 &&
+        sortedProxies.every(p => compareIstioVersions(cp.version, p) > 0);
+      if (support.status === 'end-of-life' && !stepUp) {
         return blocked(
           `${cp.version} is end of life since ${support.endOfLife}`,
         );
@@ -123,7 +131,9 @@ export function migrationTargets(
         cp.version === undefined
           ? 'skew not checked'
           : distanceNote(oldestProxy, cp.version),
-        supportNote(support),
+        support.status === 'end-of-life'
+          ? `a step up, but ${supportNote(support)}: plan the next one`
+          : supportNote(support),
       ].join(', ');
       return { ...base, verdict: 'allowed', reason };
     });

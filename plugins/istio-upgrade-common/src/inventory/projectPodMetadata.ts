@@ -1,5 +1,5 @@
 import { ISTIO_LABELS } from '../injection/istioLabels';
-import type { TimedPodRecord } from './inventoryInput';
+import type { PodRecord } from './records';
 import type { KubeObject, KubeOwnerReference } from './kubernetesObjects';
 import { LabelInterner } from './LabelInterner';
 
@@ -67,14 +67,14 @@ function isGateway(annotations: Readonly<Record<string, string>>): boolean {
 export function projectPodMetadata(
   object: KubeObject,
   interner: LabelInterner,
-): TimedPodRecord | undefined {
+): PodRecord | undefined {
   const meta = object.metadata;
   if (!meta?.name || !meta.namespace) {
     return undefined;
   }
   const labels = interner.labels(meta.labels);
   const annotations = meta.annotations ?? {};
-  const record: TimedPodRecord = {
+  const record: PodRecord = {
     namespace: interner.text(meta.namespace),
     name: meta.name,
     labels,

@@ -4,7 +4,11 @@
  * kept: a pod is reduced to the few fields the Istio rules need.
  */
 
-/** String-keyed labels or annotations. */
+/**
+ * String-keyed labels or annotations.
+ *
+ * @public
+ */
 export type StringMap = Readonly<Record<string, string>>;
 
 /**
@@ -23,9 +27,18 @@ export interface PodRecord {
   workload?: string;
   /** Whether the pod carries a gateway injection template (`inject.istio.io/templates: gateway`). */
   gateway?: boolean;
+  /**
+   * When the pod was created (epoch ms): with the control plane's rollouts, it tells which proxy
+   * version the pod was injected with.
+   */
+  createdAt?: number;
 }
 
-/** @public A namespace's name and labels. */
+/**
+ * A namespace's name and labels.
+ *
+ * @public
+ */
 export interface NamespaceRecord {
   name: string;
   labels: StringMap;
@@ -59,7 +72,11 @@ export interface WorkloadRecord {
   observedGeneration: number;
 }
 
-/** @public A Service's type, selector and ports. */
+/**
+ * A Service's type, selector and ports.
+ *
+ * @public
+ */
 export interface ServiceRecord {
   namespace: string;
   name: string;
@@ -76,7 +93,11 @@ export interface ServiceRecord {
   externalAddress?: string;
 }
 
-/** @public A MutatingWebhookConfiguration: its name, labels and the Services its webhooks call. */
+/**
+ * A MutatingWebhookConfiguration: its name, labels and the Services its webhooks call.
+ *
+ * @public
+ */
 export interface WebhookRecord {
   name: string;
   labels: StringMap;

@@ -1,7 +1,8 @@
 import type { Cluster } from '../../schema';
-import type { ControlPlaneRollout, TimedPodRecord } from '../inventoryInput';
+import type { ControlPlaneRollout } from '../inventoryInput';
 import type {
   ClusterSnapshot,
+  PodRecord,
   NamespaceRecord,
   ServiceRecord,
   WebhookRecord,
@@ -40,7 +41,7 @@ interface PodOptions {
 /** Builds the records of a cluster snapshot, Istio objects named as Istio names them. */
 export class MeshSnapshot {
   readonly namespaces: NamespaceRecord[] = [];
-  readonly podRecords: TimedPodRecord[] = [];
+  readonly podRecords: PodRecord[] = [];
   readonly workloads: WorkloadRecord[] = [];
   readonly services: ServiceRecord[] = [];
   readonly webhooks: WebhookRecord[] = [];

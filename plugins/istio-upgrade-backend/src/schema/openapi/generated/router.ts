@@ -1154,6 +1154,7 @@ export type EndpointMap = {
     response: paths['/clusters']['get']['responses']['200']['content']['application/json'];
   };
   '#get|/clusters/{cluster}/inventory': {
+    path: paths['/clusters/{cluster}/inventory']['get']['parameters']['path'];
     response: paths['/clusters/{cluster}/inventory']['get']['responses']['200']['content']['application/json'];
   };
   '#get|/fleet': {

@@ -1,0 +1,246 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  buildClusterInventory,
+  buildEntityView,
+  buildFleetSummary,
+  Cluster,
+  ClusterInventory,
+  EntityIstioView,
+  FleetSummary,
+  IstioRelease,
+  SyncState,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  ClusterDirectory,
+  ClusterDirectoryChange,
+  ClusterEntry,
+  ClusterIdentity,
+} from '../clusters/ClusterDirectory';
+import { WatcherOptions } from '../kubernetes/ResourceWatcher';
+import { ClusterSync } from './ClusterSync';
+import { InventorySettings } from './inventoryConfig';
+
+const UNAVAILABLE: SyncState = { state: 'unavailable', complete: false };
+
+/** What the entity view needs to know of a catalog entity. */
+export interface EntitySelection {
+  entityRef: string;
+  /** A Kubernetes label selector. */
+  selector: string;
+  namespace?: string;
+}
+
+/**
+ * The inventory of every catalog-registered cluster, kept fresh by one {@link ClusterSync} per cluster
+ * and computed from its records after changes settle (at most once per `recomputeDelayMs` per
+ * cluster), so that reads never do more than serve a cached inventory. A cluster that fails does not
+ * hold up the others.
+ */
+export class InventoryService {
+  private readonly syncs = new Map<string, ClusterSync>();
+  private readonly identities = new Map<string, ClusterIdentity>();
+  private readonly computed = new Map<
+    string,
+    { version: number; inventory: ClusterInventory }
+  >();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private fleet?: { key: string; summary: FleetSummary };
+  private readonly listeners: Array<(cluster: string) => void> = [];
+
+  constructor(
+    private readonly options: {
+      directory: ClusterDirectory;
+      logger: LoggerService;
+      settings: InventorySettings;
+      releases: IstioRelease[];
+      allowPrivateHosts: string[];
+      timing?: Partial<WatcherOptions>;
+    },
+  ) {}
+
+  /** Reads the catalog's clusters and starts syncing those that can be used. */
+  async start(): Promise<void> {
+    this.options.directory.onChange(change => this.apply(change));
+    const entries = await this.options.directory.list();
+    this.apply({ added: entries, changed: [], removed: [] });
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    await Promise.all([...this.syncs.values()].map(s => s.stop()));
+    this.syncs.clear();
+  }
+
+  /** Hears which cluster's inventory was recomputed. */
+  onInventoryChange(listener: (cluster: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private apply(change: ClusterDirectoryChange): void {
+    for (const name of change.removed) {
+      this.drop(name);
+    }
+    for (const entry of [...change.added, ...change.changed]) {
+      this.drop(entry.cluster.name);
+      if (entry.connection) {
+        this.launch(entry);
+      }
+    }
+  }
+
+  private drop(name: string): void {
+    const sync = this.syncs.get(name);
+    if (sync) {
+      this.syncs.delete(name);
+      sync
+        .stop()
+        .catch(error =>
+          this.options.logger.warn(
+            `Stopping the sync of ${name} failed: ${error}`,
+          ),
+        );
+    }
+    clearTimeout(this.pending.get(name));
+    this.pending.delete(name);
+    this.computed.delete(name);
+    this.identities.delete(name);
+  }
+
+  private launch(entry: ClusterEntry): void {
+    const { logger, settings, allowPrivateHosts, timing } = this.options;
+    const connection = entry.connection!;
+    const hostname = connection.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const sync = new ClusterSync(connection, {
+      logger: logger.child({ cluster: connection.name }),
+      settings,
+      allowPrivateAddress: allowPrivateHosts.some(
+        h =>
+          h === hostname ||
+          (h.startsWith('*.') && hostname.endsWith(h.slice(1))),
+      ),
+      timing,
+      onChange: () => this.schedule(connection.name),
+    });
+    this.syncs.set(connection.name, sync);
+    this.identities.set(connection.name, entry.cluster);
+    sync.start();
+    logger.info(`Syncing the Istio inventory of cluster ${connection.name}`);
+  }
+
+  private schedule(name: string): void {
+    if (this.pending.has(name)) return;
+    this.pending.set(
+      name,
+      setTimeout(() => {
+        this.pending.delete(name);
+        if (!this.syncs.has(name)) return;
+        this.compute(name);
+        for (const listener of this.listeners) listener(name);
+      }, this.options.settings.recomputeDelayMs),
+    );
+  }
+
+  private syncState(name: string): SyncState {
+    const sync = this.syncs.get(name);
+    return sync
+      ? sync.syncState(Date.now(), this.options.settings.staleAfterMs)
+      : UNAVAILABLE;
+  }
+
+  private withSync(identity: ClusterIdentity): Cluster {
+    return { ...identity, sync: this.syncState(identity.name) };
+  }
+
+  private compute(name: string): ClusterInventory | undefined {
+    const sync = this.syncs.get(name);
+    const cluster = this.identities.get(name);
+    if (!sync || !cluster) return undefined;
+    const version = sync.version;
+    const inventory = buildClusterInventory(
+      { ...cluster, sync: this.syncState(name) },
+      sync.snapshot(),
+      { releases: this.options.releases, now: new Date() },
+    );
+    this.computed.set(name, { version, inventory });
+    return inventory;
+  }
+
+  private inventoryOf(entry: ClusterEntry): ClusterInventory {
+    const cluster = this.withSync(entry.cluster);
+    const cached = this.computed.get(entry.cluster.name);
+    const inventory =
+      cached?.inventory ?? this.compute(entry.cluster.name) ?? empty(cluster);
+    return { ...inventory, cluster };
+  }
+
+  /** The catalog's clusters with their sync state. */
+  async listClusters(): Promise<Cluster[]> {
+    const entries = await this.options.directory.list();
+    return entries.map(e => this.withSync(e.cluster));
+  }
+
+  /**
+   * One cluster's inventory, as last computed.
+   *
+   * @throws NotFoundError for a cluster the catalog does not have
+   */
+  async getInventory(name: string): Promise<ClusterInventory> {
+    return this.inventoryOf(await this.options.directory.get(name));
+  }
+
+  /** Every cluster's summary and the fleet's warnings. */
+  async getFleet(): Promise<FleetSummary> {
+    const entries = await this.options.directory.list();
+    const inventories = entries.map(e => this.inventoryOf(e));
+    const key = entries
+      .map(
+        e =>
+          `${e.cluster.name}:${
+            this.computed.get(e.cluster.name)?.version ?? '-'
+          }`,
+      )
+      .join(',');
+    if (this.fleet?.key !== key) {
+      this.fleet = { key, summary: buildFleetSummary(inventories, new Date()) };
+    }
+    // Sync states move with time; the rest only with the inventories.
+    const byName = new Map(inventories.map(i => [i.cluster.name, i.cluster]));
+    return {
+      ...this.fleet.summary,
+      clusters: this.fleet.summary.clusters.map(c => ({
+        ...c,
+        cluster: byName.get(c.cluster.name) ?? c.cluster,
+      })),
+    };
+  }
+
+  /** An entity's workloads across clusters. */
+  async getEntityView(selection: EntitySelection): Promise<EntityIstioView> {
+    const entries = await this.options.directory.list();
+    return buildEntityView(
+      selection,
+      entries.map(e => this.inventoryOf(e)),
+      { releases: this.options.releases, now: new Date() },
+    );
+  }
+
+  /** The sync of a cluster, for the request engine's reads and writes. */
+  clusterSync(name: string): ClusterSync | undefined {
+    return this.syncs.get(name);
+  }
+}
+
+function empty(cluster: Cluster): ClusterInventory {
+  return {
+    cluster,
+    controlPlanes: [],
+    tags: [],
+    gateways: [],
+    gatewayServices: [],
+    namespaces: [],
+    workloads: [],
+    warnings: [],
+    totals: { pods: 0, injectedPods: 0, namespaces: 0, podsNeedingRestart: 0 },
+  };
+}
