@@ -29,7 +29,10 @@ test.beforeAll(waitForBackend);
 
 test('the catalog shows the example entities', async ({ page }) => {
   await signInAsGuest(page);
-  await expect(page.getByRole('link', { name: 'productpage' })).toBeVisible();
+  await page.getByText('All', { exact: true }).click();
+  for (const name of ['productpage', 'details', 'reviews', 'ratings']) {
+    await expect(page.getByRole('link', { name, exact: true })).toBeVisible();
+  }
 });
 
 test("a cluster entity's Istio tab shows the cluster connected", async ({

@@ -76,11 +76,11 @@ async function main() {
         ...(operation.parameters ?? []),
       ].map(resolve);
       const has = where => params.some(p => p.in === where);
-      const ok = Object.keys(operation.responses ?? {}).find(code =>
-        /^2\d\d$/.test(code),
+      const ok = Object.keys(operation.responses ?? {}).filter(
+        code =>
+          /^2\d\d$/.test(code) &&
+          operation.responses[code].content?.['application/json'],
       );
-      const okContent =
-        ok && operation.responses[ok].content?.['application/json'];
       const fields = [];
       if (has('path')) fields.push(`path: ${op}['parameters']['path'];`);
       if (has('query'))
@@ -91,8 +91,13 @@ async function main() {
         );
       }
       fields.push(
-        okContent
-          ? `response: ${op}['responses']['${ok}']['content']['application/json'];`
+        ok.length
+          ? `response: ${ok
+              .map(
+                code =>
+                  `${op}['responses']['${code}']['content']['application/json']`,
+              )
+              .join(' | ')};`
           : 'response: void;',
       );
       entries.push(

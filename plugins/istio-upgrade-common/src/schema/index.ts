@@ -48,3 +48,37 @@ export type EntityNamespace = Schemas['EntityNamespace'];
 export type EntityCluster = Schemas['EntityCluster'];
 /** @public An entity's workloads across clusters. */
 export type EntityIstioView = Schemas['EntityIstioView'];
+/** @public The kinds of change a request makes. */
+export type RequestType = Schemas['RequestType'];
+/** @public The states of a request. */
+export type RequestState = Schemas['RequestState'];
+/** @public What a request changes: a namespace, a gateway Service or a tag. */
+export type RequestTarget = Schemas['RequestTarget'];
+/** @public Options of a request (waves, pauses, scope, rollback policy, watch window). */
+export type RequestOptions = Schemas['RequestOptions'];
+/** @public The body of `POST /requests`. */
+export type CreateRequest = Schemas['CreateRequest'];
+/** @public A decision's body (approve, reject, cancel, rollback). */
+export type Decision = Schemas['Decision'];
+/** @public One precheck and its outcome. */
+export type Precheck = Schemas['Precheck'];
+/** @public The prechecks of a planned change. */
+export type PrecheckResult = Schemas['PrecheckResult'];
+/** @public One write a plan makes, exactly as sent. */
+export type PlannedPatch = Schemas['PlannedPatch'];
+/** @public A workload a plan restarts or skips. */
+export type PlannedWorkload = Schemas['PlannedWorkload'];
+/** @public Workloads restarted together. */
+export type PlannedWave = Schemas['PlannedWave'];
+/** @public The exact changes a request makes. */
+export type Plan = Schemas['Plan'];
+/** @public A plan with its prechecks (a dry run's answer). */
+export type RequestPlan = Schemas['RequestPlan'];
+/** @public One step of a request's execution. */
+export type RequestStep = Schemas['RequestStep'];
+/** @public One entry of a request's append-only event log. */
+export type RequestEvent = Schemas['RequestEvent'];
+/** @public Pods migrated out of pods in scope. */
+export type RequestProgress = Schemas['RequestProgress'];
+/** @public An upgrade request. */
+export type UpgradeRequest = Schemas['UpgradeRequest'];

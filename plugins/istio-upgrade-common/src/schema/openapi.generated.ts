@@ -40,6 +40,23 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/clusters/{cluster}/prechecks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The prechecks of a planned change, and its plan, without creating a request. */
+    get: operations['GetPrechecks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entities/{kind}/{namespace}/{name}': {
     parameters: {
       query?: never;
@@ -68,6 +85,107 @@ export type paths = {
     get: operations['GetFleet'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Upgrade requests, newest first. */
+    get: operations['ListRequests'];
+    put?: never;
+    /** @description Asks for a change. Stored before anything touches the cluster; with dryRun, only the plan and prechecks are returned. */
+    post: operations['CreateRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description One request with its steps, events and progress. */
+    get: operations['GetRequest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ApproveRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Cancels a request that waits; stops a running one between steps. */
+    post: operations['CancelRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RejectRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/requests/{id}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Asks for the rollback of a succeeded or failed request, as a request of its own. */
+    post: operations['RollbackRequest'];
     delete?: never;
     options?: never;
     head?: never;
@@ -136,6 +254,21 @@ export type components = {
       /** @description From the istiod image tag; absent when it cannot be read. */
       version?: string;
     };
+    CreateRequest: {
+      /** @description The cluster entity's name in the catalog. */
+      cluster: string;
+      comment?: string;
+      dryRun?: boolean;
+      entityRef?: components['schemas']['EntityRef'];
+      idempotencyKey?: string;
+      options?: components['schemas']['RequestOptions'];
+      revision: components['schemas']['RevisionName'];
+      target: components['schemas']['RequestTarget'];
+      type: components['schemas']['RequestType'];
+    };
+    Decision: {
+      comment?: string;
+    };
     EntityCluster: {
       cluster: components['schemas']['Cluster'];
       namespaces: components['schemas']['EntityNamespace'][];
@@ -155,6 +288,8 @@ export type components = {
       /** @description The revisions the namespace could migrate to. */
       targets: components['schemas']['MigrationTarget'][];
     };
+    /** @description A catalog entity reference, kind:namespace/name. */
+    EntityRef: string;
     Error: {
       error: {
         message: string;
@@ -237,6 +372,8 @@ export type components = {
       /** @description Gateways the Service could be cut over to (same gateway, other revisions). */
       standby: components['schemas']['StandbyGateway'][];
     };
+    /** @description A DNS-1123 label, as Kubernetes validates namespace and Service names. */
+    KubernetesName: string;
     MigrationTarget: {
       /** @description One line - why it is allowed, or why not (skew, end of life, target not ready, ...). */
       reason: string;
@@ -279,6 +416,121 @@ export type components = {
       name: string;
       namespace: string;
     };
+    Plan: {
+      fromRevision?: string;
+      /** @description For a tag move, the namespaces that use the tag. */
+      namespaces?: string[];
+      patches: components['schemas']['PlannedPatch'][];
+      podsInScope: number;
+      /** @description Workloads in scope that a restart will not move (paused, OnDelete), reported and not counted as done. */
+      skipped?: components['schemas']['PlannedWorkload'][];
+      summary: string;
+      toRevision?: string;
+      waves: components['schemas']['PlannedWave'][];
+    };
+    /** @description One write to the cluster, exactly as it will be sent. */
+    PlannedPatch: {
+      kind: string;
+      name: string;
+      namespace?: string;
+      /** @description The body sent (for a restart, the annotation value is fixed when the step first runs). */
+      patch: Record<string, never>;
+      /** @enum {string} */
+      patchType: 'merge' | 'strategic-merge' | 'json' | 'replace';
+      /** @description The resourceVersion the write requires, when it is conditional. */
+      precondition?: string;
+      step: string;
+    };
+    PlannedWave: {
+      index: number;
+      workloads: components['schemas']['PlannedWorkload'][];
+    };
+    PlannedWorkload: {
+      kind: string;
+      name: string;
+      namespace: string;
+      /** @description Why it is special (paused, OnDelete, ...). */
+      note?: string;
+      pods: number;
+    };
+    Precheck: {
+      id: string;
+      message: string;
+      /** @enum {string} */
+      status: 'pass' | 'warn' | 'fail';
+    };
+    PrecheckResult: {
+      checks: components['schemas']['Precheck'][];
+      passed: boolean;
+    };
+    RequestEvent: {
+      actor?: string;
+      /** Format: date-time */
+      at: string;
+      id: number;
+      message: string;
+      /** @description created, approved, rejected, cancelled, state, step, progress, cluster-write, precheck, error, lease. */
+      type: string;
+    };
+    RequestOptions: {
+      /** @description For a tag move, also restart the workloads of the namespaces that use the tag. */
+      migrateNamespaces?: boolean;
+      pauseBetweenWavesSeconds?: number;
+      /**
+       * @description Restart every workload of the namespace, or only the requesting entity's (a shared namespace).
+       * @enum {string}
+       */
+      restartScope?: 'namespace' | 'entity';
+      rollbackOnFailure?: boolean;
+      /** @description For a cutover, how long the Service's endpoints are watched before the cutover is declared done. */
+      watchWindowSeconds?: number;
+      /** @description Workloads restarted together in one wave. */
+      waveSize?: number;
+    };
+    RequestPlan: {
+      approvalReason?: string;
+      approvalRequired: boolean;
+      plan: components['schemas']['Plan'];
+      prechecks: components['schemas']['PrecheckResult'];
+    };
+    RequestProgress: {
+      currentStep?: string;
+      podsInScope: number;
+      podsMigrated: number;
+    };
+    /** @enum {string} */
+    RequestState:
+      | 'pending-approval'
+      | 'approved'
+      | 'running'
+      | 'succeeded'
+      | 'failed'
+      | 'rolled-back'
+      | 'rejected'
+      | 'cancelled';
+    RequestStep: {
+      description?: string;
+      /** Format: date-time */
+      finishedAt?: string;
+      index: number;
+      message?: string;
+      name: string;
+      /** Format: date-time */
+      startedAt?: string;
+      /** @enum {string} */
+      state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+    };
+    /** @description What the request changes - a namespace, a gateway Service (namespace and service) or a tag. */
+    RequestTarget: {
+      namespace?: components['schemas']['KubernetesName'];
+      service?: components['schemas']['KubernetesName'];
+      tag?: components['schemas']['RevisionName'];
+    };
+    /** @enum {string} */
+    RequestType:
+      | 'namespace-migration'
+      | 'gateway-cutover'
+      | 'revision-tag-move';
     /** @description Pods per sidecar revision; revision absent means pods without a sidecar. */
     RevisionCount: {
       count: number;
@@ -286,6 +538,8 @@ export type components = {
       /** @description The proxy version, from the revision's control plane. */
       version?: string;
     };
+    /** @description An Istio revision or tag name (a DNS-1123 label; never contains dots). */
+    RevisionName: string;
     RevisionTag: {
       name: string;
       /** @description Namespaces that use the tag (istio.io/rev=<tag>, or istio-injection=enabled for the default tag). */
@@ -345,6 +599,47 @@ export type components = {
         | 'error'
         | 'unavailable';
     };
+    UpgradeRequest: {
+      /** @description What the caller may do with this request now. */
+      allowedActions: ('approve' | 'reject' | 'cancel' | 'rollback')[];
+      approvalReason?: string;
+      approvalRequired: boolean;
+      cluster: string;
+      comment?: string;
+      /** Format: date-time */
+      decidedAt?: string;
+      decidedBy?: string;
+      decisionComment?: string;
+      entityRef?: string;
+      error?: string;
+      events?: components['schemas']['RequestEvent'][];
+      /** Format: date-time */
+      finishedAt?: string;
+      id: string;
+      /** @description Why an action the request's state would allow is not allowed to the caller. */
+      notAllowedBecause?: {
+        [key: string]: string;
+      };
+      options: components['schemas']['RequestOptions'];
+      plan: components['schemas']['Plan'];
+      progress: components['schemas']['RequestProgress'];
+      /** Format: date-time */
+      requestedAt: string;
+      requestedBy: string;
+      revision: string;
+      /** @description The request this one rolls back. */
+      rollbackOf?: string;
+      /** @description The request that rolls this one back. */
+      rolledBackBy?: string;
+      /** Format: date-time */
+      startedAt?: string;
+      state: components['schemas']['RequestState'];
+      steps?: components['schemas']['RequestStep'][];
+      target: components['schemas']['RequestTarget'];
+      type: components['schemas']['RequestType'];
+      /** Format: date-time */
+      updatedAt: string;
+    };
     Warning: {
       cluster?: string;
       /** @description Stable identifier of the rule, e.g. end-of-life, unsupported-skew, drift. */
@@ -394,6 +689,7 @@ export type components = {
   parameters: {
     /** @description The cluster entity's name in the catalog. */
     cluster: string;
+    requestId: string;
   };
   requestBodies: never;
   headers: never;
@@ -448,6 +744,40 @@ export interface operations {
       default: components['responses']['ErrorResponse'];
     };
   };
+  GetPrechecks: {
+    parameters: {
+      query: {
+        entityRef?: components['schemas']['EntityRef'];
+        /** @description The namespace to migrate (namespace-migration) or of the gateway Service (gateway-cutover). */
+        namespace?: components['schemas']['KubernetesName'];
+        revision: components['schemas']['RevisionName'];
+        /** @description The LoadBalancer Service to cut over (gateway-cutover). */
+        service?: components['schemas']['KubernetesName'];
+        /** @description The revision tag to move (revision-tag-move). */
+        tag?: components['schemas']['RevisionName'];
+        type: components['schemas']['RequestType'];
+      };
+      header?: never;
+      path: {
+        /** @description The cluster entity's name in the catalog. */
+        cluster: components['parameters']['cluster'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The prechecks and the plan. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestPlan'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
   GetEntityView: {
     parameters: {
       query?: never;
@@ -489,6 +819,201 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['FleetSummary'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ListRequests: {
+    parameters: {
+      query?: {
+        cluster?: string;
+        entityRef?: components['schemas']['EntityRef'];
+        limit?: number;
+        /** @description One or more states, comma separated. */
+        state?: string;
+        type?: components['schemas']['RequestType'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requests (without their event logs). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['UpgradeRequest'][];
+          };
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  CreateRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRequest'];
+      };
+    };
+    responses: {
+      /** @description The plan of a dry run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequestPlan'];
+        };
+      };
+      /** @description The request, accepted (waiting for approval or about to run). */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeRequest'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['requestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The request. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeRequest'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ApproveRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['requestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** @description The request, approved. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeRequest'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  CancelRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['requestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** @description The request, cancelled (or stopping). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeRequest'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  RejectRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['requestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** @description The request, rejected. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeRequest'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  RollbackRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['requestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** @description The rollback request. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UpgradeRequest'];
         };
       };
       default: components['responses']['ErrorResponse'];

@@ -182,9 +182,422 @@ export const spec = {
         ],
       },
     },
+    '/clusters/{cluster}/prechecks': {
+      get: {
+        operationId: 'GetPrechecks',
+        description:
+          'The prechecks of a planned change, and its plan, without creating a request.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/cluster',
+          },
+          {
+            name: 'type',
+            in: 'query',
+            required: true,
+            schema: {
+              $ref: '#/components/schemas/RequestType',
+            },
+          },
+          {
+            name: 'revision',
+            in: 'query',
+            required: true,
+            schema: {
+              $ref: '#/components/schemas/RevisionName',
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'query',
+            description:
+              'The namespace to migrate (namespace-migration) or of the gateway Service (gateway-cutover).',
+            schema: {
+              $ref: '#/components/schemas/KubernetesName',
+            },
+          },
+          {
+            name: 'service',
+            in: 'query',
+            description:
+              'The LoadBalancer Service to cut over (gateway-cutover).',
+            schema: {
+              $ref: '#/components/schemas/KubernetesName',
+            },
+          },
+          {
+            name: 'tag',
+            in: 'query',
+            description: 'The revision tag to move (revision-tag-move).',
+            schema: {
+              $ref: '#/components/schemas/RevisionName',
+            },
+          },
+          {
+            name: 'entityRef',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The prechecks and the plan.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequestPlan',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests': {
+      get: {
+        operationId: 'ListRequests',
+        description: 'Upgrade requests, newest first.',
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/EntityRef',
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 63,
+            },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            description: 'One or more states, comma separated.',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+              pattern: '^[a-z-]+(,[a-z-]+)*$',
+            },
+          },
+          {
+            name: 'type',
+            in: 'query',
+            schema: {
+              $ref: '#/components/schemas/RequestType',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The requests (without their event logs).',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/UpgradeRequest',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'CreateRequest',
+        description:
+          'Asks for a change. Stored before anything touches the cluster; with dryRun, only the plan and prechecks are returned.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CreateRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The plan of a dry run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequestPlan',
+                },
+              },
+            },
+          },
+          '202': {
+            description:
+              'The request, accepted (waiting for approval or about to run).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{id}': {
+      get: {
+        operationId: 'GetRequest',
+        description: 'One request with its steps, events and progress.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{id}/approve': {
+      post: {
+        operationId: 'ApproveRequest',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request, approved.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{id}/reject': {
+      post: {
+        operationId: 'RejectRequest',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request, rejected.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{id}/cancel': {
+      post: {
+        operationId: 'CancelRequest',
+        description:
+          'Cancels a request that waits; stops a running one between steps.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request, cancelled (or stopping).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/requests/{id}/rollback': {
+      post: {
+        operationId: 'RollbackRequest',
+        description:
+          'Asks for the rollback of a succeeded or failed request, as a request of its own.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'The rollback request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UpgradeRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
   },
   components: {
     parameters: {
+      requestId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          format: 'uuid',
+        },
+      },
       cluster: {
         name: 'cluster',
         in: 'path',
@@ -1144,6 +1557,525 @@ export const spec = {
           },
         },
       },
+      RequestType: {
+        type: 'string',
+        enum: ['namespace-migration', 'gateway-cutover', 'revision-tag-move'],
+      },
+      RequestState: {
+        type: 'string',
+        enum: [
+          'pending-approval',
+          'approved',
+          'running',
+          'succeeded',
+          'failed',
+          'rolled-back',
+          'rejected',
+          'cancelled',
+        ],
+      },
+      KubernetesName: {
+        type: 'string',
+        description:
+          'A DNS-1123 label, as Kubernetes validates namespace and Service names.',
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      },
+      RevisionName: {
+        type: 'string',
+        description:
+          'An Istio revision or tag name (a DNS-1123 label; never contains dots).',
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      },
+      EntityRef: {
+        type: 'string',
+        description: 'A catalog entity reference, kind:namespace/name.',
+        maxLength: 255,
+        pattern:
+          '^[a-zA-Z][a-zA-Z0-9-]*:[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-zA-Z0-9]([a-zA-Z0-9._-]*[a-zA-Z0-9])?$',
+      },
+      RequestTarget: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'What the request changes - a namespace, a gateway Service (namespace and service) or a tag.',
+        properties: {
+          namespace: {
+            $ref: '#/components/schemas/KubernetesName',
+          },
+          service: {
+            $ref: '#/components/schemas/KubernetesName',
+          },
+          tag: {
+            $ref: '#/components/schemas/RevisionName',
+          },
+        },
+      },
+      RequestOptions: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          waveSize: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 100,
+            description: 'Workloads restarted together in one wave.',
+          },
+          pauseBetweenWavesSeconds: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 3600,
+          },
+          restartScope: {
+            type: 'string',
+            enum: ['namespace', 'entity'],
+            description:
+              "Restart every workload of the namespace, or only the requesting entity's (a shared namespace).",
+          },
+          rollbackOnFailure: {
+            type: 'boolean',
+          },
+          migrateNamespaces: {
+            type: 'boolean',
+            description:
+              'For a tag move, also restart the workloads of the namespaces that use the tag.',
+          },
+          watchWindowSeconds: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 3600,
+            description:
+              "For a cutover, how long the Service's endpoints are watched before the cutover is declared done.",
+          },
+        },
+      },
+      CreateRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'cluster', 'revision', 'target'],
+        properties: {
+          type: {
+            $ref: '#/components/schemas/RequestType',
+          },
+          cluster: {
+            type: 'string',
+            description: "The cluster entity's name in the catalog.",
+            minLength: 1,
+            maxLength: 63,
+            pattern: '^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$',
+          },
+          revision: {
+            $ref: '#/components/schemas/RevisionName',
+          },
+          target: {
+            $ref: '#/components/schemas/RequestTarget',
+          },
+          entityRef: {
+            $ref: '#/components/schemas/EntityRef',
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+          idempotencyKey: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 128,
+            pattern: '^[A-Za-z0-9._:-]+$',
+          },
+          comment: {
+            type: 'string',
+            maxLength: 1000,
+          },
+          options: {
+            $ref: '#/components/schemas/RequestOptions',
+          },
+        },
+      },
+      Decision: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          comment: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+      },
+      Precheck: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'status', 'message'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['pass', 'warn', 'fail'],
+          },
+          message: {
+            type: 'string',
+          },
+        },
+      },
+      PrecheckResult: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['passed', 'checks'],
+        properties: {
+          passed: {
+            type: 'boolean',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Precheck',
+            },
+          },
+        },
+      },
+      PlannedPatch: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'One write to the cluster, exactly as it will be sent.',
+        required: ['step', 'kind', 'name', 'patchType', 'patch'],
+        properties: {
+          step: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          patchType: {
+            type: 'string',
+            enum: ['merge', 'strategic-merge', 'json', 'replace'],
+          },
+          patch: {
+            type: 'object',
+            description:
+              'The body sent (for a restart, the annotation value is fixed when the step first runs).',
+          },
+          precondition: {
+            type: 'string',
+            description:
+              'The resourceVersion the write requires, when it is conditional.',
+          },
+        },
+      },
+      PlannedWorkload: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'namespace', 'name', 'pods'],
+        properties: {
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          pods: {
+            type: 'integer',
+          },
+          note: {
+            type: 'string',
+            description: 'Why it is special (paused, OnDelete, ...).',
+          },
+        },
+      },
+      PlannedWave: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index', 'workloads'],
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          workloads: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PlannedWorkload',
+            },
+          },
+        },
+      },
+      Plan: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['summary', 'patches', 'waves', 'podsInScope'],
+        properties: {
+          summary: {
+            type: 'string',
+          },
+          fromRevision: {
+            type: 'string',
+          },
+          toRevision: {
+            type: 'string',
+          },
+          patches: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PlannedPatch',
+            },
+          },
+          waves: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PlannedWave',
+            },
+          },
+          skipped: {
+            type: 'array',
+            description:
+              'Workloads in scope that a restart will not move (paused, OnDelete), reported and not counted as done.',
+            items: {
+              $ref: '#/components/schemas/PlannedWorkload',
+            },
+          },
+          podsInScope: {
+            type: 'integer',
+          },
+          namespaces: {
+            type: 'array',
+            description: 'For a tag move, the namespaces that use the tag.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      RequestPlan: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['plan', 'prechecks', 'approvalRequired'],
+        properties: {
+          plan: {
+            $ref: '#/components/schemas/Plan',
+          },
+          prechecks: {
+            $ref: '#/components/schemas/PrecheckResult',
+          },
+          approvalRequired: {
+            type: 'boolean',
+          },
+          approvalReason: {
+            type: 'string',
+          },
+        },
+      },
+      RequestStep: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index', 'name', 'state'],
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          name: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'running', 'succeeded', 'failed', 'skipped'],
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+      },
+      RequestEvent: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'at', 'type', 'message'],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          type: {
+            type: 'string',
+            description:
+              'created, approved, rejected, cancelled, state, step, progress, cluster-write, precheck, error, lease.',
+          },
+          message: {
+            type: 'string',
+          },
+          actor: {
+            type: 'string',
+          },
+        },
+      },
+      RequestProgress: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['podsInScope', 'podsMigrated'],
+        properties: {
+          podsInScope: {
+            type: 'integer',
+          },
+          podsMigrated: {
+            type: 'integer',
+          },
+          currentStep: {
+            type: 'string',
+          },
+        },
+      },
+      UpgradeRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'type',
+          'state',
+          'cluster',
+          'target',
+          'revision',
+          'requestedBy',
+          'requestedAt',
+          'updatedAt',
+          'approvalRequired',
+          'options',
+          'plan',
+          'progress',
+          'allowedActions',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          type: {
+            $ref: '#/components/schemas/RequestType',
+          },
+          rollbackOf: {
+            type: 'string',
+            description: 'The request this one rolls back.',
+          },
+          rolledBackBy: {
+            type: 'string',
+            description: 'The request that rolls this one back.',
+          },
+          state: {
+            $ref: '#/components/schemas/RequestState',
+          },
+          cluster: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          target: {
+            $ref: '#/components/schemas/RequestTarget',
+          },
+          revision: {
+            type: 'string',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          comment: {
+            type: 'string',
+          },
+          approvalRequired: {
+            type: 'boolean',
+          },
+          approvalReason: {
+            type: 'string',
+          },
+          decidedBy: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decisionComment: {
+            type: 'string',
+          },
+          options: {
+            $ref: '#/components/schemas/RequestOptions',
+          },
+          plan: {
+            $ref: '#/components/schemas/Plan',
+          },
+          progress: {
+            $ref: '#/components/schemas/RequestProgress',
+          },
+          error: {
+            type: 'string',
+          },
+          steps: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RequestStep',
+            },
+          },
+          events: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RequestEvent',
+            },
+          },
+          allowedActions: {
+            type: 'array',
+            description: 'What the caller may do with this request now.',
+            items: {
+              type: 'string',
+              enum: ['approve', 'reject', 'cancel', 'rollback'],
+            },
+          },
+          notAllowedBecause: {
+            type: 'object',
+            description:
+              "Why an action the request's state would allow is not allowed to the caller.",
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+        },
+      },
     },
   },
 } as const;
@@ -1163,6 +2095,57 @@ export type EndpointMap = {
   '#get|/entities/{kind}/{namespace}/{name}': {
     path: paths['/entities/{kind}/{namespace}/{name}']['get']['parameters']['path'];
     response: paths['/entities/{kind}/{namespace}/{name}']['get']['responses']['200']['content']['application/json'];
+  };
+  '#get|/clusters/{cluster}/prechecks': {
+    path: paths['/clusters/{cluster}/prechecks']['get']['parameters']['path'];
+    query: NonNullable<
+      paths['/clusters/{cluster}/prechecks']['get']['parameters']['query']
+    >;
+    response: paths['/clusters/{cluster}/prechecks']['get']['responses']['200']['content']['application/json'];
+  };
+  '#get|/requests': {
+    query: NonNullable<paths['/requests']['get']['parameters']['query']>;
+    response: paths['/requests']['get']['responses']['200']['content']['application/json'];
+  };
+  '#post|/requests': {
+    body: NonNullable<
+      paths['/requests']['post']['requestBody']
+    >['content']['application/json'];
+    response:
+      | paths['/requests']['post']['responses']['200']['content']['application/json']
+      | paths['/requests']['post']['responses']['202']['content']['application/json'];
+  };
+  '#get|/requests/{id}': {
+    path: paths['/requests/{id}']['get']['parameters']['path'];
+    response: paths['/requests/{id}']['get']['responses']['200']['content']['application/json'];
+  };
+  '#post|/requests/{id}/approve': {
+    path: paths['/requests/{id}/approve']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/requests/{id}/approve']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/requests/{id}/approve']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/requests/{id}/reject': {
+    path: paths['/requests/{id}/reject']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/requests/{id}/reject']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/requests/{id}/reject']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/requests/{id}/cancel': {
+    path: paths['/requests/{id}/cancel']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/requests/{id}/cancel']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/requests/{id}/cancel']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/requests/{id}/rollback': {
+    path: paths['/requests/{id}/rollback']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/requests/{id}/rollback']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/requests/{id}/rollback']['post']['responses']['202']['content']['application/json'];
   };
 };
 
