@@ -29,7 +29,7 @@ export interface ClusterApiBackend {
   /** Mutating admission for new pods (sidecar injection); throws an ApiError as a failing webhook would. */
   admitPod(pod: KubeObject): KubeObject;
   /** Deletes an object and garbage-collects its dependents per the propagation policy. */
-  deleteObject(rt: ResourceType, namespace: string | undefined, name: string, propagation: string): KubeObject;
+  deleteObject(rt: ResourceType, namespace: string | undefined, name: string, propagation: string, gracePeriodSeconds?: number): KubeObject;
 }
 
 /** Parameters of a resource request, already parsed from the path. */
@@ -439,7 +439,12 @@ function handleDelete(backend: ClusterApiBackend, r: ResourceRequest) {
     sendJson(r.res, 200, current);
     return;
   }
-  const deleted = backend.deleteObject(r.rt, r.namespace, r.name!, propagation);
+  const graceText = (options as any).gracePeriodSeconds ?? r.query.get('gracePeriodSeconds') ?? undefined;
+  const grace = graceText === undefined || graceText === null ? undefined : Number(graceText);
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) {
+    throw badRequest(`invalid gracePeriodSeconds: ${graceText}`);
+  }
+  const deleted = backend.deleteObject(r.rt, r.namespace, r.name!, propagation, grace);
   sendJson(r.res, 200, deleted);
 }
 

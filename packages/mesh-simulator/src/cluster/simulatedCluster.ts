@@ -10,6 +10,7 @@ import { registerEndpointsController } from '../controllers/endpointsController'
 import { EventRecorder } from '../controllers/eventRecorder';
 import { admitPod, PodFactory } from '../controllers/podFactory';
 import { registerPodLifecycle } from '../controllers/podLifecycle';
+import { registerPodTermination, terminatePod } from '../controllers/podTermination';
 import { registerReplicaSetController } from '../controllers/replicaSetController';
 import { registerStatefulSetController } from '../controllers/statefulSetController';
 import { FaultConfig } from '../faults/faultRules';
@@ -89,6 +90,7 @@ export class SimulatedCluster implements ClusterApiBackend {
     };
     this.factory = new PodFactory(this.context);
     registerPodLifecycle(this.context);
+    registerPodTermination(this.context);
     registerReplicaSetController(this.context, this.factory);
     registerDeploymentController(this.context);
     registerStatefulSetController(this.context, this.factory);
@@ -129,13 +131,17 @@ export class SimulatedCluster implements ClusterApiBackend {
    * lose the owner reference, otherwise those left without a live owner are deleted in turn.
    * Deleting a namespace deletes everything in it.
    */
-  deleteObject(rt: ResourceType, namespace: string | undefined, name: string, propagation: string): KubeObject {
+  deleteObject(rt: ResourceType, namespace: string | undefined, name: string, propagation: string, gracePeriodSeconds?: number): KubeObject {
+    if (rt.resource === 'pods') {
+      const pod = this.store.get(rt, namespace, name);
+      if (pod) return terminatePod(this.context, pod, gracePeriodSeconds);
+    }
     const deleted = this.store.remove(rt, namespace, name);
     if (rt.resource === 'namespaces') {
       for (const t of resourceTypes.filter(x => x.namespaced)) {
         for (const o of this.store.list(t, name)) {
           if (this.store.get(t, name, o.metadata.name)) {
-            this.deleteObject(t, name, o.metadata.name, 'Background');
+            this.deleteObject(t, name, o.metadata.name, 'Background', 0);
           }
         }
       }

@@ -3,13 +3,13 @@ import { ApiError } from '../api/statusErrors';
 import { KubeObject } from '../store/kubeObject';
 import { ClusterContext } from './clusterContext';
 import { PodFactory } from './podFactory';
+import { terminatePod } from './podTermination';
 import { podIsReady } from './podStatus';
 import { ownedPods, podAvailable, writeStatus } from './replicaSetController';
 import { intOrPercent, templateHash } from './templateHash';
 
 const daemonSets = resourceTypeNamed('daemonsets');
 const nodes = resourceTypeNamed('nodes');
-const pods = resourceTypeNamed('pods');
 const revisionLabel = 'controller-revision-hash';
 
 /**
@@ -26,15 +26,17 @@ export function registerDaemonSetController(ctx: ClusterContext, factory: PodFac
     const selector: Record<string, string> = ds.spec?.template?.spec?.nodeSelector ?? {};
     const eligible = store.list(nodes).filter(n => Object.entries(selector).every(([k, v]) => n.metadata.labels?.[k] === v));
     const byNode = new Map<string, KubeObject>();
+    // Nodes whose old pod is still terminating get their new pod once it is gone (maxSurge 0).
+    const draining = new Set(ownedPods(ctx, ds, true).filter(p => p.metadata.deletionTimestamp).map(p => p.spec?.nodeName));
     for (const p of ownedPods(ctx, ds)) {
       if (byNode.has(p.spec?.nodeName) || !eligible.some(n => n.metadata.name === p.spec?.nodeName)) {
-        store.remove(pods, namespace, p.metadata.name);
+        terminatePod(ctx, p);
       } else {
         byNode.set(p.spec.nodeName, p);
       }
     }
     for (const node of eligible) {
-      if (byNode.has(node.metadata.name)) continue;
+      if (byNode.has(node.metadata.name) || draining.has(node.metadata.name)) continue;
       try {
         const pod = factory.create(ds, ds.spec.template, { generateName: `${name}-` }, { [revisionLabel]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) }, node.metadata.name);
         byNode.set(node.metadata.name, pod);
@@ -51,7 +53,7 @@ export function registerDaemonSetController(ctx: ClusterContext, factory: PodFac
       for (const pod of byNode.values()) {
         if (unavailable >= maxUnavailable) break;
         if (pod.metadata.labels?.[revisionLabel] !== hash) {
-          store.remove(pods, namespace, pod.metadata.name);
+          terminatePod(ctx, pod);
           unavailable++;
         }
       }

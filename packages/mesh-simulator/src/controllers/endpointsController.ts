@@ -75,10 +75,12 @@ export function registerEndpointsController(ctx: ClusterContext) {
     }
     const selected = store
       .list(pods, namespace)
-      .filter(p => selectorMapMatches(service.spec.selector, p.metadata.labels) && p.status?.podIP && !p.metadata.deletionTimestamp);
+      .filter(p => selectorMapMatches(service.spec.selector, p.metadata.labels) && p.status?.podIP);
+    const terminating = selected.filter(p => p.metadata.deletionTimestamp);
+    const active = selected.filter(p => !p.metadata.deletionTimestamp);
     const servicePorts: JsonObject[] = service.spec.ports ?? [];
     const groups = new Map<string, { ports: JsonObject[]; ready: KubeObject[]; notReady: KubeObject[] }>();
-    for (const pod of selected) {
+    for (const pod of active) {
       const ports = servicePorts
         .map(p => ({ name: p.name, port: resolveTargetPort(pod, p.targetPort, p.port), protocol: p.protocol ?? 'TCP' }))
         .filter(p => p.port !== undefined)
@@ -119,9 +121,9 @@ export function registerEndpointsController(ctx: ClusterContext) {
         ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }],
       } as unknown as KubeObject['metadata'],
       addressType: 'IPv4',
-      endpoints: selected.map(pod => ({
+      endpoints: [...active, ...terminating].map(pod => ({
         addresses: [pod.status.podIP],
-        conditions: { ready: podIsReady(pod), serving: podIsReady(pod), terminating: false },
+        conditions: { ready: podIsReady(pod) && !pod.metadata.deletionTimestamp, serving: podIsReady(pod), terminating: Boolean(pod.metadata.deletionTimestamp) },
         nodeName: pod.spec.nodeName,
         targetRef: targetRef(pod),
       })),

@@ -4,21 +4,21 @@ import { ApiError } from '../api/statusErrors';
 import { KubeObject } from '../store/kubeObject';
 import { ClusterContext, timestamp } from './clusterContext';
 import { PodFactory } from './podFactory';
+import { terminatePod } from './podTermination';
 import { podIsReady, podReadySince } from './podStatus';
 
 const replicaSets = resourceTypeNamed('replicasets');
-const pods = resourceTypeNamed('pods');
 
 /** Seconds of simulated time before a ReplicaSet retries a failed pod creation. */
 const createRetrySeconds = 2;
 
-/** The live pods a controller owns (ownerReferences with its uid). */
-export function ownedPods(ctx: ClusterContext, owner: KubeObject): KubeObject[] {
+/** The pods a controller owns (ownerReferences with its uid), without terminating ones unless asked. */
+export function ownedPods(ctx: ClusterContext, owner: KubeObject, includeTerminating = false): KubeObject[] {
   return ctx.store
     .dependents(owner.metadata.uid)
     .filter(ref => ref.startsWith('pods|'))
     .map(ref => ctx.store.getByReference(ref))
-    .filter((p): p is KubeObject => p !== undefined && !p.metadata.deletionTimestamp);
+    .filter((p): p is KubeObject => p !== undefined && (includeTerminating || !p.metadata.deletionTimestamp));
 }
 
 /** Whether a pod has been ready for at least `minReadySeconds` of simulated time. */
@@ -74,7 +74,7 @@ export function registerReplicaSetController(ctx: ClusterContext, factory: PodFa
         .sort((a, b) => deletionRank(a) - deletionRank(b) || b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))
         .slice(0, owned.length - desired);
       for (const pod of victims) {
-        store.remove(pods, pod.metadata.namespace, pod.metadata.name);
+        terminatePod(ctx, pod);
         ctx.recordEvent(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
       }
       owned = ownedPods(ctx, rs);

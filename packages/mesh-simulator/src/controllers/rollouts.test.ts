@@ -63,7 +63,10 @@ describe('workload controllers on the simulated clock', () => {
     const samples: Array<{ total: number; ready: number }> = [];
     const unsubscribe = store.subscribe(change => {
       if (change.typeKey !== 'pods' || change.object.metadata.labels?.app !== 'reviews' || change.object.metadata.labels?.version !== 'v3') return;
-      const pods = store.list(podsType, 'bookinfo').filter(p => p.metadata.labels?.app === 'reviews' && p.metadata.labels?.version === 'v3');
+      // Terminating pods count against neither maxSurge nor availability, as in Kubernetes.
+      const pods = store
+        .list(podsType, 'bookinfo')
+        .filter(p => p.metadata.labels?.app === 'reviews' && p.metadata.labels?.version === 'v3' && !p.metadata.deletionTimestamp);
       samples.push({ total: pods.length, ready: pods.filter(podIsReady).length });
     });
     try {
@@ -101,6 +104,32 @@ describe('workload controllers on the simulated clock', () => {
       const pods = (await t.request('GET', '/clusters/seed/api/v1/namespaces/bookinfo/pods?labelSelector=app%3Dproductpage')).body.items;
       return sets.length === 0 && pods.length === 0;
     });
+  });
+
+  it('terminates deleted pods gracefully', async () => {
+    const pod = (await t.request('GET', '/clusters/seed/api/v1/namespaces/nginx/pods')).body.items[0];
+    await t.request('POST', '/sim/v1/clock', { speed: 1 });
+    try {
+      const deleted = await t.request('DELETE', `/clusters/seed/api/v1/namespaces/nginx/pods/${pod.metadata.name}`);
+      expect(deleted.status).toBe(200);
+      expect(deleted.body.metadata.deletionTimestamp).toBeDefined();
+      expect(deleted.body.metadata.deletionGracePeriodSeconds).toBe(2);
+      const table = await t.kubectl(['get', 'pods', '-n', 'nginx']);
+      expect(table.stdout).toMatch(new RegExp(`${pod.metadata.name}\\s+0/2\\s+Terminating`));
+      const slice = (await t.request('GET', '/clusters/seed/apis/discovery.k8s.io/v1/namespaces/nginx/endpointslices')).body.items[0];
+      await t.eventually(async () => {
+        const s = (await t.request('GET', '/clusters/seed/apis/discovery.k8s.io/v1/namespaces/nginx/endpointslices')).body.items[0];
+        return s.endpoints.some((e: any) => e.targetRef.name === pod.metadata.name && e.conditions.terminating && !e.conditions.ready);
+      });
+      expect(slice).toBeDefined();
+    } finally {
+      await t.request('POST', '/sim/v1/clock', { speed: 50 });
+    }
+    await t.eventually(async () => (await t.request('GET', `/clusters/seed/api/v1/namespaces/nginx/pods/${pod.metadata.name}`)).status === 404);
+    const forced = (await t.request('GET', '/clusters/seed/api/v1/namespaces/nginx/pods')).body.items.find((p: any) => !p.metadata.deletionTimestamp);
+    const gone = await t.request('DELETE', `/clusters/seed/api/v1/namespaces/nginx/pods/${forced.metadata.name}`, { gracePeriodSeconds: 0 });
+    expect(gone.status).toBe(200);
+    expect((await t.request('GET', `/clusters/seed/api/v1/namespaces/nginx/pods/${forced.metadata.name}`)).status).toBe(404);
   });
 
   it('stores PodDisruptionBudgets', async () => {

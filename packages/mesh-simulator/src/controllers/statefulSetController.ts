@@ -3,12 +3,12 @@ import { ApiError } from '../api/statusErrors';
 import { KubeObject } from '../store/kubeObject';
 import { ClusterContext } from './clusterContext';
 import { PodFactory } from './podFactory';
+import { terminatePod } from './podTermination';
 import { podIsReady } from './podStatus';
 import { ownedPods, podAvailable, writeStatus } from './replicaSetController';
 import { templateHash } from './templateHash';
 
 const statefulSets = resourceTypeNamed('statefulsets');
-const pods = resourceTypeNamed('pods');
 const revisionLabel = 'controller-revision-hash';
 
 /**
@@ -26,7 +26,8 @@ export function registerStatefulSetController(ctx: ClusterContext, factory: PodF
     const updateRevision = `${name}-${templateHash(sts.spec.template)}`;
     const ordinal = (p: KubeObject) => Number(p.metadata.name.slice(name.length + 1));
     const byOrdinal = new Map<number, KubeObject>();
-    for (const p of ownedPods(ctx, sts)) byOrdinal.set(ordinal(p), p);
+    // A terminating pod still holds its ordinal: its successor waits until it is gone.
+    for (const p of ownedPods(ctx, sts, true)) byOrdinal.set(ordinal(p), p);
     const parallel = sts.spec?.podManagementPolicy === 'Parallel';
     let failure: ApiError | undefined;
     for (let i = 0; i < replicas; i++) {
@@ -48,16 +49,15 @@ export function registerStatefulSetController(ctx: ClusterContext, factory: PodF
           break;
         }
         if (!parallel && !ctx.instant) break;
-      } else if (!parallel && !podIsReady(pod)) {
+      } else if (!parallel && (!podIsReady(pod) || pod.metadata.deletionTimestamp)) {
         break;
       }
     }
     const all = [...byOrdinal.values()];
-    const allReady = all.length >= replicas && all.every(podIsReady);
-    for (const p of all.filter(x => ordinal(x) >= replicas).sort((a, b) => ordinal(b) - ordinal(a))) {
+    const allReady = all.length >= replicas && all.every(p => podIsReady(p) && !p.metadata.deletionTimestamp);
+    for (const p of all.filter(x => ordinal(x) >= replicas && !x.metadata.deletionTimestamp).sort((a, b) => ordinal(b) - ordinal(a))) {
       if (!parallel && !all.filter(x => ordinal(x) < ordinal(p)).every(podIsReady)) break;
-      store.remove(pods, namespace, p.metadata.name);
-      byOrdinal.delete(ordinal(p));
+      terminatePod(ctx, p);
       if (!parallel) break;
     }
     if (!failure && sts.spec?.updateStrategy?.type !== 'OnDelete' && allReady) {
@@ -66,8 +66,7 @@ export function registerStatefulSetController(ctx: ClusterContext, factory: PodF
         .filter(p => ordinal(p) >= partition && ordinal(p) < replicas && p.metadata.labels?.[revisionLabel] !== updateRevision)
         .sort((a, b) => ordinal(b) - ordinal(a))[0];
       if (stale) {
-        store.remove(pods, namespace, stale.metadata.name);
-        byOrdinal.delete(ordinal(stale));
+        terminatePod(ctx, stale);
       }
     }
     const current = ownedPods(ctx, sts);

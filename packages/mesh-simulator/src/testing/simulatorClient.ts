@@ -48,7 +48,7 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
           ca: sim.caPem,
           headers: {
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
-            ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}),
             ...headers,
           },
         },
