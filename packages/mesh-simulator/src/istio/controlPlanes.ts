@@ -16,14 +16,20 @@ export function istiodName(revision: string): string {
 }
 
 /** The revision an istiod Service name belongs to. */
-export function revisionOfIstiodService(service: string | undefined): string | undefined {
+export function revisionOfIstiodService(
+  service: string | undefined,
+): string | undefined {
   if (service === 'istiod') return 'default';
-  return service?.startsWith('istiod-') ? service.slice('istiod-'.length) : undefined;
+  return service?.startsWith('istiod-')
+    ? service.slice('istiod-'.length)
+    : undefined;
 }
 
 /** The injector MutatingWebhookConfiguration of a revision. */
 export function injectorWebhookName(revision: string): string {
-  return revision === 'default' ? 'istio-sidecar-injector' : `istio-sidecar-injector-${revision}`;
+  return revision === 'default'
+    ? 'istio-sidecar-injector'
+    : `istio-sidecar-injector-${revision}`;
 }
 
 /** The MutatingWebhookConfiguration of a revision tag. */
@@ -32,7 +38,9 @@ export function tagWebhookName(tag: string): string {
 }
 
 function isReady(pod: KubeObject): boolean {
-  return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+  return (pod.status?.conditions ?? []).some(
+    (c: any) => c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 /**
@@ -52,8 +60,10 @@ export class ControlPlanes {
   /** The Istio version of a revision: its istiod image tag now. */
   version(revision: string): string | undefined {
     const deployment = this.istiod(revision);
-    const containers: any[] = deployment?.spec?.template?.spec?.containers ?? [];
-    const discovery = containers.find(c => c.name === 'discovery') ?? containers[0];
+    const containers: any[] =
+      deployment?.spec?.template?.spec?.containers ?? [];
+    const discovery =
+      containers.find(c => c.name === 'discovery') ?? containers[0];
     return imageTag(discovery?.image);
   }
 
@@ -63,7 +73,12 @@ export class ControlPlanes {
     if (!deployment) return false;
     return this.store
       .list(pods, istioSystem)
-      .some(p => p.metadata.labels?.app === 'istiod' && (p.metadata.labels?.['istio.io/rev'] ?? 'default') === revision && isReady(p));
+      .some(
+        p =>
+          p.metadata.labels?.app === 'istiod' &&
+          (p.metadata.labels?.['istio.io/rev'] ?? 'default') === revision &&
+          isReady(p),
+      );
   }
 
   /** The tag's webhook configuration, if the tag exists. */
@@ -80,7 +95,10 @@ export class ControlPlanes {
    * The istiod Service a webhook configuration calls for a webhook name: that service's
    * istiod performs the injection, so it decides the revision (as `istioctl tag set` rewires it).
    */
-  serviceCalledBy(configuration: KubeObject, webhook: string): string | undefined {
+  serviceCalledBy(
+    configuration: KubeObject,
+    webhook: string,
+  ): string | undefined {
     const hooks: any[] = configuration.webhooks ?? [];
     const hook = hooks.find(h => h.name === webhook) ?? hooks[0];
     return hook?.clientConfig?.service?.name;

@@ -44,7 +44,12 @@ export function decideInjection(
   const legacy = ns['istio-injection'];
   if (legacy !== undefined) {
     return legacy === 'enabled'
-      ? { inject: true, via: 'default', name: 'default', webhook: 'namespace.sidecar-injector.istio.io' }
+      ? {
+          inject: true,
+          via: 'default',
+          name: 'default',
+          webhook: 'namespace.sidecar-injector.istio.io',
+        }
       : { inject: false, reason: `namespace istio-injection=${legacy}` };
   }
   const nsRev = ns['istio.io/rev'];
@@ -66,7 +71,12 @@ export function decideInjection(
     };
   }
   if (pod[injectLabel] === 'true') {
-    return { inject: true, via: 'default', name: 'default', webhook: 'object.sidecar-injector.istio.io' };
+    return {
+      inject: true,
+      via: 'default',
+      name: 'default',
+      webhook: 'object.sidecar-injector.istio.io',
+    };
   }
   return { inject: false, reason: 'no injection label' };
 }

@@ -10,9 +10,13 @@ export interface IstioVersion {
 }
 
 /** Parses "1.10.4" (or "1.10.4-distroless"); undefined when it is not a version. */
-export function parseIstioVersion(text: string | undefined): IstioVersion | undefined {
+export function parseIstioVersion(
+  text: string | undefined,
+): IstioVersion | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(text ?? '');
-  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+  return m
+    ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) }
+    : undefined;
 }
 
 /** The tag of an image reference ("docker.io/istio/proxyv2:1.10.4" → "1.10.4"). */

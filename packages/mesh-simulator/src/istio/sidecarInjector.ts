@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api/statusErrors';
 import { JsonObject, KubeObject } from '../store/kubeObject';
-import { ControlPlanes, istiodName, istioSystem, revisionOfIstiodService } from './controlPlanes';
+import {
+  ControlPlanes,
+  istiodName,
+  istioSystem,
+  revisionOfIstiodService,
+} from './controlPlanes';
 import { decideInjection } from './injectionPolicy';
 
 /**
@@ -25,7 +30,11 @@ const sidecarVolumes = [
   'istiod-ca-cert',
 ];
 
-function webhookFailure(webhook: string, service: string, detail: string): ApiError {
+function webhookFailure(
+  webhook: string,
+  service: string,
+  detail: string,
+): ApiError {
   return new ApiError(
     500,
     'InternalError',
@@ -36,15 +45,20 @@ function webhookFailure(webhook: string, service: string, detail: string): ApiEr
 
 /**
  * Resolves which revision injects a pod, from the labels of the pod and its namespace and the
- * tags and control planes that exist now. Throws the error a failing webhook produces when the
- * resolved revision has no ready istiod (or does not exist).
+ * tags and control planes that exist now. A pod no webhook matches (its revision and tag are gone)
+ * is admitted without a sidecar. Throws the error a failing webhook produces when the matching
+ * webhook's istiod is missing or has no ready pod.
  */
 export function resolveInjection(
   controlPlanes: ControlPlanes,
   podLabels: Record<string, string> | undefined,
   namespaceLabels: Record<string, string> | undefined,
 ): InjectionOutcome {
-  const target = decideInjection(podLabels, namespaceLabels, tag => controlPlanes.tag(tag) !== undefined);
+  const target = decideInjection(
+    podLabels,
+    namespaceLabels,
+    tag => controlPlanes.tag(tag) !== undefined,
+  );
   if (!target.inject) {
     return { inject: false };
   }
@@ -53,17 +67,34 @@ export function resolveInjection(
     const tag = controlPlanes.tag(target.name);
     if (tag) {
       const service = controlPlanes.serviceCalledBy(tag, target.webhook);
-      revision = revisionOfIstiodService(service) ?? tag.metadata.labels?.['istio.io/rev'];
+      revision =
+        revisionOfIstiodService(service) ??
+        tag.metadata.labels?.['istio.io/rev'];
     }
   }
-  revision ??= target.name;
+  if (!revision) {
+    // Without a tag webhook, only the revision's own injector webhook can match the pod; when no
+    // webhook matches, the API server admits the pod as it is, without a sidecar.
+    if (!controlPlanes.injector(target.name)) {
+      return { inject: false };
+    }
+    revision = target.name;
+  }
   const service = istiodName(revision);
   if (!controlPlanes.istiod(revision)) {
-    throw webhookFailure(target.webhook, service, `service "${service}" not found`);
+    throw webhookFailure(
+      target.webhook,
+      service,
+      `service "${service}" not found`,
+    );
   }
   const version = controlPlanes.version(revision);
   if (!controlPlanes.hasReadyPod(revision) || !version) {
-    throw webhookFailure(target.webhook, service, `no endpoints available for service "${service}"`);
+    throw webhookFailure(
+      target.webhook,
+      service,
+      `no endpoints available for service "${service}"`,
+    );
   }
   return { inject: true, revision, version };
 }
@@ -97,18 +128,41 @@ function proxyContainer(
     ],
     env: [
       { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-      { name: 'CA_ADDR', value: `${istiodName(revision)}.${istioSystem}.svc:15012` },
+      {
+        name: 'CA_ADDR',
+        value: `${istiodName(revision)}.${istioSystem}.svc:15012`,
+      },
       envFromField('POD_NAME', 'metadata.name'),
       envFromField('POD_NAMESPACE', 'metadata.namespace'),
       envFromField('INSTANCE_IP', 'status.podIP'),
       envFromField('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
       envFromField('HOST_IP', 'status.hostIP'),
-      { name: 'ISTIO_CPU_LIMIT', valueFrom: { resourceFieldRef: { divisor: '0', resource: 'limits.cpu' } } },
+      {
+        name: 'ISTIO_CPU_LIMIT',
+        valueFrom: {
+          resourceFieldRef: { divisor: '0', resource: 'limits.cpu' },
+        },
+      },
       { name: 'PROXY_CONFIG', value: '{}\n' },
-      { name: 'ISTIO_META_POD_PORTS', value: `[\n${ports.map(p => `    ${JSON.stringify(p)}`).join('\n    ,')}\n]` },
+      {
+        name: 'ISTIO_META_POD_PORTS',
+        value: `[\n${ports
+          .map(p => `    ${JSON.stringify(p)}`)
+          .join('\n    ,')}\n]`,
+      },
       { name: 'ISTIO_META_APP_CONTAINERS', value: appContainers.join(',') },
-      { name: 'GOMEMLIMIT', valueFrom: { resourceFieldRef: { divisor: '0', resource: 'limits.memory' } } },
-      { name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { divisor: '0', resource: 'limits.cpu' } } },
+      {
+        name: 'GOMEMLIMIT',
+        valueFrom: {
+          resourceFieldRef: { divisor: '0', resource: 'limits.memory' },
+        },
+      },
+      {
+        name: 'GOMAXPROCS',
+        valueFrom: {
+          resourceFieldRef: { divisor: '0', resource: 'limits.cpu' },
+        },
+      },
       { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
       envFromField('ISTIO_META_NODE_NAME', 'spec.nodeName'),
       { name: 'ISTIO_META_INTERCEPTION_MODE', value: 'REDIRECT' },
@@ -118,7 +172,9 @@ function proxyContainer(
     ],
     imagePullPolicy: 'IfNotPresent',
     ports: gateway
-      ? base?.ports ?? [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }]
+      ? base?.ports ?? [
+          { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+        ]
       : [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
     readinessProbe: {
       failureThreshold: 4,
@@ -150,9 +206,18 @@ function proxyContainer(
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
     volumeMounts: [
-      { mountPath: '/var/run/secrets/workload-spiffe-uds', name: 'workload-socket' },
-      { mountPath: '/var/run/secrets/credential-uds', name: 'credential-socket' },
-      { mountPath: '/var/run/secrets/workload-spiffe-credentials', name: 'workload-certs' },
+      {
+        mountPath: '/var/run/secrets/workload-spiffe-uds',
+        name: 'workload-socket',
+      },
+      {
+        mountPath: '/var/run/secrets/credential-uds',
+        name: 'credential-socket',
+      },
+      {
+        mountPath: '/var/run/secrets/workload-spiffe-credentials',
+        name: 'workload-certs',
+      },
       { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
       { mountPath: '/var/lib/istio/data', name: 'istio-data' },
       { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
@@ -166,9 +231,31 @@ function initContainer(version: string): JsonObject {
   return {
     name: 'istio-init',
     image: `docker.io/istio/proxyv2:${version}`,
-    args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info'],
+    args: [
+      'istio-iptables',
+      '-p',
+      '15001',
+      '-z',
+      '15006',
+      '-u',
+      '1337',
+      '-m',
+      'REDIRECT',
+      '-i',
+      '*',
+      '-x',
+      '',
+      '-b',
+      '*',
+      '-d',
+      '15090,15021,15020',
+      '--log_output_level=default:info',
+    ],
     imagePullPolicy: 'IfNotPresent',
-    resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
+    resources: {
+      limits: { cpu: '2', memory: '1Gi' },
+      requests: { cpu: '100m', memory: '128Mi' },
+    },
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
@@ -194,8 +281,14 @@ const istioVolumes: JsonObject[] = [
     downwardAPI: {
       defaultMode: 420,
       items: [
-        { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' }, path: 'labels' },
-        { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.annotations' }, path: 'annotations' },
+        {
+          fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' },
+          path: 'labels',
+        },
+        {
+          fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.annotations' },
+          path: 'annotations',
+        },
       ],
     },
   },
@@ -203,10 +296,21 @@ const istioVolumes: JsonObject[] = [
     name: 'istio-token',
     projected: {
       defaultMode: 420,
-      sources: [{ serviceAccountToken: { audience: 'istio-ca', expirationSeconds: 43200, path: 'istio-token' } }],
+      sources: [
+        {
+          serviceAccountToken: {
+            audience: 'istio-ca',
+            expirationSeconds: 43200,
+            path: 'istio-token',
+          },
+        },
+      ],
     },
   },
-  { name: 'istiod-ca-cert', configMap: { defaultMode: 420, name: 'istio-ca-root-cert' } },
+  {
+    name: 'istiod-ca-cert',
+    configMap: { defaultMode: 420, name: 'istio-ca-root-cert' },
+  },
 ];
 
 /**
@@ -222,7 +326,8 @@ export function injectSidecar(
   workloadName: string,
 ): { metadata: JsonObject; spec: JsonObject } {
   const labels: Record<string, string> = pod.metadata.labels ?? {};
-  const gateway = pod.metadata.annotations?.['inject.istio.io/templates'] === 'gateway';
+  const gateway =
+    pod.metadata.annotations?.['inject.istio.io/templates'] === 'gateway';
   const containers: JsonObject[] = pod.spec.containers ?? [];
   const appContainers = containers.filter(c => c.name !== 'istio-proxy');
   const ports = containers.flatMap(c => c.ports ?? []);
@@ -249,13 +354,26 @@ export function injectSidecar(
       labels: {
         ...labels,
         'security.istio.io/tlsMode': 'istio',
-        'service.istio.io/canonical-name': labels['service.istio.io/canonical-name'] ?? labels['app.kubernetes.io/name'] ?? labels.app ?? workloadName,
-        'service.istio.io/canonical-revision': labels['service.istio.io/canonical-revision'] ?? labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest',
+        'service.istio.io/canonical-name':
+          labels['service.istio.io/canonical-name'] ??
+          labels['app.kubernetes.io/name'] ??
+          labels.app ??
+          workloadName,
+        'service.istio.io/canonical-revision':
+          labels['service.istio.io/canonical-revision'] ??
+          labels['app.kubernetes.io/version'] ??
+          labels.version ??
+          'latest',
       },
       annotations: {
         ...(pod.metadata.annotations ?? {}),
         'istio.io/rev': revision,
-        ...(gateway ? {} : { 'kubectl.kubernetes.io/default-container': defaultContainer, 'kubectl.kubernetes.io/default-logs-container': defaultContainer }),
+        ...(gateway
+          ? {}
+          : {
+              'kubectl.kubernetes.io/default-container': defaultContainer,
+              'kubectl.kubernetes.io/default-logs-container': defaultContainer,
+            }),
         'prometheus.io/path': '/stats/prometheus',
         'prometheus.io/port': '15020',
         'prometheus.io/scrape': 'true',
@@ -264,7 +382,14 @@ export function injectSidecar(
     },
     spec: {
       ...pod.spec,
-      ...(gateway ? {} : { initContainers: [...(pod.spec.initContainers ?? []), initContainer(version)] }),
+      ...(gateway
+        ? {}
+        : {
+            initContainers: [
+              ...(pod.spec.initContainers ?? []),
+              initContainer(version),
+            ],
+          }),
       containers: gateway
         ? containers.map(c => (c.name === 'istio-proxy' ? proxy : c))
         : [...appContainers, proxy],
@@ -277,13 +402,27 @@ export function injectSidecar(
  * Adds the service-account token volume the ServiceAccount admission plugin mounts in every
  * pod. The volume suffix is derived from the template so pods of one ReplicaSet share it.
  */
-export function mountServiceAccountToken(spec: JsonObject, seed: string): JsonObject {
-  const suffix = createHash('sha1').update(seed).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, 5);
+export function mountServiceAccountToken(
+  spec: JsonObject,
+  seed: string,
+): JsonObject {
+  const suffix = createHash('sha1')
+    .update(seed)
+    .digest('hex')
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 5);
   const volume = `kube-api-access-${suffix}`;
-  const mount = { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: volume, readOnly: true };
+  const mount = {
+    mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+    name: volume,
+    readOnly: true,
+  };
   return {
     ...spec,
-    containers: (spec.containers ?? []).map((c: JsonObject) => ({ ...c, volumeMounts: [...(c.volumeMounts ?? []), mount] })),
+    containers: (spec.containers ?? []).map((c: JsonObject) => ({
+      ...c,
+      volumeMounts: [...(c.volumeMounts ?? []), mount],
+    })),
     volumes: [
       ...(spec.volumes ?? []),
       {
@@ -292,8 +431,25 @@ export function mountServiceAccountToken(spec: JsonObject, seed: string): JsonOb
           defaultMode: 420,
           sources: [
             { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-            { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-            { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
+            {
+              configMap: {
+                items: [{ key: 'ca.crt', path: 'ca.crt' }],
+                name: 'kube-root-ca.crt',
+              },
+            },
+            {
+              downwardAPI: {
+                items: [
+                  {
+                    fieldRef: {
+                      apiVersion: 'v1',
+                      fieldPath: 'metadata.namespace',
+                    },
+                    path: 'namespace',
+                  },
+                ],
+              },
+            },
           ],
         },
       },
@@ -302,7 +458,9 @@ export function mountServiceAccountToken(spec: JsonObject, seed: string): JsonOb
 }
 
 /** Whether a stored pod carries a sidecar, and of which revision and proxy version. */
-export function sidecarOf(pod: KubeObject): { revision: string; version: string } | undefined {
+export function sidecarOf(
+  pod: KubeObject,
+): { revision: string; version: string } | undefined {
   const statusText = pod.metadata.annotations?.['sidecar.istio.io/status'];
   if (!statusText) return undefined;
   let revision: string | undefined;
@@ -311,8 +469,12 @@ export function sidecarOf(pod: KubeObject): { revision: string; version: string 
   } catch {
     return undefined;
   }
-  const proxy = (pod.spec?.containers ?? []).find((c: JsonObject) => c.name === 'istio-proxy');
+  const proxy = (pod.spec?.containers ?? []).find(
+    (c: JsonObject) => c.name === 'istio-proxy',
+  );
   const image: string = proxy?.image ?? '';
   const colon = image.lastIndexOf(':');
-  return revision && colon > 0 ? { revision, version: image.slice(colon + 1) } : undefined;
+  return revision && colon > 0
+    ? { revision, version: image.slice(colon + 1) }
+    : undefined;
 }

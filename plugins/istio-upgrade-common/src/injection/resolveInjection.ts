@@ -43,7 +43,8 @@ export interface InjectionResolution {
   injected: boolean;
   /**
    * True when the injection asks for a revision that does not exist (or a tag pointing at none):
-   * its webhook fails, so new pods fail to be created.
+   * a tag's webhook then fails, so new pods fail to be created; with no matching webhook at all,
+   * new pods start without a sidecar.
    */
   missing?: boolean;
   /** One line for people: which label decided and how. */

@@ -514,7 +514,7 @@ describe('inventory warnings', () => {
         severity: 'error',
         subject: { kind: 'Namespace', name: 'ns' },
         message:
-          'Namespace ns asks for revision 1-11-0, which does not exist; new pods will fail to be created',
+          'Namespace ns asks for revision 1-11-0, which does not exist; no injector matches, so new pods start without a sidecar',
       },
     ]);
     expect(namespaceNamed(result, 'ns')).toMatchObject({

@@ -387,7 +387,7 @@ export function buildClusterInventory(
         subject,
         resolution.desiredRevision === undefined
           ? `Namespace ${record.name} uses tag ${resolution.tag}, which points at no revision; new pods will fail to be created`
-          : `Namespace ${record.name} asks for revision ${resolution.desiredRevision}${via}, which does not exist; new pods will fail to be created`,
+          : `Namespace ${record.name} asks for revision ${resolution.desiredRevision}${via}, which does not exist; no injector matches, so new pods start without a sidecar`,
       );
     }
     if (tally.needingRestart > 0) {
