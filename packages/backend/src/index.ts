@@ -10,6 +10,7 @@ backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('./auth/demoUsersAuthModule'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
