@@ -1,0 +1,226 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  MeshSimulatorProcess,
+  startMeshSimulator,
+} from '../testing/meshSimulator';
+import {
+  eventually,
+  startInventoryTestBackend,
+} from '../testing/__testUtils__/inventoryTestBackend';
+import {
+  PodRevisions,
+  podRevisionsFromInventory,
+  podRevisionsFromKubectl,
+} from '../testing/__testUtils__/kubectlTruth';
+
+jest.setTimeout(240_000);
+
+const BOOKINFO = [
+  'details-v1',
+  'productpage-v1',
+  'ratings-v1',
+  'reviews-v1',
+  'reviews-v2',
+  'reviews-v3',
+];
+
+describe('the inventory says what kubectl says', () => {
+  let simulator: MeshSimulatorProcess;
+  let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
+
+  const inventory = async () => {
+    const res = await backend.get('/clusters/seed/inventory');
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  /**
+   * Polls until the API's per-namespace and per-workload pod counts equal kubectl's, read afresh each
+   * time; fails with the difference if they never do.
+   */
+  const converged = async (timeoutMs = 60_000) => {
+    let last: { api?: PodRevisions; kubectl?: PodRevisions } = {};
+    try {
+      return await eventually(
+        async () => {
+          const body = await inventory();
+          const truth = await podRevisionsFromKubectl(simulator);
+          last = { api: podRevisionsFromInventory(body), kubectl: truth };
+          return body.cluster.sync.complete &&
+            isDeepStrictEqual(last.api, last.kubectl)
+            ? { body, truth }
+            : undefined;
+        },
+        timeoutMs,
+        250,
+      );
+    } catch (error) {
+      expect(last.api).toEqual(last.kubectl);
+      throw error;
+    }
+  };
+
+  beforeAll(async () => {
+    simulator = await startMeshSimulator({ scenarios: ['seed'], speed: 20 });
+    backend = await startInventoryTestBackend(simulator);
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await simulator?.stop();
+  });
+
+  it('before, while and after a kubectl-driven migration of bookinfo', async () => {
+    const before = await converged();
+    expect(before.truth.namespaces.bookinfo).toEqual({ '1-9-7@1.9.7': 6 });
+    expect(Object.keys(before.truth.workloads).length).toBeGreaterThan(10);
+    const bookinfoBefore = before.body.namespaces.find(
+      (n: any) => n.name === 'bookinfo',
+    );
+    expect(bookinfoBefore).toMatchObject({
+      desiredRevision: '1-9-7',
+      podsNeedingRestart: 0,
+    });
+
+    await simulator.kubectl([
+      'label',
+      'ns',
+      'bookinfo',
+      'istio-injection-',
+      'istio.io/rev=1-10-4',
+      '--overwrite',
+    ]);
+    // Relabelled, not yet restarted: every pod still runs 1-9-7 and now needs a restart.
+    const relabelled = await eventually(async () => {
+      const body = await inventory();
+      const ns = body.namespaces.find((n: any) => n.name === 'bookinfo');
+      return ns.desiredRevision === '1-10-4' ? ns : undefined;
+    }, 30_000);
+    expect(relabelled).toMatchObject({
+      injectionMode: 'revision',
+      revisionLabel: '1-10-4',
+      podsNeedingRestart: 6,
+      podsByRevision: [{ revision: '1-9-7', version: '1.9.7', count: 6 }],
+    });
+
+    await simulator.kubectl([
+      'rollout',
+      'restart',
+      'deployment',
+      '-n',
+      'bookinfo',
+    ]);
+    for (const name of BOOKINFO) {
+      await simulator.kubectl(
+        [
+          'rollout',
+          'status',
+          `deployment/${name}`,
+          '-n',
+          'bookinfo',
+          '--timeout=120s',
+        ],
+        { timeoutMs: 130_000 },
+      );
+    }
+
+    const after = await eventually(async () => {
+      const state = await converged();
+      // Converged once the old pods have terminated, not merely while they still do.
+      return isDeepStrictEqual(state.truth.namespaces.bookinfo, {
+        '1-10-4@1.10.4': 6,
+      })
+        ? state
+        : undefined;
+    }, 60_000);
+    const bookinfoAfter = after.body.namespaces.find(
+      (n: any) => n.name === 'bookinfo',
+    );
+    expect(bookinfoAfter).toMatchObject({
+      desiredRevision: '1-10-4',
+      podsNeedingRestart: 0,
+      podsByRevision: [{ revision: '1-10-4', version: '1.10.4', count: 6 }],
+    });
+    for (const name of BOOKINFO) {
+      expect(
+        after.body.workloads.find(
+          (w: any) => w.namespace === 'bookinfo' && w.name === name,
+        ),
+      ).toMatchObject({ podsByRevision: [{ revision: '1-10-4', count: 1 }] });
+    }
+  });
+});
+
+describe('every demo cluster says what kubectl says', () => {
+  let simulator: MeshSimulatorProcess;
+  let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
+
+  const matches = async (cluster: string) => {
+    const res = await backend.get(`/clusters/${cluster}/inventory`);
+    const truth = await podRevisionsFromKubectl(simulator, cluster);
+    return res.body.cluster?.sync?.complete &&
+      isDeepStrictEqual(podRevisionsFromInventory(res.body), truth)
+      ? { body: res.body, truth }
+      : undefined;
+  };
+
+  beforeAll(async () => {
+    simulator = await startMeshSimulator({ scenarios: ['demo'], speed: 20 });
+    backend = await startInventoryTestBackend(simulator);
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await simulator?.stop();
+  });
+
+  it('with tags, drift, an ambient namespace, a StatefulSet and a DaemonSet, and after a restart onto the canary tag', async () => {
+    for (const cluster of ['prod-eu', 'prod-us', 'staging']) {
+      await eventually(() => matches(cluster), 60_000, 250);
+    }
+    // payments asks for the canary tag while its pods still run the prod revision.
+    const drifted = await eventually(() => matches('prod-eu'));
+    expect(
+      drifted.body.namespaces.find((n: any) => n.name === 'payments'),
+    ).toMatchObject({
+      injectionMode: 'tag',
+      tag: 'canary',
+      podsNeedingRestart: 3,
+    });
+
+    await simulator.kubectl([
+      '--context',
+      'prod-eu',
+      'rollout',
+      'restart',
+      'deployment/payments-api',
+      '-n',
+      'payments',
+    ]);
+    await simulator.kubectl([
+      '--context',
+      'prod-eu',
+      'rollout',
+      'status',
+      'deployment/payments-api',
+      '-n',
+      'payments',
+      '--timeout=120s',
+    ]);
+    const restarted = await eventually(
+      async () => {
+        const state = await matches('prod-eu');
+        return state &&
+          Object.keys(state.truth.namespaces.payments).length === 1 &&
+          !state.truth.namespaces.payments['1-28-2@1.28.2']
+          ? state
+          : undefined;
+      },
+      60_000,
+      250,
+    );
+    expect(
+      restarted.body.namespaces.find((n: any) => n.name === 'payments'),
+    ).toMatchObject({ podsNeedingRestart: 0 });
+  });
+});
