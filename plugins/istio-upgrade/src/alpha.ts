@@ -10,4 +10,5 @@ export {
   istioFleetPage,
   entityIstioContent,
   entityIstioClusterContent,
+  entityIstioRevisionCard,
 } from './alpha/plugin';

@@ -10,7 +10,13 @@ export {
   IstioUpgradePage,
   EntityIstioContent,
   EntityIstioClusterContent,
+  EntityIstioRevisionCard,
 } from './plugin';
 export { isIstioAvailable, isKubernetesCluster } from './conditions';
 export { istioUpgradeApiRef, IstioUpgradeClient } from './api';
-export type { IstioUpgradeApi } from './api';
+export type {
+  IstioUpgradeApi,
+  PrecheckQuery,
+  RequestDraft,
+  RequestFilter,
+} from './api';

@@ -31,21 +31,21 @@ export const istioUpgradePlugin = createPlugin({
 });
 
 /**
- * The fleet page: every cluster's revisions, gateways and warnings, and the requests queue.
+ * The fleet page: every cluster's revisions and versions, the fleet's warnings, and the requests queue.
  *
  * @public
  */
 export const IstioUpgradePage = istioUpgradePlugin.provide(
   createRoutableExtension({
     name: 'IstioUpgradePage',
-    component: () =>
-      import('./components/IstioFleetPage').then(m => m.IstioFleetPage),
+    component: () => import('./components/FleetPage').then(m => m.FleetPage),
     mountPoint: rootRouteRef,
   }),
 );
 
 /**
- * The Istio tab of a service: its workloads' sidecar revisions per cluster, and migration.
+ * The Istio tab of a service: its workloads' sidecar revisions per cluster, migration, live
+ * progress and history. Show it for entities that pass {@link isIstioAvailable}.
  *
  * @public
  */
@@ -54,15 +54,14 @@ export const EntityIstioContent = istioUpgradePlugin.provide(
     name: 'EntityIstioContent',
     component: {
       lazy: () =>
-        import('./components/EntityIstioContent').then(
-          m => m.EntityIstioContent,
-        ),
+        import('./components/ServiceIstioTab').then(m => m.ServiceIstioTab),
     },
   }),
 );
 
 /**
- * The Istio tab of a `kubernetes-cluster` Resource: control planes, tags, gateways and namespaces.
+ * The Istio tab of a `kubernetes-cluster` Resource: control planes, tags, gateways, namespaces and
+ * requests. Show it for entities that pass {@link isKubernetesCluster}.
  *
  * @public
  */
@@ -71,9 +70,22 @@ export const EntityIstioClusterContent = istioUpgradePlugin.provide(
     name: 'EntityIstioClusterContent',
     component: {
       lazy: () =>
-        import('./components/EntityIstioClusterContent').then(
-          m => m.EntityIstioClusterContent,
-        ),
+        import('./components/ClusterIstioTab').then(m => m.ClusterIstioTab),
+    },
+  }),
+);
+
+/**
+ * The overview card of a service: per cluster, the sidecar revisions it runs, whether they are
+ * outdated, and a link to the Istio tab. Show it for entities that pass {@link isIstioAvailable}.
+ *
+ * @public
+ */
+export const EntityIstioRevisionCard = istioUpgradePlugin.provide(
+  createComponentExtension({
+    name: 'EntityIstioRevisionCard',
+    component: {
+      lazy: () => import('./components/RevisionCard').then(m => m.RevisionCard),
     },
   }),
 );

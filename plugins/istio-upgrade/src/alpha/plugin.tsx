@@ -5,13 +5,29 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { istioUpgradeApiRef } from '../api/IstioUpgradeApi';
 import { IstioUpgradeClient } from '../api/IstioUpgradeClient';
 import { isIstioAvailable, isKubernetesCluster } from '../conditions';
 import { rootRouteRef } from '../routes';
 
-/** @alpha */
+/** Components whose workloads the Kubernetes annotations find: where the service tab and card belong. */
+function isIstioComponent(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'component' &&
+    isIstioAvailable(entity)
+  );
+}
+
+/**
+ * The istio-upgrade backend's REST API client.
+ *
+ * @alpha
+ */
 export const istioUpgradeApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -22,32 +38,41 @@ export const istioUpgradeApi = ApiBlueprint.make({
     }),
 });
 
-/** @alpha */
+/**
+ * The fleet page at `/istio-upgrade`: revisions per cluster, warnings and the requests queue.
+ *
+ * @alpha
+ */
 export const istioFleetPage = PageBlueprint.make({
   params: {
     path: '/istio-upgrade',
     title: 'Istio',
     routeRef: rootRouteRef,
-    loader: () =>
-      import('../components/IstioFleetPage').then(m => <m.IstioFleetPage />),
+    loader: () => import('../components/FleetPage').then(m => <m.FleetPage />),
   },
 });
 
-/** @alpha */
+/**
+ * The Istio tab of components with the Kubernetes annotations.
+ *
+ * @alpha
+ */
 export const entityIstioContent = EntityContentBlueprint.make({
   name: 'service',
   params: {
     path: '/istio',
     title: 'Istio',
-    filter: entity => entity.kind === 'Component' && isIstioAvailable(entity),
+    filter: isIstioComponent,
     loader: () =>
-      import('../components/EntityIstioContent').then(m => (
-        <m.EntityIstioContent />
-      )),
+      import('../components/ServiceIstioTab').then(m => <m.ServiceIstioTab />),
   },
 });
 
-/** @alpha */
+/**
+ * The Istio tab of `kubernetes-cluster` Resources.
+ *
+ * @alpha
+ */
 export const entityIstioClusterContent = EntityContentBlueprint.make({
   name: 'cluster',
   params: {
@@ -55,9 +80,21 @@ export const entityIstioClusterContent = EntityContentBlueprint.make({
     title: 'Istio',
     filter: isKubernetesCluster,
     loader: () =>
-      import('../components/EntityIstioClusterContent').then(m => (
-        <m.EntityIstioClusterContent />
-      )),
+      import('../components/ClusterIstioTab').then(m => <m.ClusterIstioTab />),
+  },
+});
+
+/**
+ * The overview card of components with the Kubernetes annotations: sidecar revisions per cluster.
+ *
+ * @alpha
+ */
+export const entityIstioRevisionCard = EntityCardBlueprint.make({
+  name: 'revisions',
+  params: {
+    filter: isIstioComponent,
+    loader: () =>
+      import('../components/RevisionCard').then(m => <m.RevisionCard />),
   },
 });
 
@@ -76,5 +113,6 @@ export default createFrontendPlugin({
     istioFleetPage,
     entityIstioContent,
     entityIstioClusterContent,
+    entityIstioRevisionCard,
   ],
 });

@@ -1,14 +1,82 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { Cluster } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  Cluster,
+  ClusterInventory,
+  CreateRequest,
+  Decision,
+  EntityIstioView,
+  FleetSummary,
+  operations,
+  RequestPlan,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 /**
- * The istio-upgrade backend's REST API, as the frontend uses it.
+ * The filters of `GET /requests`: entity, cluster, one or more states, type and a limit.
+ *
+ * @public
+ */
+export type RequestFilter = Omit<
+  NonNullable<operations['ListRequests']['parameters']['query']>,
+  'state' | 'limit'
+> & {
+  /** One state or several; requests in any of them are listed. */
+  state?: UpgradeRequest['state'] | UpgradeRequest['state'][];
+  /** At most this many (1 to 200). */
+  limit?: number;
+};
+
+/**
+ * The query of `GET /clusters/{cluster}/prechecks`: the planned change.
+ *
+ * @public
+ */
+export type PrecheckQuery = operations['GetPrechecks']['parameters']['query'];
+
+/**
+ * A change to ask for: the body of `POST /requests` without `dryRun`, which the API's methods set.
+ *
+ * @public
+ */
+export type RequestDraft = Omit<CreateRequest, 'dryRun'>;
+
+/**
+ * The istio-upgrade backend's REST API, as the frontend uses it. Components depend on this
+ * interface only (through {@link istioUpgradeApiRef}), so that apps and tests can replace it.
  *
  * @public
  */
 export interface IstioUpgradeApi {
   /** The catalog-registered clusters with their connection and sync state. */
   listClusters(): Promise<Cluster[]>;
+  /** A cluster's inventory as last synced: control planes, tags, gateways, namespaces, workloads. */
+  getClusterInventory(cluster: string): Promise<ClusterInventory>;
+  /** Every cluster's revisions and versions, and the fleet's warnings. */
+  getFleet(): Promise<FleetSummary>;
+  /** A catalog entity's workloads in every cluster, with their sidecar revisions and migration targets. */
+  getEntityView(entity: {
+    kind: string;
+    namespace: string;
+    name: string;
+  }): Promise<EntityIstioView>;
+  /** The prechecks and plan of a change, without creating a request. */
+  getPrechecks(cluster: string, query: PrecheckQuery): Promise<RequestPlan>;
+  /** A dry run of a request: its exact plan and prechecks; nothing is stored or changed. */
+  planRequest(draft: RequestDraft): Promise<RequestPlan>;
+  /** Asks for a change; the request waits for approval or starts at once. */
+  createRequest(draft: RequestDraft): Promise<UpgradeRequest>;
+  /** Requests, newest first (without their event logs). */
+  listRequests(filter?: RequestFilter): Promise<UpgradeRequest[]>;
+  /** One request with its steps, events and progress. */
+  getRequest(id: string): Promise<UpgradeRequest>;
+  /** Approves another person's request. */
+  approveRequest(id: string, decision?: Decision): Promise<UpgradeRequest>;
+  /** Rejects a request that waits for approval. */
+  rejectRequest(id: string, decision?: Decision): Promise<UpgradeRequest>;
+  /** Cancels a waiting request, or stops a running one between steps. */
+  cancelRequest(id: string, decision?: Decision): Promise<UpgradeRequest>;
+  /** Asks for the rollback of a succeeded or failed request; returns the rollback request. */
+  rollbackRequest(id: string, decision?: Decision): Promise<UpgradeRequest>;
 }
 
 /**

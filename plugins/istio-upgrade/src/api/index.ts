@@ -1,3 +1,8 @@
 export { istioUpgradeApiRef } from './IstioUpgradeApi';
-export type { IstioUpgradeApi } from './IstioUpgradeApi';
+export type {
+  IstioUpgradeApi,
+  PrecheckQuery,
+  RequestDraft,
+  RequestFilter,
+} from './IstioUpgradeApi';
 export { IstioUpgradeClient } from './IstioUpgradeClient';

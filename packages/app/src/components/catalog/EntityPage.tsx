@@ -37,6 +37,7 @@ import {
 import {
   EntityIstioClusterContent,
   EntityIstioContent,
+  EntityIstioRevisionCard,
   isIstioAvailable,
   isKubernetesCluster,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade';
@@ -87,10 +88,35 @@ const overviewContent = (
   </Grid>
 );
 
+const componentOverviewContent = (
+  <Grid container spacing={3} alignItems="stretch">
+    {entityWarningContent}
+    <Grid item md={6}>
+      <EntityAboutCard />
+    </Grid>
+    <Grid item md={6} xs={12}>
+      <EntityCatalogGraphCard height={400} />
+    </Grid>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isIstioAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityIstioRevisionCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+    <Grid item md={6} xs={12}>
+      <EntityLinksCard />
+    </Grid>
+    <Grid item md={12} xs={12}>
+      <EntityHasSubcomponentsCard />
+    </Grid>
+  </Grid>
+);
+
 const componentPage = (
   <EntityLayout>
     <EntityLayout.Route path="/" title="Overview">
-      {overviewContent}
+      {componentOverviewContent}
     </EntityLayout.Route>
 
     <EntityLayout.Route path="/istio" title="Istio" if={isIstioAvailable}>

@@ -1,0 +1,109 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import {
+  NamespaceInventory,
+  RevisionCount,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { RevisionBar } from '../RevisionBar';
+import { RequestStateChip } from '../RequestStateChip';
+import { explainWarning } from '../WarningChips';
+import { InjectionModeChip } from '../InjectionModeChip';
+
+type Row = NamespaceInventory & { id: string };
+
+/**
+ * A cluster's namespaces and their migration state: injection mode, desired revision, pods per
+ * revision, drift, and any active request on them.
+ */
+export function NamespacesTable(props: {
+  namespaces: ReadonlyArray<NamespaceInventory>;
+  /** Every revision counted in the cluster, so that all bars share colours. */
+  palette: ReadonlyArray<RevisionCount>;
+  activeRequests: ReadonlyMap<string, UpgradeRequest>;
+}) {
+  const { palette, activeRequests } = props;
+  const columns: TableColumn<Row>[] = [
+    { title: 'Namespace', field: 'name', highlight: true },
+    { title: 'Team', field: 'team', render: n => n.team ?? '—' },
+    {
+      title: 'Injection',
+      field: 'injectionMode',
+      render: n => <InjectionModeChip namespace={n} />,
+    },
+    {
+      title: 'Desired revision',
+      field: 'desiredRevision',
+      render: n =>
+        n.desiredRevision
+          ? `${n.desiredRevision}${
+              n.desiredVersion ? ` (${n.desiredVersion})` : ''
+            }`
+          : '—',
+    },
+    {
+      title: 'Pods by revision',
+      width: '30%',
+      render: n => (
+        <RevisionBar
+          segments={n.podsByRevision}
+          palette={palette}
+          unit="pods"
+          legend
+        />
+      ),
+    },
+    {
+      title: 'Drift',
+      field: 'podsNeedingRestart',
+      render: n =>
+        n.podsNeedingRestart > 0 ? (
+          <Tooltip title={explainWarning('drift') ?? ''}>
+            <Chip
+              size="small"
+              color="secondary"
+              label={`${n.podsNeedingRestart} to restart`}
+              tabIndex={0}
+            />
+          </Tooltip>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      title: 'Request',
+      render: n => {
+        const request = activeRequests.get(n.name);
+        return request ? (
+          <Box display="flex" gridGap={4} alignItems="center">
+            <RequestStateChip state={request.state} />
+            <Typography variant="caption">to {request.revision}</Typography>
+          </Box>
+        ) : (
+          '—'
+        );
+      },
+    },
+  ];
+  return (
+    <Table<Row>
+      title="Namespaces"
+      options={{
+        paging: props.namespaces.length > 25,
+        pageSize: 25,
+        search: true,
+        padding: 'dense',
+      }}
+      columns={columns}
+      data={props.namespaces.map(n => ({ ...n, id: n.name }))}
+      emptyContent={
+        <Box p={2}>
+          <Typography variant="body2">No namespace.</Typography>
+        </Box>
+      }
+    />
+  );
+}

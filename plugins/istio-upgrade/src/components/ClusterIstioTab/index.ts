@@ -1,0 +1,1 @@
+export { ClusterIstioTab } from './ClusterIstioTab';

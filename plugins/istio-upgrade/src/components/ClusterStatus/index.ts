@@ -1,0 +1,1 @@
+export { ClusterStatus } from './ClusterStatus';

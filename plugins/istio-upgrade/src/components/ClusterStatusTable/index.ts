@@ -1,1 +1,0 @@
-export { ClusterStatus, ClusterStatusTable } from './ClusterStatusTable';

@@ -1,0 +1,1 @@
+export { ClusterSyncState, formatAge, isSyncHealthy } from './ClusterSyncState';

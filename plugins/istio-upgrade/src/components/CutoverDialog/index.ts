@@ -1,0 +1,1 @@
+export { CutoverDialog, cutoverCandidates } from './CutoverDialog';

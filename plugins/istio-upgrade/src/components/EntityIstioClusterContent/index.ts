@@ -1,1 +1,0 @@
-export { EntityIstioClusterContent } from './EntityIstioClusterContent';

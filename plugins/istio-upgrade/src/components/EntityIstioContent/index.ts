@@ -1,1 +1,0 @@
-export { EntityIstioContent } from './EntityIstioContent';

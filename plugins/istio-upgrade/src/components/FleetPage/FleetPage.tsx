@@ -1,0 +1,143 @@
+import {
+  Content,
+  ContentHeader,
+  EmptyState,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { useMemo, useState } from 'react';
+import {
+  compareIstioVersions,
+  FleetSummary,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { useFleet } from '../../hooks/useFleet';
+import { RequestsQueue } from '../RequestsQueue';
+import { WarningsTable } from '../WarningsTable';
+import { FleetFilters, FleetFilterValues } from './FleetFilters';
+import { FleetRevisionChart } from './FleetRevisionChart';
+
+const NO_FILTER: FleetFilterValues = { team: '', cluster: '', version: '' };
+
+/** The fleet narrowed to the clusters (and their warnings) that match the filters. */
+export function filterFleet(fleet: FleetSummary, filters: FleetFilterValues) {
+  const clusters = fleet.clusters.filter(
+    c =>
+      (!filters.team || c.teams.includes(filters.team)) &&
+      (!filters.cluster || c.cluster.name === filters.cluster) &&
+      (!filters.version ||
+        c.revisions.some(r => r.version === filters.version)),
+  );
+  const names = new Set(clusters.map(c => c.cluster.name));
+  const warnings = fleet.warnings.filter(
+    w => w.cluster === undefined || names.has(w.cluster),
+  );
+  return { clusters, warnings };
+}
+
+function FleetOverview(props: { fleet: FleetSummary }) {
+  const { fleet } = props;
+  const [filters, setFilters] = useState<FleetFilterValues>(NO_FILTER);
+  const options = useMemo(
+    () => ({
+      teams: [...new Set(fleet.clusters.flatMap(c => c.teams))].sort(),
+      clusters: fleet.clusters.map(c => c.cluster),
+      versions: [
+        ...new Set(
+          fleet.clusters.flatMap(c =>
+            c.revisions.flatMap(r => (r.version ? [r.version] : [])),
+          ),
+        ),
+      ].sort((a, b) => compareIstioVersions(b, a)),
+    }),
+    [fleet],
+  );
+  const { clusters, warnings } = useMemo(
+    () => filterFleet(fleet, filters),
+    [fleet, filters],
+  );
+  const endOfLife = warnings.filter(w =>
+    ['end-of-life', 'end-of-life-soon', 'unsupported-skew'].includes(w.code),
+  ).length;
+  return (
+    <>
+      <FleetFilters
+        values={filters}
+        onChange={setFilters}
+        teams={options.teams}
+        clusters={options.clusters}
+        versions={options.versions}
+      />
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <InfoCard
+            title="Revisions per cluster"
+            subheader={`The fleet's newest control plane is ${
+              fleet.newestVersion ?? 'unknown'
+            }. ${endOfLife} end-of-life or skew ${
+              endOfLife === 1 ? 'finding' : 'findings'
+            } in the clusters shown.`}
+          >
+            {clusters.length === 0 ? (
+              <Typography variant="body2">
+                No cluster matches the filters.
+              </Typography>
+            ) : (
+              <FleetRevisionChart
+                clusters={clusters}
+                fleetNewest={fleet.newestVersion}
+              />
+            )}
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <WarningsTable
+            title="End of life, skew and other warnings"
+            warnings={warnings}
+            showCluster
+          />
+        </Grid>
+      </Grid>
+    </>
+  );
+}
+
+/**
+ * The fleet page: per cluster, pods and namespaces per revision and how far it is from the fleet's
+ * newest version; end-of-life and skew warnings across the fleet; filters by team, cluster and
+ * version; and the requests queue where approvers decide.
+ */
+export function FleetPage() {
+  const fleet = useFleet();
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Istio fleet"
+        subtitle="Control-plane revisions, gateways and sidecars across every cluster"
+      />
+      <Content>
+        <ContentHeader title="Clusters" />
+        {fleet.loading && !fleet.value && <Progress />}
+        {fleet.error && !fleet.value && (
+          <ResponseErrorPanel error={fleet.error} />
+        )}
+        {fleet.value && fleet.value.clusters.length === 0 && (
+          <EmptyState
+            missing="data"
+            title="No clusters in the catalog"
+            description="Register clusters as Resource entities of type kubernetes-cluster with the Kubernetes plugin's annotations (kubernetes.io/api-server, kubernetes.io/auth-provider)."
+          />
+        )}
+        {fleet.value && fleet.value.clusters.length > 0 && (
+          <FleetOverview fleet={fleet.value} />
+        )}
+        <ContentHeader title="Requests" />
+        <RequestsQueue />
+      </Content>
+    </Page>
+  );
+}

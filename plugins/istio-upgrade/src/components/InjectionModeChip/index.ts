@@ -1,0 +1,1 @@
+export { InjectionModeChip, describeInjection } from './InjectionModeChip';

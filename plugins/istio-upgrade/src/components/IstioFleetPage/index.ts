@@ -1,1 +1,0 @@
-export { IstioFleetPage } from './IstioFleetPage';

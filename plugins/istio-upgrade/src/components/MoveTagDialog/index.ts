@@ -1,0 +1,1 @@
+export { MoveTagDialog } from './MoveTagDialog';

@@ -1,0 +1,2 @@
+export { RequestActions } from './RequestActions';
+export type { RequestAction } from './RequestActions';

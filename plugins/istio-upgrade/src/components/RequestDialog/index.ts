@@ -1,0 +1,1 @@
+export { RequestDialog } from './RequestDialog';

@@ -1,0 +1,1 @@
+export { RequestHistoryTable } from './RequestHistoryTable';

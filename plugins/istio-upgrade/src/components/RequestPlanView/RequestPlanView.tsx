@@ -1,0 +1,237 @@
+import {
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
+import {
+  Precheck,
+  PlannedPatch,
+  PlannedWorkload,
+  RequestPlan,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { describePatch, isRestartPatch } from './describePatch';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  code: {
+    fontFamily: 'monospace',
+    fontSize: theme.typography.caption.fontSize,
+    backgroundColor: theme.palette.action.hover,
+    color: theme.palette.text.primary,
+    padding: theme.spacing(1),
+    borderRadius: theme.shape.borderRadius,
+    margin: theme.spacing(0.5, 0, 1),
+    overflowX: 'auto',
+    whiteSpace: 'pre-wrap',
+  },
+  section: {
+    marginTop: theme.spacing(2),
+  },
+}));
+
+function PrecheckLine(props: { check: Precheck }) {
+  const { check } = props;
+  const Status = { pass: StatusOK, warn: StatusWarning, fail: StatusError }[
+    check.status
+  ];
+  return (
+    <ListItem dense disableGutters>
+      <Status>
+        <Typography variant="body2" component="span">
+          {check.message}
+        </Typography>
+      </Status>
+    </ListItem>
+  );
+}
+
+function patchSubject(patch: PlannedPatch): string {
+  return `${patch.kind} ${patch.namespace ? `${patch.namespace}/` : ''}${
+    patch.name
+  }`;
+}
+
+function workloadLine(workload: PlannedWorkload): string {
+  const pods = `${workload.pods} ${workload.pods === 1 ? 'pod' : 'pods'}`;
+  return `${workload.kind} ${workload.namespace}/${workload.name} (${pods})${
+    workload.note ? ` — ${workload.note}` : ''
+  }`;
+}
+
+/**
+ * A dry run's answer, for a person to check before confirming: the prechecks, the exact changes
+ * (labels, selectors, tags — in words and as the body sent), the workloads restarted wave by wave,
+ * those a restart will not move, and whether the request waits for approval.
+ */
+export function RequestPlanView(props: { plan: RequestPlan }) {
+  const classes = useStyles();
+  const { plan, prechecks, approvalRequired, approvalReason } = props.plan;
+  const changes = plan.patches.filter(p => !isRestartPatch(p));
+  const restarts = plan.patches.filter(isRestartPatch);
+  return (
+    <Box data-testid="request-plan">
+      <Typography variant="body1" gutterBottom>
+        {plan.summary}
+      </Typography>
+      {plan.fromRevision && plan.toRevision && (
+        <Typography variant="body2" color="textSecondary">
+          From revision {plan.fromRevision} to {plan.toRevision}
+          {plan.podsInScope > 0 ? `, ${plan.podsInScope} pods in scope` : ''}
+        </Typography>
+      )}
+      {approvalRequired ? (
+        <Alert severity="info" className={classes.section}>
+          This request waits for approval
+          {approvalReason ? `: ${approvalReason}` : ''}.
+        </Alert>
+      ) : (
+        <Alert severity="success" className={classes.section}>
+          No approval needed: it starts as soon as you confirm.
+        </Alert>
+      )}
+
+      <Box className={classes.section}>
+        <Typography variant="h6" component="h3">
+          Prechecks {prechecks.passed ? 'passed' : 'failed'}
+        </Typography>
+        {prechecks.checks.length === 0 ? (
+          <Typography variant="body2">No prechecks apply.</Typography>
+        ) : (
+          <List dense aria-label="Prechecks">
+            {prechecks.checks.map(check => (
+              <PrecheckLine key={check.id} check={check} />
+            ))}
+          </List>
+        )}
+      </Box>
+
+      <Box className={classes.section}>
+        <Typography variant="h6" component="h3">
+          Changes
+        </Typography>
+        {changes.length === 0 && (
+          <Typography variant="body2">
+            No labels, selectors or tags change.
+          </Typography>
+        )}
+        {changes.map((patch, i) => (
+          <Box key={`${patch.step}-${i}`} data-testid="planned-patch">
+            <Typography variant="subtitle2">
+              {patchSubject(patch)}{' '}
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="span"
+              >
+                ({patch.patchType} patch, step {patch.step}
+                {patch.precondition
+                  ? `, only if resourceVersion is ${patch.precondition}`
+                  : ''}
+                )
+              </Typography>
+            </Typography>
+            <List dense disablePadding>
+              {describePatch(patch).map(line => (
+                <ListItem key={line} dense disableGutters>
+                  <ListItemText primary={line} />
+                </ListItem>
+              ))}
+            </List>
+            <pre className={classes.code}>
+              {JSON.stringify(patch.patch, null, 2)}
+            </pre>
+          </Box>
+        ))}
+      </Box>
+
+      {(plan.waves.length > 0 || restarts.length > 0) && (
+        <Box className={classes.section}>
+          <Typography variant="h6" component="h3">
+            Restarts, in {plan.waves.length}{' '}
+            {plan.waves.length === 1 ? 'wave' : 'waves'}
+          </Typography>
+          {plan.waves.map((wave, position) => (
+            <Box key={wave.index} data-testid="planned-wave">
+              <Typography variant="subtitle2">Wave {position + 1}</Typography>
+              <List dense disablePadding>
+                {wave.workloads.map(w => (
+                  <ListItem
+                    key={`${w.kind}/${w.namespace}/${w.name}`}
+                    dense
+                    disableGutters
+                  >
+                    <ListItemText primary={workloadLine(w)} />
+                  </ListItem>
+                ))}
+              </List>
+            </Box>
+          ))}
+          {restarts.length > 0 && (
+            <>
+              <Typography variant="caption" color="textSecondary">
+                Each restart is this patch of the workload (the time is fixed
+                when the step first runs, so that a retried step never restarts
+                twice):
+              </Typography>
+              <pre className={classes.code}>
+                {JSON.stringify(restarts[0].patch, null, 2)}
+              </pre>
+            </>
+          )}
+        </Box>
+      )}
+
+      {plan.skipped && plan.skipped.length > 0 && (
+        <Box className={classes.section}>
+          <Typography variant="h6" component="h3">
+            Not moved by a restart
+          </Typography>
+          <List dense disablePadding>
+            {plan.skipped.map(w => (
+              <ListItem
+                key={`${w.kind}/${w.namespace}/${w.name}`}
+                dense
+                disableGutters
+              >
+                <ListItemText primary={workloadLine(w)} />
+              </ListItem>
+            ))}
+          </List>
+        </Box>
+      )}
+
+      {plan.rollbackPatches && plan.rollbackPatches.length > 0 && (
+        <Box className={classes.section}>
+          <Typography variant="h6" component="h3">
+            How a rollback undoes it
+          </Typography>
+          <List dense disablePadding>
+            {plan.rollbackPatches.map((patch, i) => (
+              <ListItem key={`${patch.step}-${i}`} dense disableGutters>
+                <ListItemText
+                  primary={patchSubject(patch)}
+                  secondary={describePatch(patch).join('; ') || undefined}
+                />
+              </ListItem>
+            ))}
+          </List>
+        </Box>
+      )}
+
+      {plan.namespaces && plan.namespaces.length > 0 && (
+        <Box className={classes.section}>
+          <Typography variant="h6" component="h3">
+            Namespaces using the tag
+          </Typography>
+          <Typography variant="body2">{plan.namespaces.join(', ')}</Typography>
+        </Box>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { RequestPlanView } from './RequestPlanView';
+export { describePatch, isRestartPatch } from './describePatch';

@@ -1,0 +1,264 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Paper from '@material-ui/core/Paper';
+import Step from '@material-ui/core/Step';
+import StepContent from '@material-ui/core/StepContent';
+import StepLabel from '@material-ui/core/StepLabel';
+import Stepper from '@material-ui/core/Stepper';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles, Theme } from '@material-ui/core/styles';
+import Alert from '@material-ui/lab/Alert';
+import { useEffect, useId, useRef } from 'react';
+import {
+  RequestEvent,
+  RequestStep,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { useRequest } from '../../hooks/useRequest';
+import {
+  describeTarget,
+  isActiveRequest,
+  REQUEST_TYPE_LABELS,
+} from '../../requests/requestStates';
+import { RequestStateChip } from '../RequestStateChip';
+import { RequestActions } from '../RequestActions';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  root: {
+    padding: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+  progress: {
+    height: theme.spacing(1.25),
+    borderRadius: theme.shape.borderRadius,
+  },
+  log: {
+    maxHeight: theme.spacing(30),
+    overflowY: 'auto',
+    fontFamily: 'monospace',
+    fontSize: theme.typography.caption.fontSize,
+    backgroundColor: theme.palette.action.hover,
+    borderRadius: theme.shape.borderRadius,
+    padding: theme.spacing(1),
+    margin: 0,
+    listStyle: 'none',
+  },
+  eventType: {
+    color: theme.palette.text.secondary,
+  },
+  errorEvent: {
+    color: theme.palette.error.main,
+  },
+  stepper: {
+    backgroundColor: 'transparent',
+    padding: theme.spacing(1, 0),
+  },
+}));
+
+function time(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString();
+}
+
+function StepLine(props: { step: RequestStep }) {
+  const { step } = props;
+  return (
+    <Step
+      completed={step.state === 'succeeded' || step.state === 'skipped'}
+      active={step.state === 'running'}
+    >
+      <StepLabel
+        error={step.state === 'failed'}
+        optional={
+          <Typography variant="caption" color="textSecondary">
+            {step.state === 'skipped' ? 'skipped' : step.state}
+            {step.message ? ` — ${step.message}` : ''}
+          </Typography>
+        }
+      >
+        {step.description ?? step.name}
+      </StepLabel>
+      <StepContent />
+    </Step>
+  );
+}
+
+function EventLog(props: { events: ReadonlyArray<RequestEvent> }) {
+  const classes = useStyles();
+  const end = useRef<HTMLLIElement>(null);
+  const count = props.events.length;
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [count]);
+  return (
+    <ol className={classes.log} role="log" aria-label="Event log">
+      {props.events.map(event => (
+        <li
+          key={event.id}
+          className={event.type === 'error' ? classes.errorEvent : undefined}
+        >
+          {time(event.at)}{' '}
+          <span className={classes.eventType}>[{event.type}]</span>{' '}
+          {event.message}
+          {event.actor ? ` (${event.actor})` : ''}
+        </li>
+      ))}
+      <li ref={end} aria-hidden />
+    </ol>
+  );
+}
+
+/** The share of pods in scope that run the target revision, 0 to 100. */
+export function progressPercent(request: UpgradeRequest): number {
+  const { podsInScope, podsMigrated } = request.progress;
+  if (podsInScope <= 0) return request.state === 'succeeded' ? 100 : 0;
+  return Math.min(100, Math.round((podsMigrated / podsInScope) * 100));
+}
+
+/**
+ * A request as it happens, without a reload: state, a progress bar of pods migrated out of pods in
+ * scope, the steps, the event log, and the cancel and rollback buttons the caller may use. Polled
+ * every two seconds while active, and reloaded on the backend's signals.
+ */
+export function RequestProgressView(props: {
+  requestId: string;
+  /** The request as last known (e.g. the answer of its creation), shown until it loads. */
+  initial?: UpgradeRequest;
+  /** Called once when the request ends (succeeds, fails, is rolled back, rejected or cancelled). */
+  onSettled?: (request: UpgradeRequest) => void;
+  /** Called when more pods run the target revision, so that pages showing pods can reload. */
+  onProgress?: (request: UpgradeRequest) => void;
+  /** Called with the new request when the user asks for a rollback. */
+  onRollback?: (rollback: UpgradeRequest) => void;
+  onDismiss?: () => void;
+}) {
+  const classes = useStyles();
+  const headingId = useId();
+  const { request, loading, error, update } = useRequest(
+    props.requestId,
+    props.initial,
+  );
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  const wasActive = useRef<boolean>();
+  const lastMigrated = useRef<number>();
+  useEffect(() => {
+    if (!request) return;
+    const active = isActiveRequest(request);
+    if (wasActive.current === true && !active) {
+      callbacks.current.onSettled?.(request);
+    }
+    wasActive.current = active;
+    const migrated = request.progress.podsMigrated;
+    if (
+      lastMigrated.current !== undefined &&
+      migrated !== lastMigrated.current
+    ) {
+      callbacks.current.onProgress?.(request);
+    }
+    lastMigrated.current = migrated;
+  }, [request]);
+
+  if (loading) return <Progress />;
+  if (!request) {
+    return error ? <ResponseErrorPanel error={error} /> : null;
+  }
+  const percent = progressPercent(request);
+  const { podsInScope, podsMigrated, currentStep } = request.progress;
+  return (
+    <Paper
+      variant="outlined"
+      className={classes.root}
+      component="section"
+      aria-labelledby={headingId}
+      data-testid="request-progress"
+    >
+      <Box display="flex" alignItems="center" gridGap={8} flexWrap="wrap">
+        <Typography variant="h6" component="h3" id={headingId}>
+          {REQUEST_TYPE_LABELS[request.type]}: {describeTarget(request)} on{' '}
+          {request.cluster} to {request.revision}
+        </Typography>
+        <RequestStateChip state={request.state} />
+        <Box flexGrow={1} />
+        {props.onDismiss && !isActiveRequest(request) && (
+          <Button size="small" onClick={props.onDismiss}>
+            Dismiss
+          </Button>
+        )}
+      </Box>
+      <Typography variant="body2" color="textSecondary">
+        Requested by {request.requestedBy} at {time(request.requestedAt)}
+        {request.rollbackOf
+          ? ` — rolls back request ${request.rollbackOf}`
+          : ''}
+        {request.decidedBy
+          ? ` — ${request.state === 'rejected' ? 'rejected' : 'decided'} by ${
+              request.decidedBy
+            }${request.decisionComment ? `: “${request.decisionComment}”` : ''}`
+          : ''}
+      </Typography>
+      {request.state === 'pending-approval' && (
+        <Alert severity="info">
+          Waiting for approval
+          {request.approvalReason ? `: ${request.approvalReason}` : ''}. An
+          approver decides in the Istio fleet page's requests queue.
+        </Alert>
+      )}
+      {request.error && <Alert severity="error">{request.error}</Alert>}
+      {error && (
+        <Typography variant="caption" color="error">
+          Could not refresh: {error.message}
+        </Typography>
+      )}
+
+      {podsInScope > 0 && (
+        <Box my={2}>
+          <Typography variant="body2" gutterBottom>
+            {podsMigrated} of {podsInScope} pods on {request.revision} (
+            {percent} %){currentStep ? ` — ${currentStep}` : ''}
+          </Typography>
+          <LinearProgress
+            variant="determinate"
+            value={percent}
+            className={classes.progress}
+            aria-label="Pods migrated"
+            data-testid="request-progress-bar"
+          />
+        </Box>
+      )}
+      {podsInScope === 0 && currentStep && (
+        <Typography variant="body2">Now: {currentStep}</Typography>
+      )}
+
+      {request.steps && request.steps.length > 0 && (
+        <Stepper
+          orientation="vertical"
+          className={classes.stepper}
+          aria-label="Steps"
+        >
+          {request.steps.map(step => (
+            <StepLine key={step.index} step={step} />
+          ))}
+        </Stepper>
+      )}
+      {request.events && request.events.length > 0 && (
+        <EventLog events={request.events} />
+      )}
+      <Box mt={2}>
+        <RequestActions
+          request={request}
+          actions={['cancel', 'rollback']}
+          onDone={(result, action) => {
+            if (action === 'rollback') {
+              callbacks.current.onRollback?.(result);
+            } else {
+              update(result);
+            }
+          }}
+        />
+      </Box>
+    </Paper>
+  );
+}

@@ -1,0 +1,1 @@
+export { RequestProgressView, progressPercent } from './RequestProgressView';

@@ -1,0 +1,1 @@
+export { RequestStateChip } from './RequestStateChip';

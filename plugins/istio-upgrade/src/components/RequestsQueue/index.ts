@@ -1,0 +1,1 @@
+export { RequestsQueue } from './RequestsQueue';

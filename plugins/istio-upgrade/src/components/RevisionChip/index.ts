@@ -1,0 +1,1 @@
+export { RevisionChip } from './RevisionChip';

@@ -1,0 +1,1 @@
+export { ServiceIstioTab } from './ServiceIstioTab';

@@ -1,0 +1,1 @@
+export { SupportBadge, describeSupport } from './SupportBadge';

@@ -1,0 +1,2 @@
+export { WarningChip, WarningChips, warningLabel } from './WarningChips';
+export { explainWarning } from './warningExplanations';

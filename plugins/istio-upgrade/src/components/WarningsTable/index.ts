@@ -1,0 +1,1 @@
+export { WarningsTable } from './WarningsTable';

@@ -1,0 +1,22 @@
+import { useApi } from '@backstage/core-plugin-api';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { istioUpgradeApiRef, RequestFilter } from '../api/IstioUpgradeApi';
+import { useRequestsSignal } from './useRequestsSignal';
+
+/**
+ * Requests matching a filter, newest first, reloaded when the backend signals a change. The filter
+ * is compared by value, so callers may pass a new object on every render.
+ */
+export function useRequests(
+  filter: RequestFilter,
+  options: { skip?: boolean } = {},
+) {
+  const api = useApi(istioUpgradeApiRef);
+  const key = JSON.stringify(filter);
+  const state = useAsyncRetry(
+    async () => (options.skip ? [] : api.listRequests(JSON.parse(key))),
+    [api, key, options.skip],
+  );
+  useRequestsSignal(state.retry);
+  return state;
+}

@@ -1,0 +1,49 @@
+import {
+  RequestState,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+
+/** States in which a request still holds its target: waiting, approved or running. */
+export const ACTIVE_REQUEST_STATES: ReadonlyArray<RequestState> = [
+  'pending-approval',
+  'approved',
+  'running',
+];
+
+/** Whether the request still holds its target (and so still changes). */
+export function isActiveRequest(request: Pick<UpgradeRequest, 'state'>) {
+  return ACTIVE_REQUEST_STATES.includes(request.state);
+}
+
+/** What a person reads for each state. */
+export const REQUEST_STATE_LABELS: Record<RequestState, string> = {
+  'pending-approval': 'Waiting for approval',
+  approved: 'Approved',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  'rolled-back': 'Rolled back',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
+};
+
+/** What a person reads for each request type. */
+export const REQUEST_TYPE_LABELS: Record<UpgradeRequest['type'], string> = {
+  'namespace-migration': 'Namespace migration',
+  'gateway-cutover': 'Gateway cutover',
+  'revision-tag-move': 'Revision tag move',
+};
+
+/** The request's target in one line: a namespace, a gateway Service or a tag. */
+export function describeTarget(
+  request: Pick<UpgradeRequest, 'target' | 'type'>,
+): string {
+  const { namespace, service, tag } = request.target;
+  if (request.type === 'gateway-cutover') {
+    return `Service ${namespace ?? '?'}/${service ?? '?'}`;
+  }
+  if (request.type === 'revision-tag-move') {
+    return `tag ${tag ?? '?'}`;
+  }
+  return `namespace ${namespace ?? '?'}`;
+}
