@@ -3,12 +3,21 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { istioUpgradePermissions } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterDirectory } from './clusters/ClusterDirectory';
 import { readClusterConfig } from './clusters/clusterConfig';
 import { InventoryService } from './inventory/InventoryService';
 import { readInventorySettings } from './inventory/inventoryConfig';
 import { readReleaseTable } from './inventory/releaseTableConfig';
+import { RequestAuthorizer } from './permissions/RequestAuthorizer';
+import { RequestRunner } from './requests/execution/RequestRunner';
+import { readRequestSettings } from './requests/requestConfig';
+import { RequestNotifier } from './requests/RequestNotifier';
+import { RequestPlanner } from './requests/RequestPlanner';
+import { RequestService } from './requests/RequestService';
+import { RequestStore } from './requests/RequestStore';
 import { createRouter } from './service/createRouter';
 
 /**
@@ -31,7 +40,12 @@ export const istioUpgradePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
+        auditor: coreServices.auditor,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init({
         config,
@@ -43,7 +57,12 @@ export const istioUpgradePlugin = createBackendPlugin({
         permissionsRegistry,
         scheduler,
         lifecycle,
+        database,
+        auditor,
+        userInfo,
         catalog,
+        notifications,
+        signals,
       }) {
         permissionsRegistry.addPermissions(istioUpgradePermissions);
 
@@ -62,18 +81,76 @@ export const istioUpgradePlugin = createBackendPlugin({
           fn: () => clusters.refresh(),
         });
 
+        const releases = readReleaseTable(config);
         const inventory = new InventoryService({
           directory: clusters,
           logger,
           settings: readInventorySettings(config),
-          releases: readReleaseTable(config),
+          releases,
           allowPrivateHosts: clusterConfig.allowedPrivateHosts,
         });
-        lifecycle.addStartupHook(() => inventory.start());
-        lifecycle.addShutdownHook(() => inventory.stop());
+
+        const settings = readRequestSettings(config);
+        const store = await RequestStore.create({ database });
+        const planner = new RequestPlanner({ inventory, settings, releases });
+        const notifier = new RequestNotifier({
+          auditor,
+          logger,
+          approvers: settings.approvers,
+          baseUrl: config.getOptionalString('app.baseUrl') ?? '',
+          notifications,
+          signals,
+        });
+        const runner = new RequestRunner({
+          store,
+          planner,
+          settings,
+          logger,
+          observer: notifier,
+        });
+        const requests = new RequestService({
+          store,
+          planner,
+          runner,
+          notifier,
+          catalog,
+          auditor,
+          logger,
+          settings,
+          authorizer: new RequestAuthorizer({
+            permissions,
+            userInfo,
+            permissionFrameworkEnabled:
+              config.getOptionalBoolean('permission.enabled') === true,
+            trustedServices: settings.trustedServices,
+          }),
+        });
+
+        lifecycle.addStartupHook(async () => {
+          await inventory.start();
+          // Every replica looks for requests whose lease is free or expired (a replica died mid-run).
+          await scheduler.scheduleTask({
+            id: 'istio-upgrade-resume-requests',
+            scope: 'local',
+            frequency: settings.sweepInterval,
+            timeout: { minutes: 1 },
+            initialDelay: { seconds: 1 },
+            fn: () => runner.sweep(),
+          });
+        });
+        lifecycle.addShutdownHook(async () => {
+          await runner.stop();
+          await inventory.stop();
+        });
 
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, catalog, inventory }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            catalog,
+            inventory,
+            requests,
+          }),
         );
       },
     });

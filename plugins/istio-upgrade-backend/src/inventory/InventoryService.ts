@@ -169,8 +169,13 @@ export class InventoryService {
   private inventoryOf(entry: ClusterEntry): ClusterInventory {
     const cluster = this.withSync(entry.cluster);
     const cached = this.computed.get(entry.cluster.name);
+    // A cache computed before every kind was listed must not be served as complete: recompute now.
+    const stale =
+      !cached ||
+      (cluster.sync.complete && !cached.inventory.cluster.sync.complete);
     const inventory =
-      cached?.inventory ?? this.compute(entry.cluster.name) ?? empty(cluster);
+      (stale ? this.compute(entry.cluster.name) : cached.inventory) ??
+      empty(cluster);
     return { ...inventory, cluster };
   }
 

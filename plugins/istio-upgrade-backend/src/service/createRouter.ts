@@ -8,8 +8,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import express from 'express';
 import { InventoryService } from '../inventory/InventoryService';
+import { RequestService } from '../requests/RequestService';
 import { createOpenApiRouter } from '../schema/openapi';
 import { entitySelection } from './entitySelection';
+
+/** Request bodies are small JSON documents; anything larger is refused before parsing. */
+const BODY_LIMIT = '64kb';
 
 /**
  * The REST API of DESIGN.md section 8, validated against `src/schema/openapi.yaml`.
@@ -19,9 +23,12 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   catalog: CatalogService;
   inventory: InventoryService;
+  requests: RequestService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, inventory } = options;
-  const router = await createOpenApiRouter();
+  const { httpAuth, permissions, catalog, inventory, requests } = options;
+  const router = await createOpenApiRouter({
+    middleware: [express.json({ limit: BODY_LIMIT })],
+  });
 
   async function authorizeRead(req: express.Request) {
     const credentials = await httpAuth.credentials(req);
@@ -75,6 +82,95 @@ export async function createRouter(options: {
       return;
     }
     res.json(await inventory.getEntityView(selection));
+  });
+
+  router.get('/clusters/:cluster/prechecks', async (req, res) => {
+    const credentials = await authorizeRead(req);
+    const { type, revision, namespace, service, tag, entityRef } = req.query;
+    res.json(
+      await requests.prechecks(
+        {
+          type,
+          cluster: req.params.cluster,
+          revision,
+          target: {
+            ...(namespace ? { namespace } : {}),
+            ...(service ? { service } : {}),
+            ...(tag ? { tag } : {}),
+          },
+          ...(entityRef ? { entityRef } : {}),
+        },
+        credentials,
+      ),
+    );
+  });
+
+  router.get('/requests', async (req, res) => {
+    const credentials = await authorizeRead(req);
+    const { entityRef, cluster, state, type, limit } = req.query;
+    const items = await requests.list(
+      {
+        entityRef,
+        cluster,
+        type,
+        states: state ? (state.split(',') as any) : undefined,
+        limit: limit ? Number(limit) : undefined,
+      },
+      credentials,
+    );
+    res.json({ items });
+  });
+
+  router.post('/requests', async (req, res) => {
+    await authorizeRead(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (req.body.dryRun) {
+      res.status(200).json(await requests.plan(req.body, credentials));
+      return;
+    }
+    res.status(202).json(await requests.create(req.body, credentials, req));
+  });
+
+  router.get('/requests/:id', async (req, res) => {
+    const credentials = await authorizeRead(req);
+    res.json(await requests.get(req.params.id, credentials));
+  });
+
+  for (const action of ['approve', 'reject', 'cancel'] as const) {
+    router.post(`/requests/:id/${action}`, async (req, res) => {
+      await authorizeRead(req);
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      res.json(
+        await requests.decide(
+          action,
+          req.params.id,
+          req.body?.comment,
+          credentials,
+          req,
+        ),
+      );
+    });
+  }
+
+  router.post('/requests/:id/rollback', async (req, res) => {
+    await authorizeRead(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res
+      .status(202)
+      .json(
+        await requests.rollback(
+          req.params.id,
+          req.body?.comment,
+          credentials,
+          req,
+        ),
+      );
   });
 
   return router;

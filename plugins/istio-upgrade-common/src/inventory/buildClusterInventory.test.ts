@@ -86,7 +86,7 @@ describe('buildClusterInventory', () => {
       '7 pods still run it',
       '1 namespace asks for it: legacy',
       'tag points at it: default',
-      '1 gateway runs it: istio-ingress/ingressgateway-1-9-7',
+      '1 live gateway runs it: istio-ingress/ingressgateway-1-9-7',
       'it is the default revision',
     ]);
     const current = inventory.controlPlanes.find(
@@ -623,7 +623,49 @@ describe('inventory warnings', () => {
         severity: 'info',
         subject: { kind: 'ControlPlane', name: '1-9-7' },
         message:
-          'Revision 1-9-7 is used by no pod, namespace, tag or gateway and can be removed',
+          'Revision 1-9-7 is used by no pod, namespace, tag or live gateway and can be removed',
+      },
+    ]);
+  });
+
+  it('counts a standby gateway (after a cutover) as going with its revision, not as a use of it', () => {
+    const mesh = new MeshSnapshot()
+      .controlPlane('1-9-7', '1.9.7')
+      .controlPlane('1-10-4', '1.10.4')
+      .tag('default', '1-10-4')
+      .gateway('istio-ingress', 'ingressgateway-1-9-7', '1-9-7', {
+        replicas: 2,
+      })
+      .gateway('istio-ingress', 'ingressgateway-1-10-4', '1-10-4', {
+        replicas: 2,
+      })
+      .loadBalancer('istio-ingress', 'ingressgateway', {
+        istio: 'ingressgateway',
+        version: '1-10-4',
+      });
+    const result = build(mesh);
+    expect(
+      result.controlPlanes.find(cp => cp.revision === '1-9-7'),
+    ).toMatchObject({
+      safeToRemove: true,
+      notRemovableBecause: [],
+      inUse: { pods: 2, gateways: 1 },
+    });
+    expect(
+      result.controlPlanes.find(cp => cp.revision === '1-10-4'),
+    ).toMatchObject({
+      safeToRemove: false,
+      notRemovableBecause: [
+        '2 pods still run it',
+        'tag points at it: default',
+        '1 live gateway runs it: istio-ingress/ingressgateway-1-10-4',
+        'it is the default revision',
+      ],
+    });
+    expect(warningsOf(result, W.revisionRemovable)).toMatchObject([
+      {
+        message:
+          'Revision 1-9-7 is used by no pod, namespace, tag or live gateway and can be removed, with its standby gateway istio-ingress/ingressgateway-1-9-7',
       },
     ]);
   });

@@ -643,11 +643,32 @@ export function buildClusterInventory(
     const namespaceNames = [...tally.namespaces].sort();
     const gatewayNames = [...tally.gateways].sort();
 
+    // A standby gateway (no LoadBalancer Service sends it traffic) is the blue side left running after
+    // a cutover: it goes with the revision, so neither it nor its pods keep the revision in use.
+    const standby = gateways.filter(
+      g => g.revision === revision && g.services.length === 0,
+    );
+    const standbyPods = standby.reduce(
+      (sum, g) =>
+        sum +
+        (workloadTallies
+          .get(`${g.namespace}/Deployment/${g.name}`)
+          ?.revisions.list()
+          .filter(r => r.revision === revision)
+          .reduce((n, r) => n + r.count, 0) ?? 0),
+      0,
+    );
+    const standbyNames = new Set(standby.map(g => `${g.namespace}/${g.name}`));
+    const blockingPods = tally.pods - standbyPods;
+    const liveGatewayNames = gatewayNames.filter(
+      name => !standbyNames.has(name),
+    );
+
     const notRemovableBecause: string[] = [];
-    if (tally.pods > 0) {
+    if (blockingPods > 0) {
       notRemovableBecause.push(
-        `${plural(tally.pods, 'pod')} still ${agree(
-          tally.pods,
+        `${plural(blockingPods, 'pod')} still ${agree(
+          blockingPods,
           'runs',
           'run',
         )} it`,
@@ -671,13 +692,13 @@ export function buildClusterInventory(
         )} at it: ${listed(tagNames)}`,
       );
     }
-    if (gatewayNames.length > 0) {
+    if (liveGatewayNames.length > 0) {
       notRemovableBecause.push(
-        `${plural(gatewayNames.length, 'gateway')} ${agree(
-          gatewayNames.length,
+        `${plural(liveGatewayNames.length, 'live gateway')} ${agree(
+          liveGatewayNames.length,
           'runs',
           'run',
-        )} it: ${listed(gatewayNames)}`,
+        )} it: ${listed(liveGatewayNames)}`,
       );
     }
     if (isDefault) {
@@ -725,7 +746,15 @@ export function buildClusterInventory(
         W.revisionRemovable,
         'info',
         subject,
-        `Revision ${revision} is used by no pod, namespace, tag or gateway and can be removed`,
+        `Revision ${revision} is used by no pod, namespace, tag or live gateway and can be removed${
+          standby.length
+            ? `, with its standby ${agree(
+                standby.length,
+                'gateway',
+                'gateways',
+              )} ${listed([...standbyNames])}`
+            : ''
+        }`,
       );
     }
     return {

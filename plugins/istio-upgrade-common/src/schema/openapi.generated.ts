@@ -422,6 +422,8 @@ export type components = {
       namespaces?: string[];
       patches: components['schemas']['PlannedPatch'][];
       podsInScope: number;
+      /** @description The writes that undo the change (a rollback sends these, then restarts the same workloads). */
+      rollbackPatches?: components['schemas']['PlannedPatch'][];
       /** @description Workloads in scope that a restart will not move (paused, OnDelete), reported and not counted as done. */
       skipped?: components['schemas']['PlannedWorkload'][];
       summary: string;
@@ -434,7 +436,9 @@ export type components = {
       name: string;
       namespace?: string;
       /** @description The body sent (for a restart, the annotation value is fixed when the step first runs). */
-      patch: Record<string, never>;
+      patch: {
+        [key: string]: unknown;
+      };
       /** @enum {string} */
       patchType: 'merge' | 'strategic-merge' | 'json' | 'replace';
       /** @description The resourceVersion the write requires, when it is conditional. */
@@ -829,7 +833,8 @@ export interface operations {
       query?: {
         cluster?: string;
         entityRef?: components['schemas']['EntityRef'];
-        limit?: number;
+        /** @description At most this many (1 to 200; default 50). */
+        limit?: string;
         /** @description One or more states, comma separated. */
         state?: string;
         type?: components['schemas']['RequestType'];

@@ -304,10 +304,10 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            description: 'At most this many (1 to 200; default 50).',
             schema: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 200,
+              type: 'string',
+              pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$',
             },
           },
         ],
@@ -1761,6 +1761,7 @@ export const spec = {
           },
           patch: {
             type: 'object',
+            additionalProperties: true,
             description:
               'The body sent (for a restart, the annotation value is fixed when the step first runs).',
           },
@@ -1826,6 +1827,14 @@ export const spec = {
           },
           patches: {
             type: 'array',
+            items: {
+              $ref: '#/components/schemas/PlannedPatch',
+            },
+          },
+          rollbackPatches: {
+            type: 'array',
+            description:
+              'The writes that undo the change (a rollback sends these, then restarts the same workloads).',
             items: {
               $ref: '#/components/schemas/PlannedPatch',
             },

@@ -1,0 +1,274 @@
+import {
+  AdmissionregistrationV1Api,
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  createConfiguration,
+  DiscoveryV1Api,
+  PatchStrategy,
+  RequestContext,
+  ResponseContext,
+  ServerConfiguration,
+  setHeaderOptions,
+  V1DaemonSet,
+  V1Deployment,
+  V1EndpointSlice,
+  V1MutatingWebhookConfiguration,
+  V1Namespace,
+  V1ReplicaSet,
+  V1Service,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import { ClusterConnection } from '../clusters/ClusterDirectory';
+import { ClusterHttpClient } from './ClusterHttpClient';
+import { KubernetesApiError } from './KubernetesApiError';
+
+/** The workload kinds a migration restarts. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+/** A workload as read for its rollout. */
+export type WorkloadObject = V1Deployment | V1StatefulSet | V1DaemonSet;
+
+function asKubernetesError(error: unknown, what: string): Error {
+  if (error instanceof ApiException) {
+    let reason: string | undefined;
+    let message = String(error.body ?? error.message).slice(0, 500);
+    try {
+      const body =
+        typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+      if (body?.kind === 'Status') {
+        reason = body.reason;
+        message = body.message ?? message;
+      }
+    } catch {
+      // keep the raw body
+    }
+    const retryAfter = Number(error.headers?.['retry-after']);
+    return new KubernetesApiError(
+      `${what}: ${error.code}${reason ? ` ${reason}` : ''}: ${message}`,
+      error.code,
+      reason,
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+    );
+  }
+  if (error instanceof KubernetesApiError) return error;
+  return new KubernetesApiError(
+    `${what}: ${(error as Error)?.message ?? String(error)}`,
+    undefined,
+    undefined,
+  );
+}
+
+/**
+ * Typed reads and writes to one cluster through `@kubernetes/client-node`, over the same connection
+ * pool, CA, address guard and request budget as the inventory's watches. Errors become
+ * {@link KubernetesApiError}s with the server's `Status` reason and never carry the token.
+ */
+export class ClusterApi {
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly admission: AdmissionregistrationV1Api;
+  private readonly discovery: DiscoveryV1Api;
+
+  constructor(connection: ClusterConnection, readonly http: ClusterHttpClient) {
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(
+        connection.url.toString().replace(/\/+$/, ''),
+        {},
+      ),
+      authMethods: {
+        default: {
+          getName: () => 'istio-upgrade-service-account',
+          applySecurityAuthentication: (context: RequestContext) => {
+            context.setHeaderParam(
+              'Authorization',
+              `Bearer ${connection.token}`,
+            );
+            context.setAgent(http.agent);
+          },
+        },
+      },
+      promiseMiddleware: [
+        {
+          pre: async (context: RequestContext) => {
+            await http.limiter.acquire();
+            return context;
+          },
+          post: async (context: ResponseContext) => context,
+        },
+      ],
+    });
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+    this.admission = new AdmissionregistrationV1Api(configuration);
+    this.discovery = new DiscoveryV1Api(configuration);
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw asKubernetesError(error, what);
+    }
+  }
+
+  readNamespace(name: string): Promise<V1Namespace> {
+    return this.call(`GET namespace ${name}`, () =>
+      this.core.readNamespace({ name }),
+    );
+  }
+
+  /** JSON merge patch of a namespace (labels set to `null` are removed). */
+  patchNamespace(name: string, patch: object): Promise<V1Namespace> {
+    return this.call(`PATCH namespace ${name}`, () =>
+      this.core.patchNamespace(
+        { name, body: patch },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
+  readWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+  ): Promise<WorkloadObject> {
+    const what = `GET ${kind} ${namespace}/${name}`;
+    return this.call(what, async () => {
+      if (kind === 'Deployment')
+        return this.apps.readNamespacedDeployment({ name, namespace });
+      if (kind === 'StatefulSet')
+        return this.apps.readNamespacedStatefulSet({ name, namespace });
+      return this.apps.readNamespacedDaemonSet({ name, namespace });
+    });
+  }
+
+  /** Strategic merge patch of a workload, as `kubectl rollout restart` sends it. */
+  patchWorkload(
+    kind: WorkloadKind,
+    namespace: string,
+    name: string,
+    patch: object,
+  ): Promise<WorkloadObject> {
+    const what = `PATCH ${kind} ${namespace}/${name}`;
+    const options = setHeaderOptions(
+      'Content-Type',
+      PatchStrategy.StrategicMergePatch,
+    );
+    return this.call(what, async () => {
+      if (kind === 'Deployment')
+        return this.apps.patchNamespacedDeployment(
+          { name, namespace, body: patch },
+          options,
+        );
+      if (kind === 'StatefulSet')
+        return this.apps.patchNamespacedStatefulSet(
+          { name, namespace, body: patch },
+          options,
+        );
+      return this.apps.patchNamespacedDaemonSet(
+        { name, namespace, body: patch },
+        options,
+      );
+    });
+  }
+
+  /** The ReplicaSets of a namespace matching a label selector (to read FailedCreate conditions). */
+  async listReplicaSets(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<V1ReplicaSet[]> {
+    const list = await this.call(`LIST replicasets in ${namespace}`, () =>
+      this.apps.listNamespacedReplicaSet({ namespace, labelSelector }),
+    );
+    return list.items;
+  }
+
+  readService(namespace: string, name: string): Promise<V1Service> {
+    return this.call(`GET service ${namespace}/${name}`, () =>
+      this.core.readNamespacedService({ name, namespace }),
+    );
+  }
+
+  /**
+   * JSON merge patch of a Service; put `metadata.resourceVersion` in the patch to make it conditional
+   * (the server answers 409 Conflict when the Service changed since).
+   */
+  patchService(
+    namespace: string,
+    name: string,
+    patch: object,
+  ): Promise<V1Service> {
+    return this.call(`PATCH service ${namespace}/${name}`, () =>
+      this.core.patchNamespacedService(
+        { name, namespace, body: patch },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
+  /** The EndpointSlices of a Service. */
+  async listEndpointSlices(
+    namespace: string,
+    service: string,
+  ): Promise<V1EndpointSlice[]> {
+    const list = await this.call(
+      `LIST endpointslices of ${namespace}/${service}`,
+      () =>
+        this.discovery.listNamespacedEndpointSlice({
+          namespace,
+          labelSelector: `kubernetes.io/service-name=${service}`,
+        }),
+    );
+    return list.items;
+  }
+
+  readMutatingWebhook(name: string): Promise<V1MutatingWebhookConfiguration> {
+    return this.call(`GET mutatingwebhookconfiguration ${name}`, () =>
+      this.admission.readMutatingWebhookConfiguration({ name }),
+    );
+  }
+
+  /** Replaces a webhook configuration; its `metadata.resourceVersion` makes the write conditional. */
+  replaceMutatingWebhook(
+    body: V1MutatingWebhookConfiguration,
+  ): Promise<V1MutatingWebhookConfiguration> {
+    const name = body.metadata?.name ?? '';
+    return this.call(`PUT mutatingwebhookconfiguration ${name}`, () =>
+      this.admission.replaceMutatingWebhookConfiguration({ name, body }),
+    );
+  }
+
+  /**
+   * Pod metadata of a namespace (metadata-only, as the inventory reads pods), optionally by label
+   * selector.
+   */
+  async listPodMetadata(
+    namespace: string,
+    labelSelector?: string,
+  ): Promise<
+    Array<{
+      metadata: {
+        name: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+        deletionTimestamp?: string;
+        ownerReferences?: Array<{ kind: string; name: string }>;
+      };
+    }>
+  > {
+    const items = [];
+    let continueToken: string | undefined;
+    do {
+      const page = await this.http.request<any>({
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        accept:
+          'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9',
+        query: { labelSelector, limit: 500, continue: continueToken },
+      });
+      items.push(...(page.items ?? []));
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+}

@@ -1,0 +1,606 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  PlannedPatch,
+  PlannedWorkload,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { ChangeSpec, RequestPlanner } from '../RequestPlanner';
+import {
+  Lease,
+  RequestStore,
+  StoredRequest,
+  StoredStep,
+} from '../RequestStore';
+import { RequestSettings } from '../requestConfig';
+import { rollbackSteps } from '../planning/stepsForPlan';
+import { tagWebhookName } from '../planning/planTagMove';
+import { StepActions, StepContext, StepFailure } from './StepActions';
+
+/** Thrown when a run must stop without deciding the request's outcome (lease lost, shutdown). */
+export class RunInterrupted extends Error {
+  readonly name = 'RunInterrupted';
+}
+
+/** Tells the world what a request did: audit, notifications, signals. */
+export interface RequestObserver {
+  clusterWrite(
+    request: StoredRequest,
+    description: string,
+    error?: Error,
+  ): Promise<void>;
+  changed(request: StoredRequest): Promise<void>;
+}
+
+const nowIso = () => new Date().toISOString();
+
+/** Someone asked a running request to stop; it stops between steps. */
+class Cancelled extends Error {
+  readonly name = 'Cancelled';
+}
+
+/**
+ * Runs one request's steps under a lease, from the first step that has not succeeded: the persisted
+ * state machine. A failed step ends the request as failed or, when the policy says so, appends and runs
+ * the steps that undo what ran, ending it as rolled-back.
+ */
+export class RequestExecution {
+  private stopped?: Error;
+
+  constructor(
+    private readonly request: StoredRequest,
+    private readonly lease: Lease,
+    private readonly deps: {
+      store: RequestStore;
+      planner: RequestPlanner;
+      settings: RequestSettings;
+      logger: LoggerService;
+      observer: RequestObserver;
+      signal: AbortSignal;
+    },
+  ) {
+    deps.signal.addEventListener(
+      'abort',
+      () => {
+        this.stopped = new RunInterrupted(
+          String(deps.signal.reason ?? 'stopped'),
+        );
+      },
+      { once: true },
+    );
+  }
+
+  private checkStopped() {
+    if (this.stopped) throw this.stopped;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.stopped) {
+        reject(this.stopped);
+        return;
+      }
+      const timer = setTimeout(resolve, ms);
+      this.deps.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(this.stopped ?? new RunInterrupted('stopped'));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  private spec(): ChangeSpec {
+    const r = this.request;
+    const d = this.deps.settings.defaults;
+    return {
+      type: r.type,
+      cluster: r.cluster,
+      revision: r.revision,
+      target: r.target,
+      options: {
+        waveSize: r.options.waveSize ?? d.waveSize,
+        pauseBetweenWavesSeconds:
+          r.options.pauseBetweenWavesSeconds ?? d.pauseBetweenWavesSeconds,
+        restartScope: r.options.restartScope ?? d.restartScope,
+        rollbackOnFailure: r.options.rollbackOnFailure ?? d.rollbackOnFailure,
+        watchWindowSeconds:
+          r.options.watchWindowSeconds ?? d.watchWindowSeconds,
+        migrateNamespaces: r.options.migrateNamespaces ?? d.migrateNamespaces,
+      },
+    };
+  }
+
+  async run(): Promise<void> {
+    const { store } = this.deps;
+    const id = this.request.id;
+    if (this.request.state === 'approved') {
+      const moved = await store.transition(
+        id,
+        ['approved'],
+        'running',
+        { startedAt: nowIso() },
+        { type: 'state', message: 'Started' },
+        this.lease,
+      );
+      if (!moved) return;
+      await this.notify();
+    } else {
+      await store.appendEvent(id, {
+        type: 'lease',
+        message: `Resumed by ${this.lease.owner} (lease ${this.lease.token})`,
+      });
+    }
+
+    let failure: Error | undefined;
+    try {
+      await this.runSteps(false);
+    } catch (error) {
+      if (error instanceof RunInterrupted) throw error;
+      failure = error as Error;
+    }
+
+    const current = (await store.get(id))!;
+    if (!failure) {
+      if (current.cancelRequested) {
+        await this.finish(
+          'cancelled',
+          'Cancelled: stopped between steps',
+          undefined,
+        );
+      } else {
+        await this.finish('succeeded', 'Succeeded', undefined);
+      }
+      return;
+    }
+    if (failure instanceof Cancelled) {
+      await this.finish('cancelled', failure.message, undefined);
+      return;
+    }
+    this.deps.logger.warn(`Request ${id} failed: ${failure.message}`);
+    const options = this.spec().options;
+    const steps = await store.steps(id);
+    const ran = steps.filter(s => s.state !== 'pending').map(s => s.name);
+    const undo = options.rollbackOnFailure
+      ? rollbackSteps(this.request.type, this.request.plan, ran)
+      : [];
+    if (undo.length === 0) {
+      await this.finish(
+        'failed',
+        `Failed: ${failure.message}`,
+        failure.message,
+      );
+      return;
+    }
+    await store.appendEvent(id, {
+      type: 'error',
+      message: `Failed: ${failure.message}. Rolling back (${undo
+        .map(s => s.name)
+        .join(', ')})`,
+    });
+    await store.appendSteps(id, undo);
+    try {
+      await this.runSteps(true);
+    } catch (error) {
+      if (error instanceof RunInterrupted) throw error;
+      await this.finish(
+        'failed',
+        `Failed: ${failure.message}; the rollback failed too: ${
+          (error as Error).message
+        }`,
+        `${failure.message}; rollback failed: ${(error as Error).message}`,
+      );
+      return;
+    }
+    await this.finish(
+      'rolled-back',
+      `Rolled back after: ${failure.message}`,
+      failure.message,
+    );
+  }
+
+  private async finish(
+    state: 'succeeded' | 'failed' | 'rolled-back' | 'cancelled',
+    message: string,
+    error: string | undefined,
+  ) {
+    const { store } = this.deps;
+    const moved = await store.transition(
+      this.request.id,
+      ['running'],
+      state,
+      { finishedAt: nowIso(), ...(error ? { error } : {}) },
+      { type: 'state', message },
+      this.lease,
+    );
+    if (!moved) {
+      throw new RunInterrupted(
+        'the lease was lost before the outcome was recorded',
+      );
+    }
+    if (this.request.rollbackOf && state === 'succeeded') {
+      await store.transition(
+        this.request.rollbackOf,
+        ['succeeded', 'failed'],
+        'rolled-back',
+        { rolledBackBy: this.request.id },
+        { type: 'state', message: `Rolled back by request ${this.request.id}` },
+      );
+    }
+    await this.notify();
+  }
+
+  private async notify() {
+    const fresh = await this.deps.store.get(this.request.id);
+    if (fresh) await this.deps.observer.changed(fresh);
+  }
+
+  /** Runs the pending steps in order; `rollback` selects the appended rollback steps. */
+  private async runSteps(rollback: boolean): Promise<void> {
+    const { store } = this.deps;
+    const id = this.request.id;
+    for (;;) {
+      this.checkStopped();
+      const steps = await store.steps(id);
+      const step = steps.find(
+        s =>
+          s.state !== 'succeeded' &&
+          s.state !== 'skipped' &&
+          s.name.startsWith('rollback-') === rollback,
+      );
+      if (!step) return;
+      if (!rollback) {
+        const current = await store.get(id);
+        if (current?.cancelRequested) {
+          throw new Cancelled(`Cancelled before ${step.name}`);
+        }
+      }
+      await store.updateStep(id, step.index, {
+        state: 'running',
+        startedAt: nowIso(),
+      });
+      await store.updateProgress(id, { currentStep: step.name });
+      await this.notify();
+      try {
+        await this.runStep(step);
+      } catch (error) {
+        if (error instanceof RunInterrupted) throw error;
+        await store.updateStep(id, step.index, {
+          state: 'failed',
+          finishedAt: nowIso(),
+          message: (error as Error).message,
+        });
+        await store.appendEvent(id, {
+          type: 'error',
+          message: `${step.name} failed: ${(error as Error).message}`,
+        });
+        throw error instanceof StepFailure
+          ? error
+          : new StepFailure((error as Error).message);
+      }
+      await store.updateStep(id, step.index, {
+        state: 'succeeded',
+        finishedAt: nowIso(),
+      });
+      await store.appendEvent(id, {
+        type: 'step',
+        message: `${step.name} done`,
+      });
+    }
+  }
+
+  private context(step: StoredStep): StepContext {
+    const { store, planner, settings, observer } = this.deps;
+    const id = this.request.id;
+    let detail = step.detail ?? {};
+    const context: StepContext = {
+      api: undefined as any,
+      inventory: () => planner.inventory(this.request.cluster),
+      write: async (description, fn) => {
+        this.checkStopped();
+        if (!(await store.holdsLease(id, this.lease))) {
+          this.stopped = new RunInterrupted('the lease was lost');
+          throw this.stopped;
+        }
+        try {
+          const result = await fn();
+          await store.appendEvent(id, {
+            type: 'cluster-write',
+            message: description,
+          });
+          await observer.clusterWrite(this.request, description);
+          return result;
+        } catch (error) {
+          await store.appendEvent(id, {
+            type: 'error',
+            message: `${description} failed: ${(error as Error).message}`,
+          });
+          await observer.clusterWrite(
+            this.request,
+            description,
+            error as Error,
+          );
+          throw error;
+        }
+      },
+      event: (type, message) => store.appendEvent(id, { type, message }),
+      progress: async podsMigrated => {
+        await store.updateProgress(id, { podsMigrated });
+        await this.notify();
+      },
+      sleep: ms => this.sleep(ms),
+      checkStopped: () => this.checkStopped(),
+      pollIntervalMs: settings.pollIntervalMs,
+      rolloutTimeoutMs: settings.rolloutTimeoutMs,
+      detail: () => detail,
+      saveDetail: async next => {
+        detail = next;
+        await store.updateStep(id, step.index, { detail: next });
+      },
+    };
+    return context;
+  }
+
+  private patchesOf(step: string, patches: PlannedPatch[] | undefined) {
+    return (patches ?? []).filter(p => p.step === step);
+  }
+
+  private waveWorkloads(index: number): PlannedWorkload[] {
+    return (
+      this.request.plan.waves.find(w => w.index === index)?.workloads ?? []
+    );
+  }
+
+  private allWaveWorkloads(): PlannedWorkload[] {
+    return this.request.plan.waves.flatMap(w => w.workloads);
+  }
+
+  private async runStep(step: StoredStep): Promise<void> {
+    const plan = this.request.plan;
+    const ctx = this.context(step);
+    ctx.api = await this.deps.planner.clusterApi(this.request.cluster);
+    const actions = new StepActions(ctx);
+    const spec = this.spec();
+    const name = step.name;
+
+    if (name === 'precheck') {
+      const checks = await this.deps.planner.recheck(spec);
+      const failed = checks.filter(c => c.status === 'fail');
+      for (const c of checks.filter(x => x.status !== 'pass')) {
+        await ctx.event('precheck', `${c.status}: ${c.message}`);
+      }
+      if (failed.length) {
+        throw new StepFailure(
+          `Prechecks failed, nothing was written: ${failed
+            .map(c => c.message)
+            .join('; ')}`,
+        );
+      }
+      return;
+    }
+    if (name === 'relabel-namespace') {
+      for (const patch of this.patchesOf(name, plan.patches)) {
+        await actions.patchNamespace(patch);
+      }
+      return;
+    }
+    if (name === 'rollback-relabel-namespace') {
+      for (const patch of this.patchesOf(
+        'relabel-namespace',
+        plan.rollbackPatches,
+      )) {
+        await actions.patchNamespace(patch);
+      }
+      return;
+    }
+    if (name === 'switch-selector' || name === 'rollback-switch-selector') {
+      const [forward] = this.patchesOf('switch-selector', plan.patches);
+      const [back] = this.patchesOf('switch-selector', plan.rollbackPatches);
+      const selectorOf = (p?: PlannedPatch) =>
+        (
+          p?.patch as
+            | { spec?: { selector?: Record<string, string> } }
+            | undefined
+        )?.spec?.selector;
+      if (name === 'switch-selector') {
+        await this.checkTargetStillReady(ctx);
+        await actions.switchSelector(forward, selectorOf(back));
+      } else {
+        await actions.switchSelector(back, undefined);
+      }
+      return;
+    }
+    if (name === 'repoint-tag' || name === 'rollback-repoint-tag') {
+      const revision =
+        name === 'repoint-tag' ? plan.toRevision : plan.fromRevision;
+      if (name === 'repoint-tag') await this.checkTargetStillReady(ctx);
+      await actions.repointTag(
+        tagWebhookName(this.request.target.tag!),
+        revision!,
+      );
+      return;
+    }
+    const wave = /^(rollback-)?restart-wave-(\d+)$/.exec(name);
+    if (wave) {
+      const back = Boolean(wave[1]);
+      const index = Number(wave[2]);
+      const workloads = this.waveWorkloads(index);
+      if (!back) await this.checkTargetStillReady(ctx);
+      if (
+        !back &&
+        index > 1 &&
+        spec.options.pauseBetweenWavesSeconds > 0 &&
+        !ctx.detail().paused
+      ) {
+        await ctx.saveDetail({ ...ctx.detail(), paused: true });
+        await this.sleep(spec.options.pauseBetweenWavesSeconds * 1000);
+      }
+      await actions.restart(workloads);
+      await actions.waitForRollouts(
+        workloads,
+        this.allWaveWorkloads(),
+        back ? plan.fromRevision : plan.toRevision,
+      );
+      return;
+    }
+    if (name === 'verify' || name === 'rollback-verify') {
+      const back = name === 'rollback-verify';
+      const restarted = new Set(
+        (await this.deps.store.steps(this.request.id))
+          .map(s => /^rollback-restart-wave-(\d+)$/.exec(s.name)?.[1])
+          .filter(Boolean)
+          .map(Number),
+      );
+      const workloads = back
+        ? plan.waves
+            .filter(w => restarted.has(w.index))
+            .flatMap(w => w.workloads)
+        : this.allWaveWorkloads();
+      await actions.verify(
+        plan,
+        workloads,
+        back ? plan.fromRevision : plan.toRevision,
+      );
+      return;
+    }
+    if (name === 'verify-endpoints' || name === 'watch-window') {
+      await this.watchEndpoints(
+        ctx,
+        actions,
+        name === 'watch-window' ? spec.options.watchWindowSeconds : 0,
+      );
+      return;
+    }
+    throw new StepFailure(`Unknown step ${name}`);
+  }
+
+  /** Before a risky write: the target's control plane must still be ready. */
+  private async checkTargetStillReady(ctx: StepContext): Promise<void> {
+    const inventory = await ctx.inventory();
+    const to = this.request.plan.toRevision;
+    const revision =
+      inventory.controlPlanes.find(cp => cp.revision === to) ??
+      inventory.controlPlanes.find(
+        cp => cp.revision === inventory.tags.find(t => t.name === to)?.revision,
+      );
+    if (this.request.type === 'gateway-cutover') {
+      const [forward] = this.patchesOf(
+        'switch-selector',
+        this.request.plan.patches,
+      );
+      const gateway = inventory.gateways.find(
+        g =>
+          g.namespace === forward.namespace &&
+          g.revision === to &&
+          g.readyReplicas > 0,
+      );
+      if (!gateway) {
+        throw new StepFailure(
+          `The ${to} gateway has no ready replica any more; nothing was switched`,
+        );
+      }
+      return;
+    }
+    if (!revision?.ready) {
+      throw new StepFailure(
+        `Control plane ${to} is not ready any more (${
+          revision ? `${revision.readyReplicas}/${revision.replicas}` : 'gone'
+        }); stopped before this step's writes`,
+      );
+    }
+  }
+
+  /**
+   * Waits until the Service has ready endpoints of the new gateway on every port (`windowSeconds` 0),
+   * or watches them for the window and reverts the selector at once if they vanish.
+   */
+  private async watchEndpoints(
+    ctx: StepContext,
+    actions: StepActions,
+    windowSeconds: number,
+  ): Promise<void> {
+    const [forward] = this.patchesOf(
+      'switch-selector',
+      this.request.plan.patches,
+    );
+    const [back] = this.patchesOf(
+      'switch-selector',
+      this.request.plan.rollbackPatches,
+    );
+    const namespace = forward.namespace!;
+    const service = await ctx.api.readService(namespace, forward.name);
+    const wantedPorts = (service.spec?.ports ?? []).map(p => ({
+      name: p.name,
+      port: String(p.targetPort ?? p.port),
+    }));
+    const inventory = await ctx.inventory();
+    const to = this.request.plan.toRevision;
+    const gateway = inventory.gateways.find(
+      g => g.namespace === namespace && g.revision === to,
+    );
+    const isTargetPod = (pod: string) =>
+      gateway ? pod.startsWith(`${gateway.name}-`) : true;
+
+    const deadline =
+      Date.now() +
+      (windowSeconds > 0
+        ? windowSeconds * 1000
+        : this.deps.settings.rolloutTimeoutMs);
+    for (;;) {
+      ctx.checkStopped();
+      const { pods, ports } = await actions.readyEndpoints(
+        namespace,
+        forward.name,
+      );
+      const targetPods = [...pods].filter(isTargetPod);
+      const missing = wantedPorts.filter(
+        p => !(p.name && ports.has(p.name)) && !ports.has(p.port),
+      );
+      const healthy = targetPods.length > 0 && missing.length === 0;
+      if (windowSeconds === 0) {
+        if (healthy) {
+          await ctx.progress(targetPods.length);
+          await ctx.event(
+            'step',
+            `${forward.name} has ${targetPods.length} ready endpoints of ${
+              gateway?.name ?? to
+            } on every port`,
+          );
+          return;
+        }
+      } else if (!healthy) {
+        await ctx.event(
+          'error',
+          `${forward.name} lost its endpoints (${targetPods.length} ready${
+            missing.length
+              ? `, missing ports ${missing
+                  .map(p => p.name ?? p.port)
+                  .join(', ')}`
+              : ''
+          }): reverting the selector at once`,
+        );
+        await actions.switchSelector(back, undefined);
+        throw new StepFailure(
+          `${forward.name} lost its ready endpoints during the watch window; the selector was reverted`,
+        );
+      }
+      if (Date.now() > deadline) {
+        if (windowSeconds > 0) {
+          await ctx.event(
+            'step',
+            `${forward.name} kept ready endpoints for ${windowSeconds} s`,
+          );
+          return;
+        }
+        throw new StepFailure(
+          `${forward.name} has no ready endpoints of ${
+            gateway?.name ?? to
+          } on every port (${targetPods.length} ready pods, missing ${
+            missing.map(p => p.name ?? p.port).join(', ') || 'none'
+          })`,
+        );
+      }
+      await this.sleep(this.deps.settings.pollIntervalMs);
+    }
+  }
+}

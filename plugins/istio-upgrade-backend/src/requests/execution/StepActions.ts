@@ -1,0 +1,391 @@
+import {
+  ClusterInventory,
+  LabelInterner,
+  Plan,
+  PlannedPatch,
+  PlannedWorkload,
+  projectPodMetadata,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { ClusterApi, WorkloadKind } from '../../kubernetes/ClusterApi';
+import { RESTARTED_AT, restartPatch } from '../planning/restartPatch';
+import { repointTagWebhook, TagWebhookObject } from '../planning/planTagMove';
+import { judgeRollout, RolloutObject } from '../rolloutStatus';
+
+/** A step failed; the message says why, for people. */
+export class StepFailure extends Error {
+  readonly name = 'StepFailure';
+}
+
+/** What the step actions need from the request they run for. */
+export interface StepContext {
+  api: ClusterApi;
+  /** The cluster's inventory as the watches see it now. */
+  inventory(): Promise<ClusterInventory>;
+  /**
+   * Runs one cluster write: checks first that this replica still holds the request's lease (the
+   * fencing token), then writes, then records the write in the event log and the audit log.
+   */
+  write<T>(description: string, fn: () => Promise<T>): Promise<T>;
+  event(type: string, message: string): Promise<void>;
+  progress(podsMigrated: number): Promise<void>;
+  /** Resolves after `ms`, or rejects when the run is being stopped. */
+  sleep(ms: number): Promise<void>;
+  /** Throws when the run must stop (lease lost or shutting down). */
+  checkStopped(): void;
+  pollIntervalMs: number;
+  rolloutTimeoutMs: number;
+  /** Reads and stores what a step keeps to be idempotent. */
+  detail(): Record<string, unknown>;
+  saveDetail(detail: Record<string, unknown>): Promise<void>;
+}
+
+const key = (w: { kind: string; namespace?: string; name: string }) =>
+  `${w.kind}/${w.namespace ?? ''}/${w.name}`;
+
+/** The revision a plan's target names, through a tag if it is one. */
+export function resolveRevision(
+  inventory: ClusterInventory,
+  revisionOrTag: string | undefined,
+): string | undefined {
+  if (!revisionOrTag) return undefined;
+  if (inventory.controlPlanes.some(cp => cp.revision === revisionOrTag)) {
+    return revisionOrTag;
+  }
+  return (
+    inventory.tags.find(t => t.name === revisionOrTag)?.revision ??
+    revisionOrTag
+  );
+}
+
+/** Pods of the plan's workloads, and how many of them run `revision`. */
+export function countMigrated(
+  inventory: ClusterInventory,
+  workloads: PlannedWorkload[],
+  revision: string | undefined,
+): { total: number; migrated: number } {
+  const wanted = new Set(workloads.map(key));
+  let total = 0;
+  let migrated = 0;
+  for (const w of inventory.workloads) {
+    if (!wanted.has(key(w))) continue;
+    for (const entry of w.podsByRevision) {
+      total += entry.count;
+      if (entry.revision === revision) migrated += entry.count;
+    }
+  }
+  return { total, migrated };
+}
+
+/**
+ * The writes and waits the steps are made of. Each is idempotent: a step resumed after a crash sends
+ * the same bodies again (a restart re-sends the stamp stored before its first write, which changes
+ * nothing the second time), so no workload is restarted twice by one step.
+ */
+export class StepActions {
+  constructor(private readonly ctx: StepContext) {}
+
+  /** Applies a namespace label patch (merge patch; `null` removes a label). */
+  async patchNamespace(patch: PlannedPatch): Promise<void> {
+    await this.ctx.write(`patch namespace ${patch.name} labels`, () =>
+      this.ctx.api.patchNamespace(patch.name, patch.patch),
+    );
+  }
+
+  /**
+   * Points a LoadBalancer Service's selector as the patch says, if the Service still selects what the
+   * plan expects (`expectedSelector`); conditional on the resourceVersion read just before, so a
+   * concurrent change makes it fail with 409 instead of being overwritten.
+   */
+  async switchSelector(
+    patch: PlannedPatch,
+    expectedSelector: Record<string, string> | undefined,
+  ): Promise<void> {
+    const namespace = patch.namespace!;
+    const service = await this.ctx.api.readService(namespace, patch.name);
+    const wanted =
+      (patch.patch as { spec?: { selector?: Record<string, string> } }).spec
+        ?.selector ?? {};
+    const current = service.spec?.selector ?? {};
+    const same = (a: Record<string, string>, b: Record<string, string>) =>
+      Object.keys(a).length === Object.keys(b).length &&
+      Object.entries(a).every(([k, v]) => b[k] === v);
+    if (same(current, wanted)) {
+      await this.ctx.event(
+        'step',
+        `${patch.name} already selects ${JSON.stringify(wanted)}`,
+      );
+      return;
+    }
+    if (expectedSelector && !same(current, expectedSelector)) {
+      throw new StepFailure(
+        `${namespace}/${patch.name} selects ${JSON.stringify(
+          current,
+        )}, not ${JSON.stringify(
+          expectedSelector,
+        )} as planned: someone changed it; nothing was written`,
+      );
+    }
+    const removed = Object.fromEntries(
+      Object.keys(current)
+        .filter(k => !(k in wanted))
+        .map(k => [k, null]),
+    );
+    await this.ctx.write(
+      `patch service ${namespace}/${patch.name} selector to ${JSON.stringify(
+        wanted,
+      )} (resourceVersion ${service.metadata?.resourceVersion})`,
+      () =>
+        this.ctx.api.patchService(namespace, patch.name, {
+          metadata: { resourceVersion: service.metadata?.resourceVersion },
+          spec: { selector: { ...removed, ...wanted } },
+        }),
+    );
+  }
+
+  /** Points a tag's webhook at `revision`, replacing it conditionally on its resourceVersion. */
+  async repointTag(webhookName: string, revision: string): Promise<void> {
+    const current = (await this.ctx.api.readMutatingWebhook(
+      webhookName,
+    )) as unknown as TagWebhookObject;
+    if (current.metadata?.labels?.['istio.io/rev'] === revision) {
+      const repointed = repointTagWebhook(current, revision);
+      if (
+        JSON.stringify(repointed.webhooks) === JSON.stringify(current.webhooks)
+      ) {
+        await this.ctx.event(
+          'step',
+          `${webhookName} already points at ${revision}`,
+        );
+        return;
+      }
+    }
+    await this.ctx.write(
+      `replace ${webhookName} to point at istiod-${revision}`,
+      () =>
+        this.ctx.api.replaceMutatingWebhook(
+          repointTagWebhook(current, revision) as any,
+        ),
+    );
+  }
+
+  /**
+   * Restarts workloads as `kubectl rollout restart` does. The stamp is chosen and stored before the
+   * first write, so a retried step sends the same stamp and the workload is not restarted again.
+   */
+  async restart(workloads: PlannedWorkload[]): Promise<void> {
+    const detail = this.ctx.detail();
+    let stamps = detail.stamps as Record<string, string> | undefined;
+    if (!stamps) {
+      const stamp = new Date().toISOString();
+      stamps = Object.fromEntries(workloads.map(w => [key(w), stamp]));
+      await this.ctx.saveDetail({ ...detail, stamps });
+    }
+    for (const w of workloads) {
+      this.ctx.checkStopped();
+      const stamp = stamps[key(w)];
+      const live = await this.ctx.api.readWorkload(
+        w.kind as WorkloadKind,
+        w.namespace,
+        w.name,
+      );
+      if (
+        live.spec?.template?.metadata?.annotations?.[RESTARTED_AT] === stamp
+      ) {
+        await this.ctx.event(
+          'step',
+          `${w.kind} ${w.namespace}/${w.name} already restarted (${stamp})`,
+        );
+        continue;
+      }
+      await this.ctx.write(
+        `restart ${w.kind} ${w.namespace}/${w.name} (${RESTARTED_AT}=${stamp})`,
+        () =>
+          this.ctx.api.patchWorkload(
+            w.kind as WorkloadKind,
+            w.namespace,
+            w.name,
+            restartPatch(stamp),
+          ),
+      );
+    }
+  }
+
+  /**
+   * Waits until every workload's rollout is done as `kubectl rollout status` judges it, reporting the
+   * pods on `revision` as progress. A rollout past its progress deadline, unable to create pods, or not
+   * done within the rollout timeout fails the step.
+   */
+  async waitForRollouts(
+    workloads: PlannedWorkload[],
+    progressScope: PlannedWorkload[],
+    revision: string | undefined,
+  ): Promise<void> {
+    const deadline = Date.now() + this.ctx.rolloutTimeoutMs;
+    const pending = new Map(workloads.map(w => [key(w), w]));
+    let lastMessage = '';
+    while (pending.size > 0) {
+      this.ctx.checkStopped();
+      for (const [k, w] of [...pending]) {
+        const object = await this.ctx.api.readWorkload(
+          w.kind as WorkloadKind,
+          w.namespace,
+          w.name,
+        );
+        const verdict = judgeRollout({
+          ...(object as unknown as RolloutObject),
+          kind: w.kind as RolloutObject['kind'],
+        });
+        if (verdict.state === 'failed') {
+          throw new StepFailure(verdict.message);
+        }
+        if (verdict.state === 'done') {
+          pending.delete(k);
+          await this.ctx.event('step', verdict.message);
+        } else if (verdict.message !== lastMessage) {
+          lastMessage = verdict.message;
+        }
+        if (w.kind === 'Deployment' && verdict.state === 'progressing') {
+          await this.checkFailedCreate(w, object);
+        }
+      }
+      const inventory = await this.ctx.inventory();
+      const resolved = resolveRevision(inventory, revision);
+      await this.ctx.progress(
+        countMigrated(inventory, progressScope, resolved).migrated,
+      );
+      if (pending.size === 0) break;
+      if (Date.now() > deadline) {
+        throw new StepFailure(
+          `Rollouts stalled: ${[...pending.values()]
+            .map(w => w.name)
+            .join(', ')} not done within ${Math.round(
+            this.ctx.rolloutTimeoutMs / 1000,
+          )} s (${lastMessage})`,
+        );
+      }
+      await this.ctx.sleep(this.ctx.pollIntervalMs);
+    }
+  }
+
+  /** A ReplicaSet that cannot create pods (a failing injection webhook) fails the rollout at once. */
+  private async checkFailedCreate(
+    w: PlannedWorkload,
+    object: any,
+  ): Promise<void> {
+    const labels = object.spec?.selector?.matchLabels as
+      | Record<string, string>
+      | undefined;
+    if (!labels) return;
+    const selector = Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const sets = await this.ctx.api.listReplicaSets(w.namespace, selector);
+    const newest = sets
+      .filter(rs => rs.metadata?.ownerReferences?.some(o => o.name === w.name))
+      .sort(
+        (a, b) =>
+          Number(
+            b.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0,
+          ) -
+          Number(
+            a.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0,
+          ),
+      )[0];
+    const failure = newest?.status?.conditions?.find(
+      c => c.type === 'ReplicaFailure' && c.status === 'True',
+    );
+    if (failure) {
+      throw new StepFailure(
+        `${w.kind} ${w.namespace}/${w.name} cannot create pods (${
+          failure.reason
+        }): ${failure.message ?? ''}`.trim(),
+      );
+    }
+  }
+
+  /**
+   * Verifies, from a fresh metadata-only read of the namespaces' pods, that every pod of the workloads
+   * runs `revision`; waits (up to the rollout timeout) for old pods that are still terminating.
+   */
+  async verify(
+    plan: Plan,
+    workloads: PlannedWorkload[],
+    revision: string | undefined,
+  ): Promise<void> {
+    const deadline = Date.now() + this.ctx.rolloutTimeoutMs;
+    const namespaces = [...new Set(workloads.map(w => w.namespace))];
+    for (;;) {
+      this.ctx.checkStopped();
+      const inventory = await this.ctx.inventory();
+      const resolved = resolveRevision(inventory, revision);
+      const owners = new Set(
+        workloads.map(w => `${w.namespace}/${w.kind}/${w.name}`),
+      );
+      const interner = new LabelInterner();
+      const wrong: string[] = [];
+      let checked = 0;
+      for (const namespace of namespaces) {
+        for (const meta of await this.ctx.api.listPodMetadata(namespace)) {
+          const pod = projectPodMetadata(meta, interner);
+          if (!pod?.workload || !owners.has(`${namespace}/${pod.workload}`))
+            continue;
+          checked += 1;
+          if (pod.revision !== resolved) {
+            wrong.push(
+              `${pod.name} (${pod.revision ?? 'no sidecar'}${
+                meta.metadata.deletionTimestamp ? ', terminating' : ''
+              })`,
+            );
+          }
+        }
+      }
+      await this.ctx.progress(checked - wrong.length);
+      if (wrong.length === 0) {
+        await this.ctx.event(
+          'step',
+          `${checked} pods in scope run ${resolved}${
+            plan.skipped?.length
+              ? `; ${plan.skipped.length} workloads skipped`
+              : ''
+          }`,
+        );
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new StepFailure(
+          `${wrong.length} pods do not run ${resolved}: ${wrong
+            .slice(0, 10)
+            .join(', ')}${wrong.length > 10 ? ', …' : ''}`,
+        );
+      }
+      await this.ctx.sleep(this.ctx.pollIntervalMs);
+    }
+  }
+
+  /**
+   * Ready endpoints of a Service, by port name/number and the pods behind them, from its
+   * EndpointSlices.
+   */
+  async readyEndpoints(
+    namespace: string,
+    service: string,
+  ): Promise<{ pods: Set<string>; ports: Set<string> }> {
+    const slices = await this.ctx.api.listEndpointSlices(namespace, service);
+    const pods = new Set<string>();
+    const ports = new Set<string>();
+    for (const slice of slices) {
+      const ready = (slice.endpoints ?? []).filter(
+        e => e.conditions?.ready !== false,
+      );
+      if (ready.length === 0) continue;
+      for (const e of ready) {
+        if (e.targetRef?.name) pods.add(e.targetRef.name);
+      }
+      for (const p of slice.ports ?? []) {
+        if (p.name) ports.add(p.name);
+        if (p.port !== undefined) ports.add(String(p.port));
+      }
+    }
+    return { pods, ports };
+  }
+}

@@ -1,0 +1,131 @@
+import {
+  Plan,
+  RequestType,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+
+/** A step of a request, as stored before it runs. */
+export interface PlannedStep {
+  name: string;
+  description: string;
+}
+
+function waveSteps(plan: Plan): PlannedStep[] {
+  return plan.waves.map(wave => ({
+    name: `restart-wave-${wave.index}`,
+    description: `Restart ${wave.workloads
+      .map(w => w.name)
+      .join(', ')} and wait for the rollouts`,
+  }));
+}
+
+/**
+ * The steps that carry out a plan, in order. Every request starts with its prechecks, run again just
+ * before the first write; each step after that is idempotent, so a request resumed after a crash
+ * repeats at most the step it was in.
+ */
+export function stepsForPlan(type: RequestType, plan: Plan): PlannedStep[] {
+  const precheck = {
+    name: 'precheck',
+    description: 'Run the prechecks again against the cluster as it is now',
+  };
+  const to = plan.toRevision ?? 'the target revision';
+  switch (type) {
+    case 'namespace-migration':
+      return [
+        precheck,
+        {
+          name: 'relabel-namespace',
+          description: `Relabel the namespace for ${to}`,
+        },
+        ...waveSteps(plan),
+        {
+          name: 'verify',
+          description: `Verify every pod in scope runs ${to}`,
+        },
+      ];
+    case 'gateway-cutover':
+      return [
+        precheck,
+        {
+          name: 'switch-selector',
+          description: `Point the Service's selector at the ${to} gateway (conditional on its resourceVersion)`,
+        },
+        {
+          name: 'verify-endpoints',
+          description:
+            'Wait until the Service has ready endpoints of the new gateway on every port',
+        },
+        {
+          name: 'watch-window',
+          description: 'Watch the endpoints; revert at once if they vanish',
+        },
+      ];
+    default:
+      return [
+        precheck,
+        {
+          name: 'repoint-tag',
+          description: `Point the tag's webhook at ${to}`,
+        },
+        ...waveSteps(plan),
+        ...(plan.waves.length
+          ? [
+              {
+                name: 'verify',
+                description: `Verify every pod in scope runs ${to}`,
+              },
+            ]
+          : []),
+      ];
+  }
+}
+
+/**
+ * The steps that undo what ran, appended after a failure when the policy rolls back: the reverse write,
+ * restarts of the waves that had run (with new stamps), and a verification on the old revision.
+ */
+export function rollbackSteps(
+  type: RequestType,
+  plan: Plan,
+  stepsThatRan: string[],
+): PlannedStep[] {
+  const from = plan.fromRevision ?? 'the previous revision';
+  const ran = new Set(stepsThatRan);
+  const steps: PlannedStep[] = [];
+  if (type === 'gateway-cutover') {
+    if (ran.has('switch-selector')) {
+      steps.push({
+        name: 'rollback-switch-selector',
+        description: `Point the Service's selector back at the ${from} gateway`,
+      });
+    }
+    return steps;
+  }
+  const write =
+    type === 'namespace-migration' ? 'relabel-namespace' : 'repoint-tag';
+  if (ran.has(write)) {
+    steps.push({
+      name: `rollback-${write}`,
+      description:
+        type === 'namespace-migration'
+          ? 'Restore the namespace labels as they were'
+          : `Point the tag back at ${from}`,
+    });
+  }
+  const waves = plan.waves.filter(w => ran.has(`restart-wave-${w.index}`));
+  for (const wave of waves) {
+    steps.push({
+      name: `rollback-restart-wave-${wave.index}`,
+      description: `Restart ${wave.workloads
+        .map(w => w.name)
+        .join(', ')} again onto ${from}`,
+    });
+  }
+  if (waves.length) {
+    steps.push({
+      name: 'rollback-verify',
+      description: `Verify every restarted pod runs ${from} again`,
+    });
+  }
+  return steps;
+}

@@ -1,0 +1,179 @@
+import {
+  ClusterInventory,
+  Precheck,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { CutoverTarget } from '../planning/planGatewayCutover';
+import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
+
+/** What the cutover prechecks look at. */
+export interface CutoverFacts {
+  inventory: ClusterInventory;
+  namespace: string;
+  service: string;
+  revision: string;
+  protectedNamespaces: string[];
+  /** The gateway and selectors the plan moves to; an error message when none fits. */
+  target: CutoverTarget | { error: string };
+  /** The Service as read just now. */
+  serviceObject?: {
+    metadata?: ManagedMetadata & { resourceVersion?: string };
+    spec?: {
+      selector?: Record<string, string>;
+      ports?: Array<{
+        port: number;
+        targetPort?: number | string;
+        name?: string;
+      }>;
+    };
+  };
+  /** The target gateway's Deployment as read just now (its container ports). */
+  gatewayObject?: {
+    spec?: {
+      template?: {
+        spec?: {
+          containers?: Array<{
+            ports?: Array<{ containerPort: number; name?: string }>;
+          }>;
+        };
+      };
+    };
+  };
+}
+
+const pass = (id: string, message: string): Precheck => ({
+  id,
+  status: 'pass',
+  message,
+});
+const fail = (id: string, message: string): Precheck => ({
+  id,
+  status: 'fail',
+  message,
+});
+
+/**
+ * Prechecks of a blue/green cutover: the Service exists and selects a gateway; the target gateway of
+ * the revision exists, has at least as many ready replicas as the live one (and at least one), and its
+ * pods listen on every target port the Service exposes; no GitOps controller would revert the selector;
+ * the Service is not already on the target.
+ */
+export function cutoverPrechecks(facts: CutoverFacts): Precheck[] {
+  const { inventory, namespace, service, revision } = facts;
+  if (facts.protectedNamespaces.includes(namespace)) {
+    return [
+      fail(
+        'namespace-protected',
+        `Namespace ${namespace} is protected: requests may not change it`,
+      ),
+    ];
+  }
+  const checks: Precheck[] = [
+    pass('namespace-protected', `Namespace ${namespace} is not protected`),
+  ];
+  checks.push(
+    inventory.cluster.sync.complete
+      ? pass(
+          'cluster-synced',
+          `The inventory of ${inventory.cluster.name} is ${inventory.cluster.sync.state}`,
+        )
+      : fail(
+          'cluster-synced',
+          `The inventory of ${inventory.cluster.name} is not complete (${inventory.cluster.sync.state})`,
+        ),
+  );
+  const svc = inventory.gatewayServices.find(
+    s => s.namespace === namespace && s.name === service,
+  );
+  if (!svc || !facts.serviceObject) {
+    checks.push(
+      fail(
+        'service-exists',
+        `${namespace}/${service} is not a LoadBalancer Service that selects a gateway`,
+      ),
+    );
+    return checks;
+  }
+  checks.push(
+    pass(
+      'service-exists',
+      `${namespace}/${service} selects ${
+        svc.live ? svc.live.name : 'no ready gateway'
+      } (${svc.liveRevision ?? 'no revision'})`,
+    ),
+  );
+  if ('error' in facts.target) {
+    checks.push(fail('target-gateway', facts.target.error));
+    return checks;
+  }
+  const { gateway, toSelector } = facts.target;
+  checks.push(
+    pass('target-gateway', `Gateway ${gateway.name} runs revision ${revision}`),
+  );
+  if (svc.liveRevision === revision) {
+    checks.push(
+      fail('nothing-to-do', `${service} already selects revision ${revision}`),
+    );
+  }
+
+  const live = inventory.gateways.find(
+    g => g.namespace === svc.live?.namespace && g.name === svc.live?.name,
+  );
+  const needed = Math.max(1, live?.readyReplicas ?? 0);
+  checks.push(
+    gateway.readyReplicas >= needed
+      ? pass(
+          'target-ready',
+          `${gateway.name} has ${gateway.readyReplicas} ready replicas (live: ${
+            live?.readyReplicas ?? 0
+          })`,
+        )
+      : fail(
+          'target-ready',
+          `${gateway.name} has ${gateway.readyReplicas} ready replicas; it needs at least ${needed} (as many as the live gateway) before it takes the traffic`,
+        ),
+  );
+
+  const containerPorts = (
+    facts.gatewayObject?.spec?.template?.spec?.containers ?? []
+  ).flatMap(c => c.ports ?? []);
+  const missing = (facts.serviceObject.spec?.ports ?? []).filter(port => {
+    const target = port.targetPort ?? port.port;
+    return !containerPorts.some(cp =>
+      typeof target === 'number'
+        ? cp.containerPort === target
+        : cp.name === target,
+    );
+  });
+  checks.push(
+    missing.length
+      ? fail(
+          'target-ports',
+          `${gateway.name}'s pods do not listen on ${missing
+            .map(p => `${p.port}→${p.targetPort ?? p.port}`)
+            .join(', ')}: those ports would lose traffic`,
+        )
+      : pass(
+          'target-ports',
+          `${gateway.name} listens on every port of ${service}`,
+        ),
+  );
+
+  const selectorKeys = Object.keys(toSelector).map(key => [
+    'f:spec',
+    'f:selector',
+    `f:${key}`,
+  ]);
+  const owner = gitOpsOwner(facts.serviceObject.metadata ?? {}, selectorKeys);
+  checks.push(
+    owner
+      ? fail(
+          'gitops-ownership',
+          `${service}'s selector would be reverted: ${owner}; change it in Git`,
+        )
+      : pass(
+          'gitops-ownership',
+          `No GitOps controller manages ${service}'s selector`,
+        ),
+  );
+  return checks;
+}

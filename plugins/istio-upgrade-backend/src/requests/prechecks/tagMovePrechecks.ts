@@ -1,0 +1,91 @@
+import {
+  ClusterInventory,
+  Precheck,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { controlPlaneChecks } from './migrationPrechecks';
+import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
+
+/** What the tag-move prechecks look at. */
+export interface TagMoveFacts {
+  inventory: ClusterInventory;
+  tag: string;
+  revision: string;
+  webhookObject?: { metadata?: ManagedMetadata };
+}
+
+const pass = (id: string, message: string): Precheck => ({
+  id,
+  status: 'pass',
+  message,
+});
+const fail = (id: string, message: string): Precheck => ({
+  id,
+  status: 'fail',
+  message,
+});
+
+/**
+ * Prechecks of pointing a tag at a revision: the tag exists, the target revision's control plane
+ * exists, is ready and has its injector, no GitOps controller owns the tag webhook, and the namespaces
+ * that use the tag are listed.
+ */
+export function tagMovePrechecks(facts: TagMoveFacts): Precheck[] {
+  const { inventory, tag, revision } = facts;
+  const current = inventory.tags.find(t => t.name === tag);
+  if (!current || !facts.webhookObject) {
+    return [
+      fail(
+        'tag-exists',
+        `Revision tag ${tag} does not exist in cluster ${inventory.cluster.name}`,
+      ),
+    ];
+  }
+  const checks: Precheck[] = [
+    pass('tag-exists', `Tag ${tag} points at ${current.revision ?? 'nothing'}`),
+    inventory.cluster.sync.complete
+      ? pass(
+          'cluster-synced',
+          `The inventory of ${inventory.cluster.name} is ${inventory.cluster.sync.state}`,
+        )
+      : fail(
+          'cluster-synced',
+          `The inventory of ${inventory.cluster.name} is not complete (${inventory.cluster.sync.state})`,
+        ),
+  ];
+  if (inventory.tags.some(t => t.name === revision)) {
+    checks.push(
+      fail('target-exists', `${revision} is a tag; point a tag at a revision`),
+    );
+    return checks;
+  }
+  checks.push(...controlPlaneChecks(inventory, revision));
+  if (current.revision === revision) {
+    checks.push(
+      fail('nothing-to-do', `Tag ${tag} already points at ${revision}`),
+    );
+  }
+  checks.push(
+    pass(
+      'tag-namespaces',
+      current.namespaces.length
+        ? `New pods in ${current.namespaces.join(', ')} will get ${revision}`
+        : 'No namespace uses the tag',
+    ),
+  );
+  const owner = gitOpsOwner(facts.webhookObject.metadata ?? {}, [
+    ['f:metadata', 'f:labels', 'f:istio.io/rev'],
+    ['f:webhooks'],
+  ]);
+  checks.push(
+    owner
+      ? fail(
+          'gitops-ownership',
+          `The tag's webhook would be reverted: ${owner}; change it in Git`,
+        )
+      : pass(
+          'gitops-ownership',
+          'No GitOps controller manages the tag webhook',
+        ),
+  );
+  return checks;
+}
