@@ -80,13 +80,15 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
  * `Accept` headers, streamed line by line.
  */
 export class ClusterHttpClient {
-  private readonly agent: http.Agent;
+  /** The connection pool, with the cluster's CA and the address guard; shared with client-node. */
+  readonly agent: http.Agent;
   private readonly base: URL;
   private requestCount = 0;
 
   constructor(
     private readonly connection: ClusterConnection,
-    private readonly limiter: RateLimiter,
+    /** The cluster's request budget; shared with client-node. */
+    readonly limiter: RateLimiter,
     options: { allowPrivateAddress: boolean },
   ) {
     this.base = new URL(connection.url.toString().replace(/\/+$/, ''));
