@@ -32,6 +32,8 @@ interface RequestView {
   events: Array<{ type: string; message: string }>;
 }
 
+const ENDED = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
+const logOf = (r: RequestView) => r.events.map(e => `${e.type}: ${e.message}`);
 const stepState = (r: RequestView, name: string) =>
   r.steps.find(s => s.name === name)?.state;
 const restartWrites = (r: RequestView, names: string[]) =>
@@ -47,34 +49,39 @@ const restartWrites = (r: RequestView, names: string[]) =>
  * Where the backend is killed, as seen through its API just before: each is a moment a crash must not
  * make the migration restart a workload twice or lose its place.
  */
-const KILL_POINTS: Array<{ name: string; when: (r: RequestView) => boolean }> =
-  [
-    {
-      name: 'right after the namespace relabel',
-      when: r =>
-        r.events.some(
-          e =>
-            e.type === 'cluster-write' &&
-            e.message.startsWith('patch namespace bookinfo'),
-        ) && restartWrites(r, WAVE_1).length === 0,
-    },
-    {
-      name: 'mid-wave, after two of the three restart patches of wave 1',
-      when: r =>
-        restartWrites(r, WAVE_1).length === 2 &&
-        stepState(r, 'restart-wave-1') === 'running',
-    },
-    {
-      name: 'during the rollout wait of wave 2',
-      when: r =>
-        restartWrites(r, WAVE_2).length === 3 &&
-        stepState(r, 'restart-wave-2') === 'running',
-    },
-    {
-      name: 'during verify',
-      when: r => stepState(r, 'verify') === 'running',
-    },
-  ];
+const KILL_POINTS: Array<{
+  name: string;
+  when: (r: RequestView) => boolean;
+  /** The next process starts while the cluster answers slowly: its first sweeps see a partial inventory. */
+  slowSync?: boolean;
+}> = [
+  {
+    name: 'right after the namespace relabel',
+    when: r =>
+      r.events.some(
+        e =>
+          e.type === 'cluster-write' &&
+          e.message.startsWith('patch namespace bookinfo'),
+      ) && restartWrites(r, WAVE_1).length === 0,
+  },
+  {
+    name: 'mid-wave, after two of the three restart patches of wave 1',
+    when: r =>
+      restartWrites(r, WAVE_1).length === 2 &&
+      stepState(r, 'restart-wave-1') === 'running',
+  },
+  {
+    name: 'during the rollout wait of wave 2',
+    when: r =>
+      restartWrites(r, WAVE_2).length === 3 &&
+      stepState(r, 'restart-wave-2') === 'running',
+    slowSync: true,
+  },
+  {
+    name: 'during verify',
+    when: r => stepState(r, 'verify') === 'running',
+  },
+];
 
 /** The backend's database: a fresh PostgreSQL database when one is configured, else SQLite files. */
 async function survivingDatabase(): Promise<{
@@ -112,7 +119,7 @@ describe('a migration whose backend process is killed', () => {
   let simulator: MeshSimulatorProcess;
   let backend: BackendProcess | undefined;
   let database: Awaited<ReturnType<typeof survivingDatabase>>;
-  let launch: () => Promise<BackendProcess>;
+  let launch: (options?: { slowSync?: boolean }) => Promise<BackendProcess>;
 
   const get = (path: string) =>
     request(backend!.url)
@@ -154,12 +161,18 @@ describe('a migration whose backend process is killed', () => {
         relations: [{ type: 'ownedBy', targetRef: CAROL }],
       },
     ];
-    launch = async () => {
+    // Every cluster call takes 200 ms more, so each kill point lasts long enough to be seen; 2.5 s
+    // while a process starts slowly, so that its sweeps run before its inventory is listed.
+    const latency = (latencyMs: number) =>
+      simulator.sim('POST', 'clusters/seed/faults', { latencyMs });
+    launch = async (options = {}) => {
+      if (options.slowSync) await latency(2500);
       backend = await startBackendProcess({ config, entities, port });
       await eventually(async () => {
         const res = await get('/clusters/seed/inventory');
         return res.body?.cluster?.sync?.complete;
       });
+      await latency(200);
       return backend;
     };
   });
@@ -188,8 +201,6 @@ describe('a migration whose backend process is killed', () => {
     expect([...before.keys()].sort()).toEqual([...WAVE_1, ...WAVE_2]);
 
     await launch();
-    // Every cluster call takes 200 ms more, so each kill point lasts long enough to be seen.
-    await simulator.sim('POST', 'clusters/seed/faults', { latencyMs: 200 });
     await simulator.sim('POST', 'clusters/seed/traffic/reset');
 
     const created = await request(backend!.url)
@@ -208,35 +219,45 @@ describe('a migration whose backend process is killed', () => {
 
     const killedAt: Array<{ point: string; steps: string[] }> = [];
     for (const point of KILL_POINTS) {
-      const seen = await eventually(
+      const seen: RequestView = await eventually(
         async () => {
           const res = await get(`/requests/${id}`);
-          return res.status === 200 && point.when(res.body) ? res.body : false;
+          return res.status === 200 &&
+            (point.when(res.body) || ENDED.includes(res.body.state))
+            ? res.body
+            : false;
         },
         90_000,
         25,
       );
       await backend!.kill('SIGKILL');
+      expect({
+        point: point.name,
+        reached: point.when(seen),
+        state: seen.state,
+        log: point.when(seen) ? [] : logOf(seen),
+      }).toEqual({
+        point: point.name,
+        reached: true,
+        state: 'running',
+        log: [],
+      });
       killedAt.push({
         point: point.name,
-        steps: (seen as RequestView).steps.map(s => `${s.name}:${s.state}`),
+        steps: seen.steps.map(s => `${s.name}:${s.state}`),
       });
-      await launch();
+      await launch({ slowSync: point.slowSync });
     }
 
     const done: RequestView & { progress: any } = await eventually(
       async () => {
         const res = await get(`/requests/${id}`);
-        return ['succeeded', 'failed', 'rolled-back', 'cancelled'].includes(
-          res.body.state,
-        )
-          ? res.body
-          : undefined;
+        return ENDED.includes(res.body.state) ? res.body : undefined;
       },
       120_000,
       250,
     );
-    const log = done.events.map(e => `${e.type}: ${e.message}`);
+    const log = logOf(done);
     expect({ state: done.state, log }).toMatchObject({ state: 'succeeded' });
     expect(done.steps.map(s => `${s.name}:${s.state}`)).toEqual([
       'precheck:succeeded',

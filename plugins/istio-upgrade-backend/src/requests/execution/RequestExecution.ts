@@ -160,7 +160,11 @@ export class RequestExecution {
     this.deps.logger.warn(`Request ${id} failed: ${failure.message}`);
     const options = this.spec().options;
     const steps = await store.steps(id);
-    const ran = steps.filter(s => s.state !== 'pending').map(s => s.name);
+    // A wave that stopped before choosing its restart stamps restarted nothing: nothing to undo.
+    const ran = steps
+      .filter(s => s.state !== 'pending')
+      .filter(s => !/^restart-wave-\d+$/.test(s.name) || s.detail?.stamps)
+      .map(s => s.name);
     const undo = options.rollbackOnFailure
       ? rollbackSteps(this.request.type, this.request.plan, ran)
       : [];
@@ -241,6 +245,7 @@ export class RequestExecution {
     const id = this.request.id;
     for (;;) {
       this.checkStopped();
+      await this.awaitCompleteInventory();
       const steps = await store.steps(id);
       const step = steps.find(
         s =>
@@ -286,6 +291,26 @@ export class RequestExecution {
         type: 'step',
         message: `${step.name} done`,
       });
+    }
+  }
+
+  /**
+   * Steps judge the cluster from its inventory, so never from one that is not fully listed (a replica
+   * that has just started, a cluster re-added): waits up to a lease TTL, then leaves the request to a
+   * later sweep instead of failing it on a partial view.
+   */
+  private async awaitCompleteInventory(): Promise<void> {
+    const { planner, settings } = this.deps;
+    const deadline = Date.now() + settings.leaseTtlMs;
+    for (;;) {
+      const { cluster } = await planner.inventory(this.request.cluster);
+      if (cluster.sync.complete) return;
+      if (Date.now() > deadline) {
+        throw new RunInterrupted(
+          `the inventory of cluster ${cluster.name} is not complete (${cluster.sync.state})`,
+        );
+      }
+      await this.sleep(settings.pollIntervalMs);
     }
   }
 
@@ -425,7 +450,6 @@ export class RequestExecution {
       const back = Boolean(wave[1]);
       const index = Number(wave[2]);
       const workloads = this.waveWorkloads(index);
-      if (!back) await this.checkTargetStillReady(ctx);
       if (
         !back &&
         index > 1 &&
@@ -435,6 +459,8 @@ export class RequestExecution {
         await ctx.saveDetail({ ...ctx.detail(), paused: true });
         await this.sleep(spec.options.pauseBetweenWavesSeconds * 1000);
       }
+      // Checked after the pause, just before the restarts: the control plane may have gone meanwhile.
+      if (!back) await this.checkTargetStillReady(ctx);
       await actions.restart(workloads);
       await actions.waitForRollouts(
         workloads,

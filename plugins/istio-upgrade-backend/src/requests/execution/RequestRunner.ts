@@ -54,8 +54,20 @@ export class RequestRunner {
     const free = settings.maxConcurrentRequests - this.running.size;
     if (free <= 0) return;
     for (const id of await store.findRunnable(free * 2)) {
-      await this.tryRun(id);
+      await this.tryRun(id).catch(error =>
+        this.options.logger.warn(`Could not start request ${id}: ${error}`),
+      );
     }
+  }
+
+  /**
+   * Whether this replica sees the cluster's full inventory. Steps judge the cluster from it, so a
+   * replica that has just started (or re-added the cluster) leaves the request to a later sweep rather
+   * than judging it from a partial inventory.
+   */
+  private async inventoryComplete(cluster: string): Promise<boolean> {
+    const inventory = await this.options.planner.inventory(cluster);
+    return inventory.cluster.sync.complete;
   }
 
   private async tryRun(id: string): Promise<void> {
@@ -64,6 +76,14 @@ export class RequestRunner {
       this.stopping ||
       this.running.has(id) ||
       this.running.size >= settings.maxConcurrentRequests
+    ) {
+      return;
+    }
+    const pending = await store.get(id);
+    if (
+      !pending ||
+      !['approved', 'running'].includes(pending.state) ||
+      !(await this.inventoryComplete(pending.cluster))
     ) {
       return;
     }
