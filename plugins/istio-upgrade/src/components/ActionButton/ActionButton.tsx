@@ -1,8 +1,17 @@
-import Box from '@material-ui/core/Box';
 import Button, { ButtonProps } from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles, Theme } from '@material-ui/core/styles';
 import { useId } from 'react';
+
+const useStyles = makeStyles((theme: Theme) => ({
+  root: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+}));
 
 /**
  * A button that, when the user may not use it, stays visible but disabled and says why: in a
@@ -25,6 +34,7 @@ export function ActionButton(
     children,
     ...buttonProps
   } = props;
+  const classes = useStyles();
   const reasonId = useId();
   const disabled = pending || disabledReason !== undefined;
   const button = (
@@ -41,7 +51,7 @@ export function ActionButton(
   );
   if (!disabledReason) return button;
   return (
-    <Box display="inline-flex" alignItems="center" gridGap={8} flexWrap="wrap">
+    <span className={classes.root}>
       <Tooltip title={disabledReason}>
         {/* A disabled button fires no events, so the tooltip listens on a wrapper. */}
         <span>{button}</span>
@@ -55,6 +65,6 @@ export function ActionButton(
       >
         {disabledReason}
       </Typography>
-    </Box>
+    </span>
   );
 }

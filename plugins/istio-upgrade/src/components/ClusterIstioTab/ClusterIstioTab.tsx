@@ -38,6 +38,7 @@ import { ControlPlanesTable } from './ControlPlanesTable';
 import { GatewaysPanel } from './GatewaysPanel';
 import { NamespacesTable } from './NamespacesTable';
 import { RevisionTagsTable } from './RevisionTagsTable';
+import { errorMessage } from '../../api/errorMessage';
 
 function busyReason(request: UpgradeRequest | undefined): string | undefined {
   return request
@@ -244,7 +245,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
         {requests.error ? (
           <Alert severity="warning">
             The requests of this cluster are unavailable:{' '}
-            {requests.error.message}
+            {errorMessage(requests.error)}
           </Alert>
         ) : (
           <RequestHistoryTable

@@ -13,6 +13,7 @@ import { UpgradeRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-co
 import { istioUpgradeApiRef } from '../../api/IstioUpgradeApi';
 import { describeTarget } from '../../requests/requestStates';
 import { ActionButton } from '../ActionButton';
+import { errorMessage } from '../../api/errorMessage';
 
 /** A decision on a request. */
 export type RequestAction = UpgradeRequest['allowedActions'][number];
@@ -43,6 +44,7 @@ function DecisionDialog(props: {
   const { request, action, onClose, onDone } = props;
   const api = useApi(istioUpgradeApiRef);
   const titleId = useId();
+  const commentId = useId();
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -77,6 +79,7 @@ function DecisionDialog(props: {
           {CONSEQUENCES[action]}
         </DialogContentText>
         <TextField
+          id={commentId}
           label="Comment"
           helperText="Kept with the request and shown to the requester"
           value={comment}
@@ -91,7 +94,7 @@ function DecisionDialog(props: {
         />
         {error && (
           <Alert severity="error">
-            {LABELS[action]} failed: {error.message}
+            {LABELS[action]} failed: {errorMessage(error)}
           </Alert>
         )}
       </DialogContent>

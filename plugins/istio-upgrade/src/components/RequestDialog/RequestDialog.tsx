@@ -14,6 +14,7 @@ import { istioUpgradeApiRef, RequestDraft } from '../../api/IstioUpgradeApi';
 import { useRequestPlan } from '../../hooks/useRequestPlan';
 import { RequestPlanView } from '../RequestPlanView';
 import { ActionButton } from '../ActionButton';
+import { errorMessage } from '../../api/errorMessage';
 
 function newIdempotencyKey(): string {
   const random =
@@ -44,6 +45,7 @@ export function RequestDialog(props: {
   const { open, title, draft, noun, onClose, onCreated, children } = props;
   const api = useApi(istioUpgradeApiRef);
   const titleId = useId();
+  const commentId = useId();
   const plan = useRequestPlan(open ? draft : undefined);
   const [comment, setComment] = useState('');
   const [creating, setCreating] = useState(false);
@@ -109,12 +111,13 @@ export function RequestDialog(props: {
               </Button>
             }
           >
-            The dry run failed: {plan.error.message}
+            The dry run failed: {errorMessage(plan.error)}
           </Alert>
         )}
         {plan.value && <RequestPlanView plan={plan.value} />}
         {plan.value && (
           <TextField
+            id={commentId}
             label="Comment (optional)"
             helperText={
               approval
@@ -132,14 +135,12 @@ export function RequestDialog(props: {
         )}
         {createError && (
           <Alert severity="error">
-            The request was not created: {createError.message}
+            The request was not created: {errorMessage(createError)}
           </Alert>
         )}
       </DialogContent>
       <DialogActions>
-        {/* The WAI-ARIA dialog pattern: focus the least destructive action when a confirmation opens. */}
-        {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
-        <Button onClick={onClose} disabled={creating} autoFocus>
+        <Button onClick={onClose} disabled={creating}>
           Cancel
         </Button>
         <ActionButton

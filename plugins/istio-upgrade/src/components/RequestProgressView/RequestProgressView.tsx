@@ -4,7 +4,6 @@ import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Paper from '@material-ui/core/Paper';
 import Step from '@material-ui/core/Step';
-import StepContent from '@material-ui/core/StepContent';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
 import Typography from '@material-ui/core/Typography';
@@ -24,6 +23,7 @@ import {
 } from '../../requests/requestStates';
 import { RequestStateChip } from '../RequestStateChip';
 import { RequestActions } from '../RequestActions';
+import { errorMessage } from '../../api/errorMessage';
 
 const useStyles = makeStyles((theme: Theme) => ({
   root: {
@@ -62,10 +62,12 @@ function time(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString();
 }
 
-function StepLine(props: { step: RequestStep }) {
-  const { step } = props;
+// Rendered inline in the Stepper, not as a component of its own: the Stepper hands each Step its
+// index and orientation, which a wrapper would swallow.
+function stepElement(step: RequestStep) {
   return (
     <Step
+      key={step.index}
       completed={step.state === 'succeeded' || step.state === 'skipped'}
       active={step.state === 'running'}
     >
@@ -73,14 +75,13 @@ function StepLine(props: { step: RequestStep }) {
         error={step.state === 'failed'}
         optional={
           <Typography variant="caption" color="textSecondary">
-            {step.state === 'skipped' ? 'skipped' : step.state}
+            {step.state}
             {step.message ? ` — ${step.message}` : ''}
           </Typography>
         }
       >
         {step.description ?? step.name}
       </StepLabel>
-      <StepContent />
     </Step>
   );
 }
@@ -209,7 +210,7 @@ export function RequestProgressView(props: {
       {request.error && <Alert severity="error">{request.error}</Alert>}
       {error && (
         <Typography variant="caption" color="error">
-          Could not refresh: {error.message}
+          Could not refresh: {errorMessage(error)}
         </Typography>
       )}
 
@@ -238,9 +239,7 @@ export function RequestProgressView(props: {
           className={classes.stepper}
           aria-label="Steps"
         >
-          {request.steps.map(step => (
-            <StepLine key={step.index} step={step} />
-          ))}
+          {request.steps.map(stepElement)}
         </Stepper>
       )}
       {request.events && request.events.length > 0 && (

@@ -18,6 +18,7 @@ import { RequestActions } from '../RequestActions';
 import { RequestHistoryTable } from '../RequestHistoryTable';
 import { RequestProgressView } from '../RequestProgressView';
 import { RequestStateChip } from '../RequestStateChip';
+import { errorMessage } from '../../api/errorMessage';
 
 const useStyles = makeStyles((theme: Theme) => ({
   pending: {
@@ -102,7 +103,7 @@ export function RequestsQueue() {
         {pending.loading && !pending.value && <Progress />}
         {pending.error && (
           <Alert severity="warning">
-            The requests are unavailable: {pending.error.message}
+            The requests are unavailable: {errorMessage(pending.error)}
           </Alert>
         )}
         {pending.value && pending.value.length === 0 && (

@@ -1,4 +1,3 @@
-import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
@@ -24,6 +23,12 @@ const useStyles = makeStyles((theme: Theme) => ({
     '&:not(:last-child)': {
       borderRight: `1px solid ${theme.palette.background.paper}`,
     },
+  },
+  legend: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5, 1.5),
+    marginTop: theme.spacing(0.5),
   },
   swatch: {
     display: 'inline-block',
@@ -70,7 +75,7 @@ export function RevisionBar(props: {
       ? `No ${unit}`
       : shown.map(s => `${segmentLabel(s)}: ${s.count} ${unit}`).join('; ');
   return (
-    <Box>
+    <div>
       <div className={classes.bar} role="img" aria-label={description}>
         {shown.map(s => (
           <Tooltip
@@ -88,7 +93,7 @@ export function RevisionBar(props: {
         ))}
       </div>
       {legend && shown.length > 0 && (
-        <Box display="flex" flexWrap="wrap" gridGap={12} mt={0.5} aria-hidden>
+        <div className={classes.legend} aria-hidden>
           {shown.map(s => (
             <Typography
               key={s.revision ?? ''}
@@ -102,8 +107,8 @@ export function RevisionBar(props: {
               {segmentLabel(s)}: {s.count}
             </Typography>
           ))}
-        </Box>
+        </div>
       )}
-    </Box>
+    </div>
   );
 }

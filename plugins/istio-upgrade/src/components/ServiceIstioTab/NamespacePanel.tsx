@@ -1,5 +1,4 @@
 import { StatusError, StatusOK } from '@backstage/core-components';
-import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -31,6 +30,20 @@ const useStyles = makeStyles((theme: Theme) => ({
     alignItems: 'center',
     flexWrap: 'wrap',
     gap: theme.spacing(1),
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+  bar: {
+    margin: theme.spacing(1, 0),
+    maxWidth: 600,
+  },
+  workloads: {
+    marginBottom: theme.spacing(2),
+    overflow: 'auto',
   },
 }));
 
@@ -100,12 +113,11 @@ export const NamespacePanel = memo(function NamespacePanelView(props: {
   const { entry, blocker, permissionPending, onMigrate } = props;
   const { namespace, targets } = entry;
   return (
-    <Box
+    <section
       className={classes.root}
-      component="section"
       aria-label={`Namespace ${namespace.name}`}
     >
-      <Box display="flex" alignItems="center" gridGap={8} flexWrap="wrap">
+      <div className={classes.header}>
         <Typography variant="h6" component="h4">
           Namespace {namespace.name}
         </Typography>
@@ -137,17 +149,17 @@ export const NamespacePanel = memo(function NamespacePanelView(props: {
             team {namespace.team}
           </Typography>
         )}
-      </Box>
-      <Box my={1} maxWidth={600}>
+      </div>
+      <div className={classes.bar}>
         <RevisionBar segments={namespace.podsByRevision} unit="pods" legend />
-      </Box>
+      </div>
       {props.workloads.length > 0 && (
-        <Box mb={2} overflow="auto">
+        <div className={classes.workloads}>
           <WorkloadTable
             workloads={props.workloads}
             aria-label={`Workloads in ${namespace.name}`}
           />
-        </Box>
+        </div>
       )}
       <Typography variant="subtitle2" component="h5">
         Migration targets
@@ -174,6 +186,6 @@ export const NamespacePanel = memo(function NamespacePanelView(props: {
           ))}
         </List>
       )}
-    </Box>
+    </section>
   );
 });

@@ -36,6 +36,7 @@ import {
   ClusterMigrateBlocker,
   EntityClusterPanel,
 } from './EntityClusterPanel';
+import { errorMessage } from '../../api/errorMessage';
 
 interface MigrationChoice {
   cluster: EntityCluster;
@@ -253,7 +254,7 @@ export function ServiceIstioTab() {
       <Box component="section" aria-label="Request history" mt={2}>
         {history.error ? (
           <Alert severity="warning">
-            The request history is unavailable: {history.error.message}
+            The request history is unavailable: {errorMessage(history.error)}
           </Alert>
         ) : (
           <RequestHistoryTable

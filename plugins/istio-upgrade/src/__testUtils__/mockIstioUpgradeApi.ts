@@ -1,0 +1,53 @@
+import { IstioUpgradeApi } from '../api/IstioUpgradeApi';
+import {
+  aFleet,
+  anEntityView,
+  anInventory,
+  aCluster,
+  aPlan,
+  aRequest,
+} from './istioFixtures';
+
+const answers: IstioUpgradeApi = {
+  listClusters: async () => [aCluster()],
+  getClusterInventory: async () => anInventory(),
+  getFleet: async () => aFleet(),
+  getEntityView: async () => anEntityView(),
+  getPrechecks: async () => aPlan(),
+  planRequest: async () => aPlan(),
+  createRequest: async () => aRequest({ state: 'running' }),
+  listRequests: async () => [],
+  getRequest: async () => aRequest(),
+  approveRequest: async () => aRequest({ state: 'approved' }),
+  rejectRequest: async () => aRequest({ state: 'rejected' }),
+  cancelRequest: async () => aRequest({ state: 'cancelled' }),
+  rollbackRequest: async () =>
+    aRequest({ id: 'rollback-1', rollbackOf: aRequest().id }),
+};
+
+/** An {@link IstioUpgradeApi} of jest mocks answering with the fixtures; override per test. */
+export function mockIstioUpgradeApi(
+  overrides: Partial<IstioUpgradeApi> = {},
+): jest.Mocked<IstioUpgradeApi> {
+  const impl = { ...answers, ...overrides };
+  return {
+    listClusters: jest.fn(impl.listClusters),
+    getClusterInventory: jest.fn(impl.getClusterInventory),
+    getFleet: jest.fn(impl.getFleet),
+    getEntityView: jest.fn(impl.getEntityView),
+    getPrechecks: jest.fn(impl.getPrechecks),
+    planRequest: jest.fn(impl.planRequest),
+    createRequest: jest.fn(impl.createRequest),
+    listRequests: jest.fn(impl.listRequests),
+    getRequest: jest.fn(impl.getRequest),
+    approveRequest: jest.fn(impl.approveRequest),
+    rejectRequest: jest.fn(impl.rejectRequest),
+    cancelRequest: jest.fn(impl.cancelRequest),
+    rollbackRequest: jest.fn(impl.rollbackRequest),
+  };
+}
+
+/** A promise that never settles, to hold a component in its loading state. */
+export function never<T>(): Promise<T> {
+  return new Promise<T>(() => {});
+}

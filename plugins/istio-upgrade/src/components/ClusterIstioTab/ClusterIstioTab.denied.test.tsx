@@ -1,0 +1,27 @@
+import { screen, waitFor } from '@testing-library/react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
+import { ClusterIstioTab } from './ClusterIstioTab';
+
+describe('ClusterIstioTab for a user outside the platform team', () => {
+  it('disables cutover and tag moves with the permission they take', async () => {
+    await renderIstio(<ClusterIstioTab />, {
+      entity: seedCluster,
+      authorize: AuthorizeResult.DENY,
+    });
+    const cutover = await screen.findByRole('button', {
+      name: 'Request cutover',
+    });
+    await waitFor(() =>
+      expect(cutover).toHaveAccessibleDescription(
+        /You may not cut gateways over: that takes istio-upgrade.gateway.cutover/,
+      ),
+    );
+    expect(cutover).toBeDisabled();
+    const move = screen.getByRole('button', { name: 'Move tag' });
+    expect(move).toBeDisabled();
+    expect(move).toHaveAccessibleDescription(
+      /You may not move revision tags: that takes istio-upgrade.tag.move/,
+    );
+  });
+});

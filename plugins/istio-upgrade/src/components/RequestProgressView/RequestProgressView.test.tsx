@@ -1,0 +1,218 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { aRequest } from '../../__testUtils__/istioFixtures';
+import {
+  mockIstioUpgradeApi,
+  never,
+} from '../../__testUtils__/mockIstioUpgradeApi';
+import { renderIstio } from '../../__testUtils__/renderIstio';
+import { RequestProgressView, progressPercent } from './RequestProgressView';
+
+describe('RequestProgressView', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('shows progress while the request loads', async () => {
+    const api = mockIstioUpgradeApi({ getRequest: () => never() });
+    await renderIstio(<RequestProgressView requestId="r1" />, { api });
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the error when the request cannot be loaded', async () => {
+    const api = mockIstioUpgradeApi({
+      getRequest: async () => {
+        throw new Error('No request r1');
+      },
+    });
+    await renderIstio(<RequestProgressView requestId="r1" />, { api });
+    expect(
+      (await screen.findAllByText(/No request r1/)).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('shows state, pods migrated out of pods in scope, steps and the event log', async () => {
+    await renderIstio(<RequestProgressView requestId={aRequest().id} />);
+    const bar = await screen.findByRole('progressbar', {
+      name: 'Pods migrated',
+    });
+    expect(bar).toHaveAttribute('aria-valuenow', '50');
+    expect(
+      screen.getByText(/3 of 6 pods on 1-10-4 \(50 %\)/),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('request-state')).toHaveTextContent('Running');
+    expect(
+      screen.getByText('Relabel the namespace for 1-10-4'),
+    ).toBeInTheDocument();
+    const log = screen.getByRole('log', { name: 'Event log' });
+    expect(
+      within(log).getByText(/patch Namespace bookinfo/),
+    ).toBeInTheDocument();
+  });
+
+  it('polls an active request every two seconds until it ends, then reports it settled', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const answers = [
+      aRequest({ progress: { podsInScope: 6, podsMigrated: 3 } }),
+      aRequest({ progress: { podsInScope: 6, podsMigrated: 6 } }),
+      aRequest({
+        state: 'succeeded',
+        progress: { podsInScope: 6, podsMigrated: 6 },
+        allowedActions: ['rollback'],
+      }),
+    ];
+    let call = 0;
+    const api = mockIstioUpgradeApi({
+      getRequest: async () => answers[Math.min(call++, answers.length - 1)],
+    });
+    const onSettled = jest.fn();
+    const onProgress = jest.fn();
+    await renderIstio(
+      <RequestProgressView
+        requestId={aRequest().id}
+        onSettled={onSettled}
+        onProgress={onProgress}
+      />,
+      { api },
+    );
+    const bar = await screen.findByRole('progressbar', {
+      name: 'Pods migrated',
+    });
+    expect(bar).toHaveAttribute('aria-valuenow', '50');
+    await act(async () => {
+      jest.advanceTimersByTime(2000);
+    });
+    await waitFor(() => expect(bar).toHaveAttribute('aria-valuenow', '100'));
+    expect(onProgress).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      jest.advanceTimersByTime(2000);
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('request-state')).toHaveTextContent(
+        'Succeeded',
+      ),
+    );
+    expect(onSettled).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      jest.advanceTimersByTime(10_000);
+    });
+    expect(api.getRequest).toHaveBeenCalledTimes(3);
+  });
+
+  it('cancels with a comment', async () => {
+    const api = mockIstioUpgradeApi();
+    await renderIstio(<RequestProgressView requestId={aRequest().id} />, {
+      api,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Cancel request' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByLabelText(/Comment/),
+      'wrong time',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel request' }),
+    );
+    await waitFor(() =>
+      expect(api.cancelRequest).toHaveBeenCalledWith(aRequest().id, {
+        comment: 'wrong time',
+      }),
+    );
+    expect(await screen.findByText('Cancelled')).toBeInTheDocument();
+  });
+
+  it('rolls back, handing the new request to the page', async () => {
+    const done = aRequest({
+      state: 'succeeded',
+      allowedActions: ['rollback'],
+      progress: { podsInScope: 6, podsMigrated: 6 },
+    });
+    const api = mockIstioUpgradeApi({ getRequest: async () => done });
+    const onRollback = jest.fn();
+    await renderIstio(
+      <RequestProgressView requestId={done.id} onRollback={onRollback} />,
+      { api },
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Roll back' }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Roll back',
+      }),
+    );
+    await waitFor(() =>
+      expect(onRollback).toHaveBeenCalledWith(
+        expect.objectContaining({ id: 'rollback-1' }),
+      ),
+    );
+  });
+
+  it('shows an action the caller may not take disabled with the reason', async () => {
+    const done = aRequest({
+      state: 'succeeded',
+      allowedActions: [],
+      notAllowedBecause: {
+        rollback:
+          'Only the requester, the owners and the platform team roll back',
+      },
+      progress: { podsInScope: 6, podsMigrated: 6 },
+    });
+    const api = mockIstioUpgradeApi({ getRequest: async () => done });
+    await renderIstio(<RequestProgressView requestId={done.id} />, { api });
+    const button = await screen.findByRole('button', { name: 'Roll back' });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(
+      'Only the requester, the owners and the platform team roll back',
+    );
+    expect(screen.queryByRole('button', { name: 'Cancel request' })).toBeNull();
+  });
+
+  it('shows a request waiting for approval and a failed one with its error', async () => {
+    const failed = aRequest({
+      state: 'failed',
+      error: 'Rollout of reviews-v2 exceeded its progress deadline',
+    });
+    const api = mockIstioUpgradeApi({ getRequest: async () => failed });
+    await renderIstio(<RequestProgressView requestId={failed.id} />, { api });
+    expect(
+      await screen.findByText(
+        'Rollout of reviews-v2 exceeded its progress deadline',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('request-state')).toHaveTextContent('Failed');
+  });
+});
+
+describe('progressPercent', () => {
+  it('is the share of pods in scope on the target, rounded', () => {
+    expect(
+      progressPercent(
+        aRequest({ progress: { podsInScope: 3, podsMigrated: 1 } }),
+      ),
+    ).toBe(33);
+    expect(
+      progressPercent(
+        aRequest({ progress: { podsInScope: 3, podsMigrated: 5 } }),
+      ),
+    ).toBe(100);
+  });
+
+  it('is complete for a finished request without pods', () => {
+    expect(
+      progressPercent(
+        aRequest({
+          state: 'succeeded',
+          progress: { podsInScope: 0, podsMigrated: 0 },
+        }),
+      ),
+    ).toBe(100);
+    expect(
+      progressPercent(
+        aRequest({ progress: { podsInScope: 0, podsMigrated: 0 } }),
+      ),
+    ).toBe(0);
+  });
+});

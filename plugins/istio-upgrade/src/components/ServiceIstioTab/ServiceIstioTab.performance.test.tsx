@@ -1,0 +1,114 @@
+import { screen } from '@testing-library/react';
+import { EntityCluster } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  aCluster,
+  anEntityView,
+  aNamespace,
+  aWorkload,
+} from '../../__testUtils__/istioFixtures';
+import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
+import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
+import { ServiceIstioTab } from './ServiceIstioTab';
+
+const CLUSTERS = 10;
+const NAMESPACES = 5;
+const WORKLOADS = 10;
+
+/** 10 clusters × 5 namespaces × 10 workloads of one pod: 500 pods in scope, half of them drifted. */
+function largeView() {
+  const clusters: EntityCluster[] = [];
+  for (let c = 0; c < CLUSTERS; c++) {
+    const name = `cluster-${c}`;
+    const namespaces = [];
+    const workloads = [];
+    for (let n = 0; n < NAMESPACES; n++) {
+      const namespace = `team-${n}`;
+      namespaces.push({
+        namespace: aNamespace({
+          name: namespace,
+          pods: WORKLOADS,
+          injectedPods: WORKLOADS,
+          podsNeedingRestart: WORKLOADS / 2,
+          podsByRevision: [
+            { revision: '1-9-7', version: '1.9.7', count: WORKLOADS / 2 },
+            { revision: '1-10-4', version: '1.10.4', count: WORKLOADS / 2 },
+          ],
+        }),
+        targets: [
+          {
+            revision: '1-10-4',
+            version: '1.10.4',
+            verdict: 'allowed' as const,
+            reason: '1.10.4, +1 minor from 1.9.7',
+          },
+          {
+            revision: '1-8-0',
+            version: '1.8.0',
+            verdict: 'blocked' as const,
+            reason: '1.8.0 is end of life',
+          },
+        ],
+      });
+      for (let w = 0; w < WORKLOADS; w++) {
+        workloads.push(
+          aWorkload({
+            namespace,
+            name: `svc-${c}-${n}-${w}`,
+            podsNeedingRestart: w % 2,
+            podsByRevision: [
+              w % 2
+                ? { revision: '1-9-7', version: '1.9.7', count: 1 }
+                : { revision: '1-10-4', version: '1.10.4', count: 1 },
+            ],
+          }),
+        );
+      }
+    }
+    clusters.push({
+      cluster: aCluster({ name, title: `Cluster ${c}` }),
+      namespaces,
+      workloads,
+      warnings: [],
+    });
+  }
+  return anEntityView({ clusters });
+}
+
+describe('ServiceIstioTab with 500 pods in scope', () => {
+  it('renders every cluster, namespace and workload in a responsive time', async () => {
+    const view = largeView();
+    const pods = view.clusters.reduce(
+      (sum, c) => sum + c.workloads.reduce((s, w) => s + w.pods, 0),
+      0,
+    );
+    expect(pods).toBe(500);
+    const api = mockIstioUpgradeApi({ getEntityView: async () => view });
+
+    // A warm-up render, so that the figure is the tab's own and not module loading or JIT.
+    const warm = await renderIstio(<ServiceIstioTab />, {
+      api,
+      entity: productpage,
+    });
+    await screen.findByText('svc-9-4-9', {}, { timeout: 30_000 });
+    warm.unmount();
+
+    const started = performance.now();
+    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    // First meaningful render: the last cluster's last workload is on the page.
+    await screen.findByText('svc-9-4-9', {}, { timeout: 30_000 });
+    const elapsed = performance.now() - started;
+
+    expect(
+      screen.getAllByRole('button', { name: 'Migrate to 1-10-4' }),
+    ).toHaveLength(CLUSTERS * NAMESPACES);
+    expect(screen.getAllByText(/^svc-/)).toHaveLength(500);
+    // eslint-disable-next-line no-console
+    console.log(
+      `ServiceIstioTab: first meaningful render of ${pods} pods (${CLUSTERS} clusters × ${NAMESPACES} namespaces × ${WORKLOADS} workloads) in ${Math.round(
+        elapsed,
+      )} ms (jsdom)`,
+    );
+    // A generous bound: this guards against an accidental quadratic render, not against a slow machine.
+    expect(elapsed).toBeLessThan(20_000);
+  }, 90_000);
+});
