@@ -111,7 +111,11 @@ export function DemoSignInPage(props: SignInPageProps) {
             <WarningPanel
               severity="error"
               title={`Could not sign in as ${demoUser}`}
-              message={error?.message}
+              // The backend's reason (no such user, provider disabled), not the status line.
+              message={
+                (error?.cause as Error | undefined)?.message ?? error?.message
+              }
+              defaultExpanded
             />
             <Box mt={2}>
               <Button
