@@ -14,14 +14,14 @@ describe('ClusterIstioTab for a user outside the platform team', () => {
     });
     await waitFor(() =>
       expect(cutover).toHaveAccessibleDescription(
-        /You may not cut gateways over: that takes istio-upgrade.gateway.cutover/,
+        /You may not cut gateways over: that takes the istio-upgrade.gateway.cutover permission/,
       ),
     );
     expect(cutover).toBeDisabled();
     const move = screen.getByRole('button', { name: 'Move tag' });
     expect(move).toBeDisabled();
     expect(move).toHaveAccessibleDescription(
-      /You may not move revision tags: that takes istio-upgrade.tag.move/,
+      /You may not move revision tags: that takes the istio-upgrade.tag.move permission/,
     );
   });
 });

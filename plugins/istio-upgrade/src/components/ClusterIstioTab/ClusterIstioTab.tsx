@@ -115,7 +115,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
 
   const cutoverBlocker = (service: GatewayService) => {
     if (!cutoverPermission.loading && !cutoverPermission.allowed) {
-      return 'You may not cut gateways over: that takes istio-upgrade.gateway.cutover (the platform team)';
+      return 'You may not cut gateways over: that takes the istio-upgrade.gateway.cutover permission';
     }
     const busy = busyReason(
       activeFor(
@@ -138,7 +138,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
 
   const tagBlocker = (tag: RevisionTag) => {
     if (!tagPermission.loading && !tagPermission.allowed) {
-      return 'You may not move revision tags: that takes istio-upgrade.tag.move (the platform team)';
+      return 'You may not move revision tags: that takes the istio-upgrade.tag.move permission';
     }
     return (
       busyReason(

@@ -8,6 +8,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
@@ -135,8 +136,10 @@ export function FleetPage() {
         {fleet.value && fleet.value.clusters.length > 0 && (
           <FleetOverview fleet={fleet.value} />
         )}
-        <ContentHeader title="Requests" />
-        <RequestsQueue />
+        <Box mt={4}>
+          <ContentHeader title="Requests" />
+          <RequestsQueue />
+        </Box>
       </Content>
     </Page>
   );

@@ -68,13 +68,15 @@ function BehindChip(props: { cluster: FleetCluster; fleetNewest?: string }) {
     <Tooltip
       title={`Its newest control plane is ${
         newestVersion ?? '?'
-      }; the fleet's is ${
-        props.fleetNewest ?? '?'
-      }. A revision-based upgrade may jump at most two minors at a time.`}
+      }; the fleet's is ${props.fleetNewest ?? '?'}. ${
+        minorsBehindFleet > 2
+          ? 'More than one upgrade away: a revision-based upgrade jumps at most two minors.'
+          : 'One revision-based upgrade (at most two minors) catches up.'
+      }`}
     >
       <Chip
         size="small"
-        className={classes.behind}
+        className={minorsBehindFleet > 2 ? classes.farBehind : classes.behind}
         label={label}
         tabIndex={0}
       />

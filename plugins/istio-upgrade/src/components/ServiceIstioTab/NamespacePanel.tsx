@@ -88,6 +88,8 @@ function TargetLine(props: {
       <ActionButton
         onClick={() => onMigrate(namespace, target)}
         disabledReason={reason}
+        // A blocked verdict is already written out next to the button.
+        reasonInline={target.verdict !== 'blocked'}
         pending={pending}
         data-testid={`migrate-${namespace.name}-${target.revision}`}
       >
