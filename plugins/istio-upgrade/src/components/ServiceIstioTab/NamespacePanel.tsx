@@ -63,10 +63,11 @@ function TargetLine(props: {
   const classes = useStyles();
   const { namespace, target, blocker, pending, onMigrate } = props;
   const Verdict = target.verdict === 'allowed' ? StatusOK : StatusError;
+  // Who may act and what else holds the namespace come first; the verdict is written out anyway.
+  const blockedBy = blocker(namespace, target);
   const reason =
-    target.verdict === 'blocked'
-      ? `Blocked: ${target.reason}`
-      : blocker(namespace, target);
+    blockedBy ??
+    (target.verdict === 'blocked' ? `Blocked: ${target.reason}` : undefined);
   return (
     <ListItem disableGutters className={classes.target}>
       <RevisionChip
@@ -89,7 +90,7 @@ function TargetLine(props: {
         onClick={() => onMigrate(namespace, target)}
         disabledReason={reason}
         // A blocked verdict is already written out next to the button.
-        reasonInline={target.verdict !== 'blocked'}
+        reasonInline={blockedBy !== undefined || target.verdict !== 'blocked'}
         pending={pending}
         data-testid={`migrate-${namespace.name}-${target.revision}`}
       >
