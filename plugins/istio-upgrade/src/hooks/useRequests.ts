@@ -7,15 +7,12 @@ import { useRequestsSignal } from './useRequestsSignal';
  * Requests matching a filter, newest first, reloaded when the backend signals a change. The filter
  * is compared by value, so callers may pass a new object on every render.
  */
-export function useRequests(
-  filter: RequestFilter,
-  options: { skip?: boolean } = {},
-) {
+export function useRequests(filter: RequestFilter) {
   const api = useApi(istioUpgradeApiRef);
   const key = JSON.stringify(filter);
   const state = useAsyncRetry(
-    async () => (options.skip ? [] : api.listRequests(JSON.parse(key))),
-    [api, key, options.skip],
+    () => api.listRequests(JSON.parse(key)),
+    [api, key],
   );
   useRequestsSignal(state.retry);
   return state;
