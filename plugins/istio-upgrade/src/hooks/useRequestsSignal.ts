@@ -13,14 +13,13 @@ export function useRequestsSignal(
   onSignal: () => void,
   requestId?: string,
 ): void {
-  const { lastSignal } = useSignal<{ requestId?: string; id?: string }>(
-    REQUESTS_SIGNAL_CHANNEL,
-  );
+  // The backend's message: { id, state, podsMigrated, podsInScope } of the request that changed.
+  const { lastSignal } = useSignal<{ id?: string }>(REQUESTS_SIGNAL_CHANNEL);
   const callback = useRef(onSignal);
   callback.current = onSignal;
   useEffect(() => {
     if (!lastSignal) return;
-    const named = lastSignal.requestId ?? lastSignal.id;
+    const named = lastSignal.id;
     if (requestId === undefined || named === undefined || named === requestId) {
       callback.current();
     }
