@@ -14,6 +14,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { IstioUpgradeApi, istioUpgradeApiRef } from '../api/IstioUpgradeApi';
 import { mockIstioUpgradeApi } from './mockIstioUpgradeApi';
 
@@ -55,6 +56,8 @@ export async function renderIstio(
           request: EvaluatePermissionRequest,
         ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
     entity?: Entity;
+    /** The Backstage signals API, when a test pushes signals. */
+    signalApi?: SignalApi;
   } = {},
 ) {
   const api = options.api ?? mockIstioUpgradeApi();
@@ -68,6 +71,9 @@ export async function renderIstio(
             authorize: options.authorize ?? AuthorizeResult.ALLOW,
           }),
         ],
+        ...(options.signalApi
+          ? [[signalApiRef, options.signalApi] as const]
+          : []),
       ]}
     >
       {options.entity ? (

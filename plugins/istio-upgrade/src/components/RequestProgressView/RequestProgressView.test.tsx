@@ -99,6 +99,40 @@ describe('RequestProgressView', () => {
     expect(api.getRequest).toHaveBeenCalledTimes(3);
   });
 
+  it('reloads at once when the backend signals a change of this request', async () => {
+    let push: (message: { id: string }) => void = () => {};
+    const signalApi = {
+      subscribe: jest.fn((_channel: string, onMessage: any) => {
+        push = onMessage;
+        return { unsubscribe: jest.fn() };
+      }),
+    };
+    const done = aRequest({
+      state: 'succeeded',
+      progress: { podsInScope: 6, podsMigrated: 6 },
+    });
+    let call = 0;
+    const api = mockIstioUpgradeApi({
+      getRequest: async () => (call++ === 0 ? aRequest() : done),
+    });
+    await renderIstio(<RequestProgressView requestId={aRequest().id} />, {
+      api,
+      signalApi,
+    });
+    const bar = await screen.findByRole('progressbar', {
+      name: 'Pods migrated',
+    });
+    expect(bar).toHaveAttribute('aria-valuenow', '50');
+    expect(signalApi.subscribe).toHaveBeenCalledWith(
+      'istio-upgrade:requests',
+      expect.any(Function),
+    );
+    act(() => push({ id: 'another-request' }));
+    act(() => push({ id: aRequest().id }));
+    await waitFor(() => expect(bar).toHaveAttribute('aria-valuenow', '100'));
+    expect(api.getRequest).toHaveBeenCalledTimes(2);
+  });
+
   it('cancels with a comment', async () => {
     const api = mockIstioUpgradeApi();
     await renderIstio(<RequestProgressView requestId={aRequest().id} />, {
