@@ -60,9 +60,10 @@ export class InventoryService {
 
   /** Reads the catalog's clusters and starts syncing those that can be used. */
   async start(): Promise<void> {
-    this.options.directory.onChange(change => this.apply(change));
     const entries = await this.options.directory.list();
     this.apply({ added: entries, changed: [], removed: [] });
+    // Heard only now: the first read of the catalog (above) would otherwise launch every cluster twice.
+    this.options.directory.onChange(change => this.apply(change));
   }
 
   async stop(): Promise<void> {

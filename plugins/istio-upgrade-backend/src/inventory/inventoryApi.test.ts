@@ -154,6 +154,40 @@ describe('the inventory API against the seed cluster', () => {
     expect(res.body.clusters).toEqual([]);
   });
 
+  it('lists each resource kind once, then answers every read from memory without calling the API server', async () => {
+    const before = await simulator.sim('GET', 'clusters/seed/stats');
+    for (const kind of [
+      'namespaces',
+      'pods',
+      'deployments.apps',
+      'statefulsets.apps',
+      'daemonsets.apps',
+      'services',
+      'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+      'replicasets.apps',
+    ]) {
+      expect([kind, before.byVerbAndResource[`list ${kind}`]]).toEqual([
+        kind,
+        1,
+      ]);
+    }
+    expect(before.byVerb.get ?? 0).toBe(0);
+
+    await simulator.sim('POST', 'clusters/seed/stats/reset');
+    for (let i = 0; i < 10; i++) {
+      for (const path of [
+        '/clusters',
+        '/clusters/seed/inventory',
+        '/fleet',
+        '/entities/component/default/productpage',
+      ]) {
+        expect((await backend.get(path)).status).toBe(200);
+      }
+    }
+    const after = await simulator.sim('GET', 'clusters/seed/stats');
+    expect(after.total).toBe(0);
+  });
+
   it.each([
     ['/clusters/unknown/inventory', 'NotFoundError'],
     ['/entities/component/default/unknown', 'NotFoundError'],

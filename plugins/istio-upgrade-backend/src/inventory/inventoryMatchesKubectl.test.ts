@@ -8,9 +8,8 @@ import {
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
 import {
-  PodRevisions,
-  podRevisionsFromInventory,
-  podRevisionsFromKubectl,
+  inventoryMatchingKubectl,
+  MatchingInventory,
 } from '../testing/__testUtils__/kubectlTruth';
 
 jest.setTimeout(240_000);
@@ -34,31 +33,10 @@ describe('the inventory says what kubectl says', () => {
     return res.body;
   };
 
-  /**
-   * Polls until the API's per-namespace and per-workload pod counts equal kubectl's, read afresh each
-   * time; fails with the difference if they never do.
-   */
-  const converged = async (timeoutMs = 60_000) => {
-    let last: { api?: PodRevisions; kubectl?: PodRevisions } = {};
-    try {
-      return await eventually(
-        async () => {
-          const body = await inventory();
-          const truth = await podRevisionsFromKubectl(simulator);
-          last = { api: podRevisionsFromInventory(body), kubectl: truth };
-          return body.cluster.sync.complete &&
-            isDeepStrictEqual(last.api, last.kubectl)
-            ? { body, truth }
-            : undefined;
-        },
-        timeoutMs,
-        250,
-      );
-    } catch (error) {
-      expect(last.api).toEqual(last.kubectl);
-      throw error;
-    }
-  };
+  const converged = (
+    accept?: (state: MatchingInventory) => boolean,
+  ): Promise<MatchingInventory> =>
+    inventoryMatchingKubectl(backend.get, simulator, 'seed', { accept });
 
   beforeAll(async () => {
     simulator = await startMeshSimulator({ scenarios: ['seed'], speed: 20 });
@@ -124,15 +102,12 @@ describe('the inventory says what kubectl says', () => {
       );
     }
 
-    const after = await eventually(async () => {
-      const state = await converged();
-      // Converged once the old pods have terminated, not merely while they still do.
-      return isDeepStrictEqual(state.truth.namespaces.bookinfo, {
+    // Converged once the old pods have terminated, not merely while they still do.
+    const after = await converged(state =>
+      isDeepStrictEqual(state.truth.namespaces.bookinfo, {
         '1-10-4@1.10.4': 6,
-      })
-        ? state
-        : undefined;
-    }, 60_000);
+      }),
+    );
     const bookinfoAfter = after.body.namespaces.find(
       (n: any) => n.name === 'bookinfo',
     );
@@ -155,14 +130,10 @@ describe('every demo cluster says what kubectl says', () => {
   let simulator: MeshSimulatorProcess;
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
 
-  const matches = async (cluster: string) => {
-    const res = await backend.get(`/clusters/${cluster}/inventory`);
-    const truth = await podRevisionsFromKubectl(simulator, cluster);
-    return res.body.cluster?.sync?.complete &&
-      isDeepStrictEqual(podRevisionsFromInventory(res.body), truth)
-      ? { body: res.body, truth }
-      : undefined;
-  };
+  const matches = (
+    cluster: string,
+    accept?: (state: MatchingInventory) => boolean,
+  ) => inventoryMatchingKubectl(backend.get, simulator, cluster, { accept });
 
   beforeAll(async () => {
     simulator = await startMeshSimulator({ scenarios: ['demo'], speed: 20 });
@@ -176,10 +147,10 @@ describe('every demo cluster says what kubectl says', () => {
 
   it('with tags, drift, an ambient namespace, a StatefulSet and a DaemonSet, and after a restart onto the canary tag', async () => {
     for (const cluster of ['prod-eu', 'prod-us', 'staging']) {
-      await eventually(() => matches(cluster), 60_000, 250);
+      await matches(cluster);
     }
     // payments asks for the canary tag while its pods still run the prod revision.
-    const drifted = await eventually(() => matches('prod-eu'));
+    const drifted = await matches('prod-eu');
     expect(
       drifted.body.namespaces.find((n: any) => n.name === 'payments'),
     ).toMatchObject({
@@ -207,17 +178,11 @@ describe('every demo cluster says what kubectl says', () => {
       'payments',
       '--timeout=120s',
     ]);
-    const restarted = await eventually(
-      async () => {
-        const state = await matches('prod-eu');
-        return state &&
-          Object.keys(state.truth.namespaces.payments).length === 1 &&
-          !state.truth.namespaces.payments['1-28-2@1.28.2']
-          ? state
-          : undefined;
-      },
-      60_000,
-      250,
+    const restarted = await matches(
+      'prod-eu',
+      state =>
+        Object.keys(state.truth.namespaces.payments).length === 1 &&
+        !state.truth.namespaces.payments['1-28-2@1.28.2'],
     );
     expect(
       restarted.body.namespaces.find((n: any) => n.name === 'payments'),

@@ -77,6 +77,8 @@ export class ResourceWatcher<R> {
     relists: 0,
   };
   private stopped = false;
+  /** Consecutive failures; a successful list or an opened watch ends the streak. */
+  private failures = 0;
   private controller?: AbortController;
   private loop?: Promise<void>;
 
@@ -116,7 +118,6 @@ export class ResourceWatcher<R> {
   }
 
   private async run(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       this.controller = new AbortController();
       try {
@@ -124,7 +125,6 @@ export class ResourceWatcher<R> {
           await this.list(this.controller.signal);
         }
         await this.watch(this.controller.signal);
-        failures = 0;
       } catch (error) {
         this.state.connected = false;
         if (this.stopped) break;
@@ -133,7 +133,7 @@ export class ResourceWatcher<R> {
           this.state.relists += 1;
           continue;
         }
-        failures += 1;
+        this.failures += 1;
         this.state.error = (error as Error).message;
         const retryAfterMs =
           error instanceof KubernetesApiError &&
@@ -142,7 +142,7 @@ export class ResourceWatcher<R> {
             : 0;
         const ceiling = Math.min(
           this.timing.backoffMaxMs,
-          this.timing.backoffMinMs * 2 ** Math.min(failures - 1, 16),
+          this.timing.backoffMinMs * 2 ** Math.min(this.failures - 1, 16),
         );
         const jittered = (this.options.random ?? Math.random)() * ceiling;
         const delay = Math.max(retryAfterMs, jittered, 50);
@@ -188,6 +188,7 @@ export class ResourceWatcher<R> {
     this.state.listed = true;
     this.state.upToDateAt = Date.now();
     this.state.error = undefined;
+    this.failures = 0;
     this.options.onChange();
   }
 
@@ -224,6 +225,7 @@ export class ResourceWatcher<R> {
           },
           signal: watchController.signal,
           onOpen: () => {
+            this.failures = 0;
             this.state.connected = true;
             this.state.error = undefined;
             this.state.upToDateAt = Date.now();

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { MeshSimulatorProcess } from '../meshSimulator';
 
 /**
@@ -45,13 +46,19 @@ export async function podRevisionsFromKubectl(
   context?: string,
 ): Promise<PodRevisions> {
   const ctx = context ? ['--context', context] : [];
-  const [namespaces, pods, replicaSets, workloads] = await Promise.all(
+  // Settled, not raced: a kubectl still retrying after another failed would touch the cluster later.
+  const reads = await Promise.allSettled(
     [
       ['get', 'namespaces', '-o', 'json'],
       ['get', 'pods', '-A', '-o', 'json'],
       ['get', 'replicasets', '-A', '-o', 'json'],
       ['get', 'deployments,statefulsets,daemonsets', '-A', '-o', 'json'],
     ].map(async args => JSON.parse(await simulator.kubectl([...ctx, ...args]))),
+  );
+  const failed = reads.find(r => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const [namespaces, pods, replicaSets, workloads] = reads.map(
+    r => (r as PromiseFulfilledResult<any>).value,
   );
   const truth: PodRevisions = { namespaces: {}, workloads: {} };
   for (const ns of namespaces.items) {
@@ -112,4 +119,56 @@ export function podRevisionsFromInventory(inventory: any): PodRevisions {
     );
   }
   return result;
+}
+
+/** What {@link inventoryMatchingKubectl} resolves: the inventory and kubectl's truth, equal. */
+export interface MatchingInventory {
+  body: any;
+  truth: PodRevisions;
+}
+
+/**
+ * Polls until the API's per-namespace and per-workload pod counts equal kubectl's (both read afresh each
+ * time), the inventory is complete, and `accept` (if given) agrees; fails with the last difference when
+ * they never do. kubectl reads that fail (a cluster with injected faults) are retried.
+ */
+export async function inventoryMatchingKubectl(
+  get: (path: string) => PromiseLike<{ status: number; body: any }>,
+  simulator: MeshSimulatorProcess,
+  cluster: string,
+  options: {
+    timeoutMs?: number;
+    accept?: (state: MatchingInventory) => boolean;
+  } = {},
+): Promise<MatchingInventory> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let last: { api?: PodRevisions; kubectl?: PodRevisions; error?: unknown } =
+    {};
+  while (Date.now() < deadline) {
+    try {
+      const res = await get(`/clusters/${cluster}/inventory`);
+      const truth = await podRevisionsFromKubectl(simulator, cluster);
+      const api = podRevisionsFromInventory(res.body);
+      last = { api, kubectl: truth };
+      const state = { body: res.body, truth };
+      if (
+        res.status === 200 &&
+        res.body.cluster.sync.complete &&
+        isDeepStrictEqual(api, truth) &&
+        (options.accept?.(state) ?? true)
+      ) {
+        return state;
+      }
+    } catch (error) {
+      last = { ...last, error };
+    }
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(
+    `the inventory of ${cluster} did not come to match kubectl: ${JSON.stringify(
+      { api: last.api, kubectl: last.kubectl },
+      null,
+      1,
+    )}${last.error ? `\nlast error: ${last.error}` : ''}`,
+  );
 }
