@@ -157,6 +157,7 @@ describe('the inventory under API-server faults', () => {
       ],
     });
     // Every watch must reopen through the faults.
+    await simulator.sim('POST', 'clusters/seed/stats/reset');
     await simulator.sim('POST', 'clusters/seed/watches/drop');
 
     await kubectlRetrying(simulator, [
@@ -180,11 +181,28 @@ describe('the inventory under API-server faults', () => {
     ]);
     await simulator.sim('POST', 'clusters/seed/watches/drop');
 
+    // Under the faults, the API (read alone: kubectl's reads would fail too) shows the migration done.
+    await eventually(async () => {
+      const res = await backend.get('/clusters/seed/inventory');
+      const bookinfo = res.body.namespaces.find(
+        (n: any) => n.name === 'bookinfo',
+      );
+      return (
+        res.body.cluster.sync.complete &&
+        bookinfo.podsByRevision.length === 1 &&
+        bookinfo.podsByRevision[0].revision === '1-10-4' &&
+        bookinfo.podsByRevision[0].count === 6
+      );
+    }, 90_000);
+    // Eight watches reopened twice: more attempts than that means the faults were met and retried.
+    const { byVerb } = await simulator.sim('GET', 'clusters/seed/stats');
+    expect(byVerb.watch).toBeGreaterThan(16);
+    await simulator.sim('DELETE', 'clusters/seed/faults');
     const migrated = await inventoryMatchingKubectl(
       backend.get,
       simulator,
       'seed',
-      { accept: onlyRevision('bookinfo', '1-10-4'), timeoutMs: 90_000 },
+      { accept: onlyRevision('bookinfo', '1-10-4') },
     );
     expect(migrated.truth.namespaces.bookinfo).toEqual({ '1-10-4@1.10.4': 6 });
 
