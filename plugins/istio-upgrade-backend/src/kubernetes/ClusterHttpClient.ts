@@ -171,12 +171,31 @@ export class ClusterHttpClient {
     });
   }
 
+  /**
+   * Reads a whole answer. Its listeners are removed once it ends: a keep-alive socket can hold on to its
+   * last response, and listeners left on it would keep the body (megabytes for a page of pods) alive.
+   */
   private static readBody(res: http.IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
-      res.on('data', c => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', reject);
+      const onData = (chunk: Buffer) => chunks.push(chunk);
+      const detach = () => {
+        res.off('data', onData);
+        res.off('end', onEnd);
+        res.off('error', onError);
+      };
+      function onEnd() {
+        detach();
+        resolve(Buffer.concat(chunks).toString('utf8'));
+        chunks.length = 0;
+      }
+      function onError(error: Error) {
+        detach();
+        reject(error);
+      }
+      res.on('data', onData);
+      res.on('end', onEnd);
+      res.on('error', onError);
     });
   }
 

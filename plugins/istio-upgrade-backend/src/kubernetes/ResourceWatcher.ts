@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterHttpClient } from './ClusterHttpClient';
 import { KubernetesApiError } from './KubernetesApiError';
+import { ObjectRecords } from './ObjectRecords';
 
 /** How to list, watch and project one kind of Kubernetes resource. */
 export interface ResourceKind<R> {
@@ -69,8 +70,8 @@ function isGone(error: unknown): boolean {
  * a half-listed store.
  */
 export class ResourceWatcher<R> {
-  /** The records, by `namespace/name` (or `name` for cluster-scoped kinds). */
-  items = new Map<string, R>();
+  /** The records, by namespace and name. */
+  items = new ObjectRecords<R>();
   readonly state: WatcherState = {
     listed: false,
     connected: false,
@@ -110,11 +111,6 @@ export class ResourceWatcher<R> {
     this.controller?.abort(new Error('stopped'));
     await this.loop;
     this.loop = undefined;
-  }
-
-  private key(object: any): string {
-    const { namespace, name } = object.metadata ?? {};
-    return namespace ? `${namespace}/${name}` : name;
   }
 
   private async run(): Promise<void> {
@@ -161,7 +157,7 @@ export class ResourceWatcher<R> {
   }
 
   private async list(signal: AbortSignal): Promise<void> {
-    const next = new Map<string, R>();
+    const next = new ObjectRecords<R>();
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;
     do {
@@ -178,7 +174,13 @@ export class ResourceWatcher<R> {
       });
       for (const object of page.items ?? []) {
         const record = this.kind.project(object);
-        if (record !== undefined) next.set(this.key(object), record);
+        if (record !== undefined) {
+          next.set(
+            object.metadata?.namespace ?? '',
+            object.metadata?.name,
+            record,
+          );
+        }
       }
       continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
@@ -256,13 +258,14 @@ export class ResourceWatcher<R> {
     if (resourceVersion) this.state.resourceVersion = resourceVersion;
     this.state.upToDateAt = Date.now();
     if (type === 'BOOKMARK') return;
-    const key = this.key(object);
+    const namespace: string = object?.metadata?.namespace ?? '';
+    const name: string = object?.metadata?.name;
     if (type === 'DELETED') {
-      this.items.delete(key);
+      this.items.delete(namespace, name);
     } else {
       const record = this.kind.project(object);
-      if (record === undefined) this.items.delete(key);
-      else this.items.set(key, record);
+      if (record === undefined) this.items.delete(namespace, name);
+      else this.items.set(namespace, name, record);
     }
     this.options.onChange();
   }

@@ -1,0 +1,728 @@
+/*
+ * `yarn bench:inventory`: the inventory engine's figures against issue 4's targets, for generated
+ * fleets served by the mesh simulator (a process of its own), measured from this process:
+ *
+ * - cold sync: backend ready → every cluster listed (and the fleet counting every pod);
+ * - retained heap per pod after sync, and per pod kept whole, each in a process of its own;
+ * - latency of /fleet, /clusters/{c}/inventory and /entities/... while synced;
+ * - freshness: a pod restarted onto a new revision → the API showing it;
+ * - @backstage/plugin-kubernetes-backend, in the same backend and pointed at the same simulator,
+ *   serving the same entity: its latency and API-server requests per page view against ours.
+ *
+ * Prints a table and writes bench/results/inventory.json. Figures, not assertions.
+ * FLEETS=10x1000,50x2000 (default) picks the fleets; LATENCY_CALLS (default 200) the calls per endpoint.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  ACCEPT_METADATA,
+  ACCEPT_METADATA_LIST,
+  ClusterHttpClient,
+} from '../src/kubernetes/ClusterHttpClient';
+import { RateLimiter } from '../src/kubernetes/RateLimiter';
+import {
+  componentEntity,
+  MeshSimulatorProcess,
+  meshSimulatorBackendSetup,
+  startMeshSimulator,
+} from '../src/testing/meshSimulator';
+
+const FLEETS = (process.env.FLEETS ?? '10x1000,50x2000').split(',');
+const LATENCY_CALLS = Number(process.env.LATENCY_CALLS ?? 200);
+const FRESHNESS_CHANGES = Number(process.env.FRESHNESS_CHANGES ?? 40);
+const FULL_POD_SAMPLE = 10_000;
+const NODE_TRANSFORM = require.resolve(
+  '@backstage/cli/config/nodeTransform.cjs',
+);
+const RESULTS = resolve(__dirname, 'results/inventory.json');
+
+const ENTITY = componentEntity('team-001-svc-1', {
+  'backstage.io/kubernetes-id': 'team-001-svc-1',
+  'backstage.io/kubernetes-namespace': 'team-001',
+});
+const ENTITY_PATH =
+  '/api/istio-upgrade/entities/component/default/team-001-svc-1';
+
+const log = (message: string) =>
+  process.stderr.write(
+    `[bench] ${new Date().toISOString().slice(11, 19)} ${message}\n`,
+  );
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once('error', rej);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => res(port));
+    });
+  });
+}
+
+/** Runs a TypeScript main of this folder in a node process of its own. */
+function runChild(
+  entry: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-r', NODE_TRANSFORM, resolve(__dirname, entry)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+    },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-50_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>(r =>
+    child.once('exit', code => r(code)),
+  );
+  process.once('exit', () => child.kill('SIGKILL'));
+  return { child, output: () => output, exited };
+}
+
+function writeJson(value: unknown): { file: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'inventory-bench-'));
+  const file = join(dir, 'input.json');
+  writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(
+    sorted.length - 1,
+    Math.ceil((p / 100) * sorted.length) - 1,
+  );
+  return sorted[Math.max(0, index)];
+}
+
+const round = (n: number, digits = 1) =>
+  Math.round(n * 10 ** digits) / 10 ** digits;
+
+function summary(samples: number[]) {
+  return {
+    calls: samples.length,
+    p50Ms: round(percentile(samples, 50)),
+    p99Ms: round(percentile(samples, 99)),
+    maxMs: round(Math.max(...samples)),
+  };
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+async function probeHeap(
+  simulator: MeshSimulatorProcess,
+  mode: 'inventory' | 'full-pods',
+  clusterNames: string[],
+) {
+  const clusters = simulator.clusters.filter(c =>
+    clusterNames.includes(c.name),
+  );
+  const setup = meshSimulatorBackendSetup({ clusters, caPem: simulator.caPem });
+  const input = writeJson({
+    mode,
+    entities: setup.entities,
+    config: setup.config,
+    clusters: clusters.map(c => ({
+      name: c.name,
+      server: c.server,
+      token: c.tokens.readOnly,
+    })),
+    caPem: simulator.caPem,
+  });
+  const run = runChild('heapProbe.ts', { BENCH_PROBE_FILE: input.file }, [
+    '--expose-gc',
+    '--max-old-space-size=8192',
+  ]);
+  const code = await run.exited;
+  input.remove();
+  if (code !== 0)
+    throw new Error(`heap probe (${mode}) failed:\n${run.output()}`);
+  const line = run
+    .output()
+    .split('\n')
+    .find(l => l.startsWith('{'));
+  const result = JSON.parse(line!);
+  return {
+    ...result,
+    bytesPerPod: round(
+      (result.heapBytes - result.baselineBytes) / result.pods,
+      0,
+    ),
+    ...(result.recordsAndInventoriesBytes !== undefined && {
+      recordsAndInventoriesBytesPerPod: round(
+        result.recordsAndInventoriesBytes / result.pods,
+        0,
+      ),
+    }),
+  };
+}
+
+async function startBackend(simulator: MeshSimulatorProcess) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const setup = meshSimulatorBackendSetup(simulator, {
+    token: 'readOnly',
+    kubernetesPlugin: true,
+  });
+  const input = writeJson({
+    config: {
+      ...setup.config,
+      backend: {
+        baseUrl: url,
+        listen: { host: '127.0.0.1', port },
+        database: { client: 'better-sqlite3', connection: ':memory:' },
+      },
+    },
+    entities: [...setup.entities, ENTITY],
+  });
+  const spawnedAt = performance.now();
+  const run = runChild('benchBackend.ts', { BENCH_BACKEND_FILE: input.file }, [
+    '--max-old-space-size=8192',
+  ]);
+  for (;;) {
+    if (/^backend ready$/m.test(run.output())) break;
+    if (run.child.exitCode !== null) {
+      throw new Error(`the backend exited:\n${run.output()}`);
+    }
+    await sleep(20);
+  }
+  const readyAt = performance.now();
+  return {
+    url,
+    spawnedAt,
+    readyAt,
+    pid: run.child.pid,
+    output: run.output,
+    async stop() {
+      run.child.kill('SIGTERM');
+      const killer = setTimeout(() => run.child.kill('SIGKILL'), 15_000);
+      await run.exited;
+      clearTimeout(killer);
+      input.remove();
+    },
+  };
+}
+
+async function getJson(url: string, init?: RequestInit) {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  if (!res.ok)
+    throw new Error(
+      `${init?.method ?? 'GET'} ${url}: ${res.status} ${text.slice(0, 300)}`,
+    );
+  return { body: JSON.parse(text), bytes: Buffer.byteLength(text) };
+}
+
+async function timed(url: string, init?: RequestInit) {
+  const started = performance.now();
+  const { bytes, body } = await getJson(url, init);
+  return { ms: performance.now() - started, bytes, body };
+}
+
+async function measureLatency(url: string, calls: number) {
+  for (let i = 0; i < 5; i++) await timed(url);
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < calls; i++) {
+    const r = await timed(url);
+    samples.push(r.ms);
+    bytes = r.bytes;
+  }
+  return { ...summary(samples), responseBytes: bytes };
+}
+
+function adminClient(simulator: MeshSimulatorProcess, cluster: string) {
+  const c = simulator.clusters.find(x => x.name === cluster)!;
+  return new ClusterHttpClient(
+    {
+      name: c.name,
+      url: new URL(c.server),
+      caPem: simulator.caPem,
+      token: c.tokens.admin,
+      skipTlsVerify: false,
+    },
+    new RateLimiter(1000, 1000),
+    { allowPrivateAddress: true },
+  );
+}
+
+const revisionOf = (meta: any): string | undefined => {
+  const status = meta?.annotations?.['sidecar.istio.io/status'];
+  return status ? JSON.parse(status).revision : undefined;
+};
+
+/** Sum of API-server requests over every cluster of the simulator since the last reset. */
+async function apiServerRequests(
+  simulator: MeshSimulatorProcess,
+  reset: boolean,
+) {
+  let total = 0;
+  const byVerbAndResource: Record<string, number> = {};
+  await Promise.all(
+    simulator.clusters.map(async c => {
+      if (reset) {
+        await simulator.sim('POST', `clusters/${c.name}/stats/reset`);
+        return;
+      }
+      const stats = await simulator.sim('GET', `clusters/${c.name}/stats`);
+      total += stats.total;
+      for (const [key, n] of Object.entries(
+        stats.byVerbAndResource as Record<string, number>,
+      )) {
+        byVerbAndResource[key] = (byVerbAndResource[key] ?? 0) + n;
+      }
+    }),
+  );
+  return { total, byVerbAndResource };
+}
+
+async function comparePageViews(
+  simulator: MeshSimulatorProcess,
+  backendUrl: string,
+  kubernetesCalls: number,
+) {
+  const kubernetesPageView = async () => {
+    const started = performance.now();
+    await getJson(`${backendUrl}/api/kubernetes/clusters`);
+    const objects = await getJson(
+      `${backendUrl}/api/kubernetes/services/${ENTITY.metadata.name}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ entity: ENTITY }),
+      },
+    );
+    return {
+      ms: performance.now() - started,
+      body: objects.body,
+      bytes: objects.bytes,
+    };
+  };
+  const ourPageView = async () => {
+    const r = await timed(`${backendUrl}${ENTITY_PATH}`);
+    return r;
+  };
+
+  const requestsPerView = async (view: () => Promise<unknown>) => {
+    const counts: number[] = [];
+    let detail: Record<string, number> = {};
+    for (let i = 0; i < 3; i++) {
+      await apiServerRequests(simulator, true);
+      await view();
+      const { total, byVerbAndResource } = await apiServerRequests(
+        simulator,
+        false,
+      );
+      counts.push(total);
+      detail = byVerbAndResource;
+    }
+    return {
+      perPageView: round(counts.reduce((a, b) => a + b, 0) / counts.length),
+      detail,
+    };
+  };
+
+  const first = await kubernetesPageView();
+  const podsSeen = (first.body.items ?? []).reduce(
+    (sum: number, cluster: any) =>
+      sum +
+      (cluster.resources ?? [])
+        .filter((r: any) => r.type === 'pods')
+        .reduce((n: number, r: any) => n + r.resources.length, 0),
+    0,
+  );
+  const kubernetesErrors = (first.body.items ?? []).reduce(
+    (sum: number, cluster: any) => sum + (cluster.errors?.length ?? 0),
+    0,
+  );
+  const ours = await ourPageView();
+  const ourPods = ours.body.clusters.reduce(
+    (sum: number, c: any) =>
+      sum + c.workloads.reduce((n: number, w: any) => n + w.pods, 0),
+    0,
+  );
+
+  const kubernetesSamples: number[] = [];
+  const deadline = performance.now() + 180_000;
+  while (
+    kubernetesSamples.length < kubernetesCalls &&
+    performance.now() < deadline
+  ) {
+    kubernetesSamples.push((await kubernetesPageView()).ms);
+  }
+  const ourSamples: number[] = [];
+  for (let i = 0; i < Math.max(LATENCY_CALLS, 200); i++) {
+    ourSamples.push((await ourPageView()).ms);
+  }
+  const kubernetesRequests = await requestsPerView(kubernetesPageView);
+  const ourRequests = await requestsPerView(ourPageView);
+  const kubernetes = {
+    latency: summary(kubernetesSamples),
+    responseBytes: first.bytes,
+    podsReturned: podsSeen,
+    errorsReported: kubernetesErrors,
+    apiServerRequestsPerPageView: kubernetesRequests.perPageView,
+    apiServerRequestsByKind: kubernetesRequests.detail,
+  };
+  const istioUpgrade = {
+    latency: summary(ourSamples),
+    responseBytes: ours.bytes,
+    podsReturned: ourPods,
+    apiServerRequestsPerPageView: ourRequests.perPageView,
+  };
+  return {
+    pageView: {
+      kubernetes:
+        'GET /api/kubernetes/clusters + POST /api/kubernetes/services/{name} {entity}',
+      istioUpgrade: `GET ${ENTITY_PATH}`,
+    },
+    kubernetes,
+    istioUpgrade,
+    ratios: {
+      latencyP50: round(kubernetes.latency.p50Ms / istioUpgrade.latency.p50Ms),
+      latencyP99: round(kubernetes.latency.p99Ms / istioUpgrade.latency.p99Ms),
+      apiServerRequests:
+        istioUpgrade.apiServerRequestsPerPageView === 0
+          ? `${kubernetes.apiServerRequestsPerPageView} vs 0`
+          : round(
+              kubernetes.apiServerRequestsPerPageView /
+                istioUpgrade.apiServerRequestsPerPageView,
+            ),
+    },
+  };
+}
+
+/**
+ * Restarts single pods onto a new revision (namespace team-002 relabelled to the canary tag, one pod
+ * deleted at a time, its ReplicaSet creating the replacement) and times, for each, from the moment the
+ * API server streams the new pod to the moment `/clusters/{c}/inventory` counts it (polled every 10 ms).
+ */
+async function measureFreshness(
+  simulator: MeshSimulatorProcess,
+  backendUrl: string,
+  changes: number,
+) {
+  const clusters = simulator.clusters.slice(0, 5).map(c => c.name);
+  const namespace = 'team-002';
+  const countOn = async (cluster: string, revision: string) => {
+    const { body } = await getJson(
+      `${backendUrl}/api/istio-upgrade/clusters/${cluster}/inventory`,
+    );
+    const ns = body.namespaces.find((n: any) => n.name === namespace);
+    return {
+      desired: ns.desiredRevision,
+      count: ns.podsByRevision
+        .filter((r: any) => r.revision === revision)
+        .reduce((a: number, r: any) => a + r.count, 0),
+    };
+  };
+  for (const cluster of clusters) {
+    const client = adminClient(simulator, cluster);
+    await client.request({
+      method: 'PATCH',
+      path: `/api/v1/namespaces/${namespace}`,
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { labels: { 'istio.io/rev': 'canary' } } },
+    });
+    client.close();
+    while ((await countOn(cluster, '1-29-1')).desired !== '1-29-1')
+      await sleep(50);
+  }
+
+  const samples: number[] = [];
+  for (let i = 0; i < changes; i++) {
+    const cluster = clusters[i % clusters.length];
+    const client = adminClient(simulator, cluster);
+    const list = await client.request<any>({
+      path: `/api/v1/namespaces/${namespace}/pods`,
+      accept: ACCEPT_METADATA_LIST,
+    });
+    const victim = list.items.find(
+      (p: any) =>
+        revisionOf(p.metadata) === '1-28-2' && !p.metadata.deletionTimestamp,
+    );
+    if (!victim) break;
+    const before = (await countOn(cluster, '1-29-1')).count;
+
+    const watchAbort = new AbortController();
+    let changedAt: number | undefined;
+    const watching = client
+      .watch(
+        {
+          path: `/api/v1/namespaces/${namespace}/pods`,
+          accept: ACCEPT_METADATA,
+          query: { watch: 1, resourceVersion: list.metadata.resourceVersion },
+          signal: watchAbort.signal,
+        },
+        event => {
+          if (
+            changedAt === undefined &&
+            event.type === 'ADDED' &&
+            revisionOf(event.object.metadata) === '1-29-1'
+          ) {
+            changedAt = performance.now();
+          }
+        },
+      )
+      .catch(() => {});
+    await client.request({
+      method: 'DELETE',
+      path: `/api/v1/namespaces/${namespace}/pods/${victim.metadata.name}`,
+      body: { gracePeriodSeconds: 0 },
+    });
+    let shownAt: number | undefined;
+    const deadline = performance.now() + 30_000;
+    while (performance.now() < deadline) {
+      if ((await countOn(cluster, '1-29-1')).count > before) {
+        shownAt = performance.now();
+        break;
+      }
+      await sleep(10);
+    }
+    while (changedAt === undefined && performance.now() < deadline)
+      await sleep(10);
+    watchAbort.abort();
+    await watching;
+    client.close();
+    if (shownAt === undefined || changedAt === undefined) {
+      throw new Error(`change ${i} in ${cluster} was never shown`);
+    }
+    samples.push(Math.max(0, shownAt - changedAt));
+  }
+  return { changes: samples.length, clusters, ...summary(samples) };
+}
+
+async function benchFleet(fleet: string) {
+  const [clusterCount, podsPerCluster] = fleet.split('x').map(Number);
+  const expectedPods = clusterCount * podsPerCluster;
+  log(`fleet:${fleet}: starting the simulator`);
+  const simulator = await startMeshSimulator({
+    scenarios: [`fleet:${fleet}`],
+    speed: 5,
+    nodeOptions: ['--max-old-space-size=8192'],
+    readyTimeoutMs: 600_000,
+  });
+  try {
+    const names = simulator.clusters.map(c => c.name);
+    log(`fleet:${fleet}: heap probe, inventory engine`);
+    const inventoryHeap = await probeHeap(simulator, 'inventory', names);
+    const sampleClusters = names.slice(
+      0,
+      Math.max(1, Math.floor(FULL_POD_SAMPLE / podsPerCluster)),
+    );
+    log(
+      `fleet:${fleet}: heap probe, whole pods of ${sampleClusters.length} clusters`,
+    );
+    const fullPodHeap = await probeHeap(simulator, 'full-pods', sampleClusters);
+
+    log(`fleet:${fleet}: starting the backend`);
+    const backend = await startBackend(simulator);
+    try {
+      let completeAt: number | undefined;
+      let countedAt: number | undefined;
+      for (;;) {
+        const now = performance.now();
+        if (completeAt === undefined) {
+          const { body } = await getJson(
+            `${backend.url}/api/istio-upgrade/clusters`,
+          );
+          if (body.items.every((c: any) => c.sync.complete)) completeAt = now;
+        } else {
+          const { body } = await getJson(
+            `${backend.url}/api/istio-upgrade/fleet`,
+          );
+          const pods = body.clusters.reduce(
+            (s: number, c: any) => s + c.pods,
+            0,
+          );
+          if (pods >= expectedPods) {
+            countedAt = now;
+            break;
+          }
+        }
+        if (now - backend.readyAt > 600_000)
+          throw new Error('no cold sync in 10 minutes');
+        await sleep(50);
+      }
+      const coldSync = {
+        pods: expectedPods,
+        clusters: clusterCount,
+        readyToCompleteMs: Math.round(completeAt - backend.readyAt),
+        readyToFleetCountedMs: Math.round(countedAt - backend.readyAt),
+        processStartToCompleteMs: Math.round(completeAt - backend.spawnedAt),
+        engineAloneMs: inventoryHeap.syncMs,
+      };
+      log(
+        `fleet:${fleet}: cold sync ${coldSync.readyToCompleteMs} ms; latency`,
+      );
+
+      const latency = {
+        fleet: await measureLatency(
+          `${backend.url}/api/istio-upgrade/fleet`,
+          LATENCY_CALLS,
+        ),
+        clusterInventory: await measureLatency(
+          `${backend.url}/api/istio-upgrade/clusters/${names[0]}/inventory`,
+          LATENCY_CALLS,
+        ),
+        entity: await measureLatency(
+          `${backend.url}${ENTITY_PATH}`,
+          LATENCY_CALLS,
+        ),
+      };
+      log(`fleet:${fleet}: Kubernetes plugin comparison`);
+      const comparison = await comparePageViews(
+        simulator,
+        backend.url,
+        clusterCount > 20 ? 20 : 50,
+      );
+      log(`fleet:${fleet}: freshness`);
+      const freshness = await measureFreshness(
+        simulator,
+        backend.url,
+        FRESHNESS_CHANGES,
+      );
+      const simulatorProcess = await simulator.sim('GET', 'process');
+      return {
+        fleet: `fleet:${fleet}`,
+        coldSync,
+        heap: {
+          inventory: inventoryHeap,
+          fullPods: fullPodHeap,
+          ratio: round(fullPodHeap.bytesPerPod / inventoryHeap.bytesPerPod),
+        },
+        latency,
+        freshness,
+        comparison,
+        simulatorHeapBytes: simulatorProcess.heapUsedBytes,
+      };
+    } finally {
+      await backend.stop();
+    }
+  } finally {
+    await simulator.stop();
+  }
+}
+
+type FleetResult = Awaited<ReturnType<typeof benchFleet>>;
+
+function table(results: FleetResult[]) {
+  const rows: string[][] = [['figure', 'fleet', 'value', 'target', 'met']];
+  const kb = (b: number) => `${round(b / 1024, 2)} KB`;
+  for (const r of results) {
+    const f = r.fleet;
+    rows.push([
+      'cold sync (backend ready → all listed)',
+      f,
+      `${round(r.coldSync.readyToCompleteMs / 1000, 1)} s (${
+        r.coldSync.pods
+      } pods)`,
+      r.coldSync.pods >= 100_000 ? '≤ 60 s' : '—',
+      r.coldSync.pods >= 100_000
+        ? String(r.coldSync.readyToCompleteMs <= 60_000)
+        : '',
+    ]);
+    rows.push([
+      'cold sync (ready → fleet counts every pod)',
+      f,
+      `${round(r.coldSync.readyToFleetCountedMs / 1000, 1)} s`,
+      r.coldSync.pods >= 100_000 ? '≤ 60 s' : '—',
+      r.coldSync.pods >= 100_000
+        ? String(r.coldSync.readyToFleetCountedMs <= 60_000)
+        : '',
+    ]);
+    rows.push([
+      'retained heap per pod (inventory)',
+      f,
+      kb(r.heap.inventory.bytesPerPod),
+      '≤ 1 KB',
+      String(r.heap.inventory.bytesPerPod <= 1024),
+    ]);
+    rows.push([
+      'retained heap per pod (whole pods)',
+      f,
+      `${kb(r.heap.fullPods.bytesPerPod)} (${r.heap.ratio}×)`,
+      '≥ 30× the inventory',
+      String(r.heap.ratio >= 30),
+    ]);
+    for (const [name, l] of Object.entries(r.latency)) {
+      rows.push([
+        `latency ${name} p50 / p99`,
+        f,
+        `${l.p50Ms} / ${l.p99Ms} ms (${l.calls} calls, ${kb(l.responseBytes)})`,
+        'p99 ≤ 100 ms',
+        String(l.p99Ms <= 100),
+      ]);
+    }
+    rows.push([
+      'freshness p50 / p99',
+      f,
+      `${r.freshness.p50Ms} / ${r.freshness.p99Ms} ms (${r.freshness.changes} changes)`,
+      'p99 ≤ 2 s',
+      String(r.freshness.p99Ms <= 2000),
+    ]);
+    const c = r.comparison;
+    rows.push([
+      'Kubernetes plugin page view p50 / p99',
+      f,
+      `${c.kubernetes.latency.p50Ms} / ${c.kubernetes.latency.p99Ms} ms (${c.kubernetes.latency.calls} calls)`,
+      `ours ${c.istioUpgrade.latency.p50Ms} / ${c.istioUpgrade.latency.p99Ms} ms`,
+      `×${c.ratios.latencyP50} / ×${c.ratios.latencyP99}`,
+    ]);
+    rows.push([
+      'API-server requests per page view',
+      f,
+      `Kubernetes plugin ${c.kubernetes.apiServerRequestsPerPageView}`,
+      `ours ${c.istioUpgrade.apiServerRequestsPerPageView}`,
+      String(c.ratios.apiServerRequests),
+    ]);
+  }
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.map(row => row[i].length)),
+  );
+  return rows
+    .map(row => row.map((cell, i) => cell.padEnd(widths[i])).join(' | '))
+    .join('\n');
+}
+
+export async function main() {
+  const results: FleetResult[] = [];
+  for (const fleet of FLEETS) {
+    results.push(await benchFleet(fleet));
+  }
+  const report = {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryBytes: totalmem(),
+      node: process.version,
+    },
+    targets: {
+      coldSyncFor100kPodsMs: 60_000,
+      heapPerPodBytes: 1024,
+      wholePodsOverInventory: 30,
+      latencyP99Ms: 100,
+      freshnessP99Ms: 2000,
+    },
+    results,
+  };
+  mkdirSync(resolve(__dirname, 'results'), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${table(results)}\n\nwritten to ${RESULTS}\n`);
+}

@@ -1,0 +1,40 @@
+/**
+ * The records of one resource kind, by namespace and then by name. Keyed this way rather than by
+ * `namespace/name`, the name a record keeps is the key itself: no second string per object, which for
+ * 100,000 pods is several megabytes.
+ */
+export class ObjectRecords<R> {
+  private readonly byNamespace = new Map<string, Map<string, R>>();
+  private count = 0;
+
+  /** How many records are held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Keeps `record` for the object; `namespace` is empty for cluster-scoped kinds. */
+  set(namespace: string, name: string, record: R): void {
+    let names = this.byNamespace.get(namespace);
+    if (!names) {
+      names = new Map();
+      this.byNamespace.set(namespace, names);
+    }
+    const before = names.size;
+    names.set(name, record);
+    this.count += names.size - before;
+  }
+
+  delete(namespace: string, name: string): void {
+    const names = this.byNamespace.get(namespace);
+    if (names?.delete(name)) {
+      this.count -= 1;
+      if (names.size === 0) this.byNamespace.delete(namespace);
+    }
+  }
+
+  *values(): IterableIterator<R> {
+    for (const names of this.byNamespace.values()) {
+      yield* names.values();
+    }
+  }
+}
