@@ -361,17 +361,46 @@ export class RequestStore {
     }));
   }
 
+  /**
+   * Runs `write` at once, or, given a lease, in a transaction only while that lease still holds the
+   * request: the request's row is locked for share, so a replica taking the lease over waits for the
+   * write to commit, and a write after the takeover is refused. Returns whether it wrote.
+   */
+  private async fenced(
+    id: string,
+    lease: Lease | undefined,
+    write: (db: Knex) => Promise<unknown>,
+  ): Promise<boolean> {
+    if (!lease) {
+      await write(this.db);
+      return true;
+    }
+    return this.db.transaction(async tx => {
+      const held = await tx(REQUESTS)
+        .where({ id, lease_owner: lease.owner, fencing_token: lease.token })
+        .forShare()
+        .first('id');
+      if (!held) return false;
+      await write(tx);
+      return true;
+    });
+  }
+
+  /** Appends to the event log; given a lease, only while it holds the request. */
   async appendEvent(
     id: string,
     event: { type: string; message: string; actor?: string },
-  ): Promise<void> {
-    await this.db(EVENTS).insert({
-      request_id: id,
-      at: nowIso(),
-      type: event.type,
-      message: event.message,
-      actor: event.actor ?? null,
-    });
+    lease?: Lease,
+  ): Promise<boolean> {
+    return this.fenced(id, lease, db =>
+      db(EVENTS).insert({
+        request_id: id,
+        at: nowIso(),
+        type: event.type,
+        message: event.message,
+        actor: event.actor ?? null,
+      }),
+    );
   }
 
   /**
@@ -442,6 +471,7 @@ export class RequestStore {
       .update({ rolled_back_by: rollbackId, updated_at: nowIso() });
   }
 
+  /** Records progress; given a lease, only while it holds the request. */
   async updateProgress(
     id: string,
     progress: {
@@ -449,7 +479,8 @@ export class RequestStore {
       podsInScope?: number;
       currentStep?: string;
     },
-  ): Promise<void> {
+    lease?: Lease,
+  ): Promise<boolean> {
     const update: Record<string, unknown> = { updated_at: nowIso() };
     if (progress.podsMigrated !== undefined)
       update.pods_migrated = progress.podsMigrated;
@@ -457,14 +488,18 @@ export class RequestStore {
       update.pods_in_scope = progress.podsInScope;
     if (progress.currentStep !== undefined)
       update.current_step = progress.currentStep;
-    await this.db(REQUESTS).where({ id }).update(update);
+    return this.fenced(id, lease, db =>
+      db(REQUESTS).where({ id }).update(update),
+    );
   }
 
+  /** Changes a step's state or detail; given a lease, only while it holds the request. */
   async updateStep(
     id: string,
     index: number,
     change: Partial<Omit<StoredStep, 'index' | 'name' | 'description'>>,
-  ): Promise<void> {
+    lease?: Lease,
+  ): Promise<boolean> {
     const update: Record<string, unknown> = {};
     if (change.state) update.state = change.state;
     if (change.startedAt) update.started_at = change.startedAt;
@@ -472,27 +507,36 @@ export class RequestStore {
     if (change.message !== undefined) update.message = change.message;
     if (change.detail !== undefined)
       update.detail = JSON.stringify(change.detail);
-    await this.db(STEPS)
-      .where({ request_id: id, step_index: index })
-      .update(update);
+    return this.fenced(id, lease, db =>
+      db(STEPS).where({ request_id: id, step_index: index }).update(update),
+    );
   }
 
-  /** Adds steps after the existing ones (a rollback after a failure). */
+  /**
+   * Adds steps after the existing ones (a rollback after a failure); given a lease, only while it
+   * holds the request.
+   */
   async appendSteps(
     id: string,
     steps: Array<Pick<StoredStep, 'name' | 'description'>>,
-  ): Promise<void> {
-    const existing = await this.steps(id);
-    if (steps.length === 0) return;
-    await this.db(STEPS).insert(
-      steps.map((step, i) => ({
-        request_id: id,
-        step_index: existing.length + i,
-        name: step.name,
-        description: step.description ?? null,
-        state: 'pending',
-      })),
-    );
+    lease?: Lease,
+  ): Promise<boolean> {
+    if (steps.length === 0) return true;
+    return this.fenced(id, lease, async db => {
+      const { count } = (await db(STEPS)
+        .where({ request_id: id })
+        .count({ count: '*' })
+        .first()) as { count: number | string };
+      await db(STEPS).insert(
+        steps.map((step, i) => ({
+          request_id: id,
+          step_index: Number(count) + i,
+          name: step.name,
+          description: step.description ?? null,
+          state: 'pending',
+        })),
+      );
+    });
   }
 
   /**

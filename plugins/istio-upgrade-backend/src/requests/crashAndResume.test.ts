@@ -14,36 +14,29 @@ import {
   freePort,
   startBackendProcess,
 } from '../testing/__testUtils__/startBackendProcess';
+import {
+  BOOKINFO_WAVES,
+  deploymentRestarts,
+  ENDED_STATES,
+  logOf,
+  ownedComponent,
+  RequestView,
+  restartWrites as restartWritesIn,
+  sharedPostgresConfig,
+  stepState,
+} from '../testing/__testUtils__/requestTestKit';
 import { configuredPostgres } from '../testing/__testUtils__/testPostgres';
 
 jest.setTimeout(240_000);
 
 const CAROL = 'user:default/carol';
-const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
-const WAVE_1 = ['details-v1', 'productpage-v1', 'ratings-v1'];
-const WAVE_2 = ['reviews-v1', 'reviews-v2', 'reviews-v3'];
+const [WAVE_1, WAVE_2] = BOOKINFO_WAVES;
 
 const postgres = configuredPostgres();
 const databases = TestDatabases.create({ ids: postgres ? [postgres] : [] });
 
-interface RequestView {
-  state: string;
-  steps: Array<{ name: string; state: string }>;
-  events: Array<{ type: string; message: string }>;
-}
-
-const ENDED = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
-const logOf = (r: RequestView) => r.events.map(e => `${e.type}: ${e.message}`);
-const stepState = (r: RequestView, name: string) =>
-  r.steps.find(s => s.name === name)?.state;
 const restartWrites = (r: RequestView, names: string[]) =>
-  r.events.filter(
-    e =>
-      e.type === 'cluster-write' &&
-      names.some(n =>
-        e.message.startsWith(`restart Deployment bookinfo/${n} `),
-      ),
-  );
+  restartWritesIn(r, 'bookinfo', names);
 
 /**
  * Where the backend is killed, as seen through its API just before: each is a moment a crash must not
@@ -90,15 +83,12 @@ async function survivingDatabase(): Promise<{
   cleanup: () => void;
 }> {
   if (postgres) {
-    const knex = await databases.init(postgres);
-    const { database, ...connection } = (knex.client.config as any).connection;
+    const { database, config } = sharedPostgresConfig(
+      (await databases.init(postgres)) as any,
+    );
     return {
       engine: `PostgreSQL (${postgres}, database ${database})`,
-      config: {
-        client: 'pg',
-        connection,
-        plugin: { 'istio-upgrade': { connection: { database } } },
-      },
+      config,
       cleanup: () => {},
     };
   }
@@ -146,20 +136,7 @@ describe('a migration whose backend process is killed', () => {
     };
     const entities = [
       ...setup.entities,
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name: 'productpage',
-          namespace: 'default',
-          annotations: {
-            'backstage.io/kubernetes-id': 'productpage',
-            'backstage.io/kubernetes-namespace': 'bookinfo',
-          },
-        },
-        spec: { type: 'service', lifecycle: 'production', owner: CAROL },
-        relations: [{ type: 'ownedBy', targetRef: CAROL }],
-      },
+      ownedComponent('productpage', 'bookinfo', CAROL),
     ];
     // Every cluster call takes 200 ms more, so each kill point lasts long enough to be seen; 2.5 s
     // while a process starts slowly, so that its sweeps run before its inventory is listed.
@@ -184,21 +161,8 @@ describe('a migration whose backend process is killed', () => {
   });
 
   it('completes after SIGKILLs at four points, each workload restarted exactly once', async () => {
-    const deployments = async () =>
-      JSON.parse(
-        await simulator.kubectl([
-          'get',
-          'deploy',
-          '-n',
-          'bookinfo',
-          '-o',
-          'json',
-        ]),
-      ).items as any[];
-    const before = new Map(
-      (await deployments()).map(d => [d.metadata.name, d.metadata.uid]),
-    );
-    expect([...before.keys()].sort()).toEqual([...WAVE_1, ...WAVE_2]);
+    const before = await deploymentRestarts(simulator.kubectl, 'bookinfo');
+    expect(Object.keys(before).sort()).toEqual([...WAVE_1, ...WAVE_2]);
 
     await launch();
     await simulator.sim('POST', 'clusters/seed/traffic/reset');
@@ -223,7 +187,7 @@ describe('a migration whose backend process is killed', () => {
         async () => {
           const res = await get(`/requests/${id}`);
           return res.status === 200 &&
-            (point.when(res.body) || ENDED.includes(res.body.state))
+            (point.when(res.body) || ENDED_STATES.includes(res.body.state))
             ? res.body
             : false;
         },
@@ -249,10 +213,10 @@ describe('a migration whose backend process is killed', () => {
       await launch({ slowSync: point.slowSync });
     }
 
-    const done: RequestView & { progress: any } = await eventually(
+    const done: RequestView = await eventually(
       async () => {
         const res = await get(`/requests/${id}`);
-        return ENDED.includes(res.body.state) ? res.body : undefined;
+        return ENDED_STATES.includes(res.body.state) ? res.body : undefined;
       },
       120_000,
       250,
@@ -285,28 +249,20 @@ describe('a migration whose backend process is killed', () => {
 
     // The cluster's truth: each Deployment is the same object, restarted once (one new ReplicaSet,
     // revision 2), with the stamp of its single restart, and every pod runs 1-10-4.
-    const after = await deployments();
-    const replicaSets = JSON.parse(
-      await simulator.kubectl(['get', 'rs', '-n', 'bookinfo', '-o', 'json']),
-    ).items as any[];
-    for (const d of after) {
-      const name = d.metadata.name;
-      const owned = replicaSets.filter(rs =>
-        rs.metadata.ownerReferences?.some((o: any) => o.uid === d.metadata.uid),
-      );
-      const stamp = d.spec.template.metadata.annotations?.[RESTARTED_AT];
+    const after = await deploymentRestarts(simulator.kubectl, 'bookinfo');
+    for (const [name, d] of Object.entries(after)) {
       expect({
         name,
-        uid: d.metadata.uid,
-        revision: d.metadata.annotations['deployment.kubernetes.io/revision'],
-        replicaSets: owned.length,
-        stamped: Boolean(stamp),
+        uid: d.uid,
+        revision: d.revision,
+        replicaSets: d.replicaSets,
+        stamped: Boolean(d.stamp),
         writesWithThisStamp: restartWrites(done, [name]).every(e =>
-          e.message.includes(`=${stamp})`),
+          e.message.includes(`=${d.stamp})`),
         ),
       }).toEqual({
         name,
-        uid: before.get(name),
+        uid: before[name].uid,
         revision: '2',
         replicaSets: 2,
         stamped: true,

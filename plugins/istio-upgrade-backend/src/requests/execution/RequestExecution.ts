@@ -72,6 +72,38 @@ export class RequestExecution {
     if (this.stopped) throw this.stopped;
   }
 
+  /**
+   * Goes on only if a write of the request's state was made under this run's lease: once another
+   * replica holds the request (this one was frozen past its lease), its state is no longer ours.
+   */
+  private async held(write: Promise<boolean>): Promise<void> {
+    if (!(await write)) {
+      this.stopped = new RunInterrupted('the lease was lost');
+      throw this.stopped;
+    }
+  }
+
+  /** Appends to the request's event log under the lease. */
+  private log(type: string, message: string): Promise<void> {
+    return this.held(
+      this.deps.store.appendEvent(
+        this.request.id,
+        { type, message },
+        this.lease,
+      ),
+    );
+  }
+
+  /** Changes a step under the lease. */
+  private setStep(
+    index: number,
+    change: Parameters<RequestStore['updateStep']>[2],
+  ): Promise<void> {
+    return this.held(
+      this.deps.store.updateStep(this.request.id, index, change, this.lease),
+    );
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.stopped) {
@@ -126,10 +158,10 @@ export class RequestExecution {
       if (!moved) return;
       await this.notify();
     } else {
-      await store.appendEvent(id, {
-        type: 'lease',
-        message: `Resumed by ${this.lease.owner} (lease ${this.lease.token})`,
-      });
+      await this.log(
+        'lease',
+        `Resumed by ${this.lease.owner} (lease ${this.lease.token})`,
+      );
     }
 
     let failure: Error | undefined;
@@ -176,13 +208,13 @@ export class RequestExecution {
       );
       return;
     }
-    await store.appendEvent(id, {
-      type: 'error',
-      message: `Failed: ${failure.message}. Rolling back (${undo
+    await this.log(
+      'error',
+      `Failed: ${failure.message}. Rolling back (${undo
         .map(s => s.name)
         .join(', ')})`,
-    });
-    await store.appendSteps(id, undo);
+    );
+    await this.held(store.appendSteps(id, undo, this.lease));
     try {
       await this.runSteps(true);
     } catch (error) {
@@ -260,37 +292,36 @@ export class RequestExecution {
           throw new Cancelled(`Cancelled before ${step.name}`);
         }
       }
-      await store.updateStep(id, step.index, {
+      await this.setStep(step.index, {
         state: 'running',
         startedAt: nowIso(),
       });
-      await store.updateProgress(id, { currentStep: step.name });
+      await this.held(
+        store.updateProgress(id, { currentStep: step.name }, this.lease),
+      );
       await this.notify();
       try {
         await this.runStep(step);
       } catch (error) {
         if (error instanceof RunInterrupted) throw error;
-        await store.updateStep(id, step.index, {
+        await this.setStep(step.index, {
           state: 'failed',
           finishedAt: nowIso(),
           message: (error as Error).message,
         });
-        await store.appendEvent(id, {
-          type: 'error',
-          message: `${step.name} failed: ${(error as Error).message}`,
-        });
+        await this.log(
+          'error',
+          `${step.name} failed: ${(error as Error).message}`,
+        );
         throw error instanceof StepFailure
           ? error
           : new StepFailure((error as Error).message);
       }
-      await store.updateStep(id, step.index, {
+      await this.setStep(step.index, {
         state: 'succeeded',
         finishedAt: nowIso(),
       });
-      await store.appendEvent(id, {
-        type: 'step',
-        message: `${step.name} done`,
-      });
+      await this.log('step', `${step.name} done`);
     }
   }
 
@@ -329,6 +360,7 @@ export class RequestExecution {
         }
         try {
           const result = await fn();
+          // A write that was made is logged even if the lease was lost meanwhile: the log is the truth.
           await store.appendEvent(id, {
             type: 'cluster-write',
             message: description,
@@ -348,9 +380,9 @@ export class RequestExecution {
           throw error;
         }
       },
-      event: (type, message) => store.appendEvent(id, { type, message }),
+      event: (type, message) => this.log(type, message),
       progress: async podsMigrated => {
-        await store.updateProgress(id, { podsMigrated });
+        await this.held(store.updateProgress(id, { podsMigrated }, this.lease));
         await this.notify();
       },
       sleep: ms => this.sleep(ms),
@@ -360,7 +392,7 @@ export class RequestExecution {
       detail: () => detail,
       saveDetail: async next => {
         detail = next;
-        await store.updateStep(id, step.index, { detail: next });
+        await this.setStep(step.index, { detail: next });
       },
     };
     return context;

@@ -1,0 +1,109 @@
+/** States a request does not leave. */
+export const ENDED_STATES = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
+
+/** Bookinfo's Deployments in the order the planner puts them in waves of three. */
+export const BOOKINFO_WAVES = [
+  ['details-v1', 'productpage-v1', 'ratings-v1'],
+  ['reviews-v1', 'reviews-v2', 'reviews-v3'],
+];
+
+/** What a test reads of `GET /requests/{id}`. */
+export interface RequestView {
+  id: string;
+  state: string;
+  steps: Array<{ name: string; state: string; message?: string }>;
+  events: Array<{ type: string; message: string }>;
+  progress: { podsInScope: number; podsMigrated: number };
+}
+
+/** The event log as `type: message` lines, to show in a failed expectation. */
+export const logOf = (r: RequestView) =>
+  r.events.map(e => `${e.type}: ${e.message}`);
+
+export const stepState = (r: RequestView, name: string) =>
+  r.steps.find(s => s.name === name)?.state;
+
+/** The log's restart writes of the named Deployments of `namespace`. */
+export const restartWrites = (
+  r: RequestView,
+  namespace: string,
+  names: string[],
+) =>
+  r.events.filter(
+    e =>
+      e.type === 'cluster-write' &&
+      names.some(n =>
+        e.message.startsWith(`restart Deployment ${namespace}/${n} `),
+      ),
+  );
+
+/** A Component owned by `owner`, mapped to its workloads as the Kubernetes plugin maps them. */
+export function ownedComponent(name: string, namespace: string, owner: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/kubernetes-id': name,
+        'backstage.io/kubernetes-namespace': namespace,
+      },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner },
+    relations: [{ type: 'ownedBy', targetRef: owner }],
+  };
+}
+
+/**
+ * Per Deployment of `namespace`: its uid, `deployment.kubernetes.io/revision`, how many ReplicaSets
+ * it owns and its restart stamp, as kubectl sees them.
+ */
+export async function deploymentRestarts(
+  kubectl: (args: string[]) => Promise<string>,
+  namespace: string,
+) {
+  const deployments = JSON.parse(
+    await kubectl(['get', 'deploy', '-n', namespace, '-o', 'json']),
+  ).items as any[];
+  const replicaSets = JSON.parse(
+    await kubectl(['get', 'rs', '-n', namespace, '-o', 'json']),
+  ).items as any[];
+  return Object.fromEntries(
+    deployments.map(d => [
+      d.metadata.name as string,
+      {
+        uid: d.metadata.uid as string,
+        revision: d.metadata.annotations?.[
+          'deployment.kubernetes.io/revision'
+        ] as string,
+        replicaSets: replicaSets.filter(rs =>
+          rs.metadata.ownerReferences?.some(
+            (o: any) => o.uid === d.metadata.uid,
+          ),
+        ).length,
+        stamp: d.spec.template.metadata?.annotations?.[
+          'kubectl.kubernetes.io/restartedAt'
+        ] as string | undefined,
+      },
+    ]),
+  );
+}
+
+/**
+ * `backend.database` for backend processes sharing the PostgreSQL database of a `TestDatabases` knex:
+ * the plugin's database is that one, so the test reads what the processes write.
+ */
+export function sharedPostgresConfig(knex: {
+  client: { config: { connection: any } };
+}) {
+  const { database, ...connection } = knex.client.config.connection;
+  return {
+    database: database as string,
+    config: {
+      client: 'pg',
+      connection,
+      plugin: { 'istio-upgrade': { connection: { database } } },
+    },
+  };
+}
