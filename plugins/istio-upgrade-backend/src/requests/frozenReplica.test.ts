@@ -33,10 +33,10 @@ const [WAVE_1] = BOOKINFO_WAVES;
 const postgres = configuredPostgres();
 const databases = TestDatabases.create({ ids: postgres ? [postgres] : [] });
 if (!postgres) {
-  // eslint-disable-next-line no-console
-  console.warn(
+  // Written to stderr, not the console: Jest drops the console output of a suite whose tests all skip.
+  process.stderr.write(
     'frozenReplica: SKIPPED — two backend processes share one database here, which needs PostgreSQL; ' +
-      'set BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING (scripts/test.sh does when 127.0.0.1:5432 answers)',
+      'set BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING (scripts/test.sh does when 127.0.0.1:5432 answers)\n',
   );
 }
 
