@@ -3,7 +3,11 @@ import { defaultPodSpec } from '../api/defaults';
 import { fieldsV1, managedFieldsEntry } from '../api/managedFields';
 import { resourceTypeNamed } from '../api/resourceTypes';
 import { ApiError } from '../api/statusErrors';
-import { injectSidecar, mountServiceAccountToken, resolveInjection } from '../istio/sidecarInjector';
+import {
+  injectSidecar,
+  mountServiceAccountToken,
+  resolveInjection,
+} from '../istio/sidecarInjector';
 import { JsonObject, KubeObject } from '../store/kubeObject';
 import { markShared } from '../store/sharedJson';
 import { ClusterContext, timestamp } from './clusterContext';
@@ -24,14 +28,32 @@ interface PreparedPod {
  */
 export function admitPod(ctx: ClusterContext, pod: KubeObject): KubeObject {
   const ns = ctx.store.get(namespaces, undefined, pod.metadata.namespace!);
-  const outcome = resolveInjection(ctx.controlPlanes, pod.metadata.labels, ns?.metadata.labels);
-  const spec = mountServiceAccountToken(pod.spec, pod.metadata.name ?? pod.metadata.generateName ?? 'pod');
+  const outcome = resolveInjection(
+    ctx.controlPlanes,
+    pod.metadata.labels,
+    ns?.metadata.labels,
+  );
+  const spec = mountServiceAccountToken(
+    pod.spec,
+    pod.metadata.name ?? pod.metadata.generateName ?? 'pod',
+  );
   if (!outcome.inject) {
     return { ...pod, spec };
   }
-  const workload = pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name ?? 'pod';
-  const injected = injectSidecar({ metadata: pod.metadata, spec }, outcome.revision, outcome.version, workload);
-  return { ...pod, metadata: injected.metadata as unknown as KubeObject['metadata'], spec: injected.spec };
+  const workload =
+    pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name ?? 'pod';
+  const injected = injectSidecar(
+    { metadata: pod.metadata, spec },
+    outcome.revision,
+    outcome.version,
+    workload,
+    outcome.proxyFailure,
+  );
+  return {
+    ...pod,
+    metadata: injected.metadata as unknown as KubeObject['metadata'],
+    spec: injected.spec,
+  };
 }
 
 /**
@@ -67,12 +89,24 @@ export class PodFactory {
     const namespace = owner.metadata.namespace!;
     const ns = ctx.store.get(namespaces, undefined, namespace);
     if (!ns) {
-      throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`);
+      throw new ApiError(
+        404,
+        'NotFound',
+        `namespaces "${namespace}" not found`,
+      );
     }
     const labels = { ...(template.metadata?.labels ?? {}), ...extraLabels };
-    const outcome = resolveInjection(ctx.controlPlanes, labels, ns.metadata.labels);
-    const revisionKey = outcome.inject ? `${outcome.revision}@${outcome.version}` : 'none';
-    const cacheKey = `${owner.metadata.uid}|${JSON.stringify(extraLabels)}|${revisionKey}|${JSON.stringify(ns.metadata.labels ?? {})}`;
+    const outcome = resolveInjection(
+      ctx.controlPlanes,
+      labels,
+      ns.metadata.labels,
+    );
+    const revisionKey = outcome.inject
+      ? `${outcome.revision}@${outcome.version}`
+      : 'none';
+    const cacheKey = `${owner.metadata.uid}|${JSON.stringify(
+      extraLabels,
+    )}|${revisionKey}|${JSON.stringify(ns.metadata.labels ?? {})}`;
     let byTemplate = this.prepared.get(template);
     if (!byTemplate) {
       byTemplate = new Map();
@@ -82,7 +116,9 @@ export class PodFactory {
     if (!prepared) {
       let metadata: JsonObject = {
         labels,
-        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
+        ...(template.metadata?.annotations
+          ? { annotations: template.metadata.annotations }
+          : {}),
         ownerReferences: [
           {
             apiVersion: owner.apiVersion,
@@ -94,35 +130,77 @@ export class PodFactory {
           },
         ],
       };
-      let spec = mountServiceAccountToken(defaultPodSpec(template.spec), cacheKey);
+      let spec = mountServiceAccountToken(
+        defaultPodSpec(template.spec),
+        cacheKey,
+      );
       if (outcome.inject) {
-        const injected = injectSidecar({ metadata, spec }, outcome.revision, outcome.version, workloadName);
+        const injected = injectSidecar(
+          { metadata, spec },
+          outcome.revision,
+          outcome.version,
+          workloadName,
+          outcome.proxyFailure,
+        );
         metadata = injected.metadata;
         spec = injected.spec;
       }
       const time = timestamp(ctx);
-      for (const value of [...Object.values(metadata), ...Object.values(spec)]) markShared(value);
+      for (const value of [...Object.values(metadata), ...Object.values(spec)])
+        markShared(value);
       prepared = {
         metadata,
         spec,
         managedFields: markShared([
-          markShared(managedFieldsEntry('kube-controller-manager', 'v1', time, fieldsV1({ metadata: { generateName: '', labels: metadata.labels, ownerReferences: metadata.ownerReferences }, spec: template.spec }))),
+          markShared(
+            managedFieldsEntry(
+              'kube-controller-manager',
+              'v1',
+              time,
+              fieldsV1({
+                metadata: {
+                  generateName: '',
+                  labels: metadata.labels,
+                  ownerReferences: metadata.ownerReferences,
+                },
+                spec: template.spec,
+              }),
+            ),
+          ),
         ]),
       };
       byTemplate.set(cacheKey, prepared);
     }
-    const hostname = naming.name && owner.kind === 'StatefulSet' ? { hostname: naming.name, subdomain: owner.spec?.serviceName } : {};
+    const hostname =
+      naming.name && owner.kind === 'StatefulSet'
+        ? { hostname: naming.name, subdomain: owner.spec?.serviceName }
+        : {};
     let pod: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
-        ...(naming.name ? { name: naming.name } : { name: `${naming.generateName}${randomSuffix()}`, generateName: naming.generateName }),
+        ...(naming.name
+          ? { name: naming.name }
+          : {
+              name: `${naming.generateName}${randomSuffix()}`,
+              generateName: naming.generateName,
+            }),
         namespace,
         ...prepared.metadata,
         managedFields: prepared.managedFields,
       } as unknown as KubeObject['metadata'],
-      spec: nodeName || naming.name ? { ...prepared.spec, ...hostname, ...(nodeName ? { nodeName } : {}) } : prepared.spec,
-      status: { phase: 'Pending', qosClass: prepared.spec.containers.some((c: JsonObject) => c.resources?.requests) ? 'Burstable' : 'BestEffort' },
+      spec:
+        nodeName || naming.name
+          ? { ...prepared.spec, ...hostname, ...(nodeName ? { nodeName } : {}) }
+          : prepared.spec,
+      status: {
+        phase: 'Pending',
+        qosClass: prepared.spec.containers.some(
+          (c: JsonObject) => c.resources?.requests,
+        )
+          ? 'Burstable'
+          : 'BestEffort',
+      },
     };
     if (ctx.instant) {
       pod = this.startedAtOnce(pod, nodeName);
@@ -132,24 +210,40 @@ export class PodFactory {
 
   /** A pod as it looks once scheduled, running and ready, for pods created while a scenario loads. */
   private startedAtOnce(pod: KubeObject, nodeName?: string): KubeObject {
-    const node = nodeName ? { name: nodeName, ip: nodeAddress(this.ctx, nodeName) } : schedule(this.ctx);
+    const node = nodeName
+      ? { name: nodeName, ip: nodeAddress(this.ctx, nodeName) }
+      : schedule(this.ctx);
     const time = timestamp(this.ctx);
     const withNode = { ...pod, spec: { ...pod.spec, nodeName: node.name } };
-    const status = renderPodStatus(withNode, 'ready', { scheduled: time, started: time, ready: time }, { hostIP: node.ip, podIP: this.ctx.allocatePodIP() });
+    const status = renderPodStatus(
+      withNode,
+      'ready',
+      { scheduled: time, started: time, ready: time },
+      { hostIP: node.ip, podIP: this.ctx.allocatePodIP() },
+    );
     return {
       ...withNode,
       metadata: {
         ...withNode.metadata,
-        managedFields: this.withKubelet(pod.metadata.managedFields ?? [], kubeletFields(this.ctx, status)),
+        managedFields: this.withKubelet(
+          pod.metadata.managedFields ?? [],
+          kubeletFields(this.ctx, status),
+        ),
       },
       status,
     };
   }
 
-  private readonly withKubeletCache = new WeakMap<object, WeakMap<object, JsonObject[]>>();
+  private readonly withKubeletCache = new WeakMap<
+    object,
+    WeakMap<object, JsonObject[]>
+  >();
 
   /** The controller's managedFields plus the kubelet's entry, shared between pods. */
-  private withKubelet(controller: JsonObject[], kubelet: JsonObject): JsonObject[] {
+  private withKubelet(
+    controller: JsonObject[],
+    kubelet: JsonObject,
+  ): JsonObject[] {
     let byKubelet = this.withKubeletCache.get(controller);
     if (!byKubelet) {
       byKubelet = new WeakMap();
@@ -167,11 +261,26 @@ export class PodFactory {
 const kubeletFieldsCache = new Map<string, JsonObject>();
 
 /** The kubelet's managedFields entry for a status; shared between pods whose status has the same shape. */
-export function kubeletFields(ctx: ClusterContext, status: JsonObject): JsonObject {
-  const shape = `${(status.containerStatuses ?? []).map((c: JsonObject) => c.name).join(',')}|${(status.initContainerStatuses ?? []).length}|${timestamp(ctx)}`;
+export function kubeletFields(
+  ctx: ClusterContext,
+  status: JsonObject,
+): JsonObject {
+  const shape = `${(status.containerStatuses ?? [])
+    .map((c: JsonObject) => c.name)
+    .join(',')}|${(status.initContainerStatuses ?? []).length}|${timestamp(
+    ctx,
+  )}`;
   let entry = kubeletFieldsCache.get(shape);
   if (!entry) {
-    entry = markShared(managedFieldsEntry('kubelet', 'v1', timestamp(ctx), fieldsV1({ status }), 'status'));
+    entry = markShared(
+      managedFieldsEntry(
+        'kubelet',
+        'v1',
+        timestamp(ctx),
+        fieldsV1({ status }),
+        'status',
+      ),
+    );
     if (kubeletFieldsCache.size > 1000) kubeletFieldsCache.clear();
     kubeletFieldsCache.set(shape, entry);
   }
@@ -180,7 +289,9 @@ export function kubeletFields(ctx: ClusterContext, status: JsonObject): JsonObje
 
 function randomSuffix(): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const bytes = createHash('sha1').update(`${Math.random()}${process.hrtime.bigint()}`).digest();
+  const bytes = createHash('sha1')
+    .update(`${Math.random()}${process.hrtime.bigint()}`)
+    .digest();
   let out = '';
   for (let i = 0; i < 5; i++) out += alphabet[bytes[i] % alphabet.length];
   return out;
@@ -192,7 +303,11 @@ let scheduleCursor = 0;
 /** A node's InternalIP. */
 export function nodeAddress(ctx: ClusterContext, nodeName: string): string {
   const node = ctx.store.get(nodes, undefined, nodeName);
-  return (node?.status?.addresses ?? []).find((a: JsonObject) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+  return (
+    (node?.status?.addresses ?? []).find(
+      (a: JsonObject) => a.type === 'InternalIP',
+    )?.address ?? '10.0.0.1'
+  );
 }
 
 /** Picks a node for a pod: round robin over the cluster's nodes, as a spreading scheduler would. */
@@ -202,6 +317,9 @@ export function schedule(ctx: ClusterContext): { name: string; ip: string } {
     return { name: `${ctx.name}-node`, ip: '10.0.0.1' };
   }
   const node = all[scheduleCursor++ % all.length];
-  const ip = (node.status?.addresses ?? []).find((a: JsonObject) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+  const ip =
+    (node.status?.addresses ?? []).find(
+      (a: JsonObject) => a.type === 'InternalIP',
+    )?.address ?? '10.0.0.1';
   return { name: node.metadata.name, ip };
 }

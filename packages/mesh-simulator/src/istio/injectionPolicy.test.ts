@@ -145,6 +145,32 @@ describe('resolveInjection', () => {
     ).toEqual({ inject: true, revision: '1-10-4', version: '1.10.4' });
   });
 
+  it('carries a broken release of istiod (proxy-failure annotation) into the proxies it injects', () => {
+    const { store, planes } = cluster(['1-9-7', '1-10-4']);
+    const istiod = store.get(deployments, 'istio-system', 'istiod-1-10-4')!;
+    store.replace(deployments, {
+      ...istiod,
+      metadata: {
+        ...istiod.metadata,
+        annotations: {
+          ...istiod.metadata.annotations,
+          'mesh-sim.dev/proxy-failure': 'never-ready',
+        },
+      },
+    });
+    expect(resolveInjection(planes, {}, { 'istio.io/rev': '1-10-4' })).toEqual({
+      inject: true,
+      revision: '1-10-4',
+      version: '1.10.4',
+      proxyFailure: 'never-ready',
+    });
+    expect(resolveInjection(planes, {}, { 'istio.io/rev': '1-9-7' })).toEqual({
+      inject: true,
+      revision: '1-9-7',
+      version: '1.9.7',
+    });
+  });
+
   it('admits a pod no webhook matches without a sidecar (no default tag, no revision named default)', () => {
     const { planes } = cluster(['1-9-7']);
     expect(

@@ -16,7 +16,13 @@ import { decideInjection } from './injectionPolicy';
  */
 export type InjectionOutcome =
   | { inject: false }
-  | { inject: true; revision: string; version: string };
+  | { inject: true; revision: string; version: string; proxyFailure?: string };
+
+/**
+ * Annotation on an istiod Deployment that breaks the proxies its revision injects from then on
+ * (`never-ready` or `crash-loop`): a bad release or a bad mesh config, for fault tests.
+ */
+export const proxyFailureAnnotation = 'mesh-sim.dev/proxy-failure';
 
 /** Volumes Istio's sidecar template adds, in the order `sidecar.istio.io/status` lists them. */
 const sidecarVolumes = [
@@ -96,7 +102,16 @@ export function resolveInjection(
       `no endpoints available for service "${service}"`,
     );
   }
-  return { inject: true, revision, version };
+  const proxyFailure =
+    controlPlanes.istiod(revision)?.metadata.annotations?.[
+      proxyFailureAnnotation
+    ];
+  return {
+    inject: true,
+    revision,
+    version,
+    ...(proxyFailure ? { proxyFailure } : {}),
+  };
 }
 
 function envFromField(name: string, fieldPath: string): JsonObject {
@@ -324,6 +339,7 @@ export function injectSidecar(
   revision: string,
   version: string,
   workloadName: string,
+  proxyFailure?: string,
 ): { metadata: JsonObject; spec: JsonObject } {
   const labels: Record<string, string> = pod.metadata.labels ?? {};
   const gateway =
@@ -378,6 +394,7 @@ export function injectSidecar(
         'prometheus.io/port': '15020',
         'prometheus.io/scrape': 'true',
         'sidecar.istio.io/status': JSON.stringify(status),
+        ...(proxyFailure ? { 'mesh-sim.dev/failure': proxyFailure } : {}),
       },
     },
     spec: {

@@ -70,7 +70,14 @@ export class ClusterApi {
   private readonly admission: AdmissionregistrationV1Api;
   private readonly discovery: DiscoveryV1Api;
 
-  constructor(connection: ClusterConnection, readonly http: ClusterHttpClient) {
+  constructor(
+    connection: ClusterConnection,
+    readonly http: ClusterHttpClient,
+    private readonly retry: { attempts: number; baseDelayMs: number } = {
+      attempts: 6,
+      baseDelayMs: 250,
+    },
+  ) {
     const configuration = createConfiguration({
       baseServer: new ServerConfiguration(
         connection.url.toString().replace(/\/+$/, ''),
@@ -104,11 +111,34 @@ export class ClusterApi {
     this.discovery = new DiscoveryV1Api(configuration);
   }
 
+  /**
+   * One API call, retried on answers that say "try again" (no answer, 429, 5xx) with jittered backoff
+   * that honours `Retry-After`. Every call the engine makes is idempotent (the same patch body, reads),
+   * so a retry after a lost answer changes nothing twice.
+   */
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw asKubernetesError(error, what);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (caught) {
+        const error = asKubernetesError(caught, what);
+        if (
+          !(error instanceof KubernetesApiError) ||
+          !error.retriable ||
+          attempt >= this.retry.attempts
+        ) {
+          throw error;
+        }
+        const backoff =
+          Math.random() * this.retry.baseDelayMs * 2 ** (attempt - 1);
+        const retryAfter = Math.min(
+          (error.retryAfterSeconds ?? 0) * 1000,
+          10_000,
+        );
+        await new Promise(resolve =>
+          setTimeout(resolve, Math.max(backoff, retryAfter)),
+        );
+      }
     }
   }
 
@@ -257,18 +287,22 @@ export class ClusterApi {
       };
     }>
   > {
+    const page = (continueToken?: string) =>
+      this.call(`LIST pods in ${namespace}`, () =>
+        this.http.request<any>({
+          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+          accept:
+            'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9',
+          query: { labelSelector, limit: 500, continue: continueToken },
+        }),
+      );
     const items = [];
-    let continueToken: string | undefined;
+    let next: string | undefined;
     do {
-      const page = await this.http.request<any>({
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-        accept:
-          'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9',
-        query: { labelSelector, limit: 500, continue: continueToken },
-      });
-      items.push(...(page.items ?? []));
-      continueToken = page.metadata?.continue || undefined;
-    } while (continueToken);
+      const current = await page(next);
+      items.push(...(current.items ?? []));
+      next = current.metadata?.continue || undefined;
+    } while (next);
     return items;
   }
 }

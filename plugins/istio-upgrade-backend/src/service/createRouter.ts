@@ -27,7 +27,21 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, permissions, catalog, inventory, requests } = options;
   const router = await createOpenApiRouter({
-    middleware: [express.json({ limit: BODY_LIMIT })],
+    middleware: [
+      // A decision may come without a body (no comment): read it as an empty JSON object.
+      (req, _res, next) => {
+        const length = req.headers['content-length'];
+        if (
+          req.method === 'POST' &&
+          !req.headers['content-type'] &&
+          (length === undefined || length === '0')
+        ) {
+          req.headers['content-type'] = 'application/json';
+        }
+        next();
+      },
+      express.json({ limit: BODY_LIMIT }),
+    ],
   });
 
   async function authorizeRead(req: express.Request) {
