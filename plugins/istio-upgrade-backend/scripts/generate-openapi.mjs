@@ -54,9 +54,14 @@ async function main() {
     alphabetize: true,
     exportType: true,
   });
-  const types = `${header}/* eslint-disable */\n/** @packageDocumentation The istio-upgrade REST API's types, generated from its OpenAPI spec. */\n${astToString(
-    ast,
-  )}`;
+  // Every export is part of the common package's API: tag it for API Extractor.
+  // openapi-typescript writes JSDoc tags TSDoc does not know (@description, @enum); keep the text.
+  const generated = astToString(ast)
+    .replace(/^export (type|interface) /gm, '/** @public */\nexport $1 ')
+    .replace(/@description /g, '')
+    .replace(/^\s*\/\*\* @enum \{[^}]*\} \*\/\n/gm, '')
+    .replace(/^(\s*\*) @enum \{[^}]*\}\n/gm, '');
+  const types = `${header}/* eslint-disable */\n${generated}`;
 
   const entries = [];
   for (const [route, item] of Object.entries(spec.paths ?? {})) {

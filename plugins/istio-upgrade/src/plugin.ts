@@ -1,3 +1,4 @@
+import { JSX } from 'react';
 import {
   createApiFactory,
   createComponentExtension,
@@ -35,7 +36,7 @@ export const istioUpgradePlugin = createPlugin({
  *
  * @public
  */
-export const IstioUpgradePage = istioUpgradePlugin.provide(
+export const IstioUpgradePage: () => JSX.Element = istioUpgradePlugin.provide(
   createRoutableExtension({
     name: 'IstioUpgradePage',
     component: () => import('./components/FleetPage').then(m => m.FleetPage),
@@ -49,7 +50,7 @@ export const IstioUpgradePage = istioUpgradePlugin.provide(
  *
  * @public
  */
-export const EntityIstioContent = istioUpgradePlugin.provide(
+export const EntityIstioContent: () => JSX.Element = istioUpgradePlugin.provide(
   createComponentExtension({
     name: 'EntityIstioContent',
     component: {
@@ -65,15 +66,16 @@ export const EntityIstioContent = istioUpgradePlugin.provide(
  *
  * @public
  */
-export const EntityIstioClusterContent = istioUpgradePlugin.provide(
-  createComponentExtension({
-    name: 'EntityIstioClusterContent',
-    component: {
-      lazy: () =>
-        import('./components/ClusterIstioTab').then(m => m.ClusterIstioTab),
-    },
-  }),
-);
+export const EntityIstioClusterContent: () => JSX.Element =
+  istioUpgradePlugin.provide(
+    createComponentExtension({
+      name: 'EntityIstioClusterContent',
+      component: {
+        lazy: () =>
+          import('./components/ClusterIstioTab').then(m => m.ClusterIstioTab),
+      },
+    }),
+  );
 
 /**
  * The overview card of a service: per cluster, the sidecar revisions it runs, whether they are
@@ -81,11 +83,13 @@ export const EntityIstioClusterContent = istioUpgradePlugin.provide(
  *
  * @public
  */
-export const EntityIstioRevisionCard = istioUpgradePlugin.provide(
-  createComponentExtension({
-    name: 'EntityIstioRevisionCard',
-    component: {
-      lazy: () => import('./components/RevisionCard').then(m => m.RevisionCard),
-    },
-  }),
-);
+export const EntityIstioRevisionCard: () => JSX.Element =
+  istioUpgradePlugin.provide(
+    createComponentExtension({
+      name: 'EntityIstioRevisionCard',
+      component: {
+        lazy: () =>
+          import('./components/RevisionCard').then(m => m.RevisionCard),
+      },
+    }),
+  );

@@ -2,83 +2,81 @@ import type { components } from './openapi.generated';
 
 export type { components, paths, operations } from './openapi.generated';
 
-type Schemas = components['schemas'];
-
 /** @public A catalog-registered cluster, its connection state and how fresh its inventory is. */
-export type Cluster = Schemas['Cluster'];
+export type Cluster = components['schemas']['Cluster'];
 /** @public How fresh the backend's copy of a cluster is. */
-export type SyncState = Schemas['SyncState'];
+export type SyncState = components['schemas']['SyncState'];
 /** @public Support status of an Istio version according to the release table. */
-export type SupportStatus = Schemas['SupportStatus'];
+export type SupportStatus = components['schemas']['SupportStatus'];
 /** @public Pods per sidecar revision. */
-export type RevisionCount = Schemas['RevisionCount'];
+export type RevisionCount = components['schemas']['RevisionCount'];
 /** @public An istiod revision in a cluster. */
-export type ControlPlane = Schemas['ControlPlane'];
+export type ControlPlane = components['schemas']['ControlPlane'];
 /** @public A revision tag and the revision it points at. */
-export type RevisionTag = Schemas['RevisionTag'];
+export type RevisionTag = components['schemas']['RevisionTag'];
 /** @public A namespace and name. */
-export type ObjectRef = Schemas['ObjectRef'];
+export type ObjectRef = components['schemas']['ObjectRef'];
 /** @public A Service port. */
-export type ServicePort = Schemas['ServicePort'];
+export type ServicePort = components['schemas']['ServicePort'];
 /** @public A gateway Deployment. */
-export type Gateway = Schemas['Gateway'];
+export type Gateway = components['schemas']['Gateway'];
 /** @public A LoadBalancer Service that selects a gateway. */
-export type GatewayService = Schemas['GatewayService'];
+export type GatewayService = components['schemas']['GatewayService'];
 /** @public A gateway a LoadBalancer Service could be cut over to. */
-export type StandbyGateway = Schemas['StandbyGateway'];
+export type StandbyGateway = components['schemas']['StandbyGateway'];
 /** @public A namespace's injection mode and sidecar revisions. */
-export type NamespaceInventory = Schemas['NamespaceInventory'];
+export type NamespaceInventory = components['schemas']['NamespaceInventory'];
 /** @public A Deployment, StatefulSet or DaemonSet and its pods' revisions. */
-export type Workload = Schemas['Workload'];
+export type Workload = components['schemas']['Workload'];
 /** @public A finding of the inventory's rules, with a stable code. */
-export type Warning = Schemas['Warning'];
+export type Warning = components['schemas']['Warning'];
 /** @public A cluster's whole Istio inventory. */
-export type ClusterInventory = Schemas['ClusterInventory'];
+export type ClusterInventory = components['schemas']['ClusterInventory'];
 /** @public One cluster in the fleet summary. */
-export type FleetCluster = Schemas['FleetCluster'];
+export type FleetCluster = components['schemas']['FleetCluster'];
 /** @public One revision of a cluster in the fleet summary. */
-export type FleetRevision = Schemas['FleetRevision'];
+export type FleetRevision = components['schemas']['FleetRevision'];
 /** @public Every cluster's revisions and the fleet's warnings. */
-export type FleetSummary = Schemas['FleetSummary'];
+export type FleetSummary = components['schemas']['FleetSummary'];
 /** @public A revision a namespace could migrate to, with the verdict. */
-export type MigrationTarget = Schemas['MigrationTarget'];
+export type MigrationTarget = components['schemas']['MigrationTarget'];
 /** @public A namespace of an entity's workloads and its migration targets. */
-export type EntityNamespace = Schemas['EntityNamespace'];
+export type EntityNamespace = components['schemas']['EntityNamespace'];
 /** @public An entity's workloads in one cluster. */
-export type EntityCluster = Schemas['EntityCluster'];
+export type EntityCluster = components['schemas']['EntityCluster'];
 /** @public An entity's workloads across clusters. */
-export type EntityIstioView = Schemas['EntityIstioView'];
+export type EntityIstioView = components['schemas']['EntityIstioView'];
 /** @public The kinds of change a request makes. */
-export type RequestType = Schemas['RequestType'];
+export type RequestType = components['schemas']['RequestType'];
 /** @public The states of a request. */
-export type RequestState = Schemas['RequestState'];
+export type RequestState = components['schemas']['RequestState'];
 /** @public What a request changes: a namespace, a gateway Service or a tag. */
-export type RequestTarget = Schemas['RequestTarget'];
+export type RequestTarget = components['schemas']['RequestTarget'];
 /** @public Options of a request (waves, pauses, scope, rollback policy, watch window). */
-export type RequestOptions = Schemas['RequestOptions'];
+export type RequestOptions = components['schemas']['RequestOptions'];
 /** @public The body of `POST /requests`. */
-export type CreateRequest = Schemas['CreateRequest'];
+export type CreateRequest = components['schemas']['CreateRequest'];
 /** @public A decision's body (approve, reject, cancel, rollback). */
-export type Decision = Schemas['Decision'];
+export type Decision = components['schemas']['Decision'];
 /** @public One precheck and its outcome. */
-export type Precheck = Schemas['Precheck'];
+export type Precheck = components['schemas']['Precheck'];
 /** @public The prechecks of a planned change. */
-export type PrecheckResult = Schemas['PrecheckResult'];
+export type PrecheckResult = components['schemas']['PrecheckResult'];
 /** @public One write a plan makes, exactly as sent. */
-export type PlannedPatch = Schemas['PlannedPatch'];
+export type PlannedPatch = components['schemas']['PlannedPatch'];
 /** @public A workload a plan restarts or skips. */
-export type PlannedWorkload = Schemas['PlannedWorkload'];
+export type PlannedWorkload = components['schemas']['PlannedWorkload'];
 /** @public Workloads restarted together. */
-export type PlannedWave = Schemas['PlannedWave'];
+export type PlannedWave = components['schemas']['PlannedWave'];
 /** @public The exact changes a request makes. */
-export type Plan = Schemas['Plan'];
+export type Plan = components['schemas']['Plan'];
 /** @public A plan with its prechecks (a dry run's answer). */
-export type RequestPlan = Schemas['RequestPlan'];
+export type RequestPlan = components['schemas']['RequestPlan'];
 /** @public One step of a request's execution. */
-export type RequestStep = Schemas['RequestStep'];
+export type RequestStep = components['schemas']['RequestStep'];
 /** @public One entry of a request's append-only event log. */
-export type RequestEvent = Schemas['RequestEvent'];
+export type RequestEvent = components['schemas']['RequestEvent'];
 /** @public Pods migrated out of pods in scope. */
-export type RequestProgress = Schemas['RequestProgress'];
+export type RequestProgress = components['schemas']['RequestProgress'];
 /** @public An upgrade request. */
-export type UpgradeRequest = Schemas['UpgradeRequest'];
+export type UpgradeRequest = components['schemas']['UpgradeRequest'];

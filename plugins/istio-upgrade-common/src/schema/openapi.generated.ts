@@ -4,7 +4,7 @@
 // * Regenerate: yarn workspace @istio-upgrade/backstage-plugin-istio-upgrade-backend generate:openapi
 // ******************************************************************
 /* eslint-disable */
-/** @packageDocumentation The istio-upgrade REST API's types, generated from its OpenAPI spec. */
+/** @public */
 export type paths = {
   '/clusters': {
     parameters: {
@@ -13,7 +13,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description The clusters registered in the catalog, with their connection and sync state. */
+    /** The clusters registered in the catalog, with their connection and sync state. */
     get: operations['ListClusters'];
     put?: never;
     post?: never;
@@ -30,7 +30,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description The cluster's Istio inventory - control planes, tags, gateways, namespaces, workloads and warnings - as last synced. */
+    /** The cluster's Istio inventory - control planes, tags, gateways, namespaces, workloads and warnings - as last synced. */
     get: operations['GetClusterInventory'];
     put?: never;
     post?: never;
@@ -47,7 +47,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description The prechecks of a planned change, and its plan, without creating a request. */
+    /** The prechecks of a planned change, and its plan, without creating a request. */
     get: operations['GetPrechecks'];
     put?: never;
     post?: never;
@@ -64,7 +64,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description A catalog entity's workloads in every cluster, with their sidecar revisions and the revisions they could migrate to. */
+    /** A catalog entity's workloads in every cluster, with their sidecar revisions and the revisions they could migrate to. */
     get: operations['GetEntityView'];
     put?: never;
     post?: never;
@@ -81,7 +81,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description Every cluster's revisions and versions, how far each is from the newest, and the fleet's warnings. */
+    /** Every cluster's revisions and versions, how far each is from the newest, and the fleet's warnings. */
     get: operations['GetFleet'];
     put?: never;
     post?: never;
@@ -98,10 +98,10 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description Upgrade requests, newest first. */
+    /** Upgrade requests, newest first. */
     get: operations['ListRequests'];
     put?: never;
-    /** @description Asks for a change. Stored before anything touches the cluster; with dryRun, only the plan and prechecks are returned. */
+    /** Asks for a change. Stored before anything touches the cluster; with dryRun, only the plan and prechecks are returned. */
     post: operations['CreateRequest'];
     delete?: never;
     options?: never;
@@ -116,7 +116,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** @description One request with its steps, events and progress. */
+    /** One request with its steps, events and progress. */
     get: operations['GetRequest'];
     put?: never;
     post?: never;
@@ -151,7 +151,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** @description Cancels a request that waits; stops a running one between steps. */
+    /** Cancels a request that waits; stops a running one between steps. */
     post: operations['CancelRequest'];
     delete?: never;
     options?: never;
@@ -184,7 +184,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** @description Asks for the rollback of a succeeded or failed request, as a request of its own. */
+    /** Asks for the rollback of a succeeded or failed request, as a request of its own. */
     post: operations['RollbackRequest'];
     delete?: never;
     options?: never;
@@ -193,17 +193,18 @@ export type paths = {
     trace?: never;
   };
 };
+/** @public */
 export type webhooks = Record<string, never>;
+/** @public */
 export type components = {
   schemas: {
-    /** @description A catalog-registered cluster, the state of the connection to it and how fresh its inventory is. */
+    /** A catalog-registered cluster, the state of the connection to it and how fresh its inventory is. */
     Cluster: {
       apiServerHost?: string;
       entityRef: string;
       message?: string;
       name: string;
       owner?: string;
-      /** @enum {string} */
       status:
         | 'ready'
         | 'no-credentials'
@@ -230,18 +231,18 @@ export type components = {
       workloads: components['schemas']['Workload'][];
     };
     ControlPlane: {
-      /** @description Whether its injector webhook (istio-sidecar-injector-<rev>) exists. */
+      /** Whether its injector webhook (istio-sidecar-injector-<rev>) exists. */
       hasInjector: boolean;
       image?: string;
       inUse: {
         gateways: number;
-        /** @description Namespaces whose labels resolve to this revision. */
+        /** Namespaces whose labels resolve to this revision. */
         namespaces: number;
-        /** @description Pods whose sidecar runs this revision. */
+        /** Pods whose sidecar runs this revision. */
         pods: number;
         tags: number;
       };
-      /** @description Whether namespaces labelled istio-injection=enabled are injected by this revision. */
+      /** Whether namespaces labelled istio-injection=enabled are injected by this revision. */
       isDefault: boolean;
       notRemovableBecause: string[];
       ready: boolean;
@@ -251,11 +252,11 @@ export type components = {
       safeToRemove: boolean;
       support: components['schemas']['SupportStatus'];
       tags: string[];
-      /** @description From the istiod image tag; absent when it cannot be read. */
+      /** From the istiod image tag; absent when it cannot be read. */
       version?: string;
     };
     CreateRequest: {
-      /** @description The cluster entity's name in the catalog. */
+      /** The cluster entity's name in the catalog. */
       cluster: string;
       comment?: string;
       dryRun?: boolean;
@@ -278,17 +279,17 @@ export type components = {
     EntityIstioView: {
       clusters: components['schemas']['EntityCluster'][];
       entityRef: string;
-      /** @description The namespace the entity is narrowed to (backstage.io/kubernetes-namespace). */
+      /** The namespace the entity is narrowed to (backstage.io/kubernetes-namespace). */
       namespace?: string;
-      /** @description The label selector the entity's workloads are found by. */
+      /** The label selector the entity's workloads are found by. */
       selector: string;
     };
     EntityNamespace: {
       namespace: components['schemas']['NamespaceInventory'];
-      /** @description The revisions the namespace could migrate to. */
+      /** The revisions the namespace could migrate to. */
       targets: components['schemas']['MigrationTarget'][];
     };
-    /** @description A catalog entity reference, kind:namespace/name. */
+    /** A catalog entity reference, kind:namespace/name. */
     EntityRef: string;
     Error: {
       error: {
@@ -306,16 +307,16 @@ export type components = {
     FleetCluster: {
       cluster: components['schemas']['Cluster'];
       injectedPods: number;
-      /** @description Minor versions between this cluster's newest control plane and the fleet's newest. */
+      /** Minor versions between this cluster's newest control plane and the fleet's newest. */
       minorsBehindFleet?: number;
       namespaces: number;
-      /** @description The newest control-plane version in this cluster. */
+      /** The newest control-plane version in this cluster. */
       newestVersion?: string;
       oldestProxyVersion?: string;
       pods: number;
       podsNeedingRestart: number;
       revisions: components['schemas']['FleetRevision'][];
-      /** @description Teams (namespace team labels) with pods in the cluster. */
+      /** Teams (namespace team labels) with pods in the cluster. */
       teams: string[];
       warningCounts: {
         error: number;
@@ -335,13 +336,13 @@ export type components = {
       clusters: components['schemas']['FleetCluster'][];
       /** Format: date-time */
       generatedAt: string;
-      /** @description The newest control-plane version in the fleet. */
+      /** The newest control-plane version in the fleet. */
       newestVersion?: string;
       warnings: components['schemas']['Warning'][];
     };
-    /** @description A gateway Deployment (injected with a gateway template, or labelled istio=*gateway). */
+    /** A gateway Deployment (injected with a gateway template, or labelled istio=*gateway). */
     Gateway: {
-      /** @description The gateway pods' labels (the Deployment's pod template). */
+      /** The gateway pods' labels (the Deployment's pod template). */
       labels: {
         [key: string]: string;
       };
@@ -351,11 +352,11 @@ export type components = {
       readyReplicas: number;
       replicas: number;
       revision?: string;
-      /** @description LoadBalancer Services that select this gateway (it is live for them). */
+      /** LoadBalancer Services that select this gateway (it is live for them). */
       services: string[];
       version?: string;
     };
-    /** @description A LoadBalancer Service that selects a gateway; its selector decides which colour is live. */
+    /** A LoadBalancer Service that selects a gateway; its selector decides which colour is live. */
     GatewayService: {
       externalAddress?: string;
       live?: components['schemas']['ObjectRef'];
@@ -363,34 +364,32 @@ export type components = {
       name: string;
       namespace: string;
       ports: components['schemas']['ServicePort'][];
-      /** @description Ready pods of the live gateway. */
+      /** Ready pods of the live gateway. */
       readyEndpoints?: number;
       resourceVersion?: string;
       selector: {
         [key: string]: string;
       };
-      /** @description Gateways the Service could be cut over to (same gateway, other revisions). */
+      /** Gateways the Service could be cut over to (same gateway, other revisions). */
       standby: components['schemas']['StandbyGateway'][];
     };
-    /** @description A DNS-1123 label, as Kubernetes validates namespace and Service names. */
+    /** A DNS-1123 label, as Kubernetes validates namespace and Service names. */
     KubernetesName: string;
     MigrationTarget: {
-      /** @description One line - why it is allowed, or why not (skew, end of life, target not ready, ...). */
+      /** One line - why it is allowed, or why not (skew, end of life, target not ready, ...). */
       reason: string;
       revision: string;
       tags?: string[];
-      /** @enum {string} */
       verdict: 'allowed' | 'blocked';
       version?: string;
     };
     NamespaceInventory: {
-      /** @description The revision new pods get, resolved through tags; absent when pods get no sidecar. */
+      /** The revision new pods get, resolved through tags; absent when pods get no sidecar. */
       desiredRevision?: string;
       desiredVersion?: string;
       injectedPods: number;
       /**
-       * @description legacy - istio-injection=enabled; revision - istio.io/rev names a revision; tag - istio.io/rev names a tag; ambient - istio.io/dataplane-mode=ambient; disabled - istio-injection=disabled; none - no injection label.
-       * @enum {string}
+       * legacy - istio-injection=enabled; revision - istio.io/rev names a revision; tag - istio.io/rev names a tag; ambient - istio.io/dataplane-mode=ambient; disabled - istio-injection=disabled; none - no injection label.
        */
       injectionMode:
         | 'legacy'
@@ -402,13 +401,13 @@ export type components = {
       name: string;
       pods: number;
       podsByRevision: components['schemas']['RevisionCount'][];
-      /** @description Injected pods whose revision is not the desired one. */
+      /** Injected pods whose revision is not the desired one. */
       podsNeedingRestart: number;
-      /** @description The namespace's istio.io/rev label. */
+      /** The namespace's istio.io/rev label. */
       revisionLabel?: string;
-      /** @description The tag that decides the revision (default for legacy injection). */
+      /** The tag that decides the revision (default for legacy injection). */
       tag?: string;
-      /** @description The namespace's team label, when it has one. */
+      /** The namespace's team label, when it has one. */
       team?: string;
       uninjectedPods: number;
     };
@@ -418,30 +417,29 @@ export type components = {
     };
     Plan: {
       fromRevision?: string;
-      /** @description For a tag move, the namespaces that use the tag. */
+      /** For a tag move, the namespaces that use the tag. */
       namespaces?: string[];
       patches: components['schemas']['PlannedPatch'][];
       podsInScope: number;
-      /** @description The writes that undo the change (a rollback sends these, then restarts the same workloads). */
+      /** The writes that undo the change (a rollback sends these, then restarts the same workloads). */
       rollbackPatches?: components['schemas']['PlannedPatch'][];
-      /** @description Workloads in scope that a restart will not move (paused, OnDelete), reported and not counted as done. */
+      /** Workloads in scope that a restart will not move (paused, OnDelete), reported and not counted as done. */
       skipped?: components['schemas']['PlannedWorkload'][];
       summary: string;
       toRevision?: string;
       waves: components['schemas']['PlannedWave'][];
     };
-    /** @description One write to the cluster, exactly as it will be sent. */
+    /** One write to the cluster, exactly as it will be sent. */
     PlannedPatch: {
       kind: string;
       name: string;
       namespace?: string;
-      /** @description The body sent (for a restart, the annotation value is fixed when the step first runs). */
+      /** The body sent (for a restart, the annotation value is fixed when the step first runs). */
       patch: {
         [key: string]: unknown;
       };
-      /** @enum {string} */
       patchType: 'merge' | 'strategic-merge' | 'json' | 'replace';
-      /** @description The resourceVersion the write requires, when it is conditional. */
+      /** The resourceVersion the write requires, when it is conditional. */
       precondition?: string;
       step: string;
     };
@@ -453,14 +451,13 @@ export type components = {
       kind: string;
       name: string;
       namespace: string;
-      /** @description Why it is special (paused, OnDelete, ...). */
+      /** Why it is special (paused, OnDelete, ...). */
       note?: string;
       pods: number;
     };
     Precheck: {
       id: string;
       message: string;
-      /** @enum {string} */
       status: 'pass' | 'warn' | 'fail';
     };
     PrecheckResult: {
@@ -473,22 +470,21 @@ export type components = {
       at: string;
       id: number;
       message: string;
-      /** @description created, approved, rejected, cancelled, state, step, progress, cluster-write, precheck, error, lease. */
+      /** created, approved, rejected, cancelled, state, step, progress, cluster-write, precheck, error, lease. */
       type: string;
     };
     RequestOptions: {
-      /** @description For a tag move, also restart the workloads of the namespaces that use the tag. */
+      /** For a tag move, also restart the workloads of the namespaces that use the tag. */
       migrateNamespaces?: boolean;
       pauseBetweenWavesSeconds?: number;
       /**
-       * @description Restart every workload of the namespace, or only the requesting entity's (a shared namespace).
-       * @enum {string}
+       * Restart every workload of the namespace, or only the requesting entity's (a shared namespace).
        */
       restartScope?: 'namespace' | 'entity';
       rollbackOnFailure?: boolean;
-      /** @description For a cutover, how long the Service's endpoints are watched before the cutover is declared done. */
+      /** For a cutover, how long the Service's endpoints are watched before the cutover is declared done. */
       watchWindowSeconds?: number;
-      /** @description Workloads restarted together in one wave. */
+      /** Workloads restarted together in one wave. */
       waveSize?: number;
     };
     RequestPlan: {
@@ -502,7 +498,6 @@ export type components = {
       podsInScope: number;
       podsMigrated: number;
     };
-    /** @enum {string} */
     RequestState:
       | 'pending-approval'
       | 'approved'
@@ -521,34 +516,32 @@ export type components = {
       name: string;
       /** Format: date-time */
       startedAt?: string;
-      /** @enum {string} */
       state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
     };
-    /** @description What the request changes - a namespace, a gateway Service (namespace and service) or a tag. */
+    /** What the request changes - a namespace, a gateway Service (namespace and service) or a tag. */
     RequestTarget: {
       namespace?: components['schemas']['KubernetesName'];
       service?: components['schemas']['KubernetesName'];
       tag?: components['schemas']['RevisionName'];
     };
-    /** @enum {string} */
     RequestType:
       | 'namespace-migration'
       | 'gateway-cutover'
       | 'revision-tag-move';
-    /** @description Pods per sidecar revision; revision absent means pods without a sidecar. */
+    /** Pods per sidecar revision; revision absent means pods without a sidecar. */
     RevisionCount: {
       count: number;
       revision?: string;
-      /** @description The proxy version, from the revision's control plane. */
+      /** The proxy version, from the revision's control plane. */
       version?: string;
     };
-    /** @description An Istio revision or tag name (a DNS-1123 label; never contains dots). */
+    /** An Istio revision or tag name (a DNS-1123 label; never contains dots). */
     RevisionName: string;
     RevisionTag: {
       name: string;
-      /** @description Namespaces that use the tag (istio.io/rev=<tag>, or istio-injection=enabled for the default tag). */
+      /** Namespaces that use the tag (istio.io/rev=<tag>, or istio-injection=enabled for the default tag). */
       namespaces: string[];
-      /** @description The revision the tag points at; absent when the webhook names none. */
+      /** The revision the tag points at; absent when the webhook names none. */
       revision?: string;
       revisionExists: boolean;
     };
@@ -569,31 +562,29 @@ export type components = {
       daysToEndOfLife?: number;
       /**
        * Format: date
-       * @description When support ends (six weeks after the release of the minor two above), when known.
+       * When support ends (six weeks after the release of the minor two above), when known.
        */
       endOfLife?: string;
-      /** @description The minor release, e.g. 1.27. */
+      /** The minor release, e.g. 1.27. */
       minor?: string;
       /** Format: date */
       releaseDate?: string;
-      /** @enum {string} */
       status: 'supported' | 'ending-soon' | 'end-of-life' | 'unknown';
     };
-    /** @description How fresh the backend's copy of a cluster is. */
+    /** How fresh the backend's copy of a cluster is. */
     SyncState: {
-      /** @description Whether every resource kind has been listed at least once, so that the inventory is whole. */
+      /** Whether every resource kind has been listed at least once, so that the inventory is whole. */
       complete: boolean;
       error?: string;
       /**
        * Format: date-time
-       * @description When the inventory was last known to match the cluster (every watch up to date).
+       * When the inventory was last known to match the cluster (every watch up to date).
        */
       lastSyncedAt?: string;
-      /** @description Seconds since lastSyncedAt. */
+      /** Seconds since lastSyncedAt. */
       stalenessSeconds?: number;
       /**
-       * @description pending - not started; syncing - first list in progress; synced - every resource listed and watched; stale - watches have been down longer than the staleness threshold; error - the cluster answers with errors; unavailable - the cluster cannot be used (see the cluster's status).
-       * @enum {string}
+       * pending - not started; syncing - first list in progress; synced - every resource listed and watched; stale - watches have been down longer than the staleness threshold; error - the cluster answers with errors; unavailable - the cluster cannot be used (see the cluster's status).
        */
       state:
         | 'pending'
@@ -604,7 +595,7 @@ export type components = {
         | 'unavailable';
     };
     UpgradeRequest: {
-      /** @description What the caller may do with this request now. */
+      /** What the caller may do with this request now. */
       allowedActions: ('approve' | 'reject' | 'cancel' | 'rollback')[];
       approvalReason?: string;
       approvalRequired: boolean;
@@ -620,7 +611,7 @@ export type components = {
       /** Format: date-time */
       finishedAt?: string;
       id: string;
-      /** @description Why an action the request's state would allow is not allowed to the caller. */
+      /** Why an action the request's state would allow is not allowed to the caller. */
       notAllowedBecause?: {
         [key: string]: string;
       };
@@ -631,9 +622,9 @@ export type components = {
       requestedAt: string;
       requestedBy: string;
       revision: string;
-      /** @description The request this one rolls back. */
+      /** The request this one rolls back. */
       rollbackOf?: string;
-      /** @description The request that rolls this one back. */
+      /** The request that rolls this one back. */
       rolledBackBy?: string;
       /** Format: date-time */
       startedAt?: string;
@@ -646,10 +637,9 @@ export type components = {
     };
     Warning: {
       cluster?: string;
-      /** @description Stable identifier of the rule, e.g. end-of-life, unsupported-skew, drift. */
+      /** Stable identifier of the rule, e.g. end-of-life, unsupported-skew, drift. */
       code: string;
       message: string;
-      /** @enum {string} */
       severity: 'info' | 'warning' | 'error';
       subject: {
         kind: string;
@@ -659,14 +649,13 @@ export type components = {
     };
     Workload: {
       desiredRevision?: string;
-      /** @enum {string} */
       kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
       labels: {
         [key: string]: string;
       };
       name: string;
       namespace: string;
-      /** @description A StatefulSet or DaemonSet whose update strategy is OnDelete (a restart does not replace its pods). */
+      /** A StatefulSet or DaemonSet whose update strategy is OnDelete (a restart does not replace its pods). */
       onDelete?: boolean;
       paused?: boolean;
       podLabels: {
@@ -680,7 +669,7 @@ export type components = {
     };
   };
   responses: {
-    /** @description An error response from the backend. */
+    /** An error response from the backend. */
     ErrorResponse: {
       headers: {
         [name: string]: unknown;
@@ -691,7 +680,7 @@ export type components = {
     };
   };
   parameters: {
-    /** @description The cluster entity's name in the catalog. */
+    /** The cluster entity's name in the catalog. */
     cluster: string;
     requestId: string;
   };
@@ -699,7 +688,9 @@ export type components = {
   headers: never;
   pathItems: never;
 };
+/** @public */
 export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   ListClusters: {
     parameters: {
@@ -710,7 +701,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The clusters. */
+      /** The clusters. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -729,14 +720,14 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description The cluster entity's name in the catalog. */
+        /** The cluster entity's name in the catalog. */
         cluster: components['parameters']['cluster'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The inventory. */
+      /** The inventory. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -752,25 +743,25 @@ export interface operations {
     parameters: {
       query: {
         entityRef?: components['schemas']['EntityRef'];
-        /** @description The namespace to migrate (namespace-migration) or of the gateway Service (gateway-cutover). */
+        /** The namespace to migrate (namespace-migration) or of the gateway Service (gateway-cutover). */
         namespace?: components['schemas']['KubernetesName'];
         revision: components['schemas']['RevisionName'];
-        /** @description The LoadBalancer Service to cut over (gateway-cutover). */
+        /** The LoadBalancer Service to cut over (gateway-cutover). */
         service?: components['schemas']['KubernetesName'];
-        /** @description The revision tag to move (revision-tag-move). */
+        /** The revision tag to move (revision-tag-move). */
         tag?: components['schemas']['RevisionName'];
         type: components['schemas']['RequestType'];
       };
       header?: never;
       path: {
-        /** @description The cluster entity's name in the catalog. */
+        /** The cluster entity's name in the catalog. */
         cluster: components['parameters']['cluster'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The prechecks and the plan. */
+      /** The prechecks and the plan. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -795,7 +786,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The entity's Istio view. */
+      /** The entity's Istio view. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -816,7 +807,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The fleet summary. */
+      /** The fleet summary. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -833,9 +824,9 @@ export interface operations {
       query?: {
         cluster?: string;
         entityRef?: components['schemas']['EntityRef'];
-        /** @description At most this many (1 to 200; default 50). */
+        /** At most this many (1 to 200; default 50). */
         limit?: string;
-        /** @description One or more states, comma separated. */
+        /** One or more states, comma separated. */
         state?: string;
         type?: components['schemas']['RequestType'];
       };
@@ -845,7 +836,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The requests (without their event logs). */
+      /** The requests (without their event logs). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -872,7 +863,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The plan of a dry run. */
+      /** The plan of a dry run. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -881,7 +872,7 @@ export interface operations {
           'application/json': components['schemas']['RequestPlan'];
         };
       };
-      /** @description The request, accepted (waiting for approval or about to run). */
+      /** The request, accepted (waiting for approval or about to run). */
       202: {
         headers: {
           [name: string]: unknown;
@@ -904,7 +895,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The request. */
+      /** The request. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -931,7 +922,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The request, approved. */
+      /** The request, approved. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -958,7 +949,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The request, cancelled (or stopping). */
+      /** The request, cancelled (or stopping). */
       200: {
         headers: {
           [name: string]: unknown;
@@ -985,7 +976,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The request, rejected. */
+      /** The request, rejected. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1012,7 +1003,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The rollback request. */
+      /** The rollback request. */
       202: {
         headers: {
           [name: string]: unknown;
