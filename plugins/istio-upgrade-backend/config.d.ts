@@ -43,6 +43,53 @@ export interface Config {
       /** Changes are batched for this many milliseconds before a cluster's inventory is recomputed. Default 250. */
       recomputeDelayMs?: number;
     };
+    /** How upgrade requests are approved, planned and run. */
+    requests?: {
+      /**
+       * Which requests wait for an approver: `always`, `never`, or `non-owners` (unless the requester
+       * owns the entity). Defaults: namespace-migration `non-owners`, gateway-cutover and
+       * revision-tag-move `always`. A service principal's request always waits unless trusted.
+       */
+      approval?: {
+        'namespace-migration'?: 'always' | 'never' | 'non-owners';
+        'gateway-cutover'?: 'always' | 'never' | 'non-owners';
+        'revision-tag-move'?: 'always' | 'never' | 'non-owners';
+      };
+      /** Who is notified when a request waits for approval (group or user entity refs). */
+      approvers?: string[];
+      /**
+       * Service principals (`plugin:<id>` or `external:<subject>`) trusted like people: they may ask for
+       * cutovers and tag moves, and their requests follow the approval policy.
+       */
+      trustedServices?: string[];
+      /** Namespaces no request may touch, besides kube-system, kube-public, kube-node-lease and istio-system. */
+      protectedNamespaces?: string[];
+      /** Defaults of each request's options. */
+      defaults?: {
+        /** Workloads restarted together. Default 2. */
+        waveSize?: number;
+        /** Pause between waves. Default 5. */
+        pauseBetweenWavesSeconds?: number;
+        /** `namespace` (every workload) or `entity` (only the requesting entity's). Default namespace. */
+        restartScope?: 'namespace' | 'entity';
+        /** Undo what ran when a step fails. Default true. */
+        rollbackOnFailure?: boolean;
+        /** How long a cutover watches the Service's endpoints before it is done. Default 30. */
+        watchWindowSeconds?: number;
+        /** Whether a tag move also restarts the workloads of the namespaces using the tag. Default false. */
+        migrateNamespaces?: boolean;
+      };
+      /** How long one wave's rollouts may take before they count as stalled. Default 10 minutes. */
+      rolloutTimeout?: HumanDuration | string;
+      /** How often rollouts and endpoints are polled while waiting, in milliseconds. Default 1000. */
+      pollIntervalMs?: number;
+      /** How long a replica's lease on a running request lasts unless renewed. Default 30 seconds. */
+      leaseTtl?: HumanDuration | string;
+      /** How often each replica looks for requests nobody runs. Default 10 seconds. */
+      sweepInterval?: HumanDuration | string;
+      /** Requests one replica runs at once. Default 10. */
+      maxConcurrentRequests?: number;
+    };
     /**
      * Istio minor releases that override or add to the plugin's release table (the release date, and the
      * end of life when it is not six weeks after the release of the minor two above).
