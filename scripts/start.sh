@@ -2,8 +2,9 @@
 # Starts the demo portal: the mesh simulator serving the `seed` and `demo` clusters, registered in the
 # catalog, behind the Backstage app on http://localhost:3000 (backend on :7007).
 #
-#   MESH_SIM_PORT   simulator port (6443)
-#   MESH_SIM_SPEED  simulated clock speed factor (1)
+#   MESH_SIM_PORT       simulator port (6443)
+#   MESH_SIM_SPEED      simulated clock speed factor (1)
+#   START_EXTRA_CONFIG  more config files, space separated (e.g. app-config.postgres.yaml)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 ensure_dependencies
@@ -36,4 +37,8 @@ echo "start: $(cat "$STATE/sim.out") (kubeconfig: $STATE/kubeconfig)" >&2
 
 node scripts/demo-clusters.mjs "$STATE"
 
-yarn start --config "$REPO_ROOT/app-config.yaml" --config "$STATE/app-config.demo.yaml"
+extra=()
+for file in ${START_EXTRA_CONFIG:-}; do
+  extra+=(--config "$(cd "$(dirname "$file")" && pwd)/$(basename "$file")")
+done
+yarn start --config "$REPO_ROOT/app-config.yaml" --config "$STATE/app-config.demo.yaml" "${extra[@]}"
