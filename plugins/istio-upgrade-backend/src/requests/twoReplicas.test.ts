@@ -208,23 +208,31 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
         expect(second.body.error.message).toContain(pending.body.id);
       }
 
-      // 50 migrations at once, alternately through each replica.
-      const created = await Promise.all(
-        MIGRATING.map((ns, i) => api(i % 2).post('/requests', migration(ns))),
-      );
-      expect(created.map(res => res.body.error?.message ?? res.status)).toEqual(
-        MIGRATING.map(() => 202),
-      );
-      const ids = created.map(res => res.body.id as string);
-
-      // Each again through the other replica, while the first runs (each lasts a rollout wave and a
-      // 2 s pause at least): 409.
-      const seconds = await Promise.all(
+      // 50 migrations at once, each asked twice at the same moment — once through each replica, in
+      // alternating order: the database lets exactly one of each pair in, the other gets 409.
+      const pairs = await Promise.all(
         MIGRATING.map((ns, i) =>
-          api(1 - (i % 2)).post('/requests', migration(ns)),
+          Promise.all(
+            (i % 2 ? [1, 0] : [0, 1]).map(async replica => ({
+              replica,
+              res: await api(replica).post('/requests', migration(ns)),
+            })),
+          ),
         ),
       );
-      expect(seconds.map(res => res.status)).toEqual(MIGRATING.map(() => 409));
+      const outcome = (res: request.Response) =>
+        res.status === 202 || res.status === 409
+          ? res.status
+          : `${res.status} ${res.body.error?.message}`;
+      expect(pairs.map(pair => pair.map(p => outcome(p.res)).sort())).toEqual(
+        MIGRATING.map(() => [202, 409]),
+      );
+      const winners = pairs.map(pair => pair.find(p => p.res.status === 202)!);
+      const losers = pairs.map(pair => pair.find(p => p.res.status === 409)!);
+      for (const [i, loser] of losers.entries()) {
+        expect(loser.res.body.error.message).toContain(winners[i].res.body.id);
+      }
+      const ids = winners.map(w => w.res.body.id as string);
 
       const done: RequestView[] = await eventually(
         async () => {
@@ -293,11 +301,16 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
         replica => [...ranBy.values()].filter(set => set.has(replica)).length,
       );
       expect(perReplica.every(n => n > 0)).toBe(true);
+      const conflictsPerReplica = [0, 1].map(
+        replica => losers.filter(l => l.replica === replica).length,
+      );
       // eslint-disable-next-line no-console
       console.info(
         `twoReplicas on ${postgres}: requests written by replica-0 ${
           perReplica[0]
-        }, replica-1 ${perReplica[1]}; leases taken ${[
+        }, replica-1 ${perReplica[1]}; 409 answered by replica-0 ${
+          conflictsPerReplica[0]
+        }, replica-1 ${conflictsPerReplica[1]}; leases taken ${[
           ...tokens.values(),
         ].reduce((a, b) => a + b, 0)} for ${ids.length} requests; ${
           writes.length

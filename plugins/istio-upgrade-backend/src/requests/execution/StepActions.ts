@@ -77,6 +77,25 @@ export function countMigrated(
 }
 
 /**
+ * Whether the inventory shows one of `workloads` with all its replicas ready and as many pods on
+ * `revision`: the moment its rollout is worth judging from the API server.
+ */
+function looksRolledOut(
+  inventory: ClusterInventory,
+  workloads: PlannedWorkload[],
+  revision: string | undefined,
+): boolean {
+  const wanted = new Set(workloads.map(key));
+  return inventory.workloads.some(
+    w =>
+      wanted.has(key(w)) &&
+      w.readyReplicas >= w.replicas &&
+      (w.podsByRevision.find(r => r.revision === revision)?.count ?? 0) >=
+        w.replicas,
+  );
+}
+
+/**
  * The writes and waits the steps are made of. Each is idempotent: a step resumed after a crash sends
  * the same bodies again (a restart re-sends the stamp stored before its first write, which changes
  * nothing the second time), so no workload is restarted twice by one step.
@@ -175,6 +194,8 @@ export class StepActions {
   async restart(workloads: PlannedWorkload[]): Promise<void> {
     const detail = this.ctx.detail();
     let stamps = detail.stamps as Record<string, string> | undefined;
+    // Stamps chosen by an earlier run may have been applied already; fresh ones cannot have been.
+    const resumed = Boolean(stamps);
     if (!stamps) {
       const stamp = new Date().toISOString();
       stamps = Object.fromEntries(workloads.map(w => [key(w), stamp]));
@@ -183,13 +204,15 @@ export class StepActions {
     for (const w of workloads) {
       this.ctx.checkStopped();
       const stamp = stamps[key(w)];
-      const live = await this.ctx.api.readWorkload(
-        w.kind as WorkloadKind,
-        w.namespace,
-        w.name,
-      );
+      const live = resumed
+        ? await this.ctx.api.readWorkload(
+            w.kind as WorkloadKind,
+            w.namespace,
+            w.name,
+          )
+        : undefined;
       if (
-        live.spec?.template?.metadata?.annotations?.[RESTARTED_AT] === stamp
+        live?.spec?.template?.metadata?.annotations?.[RESTARTED_AT] === stamp
       ) {
         await this.ctx.event(
           'step',
@@ -214,6 +237,11 @@ export class StepActions {
    * Waits until every workload's rollout is done as `kubectl rollout status` judges it, reporting the
    * pods on `revision` as progress. A rollout past its progress deadline, unable to create pods, or not
    * done within the rollout timeout fails the step.
+   *
+   * The judgement is always made from the workloads read from the API server. When to read them is
+   * told by the inventory, which the watches keep current at no cost to the API server: as soon as it
+   * shows a workload with all its replicas ready on the revision — or, at the latest, every few poll
+   * intervals, which is how stalls and failures are caught.
    */
   async waitForRollouts(
     workloads: PlannedWorkload[],
@@ -221,38 +249,56 @@ export class StepActions {
     revision: string | undefined,
   ): Promise<void> {
     const deadline = Date.now() + this.ctx.rolloutTimeoutMs;
+    const tick = Math.min(this.ctx.pollIntervalMs, 250);
+    const readEvery = this.ctx.pollIntervalMs * 5;
     const pending = new Map(workloads.map(w => [key(w), w]));
+    const lastVerdicts = new Map<string, string>();
     let lastMessage = '';
+    // A rollout just started is not worth reading yet: the first read waits for the inventory.
+    let lastRead = Date.now();
+    let lastProgress = -1;
     while (pending.size > 0) {
       this.ctx.checkStopped();
-      for (const [k, w] of [...pending]) {
-        const object = await this.ctx.api.readWorkload(
-          w.kind as WorkloadKind,
-          w.namespace,
-          w.name,
-        );
-        const verdict = judgeRollout({
-          ...(object as unknown as RolloutObject),
-          kind: w.kind as RolloutObject['kind'],
-        });
-        if (verdict.state === 'failed') {
-          throw new StepFailure(verdict.message);
-        }
-        if (verdict.state === 'done') {
-          pending.delete(k);
-          await this.ctx.event('step', verdict.message);
-        } else if (verdict.message !== lastMessage) {
-          lastMessage = verdict.message;
-        }
-        if (w.kind === 'Deployment' && verdict.state === 'progressing') {
-          await this.checkFailedCreate(w, object);
-        }
-      }
       const inventory = await this.ctx.inventory();
       const resolved = resolveRevision(inventory, revision);
-      await this.ctx.progress(
-        countMigrated(inventory, progressScope, resolved).migrated,
-      );
+      const { migrated } = countMigrated(inventory, progressScope, resolved);
+      if (migrated !== lastProgress) {
+        lastProgress = migrated;
+        await this.ctx.progress(migrated);
+      }
+      const hinted = looksRolledOut(inventory, [...pending.values()], resolved);
+      if (hinted || Date.now() - lastRead >= readEvery) {
+        lastRead = Date.now();
+        for (const [k, w] of [...pending]) {
+          const object = await this.ctx.api.readWorkload(
+            w.kind as WorkloadKind,
+            w.namespace,
+            w.name,
+          );
+          const verdict = judgeRollout({
+            ...(object as unknown as RolloutObject),
+            kind: w.kind as RolloutObject['kind'],
+          });
+          if (verdict.state === 'failed') {
+            throw new StepFailure(verdict.message);
+          }
+          if (verdict.state === 'done') {
+            pending.delete(k);
+            await this.ctx.event('step', verdict.message);
+          } else if (verdict.message !== lastMessage) {
+            lastMessage = verdict.message;
+          }
+          // Pods that cannot be created stall a rollout: look for the cause only when it stalls.
+          if (
+            w.kind === 'Deployment' &&
+            verdict.state === 'progressing' &&
+            lastVerdicts.get(k) === verdict.message
+          ) {
+            await this.checkFailedCreate(w, object);
+          }
+          lastVerdicts.set(k, verdict.message);
+        }
+      }
       if (pending.size === 0) break;
       if (Date.now() > deadline) {
         throw new StepFailure(
@@ -263,8 +309,15 @@ export class StepActions {
           )} s (${lastMessage})`,
         );
       }
-      await this.ctx.sleep(this.ctx.pollIntervalMs);
+      await this.ctx.sleep(tick);
     }
+    const inventory = await this.ctx.inventory();
+    const { migrated } = countMigrated(
+      inventory,
+      progressScope,
+      resolveRevision(inventory, revision),
+    );
+    if (migrated !== lastProgress) await this.ctx.progress(migrated);
   }
 
   /** A ReplicaSet that cannot create pods (a failing injection webhook) fails the rollout at once. */

@@ -16,6 +16,8 @@ export interface BackendProcessOptions {
   readyTimeoutMs?: number;
   /** Forwards the backend's output to this process's stderr (for debugging). */
   showLogs?: boolean;
+  /** Extra `node` flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }
 
 /** A running backend process. */
@@ -76,6 +78,7 @@ export async function startBackendProcess(
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       '-r',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
       require.resolve('./backendProcessMain'),
