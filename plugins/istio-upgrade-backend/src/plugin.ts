@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { istioUpgradePermissions } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { createIstioUpgradeActions } from './actions';
 import { ClusterDirectory } from './clusters/ClusterDirectory';
 import { readClusterConfig } from './clusters/clusterConfig';
 import { InventoryService } from './inventory/InventoryService';
@@ -46,6 +48,7 @@ export const istioUpgradePlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -63,6 +66,7 @@ export const istioUpgradePlugin = createBackendPlugin({
         catalog,
         notifications,
         signals,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(istioUpgradePermissions);
 
@@ -124,6 +128,15 @@ export const istioUpgradePlugin = createBackendPlugin({
               config.getOptionalBoolean('permission.enabled') === true,
             trustedServices: settings.trustedServices,
           }),
+        });
+
+        createIstioUpgradeActions({
+          actionsRegistry,
+          permissions,
+          catalog,
+          inventory,
+          requests,
+          appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
         });
 
         lifecycle.addStartupHook(async () => {

@@ -1,0 +1,450 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  ClusterInventory,
+  ControlPlane,
+  GatewayService,
+  istioInventoryReadPermission,
+  NamespaceInventory,
+  Workload,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { authorizeInventoryRead } from './authorizeInventoryRead';
+import { capped } from './capped';
+import type { IstioUpgradeActionsOptions } from './index';
+import {
+  clusterNameSchema,
+  compactRevisionCounts,
+  compactSupport,
+  compactWarning,
+  kubernetesNameSchema,
+  omittedSchema,
+  revisionCountsSchema,
+  supportSchema,
+  warningsSchema,
+  Zod,
+} from './schemaFragments';
+
+/** How much of a cluster one answer carries. */
+export const MAX_NAMESPACES = 40;
+export const MAX_WORKLOADS = 50;
+export const MAX_GATEWAYS = 20;
+export const MAX_WARNINGS = 30;
+export const MAX_TAG_NAMESPACES = 10;
+
+const namespaceSchema = (z: Zod) =>
+  z.object({
+    name: z.string().describe('The namespace.'),
+    team: z.string().optional().describe('Its team label.'),
+    injectionMode: z
+      .enum(['legacy', 'revision', 'tag', 'ambient', 'disabled', 'none'])
+      .describe(
+        'legacy: istio-injection=enabled; revision: istio.io/rev names a revision; tag: istio.io/rev names a tag; ambient: no sidecars; disabled/none: no injection.',
+      ),
+    revisionLabel: z.string().optional().describe('Its istio.io/rev label.'),
+    tag: z
+      .string()
+      .optional()
+      .describe('The revision tag that decides its revision.'),
+    desiredRevision: z
+      .string()
+      .optional()
+      .describe('The revision new pods get, resolved through tags.'),
+    desiredVersion: z
+      .string()
+      .optional()
+      .describe('The Istio version of that revision.'),
+    pods: z.number().int().describe('Pods.'),
+    injectedPods: z.number().int().describe('Pods with a sidecar.'),
+    podsNeedingRestart: z
+      .number()
+      .int()
+      .describe('Pods whose sidecar revision is not the desired one.'),
+    podsByRevision: revisionCountsSchema(z),
+  });
+
+function compactNamespace(n: NamespaceInventory) {
+  return {
+    name: n.name,
+    ...(n.team !== undefined && { team: n.team }),
+    injectionMode: n.injectionMode,
+    ...(n.revisionLabel !== undefined && { revisionLabel: n.revisionLabel }),
+    ...(n.tag !== undefined && { tag: n.tag }),
+    ...(n.desiredRevision !== undefined && {
+      desiredRevision: n.desiredRevision,
+    }),
+    ...(n.desiredVersion !== undefined && {
+      desiredVersion: n.desiredVersion,
+    }),
+    pods: n.pods,
+    injectedPods: n.injectedPods,
+    podsNeedingRestart: n.podsNeedingRestart,
+    podsByRevision: compactRevisionCounts(n.podsByRevision),
+  };
+}
+
+function compactControlPlane(cp: ControlPlane) {
+  return {
+    revision: cp.revision,
+    ...(cp.version !== undefined && { version: cp.version }),
+    ready: cp.ready,
+    readyReplicas: cp.readyReplicas,
+    replicas: cp.replicas,
+    hasInjector: cp.hasInjector,
+    isDefault: cp.isDefault,
+    tags: cp.tags,
+    support: compactSupport(cp.support),
+    inUse: cp.inUse,
+    safeToRemove: cp.safeToRemove,
+    notRemovableBecause: cp.notRemovableBecause,
+  };
+}
+
+function compactGatewayService(s: GatewayService) {
+  return {
+    namespace: s.namespace,
+    name: s.name,
+    ...(s.liveRevision !== undefined && { liveRevision: s.liveRevision }),
+    ...(s.live && { liveGateway: s.live.name }),
+    ...(s.readyEndpoints !== undefined && {
+      readyEndpoints: s.readyEndpoints,
+    }),
+    ports: s.ports.map(p => p.port),
+    standby: s.standby.map(g => ({
+      name: g.name,
+      ...(g.revision !== undefined && { revision: g.revision }),
+      ...(g.version !== undefined && { version: g.version }),
+      ready: g.ready,
+    })),
+  };
+}
+
+function compactWorkload(w: Workload) {
+  return {
+    kind: w.kind,
+    name: w.name,
+    replicas: w.replicas,
+    readyReplicas: w.readyReplicas,
+    ...(w.desiredRevision !== undefined && {
+      desiredRevision: w.desiredRevision,
+    }),
+    podsByRevision: compactRevisionCounts(w.podsByRevision),
+    podsNeedingRestart: w.podsNeedingRestart,
+    ...(w.paused && { paused: true }),
+    ...(w.onDelete && { onDelete: true }),
+  };
+}
+
+/** Namespaces that need attention first (pods to restart), then by name. */
+function byAttention(a: NamespaceInventory, b: NamespaceInventory) {
+  return (
+    b.podsNeedingRestart - a.podsNeedingRestart || a.name.localeCompare(b.name)
+  );
+}
+
+function summarize(inventory: ClusterInventory, namespace?: string) {
+  const sync = inventory.cluster.sync;
+  const namespaces = capped(
+    (namespace
+      ? inventory.namespaces.filter(n => n.name === namespace)
+      : [...inventory.namespaces]
+    ).sort(byAttention),
+    MAX_NAMESPACES,
+  );
+  const workloads = capped(
+    namespace ? inventory.workloads.filter(w => w.namespace === namespace) : [],
+    MAX_WORKLOADS,
+  );
+  const gateways = capped(inventory.gateways, MAX_GATEWAYS);
+  const warnings = capped(
+    namespace
+      ? inventory.warnings.filter(w => w.subject.namespace === namespace)
+      : inventory.warnings,
+    MAX_WARNINGS,
+  );
+  return {
+    cluster: {
+      name: inventory.cluster.name,
+      status: inventory.cluster.status,
+      ...(inventory.cluster.message !== undefined && {
+        message: inventory.cluster.message,
+      }),
+      sync: sync.state,
+      complete: sync.complete,
+      ...(sync.lastSyncedAt !== undefined && {
+        lastSyncedAt: sync.lastSyncedAt,
+      }),
+    },
+    controlPlanes: inventory.controlPlanes.map(compactControlPlane),
+    tags: inventory.tags.map(t => {
+      const used = capped(t.namespaces, MAX_TAG_NAMESPACES);
+      return {
+        name: t.name,
+        ...(t.revision !== undefined && { revision: t.revision }),
+        revisionExists: t.revisionExists,
+        namespaceCount: t.namespaces.length,
+        namespaces: used.items,
+      };
+    }),
+    gatewayServices: inventory.gatewayServices.map(compactGatewayService),
+    gateways: gateways.items.map(g => ({
+      namespace: g.namespace,
+      name: g.name,
+      ...(g.revision !== undefined && { revision: g.revision }),
+      ...(g.version !== undefined && { version: g.version }),
+      ready: g.ready,
+      readyReplicas: g.readyReplicas,
+      replicas: g.replicas,
+    })),
+    gatewaysOmitted: gateways.omitted,
+    namespaces: namespaces.items.map(compactNamespace),
+    namespacesOmitted: namespaces.omitted,
+    ...(namespace !== undefined && {
+      workloads: workloads.items.map(compactWorkload),
+      workloadsOmitted: workloads.omitted,
+    }),
+    totals: inventory.totals,
+    warnings: warnings.items.map(compactWarning),
+    warningsOmitted: warnings.omitted,
+  };
+}
+
+/** Registers `get-istio-cluster-inventory`. */
+export function createGetIstioClusterInventoryAction({
+  actionsRegistry,
+  permissions,
+  inventory,
+}: IstioUpgradeActionsOptions): void {
+  actionsRegistry.register({
+    name: 'get-istio-cluster-inventory',
+    title: 'Get Istio cluster inventory',
+    description: `Describes Istio in one Kubernetes cluster of the catalog: its control planes (revision, version, readiness, tags, support status, what still uses them, and whether and why not they can be removed), revision tags and the revisions they point at, ingress gateway Services with their live and standby colours, and its namespaces with their injection mode, desired revision and pods per sidecar revision. Give a namespace to also see its workloads.
+
+Use it to decide what to migrate or cut over in a cluster: which namespaces still run an old revision or need a restart, which gateway colour is live, whether a revision can be removed. For the whole fleet use get-istio-fleet-status; for one service across clusters use get-sidecar-revisions.
+
+Namespaces are listed neediest first (most pods needing a restart) and capped at ${MAX_NAMESPACES}, workloads at ${MAX_WORKLOADS}, gateways at ${MAX_GATEWAYS}, warnings at ${MAX_WARNINGS}; the *Omitted counts say how much was left out.`,
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    visibilityPermission: istioInventoryReadPermission,
+    schema: {
+      input: z =>
+        z.object({
+          cluster: clusterNameSchema(z),
+          namespace: kubernetesNameSchema(
+            z,
+            'Only this namespace, with its workloads; every namespace (without workloads) when omitted.',
+          ).optional(),
+        }),
+      output: z =>
+        z.object({
+          cluster: z
+            .object({
+              name: z.string().describe('The cluster entity name.'),
+              status: z
+                .string()
+                .describe('ready, or why the plugin cannot use it.'),
+              message: z
+                .string()
+                .optional()
+                .describe('Why it cannot be used, when it cannot.'),
+              sync: z
+                .string()
+                .describe(
+                  'synced, syncing, stale, error, pending or unavailable.',
+                ),
+              complete: z
+                .boolean()
+                .describe('Whether every resource has been listed once.'),
+              lastSyncedAt: z
+                .string()
+                .optional()
+                .describe('When the inventory last matched the cluster.'),
+            })
+            .describe('The cluster and how fresh its inventory is.'),
+          controlPlanes: z
+            .array(
+              z.object({
+                revision: z.string().describe('The revision, e.g. 1-29-1.'),
+                version: z.string().optional().describe('The Istio version.'),
+                ready: z.boolean().describe('Whether istiod is ready.'),
+                readyReplicas: z.number().int().describe('Ready istiod pods.'),
+                replicas: z.number().int().describe('Desired istiod pods.'),
+                hasInjector: z
+                  .boolean()
+                  .describe('Whether its sidecar injector webhook exists.'),
+                isDefault: z
+                  .boolean()
+                  .describe(
+                    'Whether istio-injection=enabled namespaces get this revision.',
+                  ),
+                tags: z
+                  .array(z.string())
+                  .describe('Revision tags pointing at it.'),
+                support: supportSchema(z),
+                inUse: z
+                  .object({
+                    pods: z.number().int().describe('Pods running it.'),
+                    namespaces: z
+                      .number()
+                      .int()
+                      .describe('Namespaces resolving to it.'),
+                    tags: z.number().int().describe('Tags pointing at it.'),
+                    gateways: z.number().int().describe('Gateways running it.'),
+                  })
+                  .describe('What still uses it.'),
+                safeToRemove: z
+                  .boolean()
+                  .describe('Whether nothing uses it any more.'),
+                notRemovableBecause: z
+                  .array(z.string())
+                  .describe('Why it cannot be removed yet.'),
+              }),
+            )
+            .describe("The cluster's istiod revisions."),
+          tags: z
+            .array(
+              z.object({
+                name: z.string().describe('The tag, e.g. default, prod.'),
+                revision: z
+                  .string()
+                  .optional()
+                  .describe('The revision it points at.'),
+                revisionExists: z
+                  .boolean()
+                  .describe('Whether that revision has a control plane.'),
+                namespaceCount: z
+                  .number()
+                  .int()
+                  .describe('Namespaces that use the tag.'),
+                namespaces: z
+                  .array(z.string())
+                  .describe(`Some of them (at most ${MAX_TAG_NAMESPACES}).`),
+              }),
+            )
+            .describe('Revision tags.'),
+          gatewayServices: z
+            .array(
+              z.object({
+                namespace: z.string().describe('Its namespace.'),
+                name: z.string().describe('The LoadBalancer Service.'),
+                liveRevision: z
+                  .string()
+                  .optional()
+                  .describe('The revision of the gateway it selects now.'),
+                liveGateway: z
+                  .string()
+                  .optional()
+                  .describe('The gateway Deployment it selects now.'),
+                readyEndpoints: z
+                  .number()
+                  .int()
+                  .optional()
+                  .describe('Ready pods of the live gateway.'),
+                ports: z.array(z.number().int()).describe('Its ports.'),
+                standby: z
+                  .array(
+                    z.object({
+                      name: z.string().describe('The gateway Deployment.'),
+                      revision: z.string().optional().describe('Its revision.'),
+                      version: z.string().optional().describe('Its version.'),
+                      ready: z.boolean().describe('Whether it is ready.'),
+                    }),
+                  )
+                  .describe(
+                    'Gateways it could be cut over to (request-gateway-cutover).',
+                  ),
+              }),
+            )
+            .describe('Ingress LoadBalancer Services and their colours.'),
+          gateways: z
+            .array(
+              z.object({
+                namespace: z.string().describe('Its namespace.'),
+                name: z.string().describe('The gateway Deployment.'),
+                revision: z.string().optional().describe('Its revision.'),
+                version: z.string().optional().describe('Its version.'),
+                ready: z.boolean().describe('Whether it is ready.'),
+                readyReplicas: z.number().int().describe('Ready pods.'),
+                replicas: z.number().int().describe('Desired pods.'),
+              }),
+            )
+            .describe('Gateway Deployments.'),
+          gatewaysOmitted: omittedSchema(z, 'gateways'),
+          namespaces: z
+            .array(namespaceSchema(z))
+            .describe('Namespaces, neediest first.'),
+          namespacesOmitted: omittedSchema(z, 'namespaces'),
+          workloads: z
+            .array(
+              z.object({
+                kind: z
+                  .enum(['Deployment', 'StatefulSet', 'DaemonSet'])
+                  .describe('The workload kind.'),
+                name: z.string().describe('Its name.'),
+                replicas: z.number().int().describe('Desired pods.'),
+                readyReplicas: z.number().int().describe('Ready pods.'),
+                desiredRevision: z
+                  .string()
+                  .optional()
+                  .describe('The revision its new pods get.'),
+                podsByRevision: revisionCountsSchema(z),
+                podsNeedingRestart: z
+                  .number()
+                  .int()
+                  .describe('Pods on another revision than the desired one.'),
+                paused: z
+                  .boolean()
+                  .optional()
+                  .describe('A paused Deployment: a restart will not move it.'),
+                onDelete: z
+                  .boolean()
+                  .optional()
+                  .describe(
+                    'OnDelete update strategy: a restart will not move it.',
+                  ),
+              }),
+            )
+            .optional()
+            .describe("The namespace's workloads (only with a namespace)."),
+          workloadsOmitted: omittedSchema(z, 'workloads').optional(),
+          totals: z
+            .object({
+              pods: z.number().int().describe('Pods.'),
+              injectedPods: z.number().int().describe('Pods with a sidecar.'),
+              namespaces: z.number().int().describe('Namespaces.'),
+              podsNeedingRestart: z
+                .number()
+                .int()
+                .describe('Pods whose sidecar needs a restart.'),
+            })
+            .describe("The cluster's totals."),
+          warnings: warningsSchema(z),
+          warningsOmitted: omittedSchema(z, 'warnings'),
+        }),
+    },
+    examples: [
+      {
+        title: 'A cluster',
+        input: { cluster: 'prod-eu' },
+      },
+      {
+        title: "One namespace's workloads",
+        input: { cluster: 'prod-eu', namespace: 'payments' },
+      },
+    ],
+    action: async ({ input, credentials }) => {
+      await authorizeInventoryRead(permissions, credentials);
+      const clusterInventory = await inventory.getInventory(input.cluster);
+      if (
+        input.namespace !== undefined &&
+        !clusterInventory.namespaces.some(n => n.name === input.namespace)
+      ) {
+        throw new NotFoundError(
+          `Cluster ${input.cluster} has no namespace ${input.namespace}${
+            clusterInventory.cluster.sync.complete
+              ? ''
+              : ' (its inventory is not complete yet)'
+          }`,
+        );
+      }
+      return { output: summarize(clusterInventory, input.namespace) };
+    },
+  });
+}

@@ -1,0 +1,196 @@
+import { UpgradeRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { capped } from './capped';
+import { omittedSchema, Zod, ZodObjectSchema } from './schemaFragments';
+
+/** The most recent events of a request an answer carries. */
+export const MAX_EVENTS = 15;
+
+/** The app page of a request, as the plugin's notifications link to it. */
+export function requestLink(appBaseUrl: string, id: string): string {
+  return `${appBaseUrl.replace(/\/+$/, '')}/istio-upgrade?request=${id}`;
+}
+
+/** A request as an assistant needs it: state, progress, what comes next, and a link. */
+export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
+  z.object({
+    id: z
+      .string()
+      .describe('The request id, for get-upgrade-request and the portal.'),
+    type: z
+      .enum(['namespace-migration', 'gateway-cutover', 'revision-tag-move'])
+      .describe('What the request changes.'),
+    state: z
+      .enum([
+        'pending-approval',
+        'approved',
+        'running',
+        'succeeded',
+        'failed',
+        'rolled-back',
+        'rejected',
+        'cancelled',
+      ])
+      .describe(
+        'pending-approval waits for a person; approved and running are on their way; the others are final.',
+      ),
+    cluster: z.string().describe('The cluster it changes.'),
+    target: z
+      .object({
+        namespace: z.string().optional().describe('The namespace.'),
+        service: z
+          .string()
+          .optional()
+          .describe('The LoadBalancer Service (for a cutover).'),
+        tag: z
+          .string()
+          .optional()
+          .describe('The revision tag (for a tag move).'),
+      })
+      .describe('What it changes.'),
+    revision: z.string().describe('The revision it moves to.'),
+    fromRevision: z
+      .string()
+      .optional()
+      .describe('The revision it moves away from, when there is one.'),
+    entityRef: z
+      .string()
+      .optional()
+      .describe('The catalog entity it was asked for.'),
+    summary: z.string().describe("The plan's one-line summary."),
+    requestedBy: z
+      .string()
+      .describe('Who asked: a user entity ref, or a service subject.'),
+    requestedAt: z.string().describe('When it was asked (ISO 8601).'),
+    updatedAt: z.string().describe('When it last changed (ISO 8601).'),
+    approvalRequired: z
+      .boolean()
+      .describe('Whether a person must approve it before it runs.'),
+    approvalReason: z
+      .string()
+      .optional()
+      .describe('Why it needs approval, or why not.'),
+    decidedBy: z
+      .string()
+      .optional()
+      .describe('Who approved, rejected or cancelled it.'),
+    decisionComment: z.string().optional().describe("The decider's comment."),
+    progress: z
+      .object({
+        podsInScope: z.number().int().describe('Pods the request moves.'),
+        podsMigrated: z
+          .number()
+          .int()
+          .describe('Pods already on the target revision.'),
+        currentStep: z.string().optional().describe('The step running now.'),
+      })
+      .describe('How far it is.'),
+    error: z.string().optional().describe('Why it failed, when it did.'),
+    allowedActions: z
+      .array(z.enum(['approve', 'reject', 'cancel', 'rollback']))
+      .describe('What the caller may do with it now (in the portal).'),
+    notAllowedBecause: z
+      .record(z.string())
+      .optional()
+      .describe(
+        'Why a decision its state allows is not allowed to the caller.',
+      ),
+    steps: z
+      .array(
+        z.object({
+          name: z.string().describe('The step.'),
+          state: z
+            .enum(['pending', 'running', 'succeeded', 'failed', 'skipped'])
+            .describe("The step's state."),
+          message: z.string().optional().describe('What the step reported.'),
+        }),
+      )
+      .optional()
+      .describe('The steps, in order (get-upgrade-request only).'),
+    events: z
+      .array(
+        z.object({
+          at: z.string().describe('When (ISO 8601).'),
+          type: z
+            .string()
+            .describe('created, approved, step, progress, cluster-write, …'),
+          message: z.string().describe('What happened.'),
+        }),
+      )
+      .optional()
+      .describe(
+        `The most recent events, oldest first (at most ${MAX_EVENTS}; get-upgrade-request only).`,
+      ),
+    eventsOmitted: omittedSchema(z, 'older events').optional(),
+    link: z.string().describe("The request's page in the portal."),
+    next: z
+      .string()
+      .describe('What happens next, and what to tell the person asking.'),
+  });
+
+function nextStep(request: UpgradeRequest, link: string): string {
+  if (request.state === 'pending-approval') {
+    return `It waits for a person who holds the approve permission (not the requester) to approve it in the portal (${link}); nothing has changed in the cluster yet. Check on it with get-upgrade-request.`;
+  }
+  if (request.state === 'approved' || request.state === 'running') {
+    return 'It is on its way; follow it with get-upgrade-request (progress counts pods on the target revision).';
+  }
+  if (request.state === 'succeeded') {
+    return 'It is done. A rollback, if needed, is asked for in the portal.';
+  }
+  if (request.state === 'failed') {
+    return `It failed${
+      request.error ? `: ${request.error}` : ''
+    }. The events say what happened; a rollback is asked for in the portal.`;
+  }
+  return `It ended as ${request.state}; nothing more will happen.`;
+}
+
+/** The compact form of a request, with at most {@link MAX_EVENTS} recent events. */
+export function summarizeRequest(request: UpgradeRequest, appBaseUrl: string) {
+  const link = requestLink(appBaseUrl, request.id);
+  const events = request.events
+    ? capped([...request.events].reverse(), MAX_EVENTS)
+    : undefined;
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+  return {
+    id: request.id,
+    type: request.type,
+    state: request.state,
+    cluster: request.cluster,
+    target: request.target,
+    revision: request.revision,
+    ...optional('fromRevision', request.plan.fromRevision),
+    ...optional('entityRef', request.entityRef),
+    summary: request.plan.summary,
+    requestedBy: request.requestedBy,
+    requestedAt: request.requestedAt,
+    updatedAt: request.updatedAt,
+    approvalRequired: request.approvalRequired,
+    ...optional('approvalReason', request.approvalReason),
+    ...optional('decidedBy', request.decidedBy),
+    ...optional('decisionComment', request.decisionComment),
+    progress: request.progress,
+    ...optional('error', request.error),
+    allowedActions: request.allowedActions,
+    ...optional('notAllowedBecause', request.notAllowedBecause),
+    ...optional(
+      'steps',
+      request.steps?.map(s => ({
+        name: s.name,
+        state: s.state,
+        ...optional('message', s.message),
+      })),
+    ),
+    ...(events && {
+      events: events.items.reverse().map(e => ({
+        at: e.at,
+        type: e.type,
+        message: e.message,
+      })),
+      eventsOmitted: events.omitted,
+    }),
+    link,
+    next: nextStep(request, link),
+  };
+}

@@ -1,0 +1,316 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  EntityIstioView,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { IstioUpgradeClient } from './IstioUpgradeClient';
+
+/** The action's id in templates. */
+export const ISTIO_NAMESPACE_MIGRATE_ACTION_ID = 'istio:namespace:migrate';
+
+const ENDED = ['succeeded', 'failed', 'rolled-back', 'rejected', 'cancelled'];
+
+/**
+ * The namespace of the entity's workloads in `cluster`: `namespace` when given and the entity runs
+ * there, else the only one it runs in.
+ */
+function migrationNamespace(
+  view: EntityIstioView,
+  cluster: string,
+  namespace: string | undefined,
+): string {
+  const namespaces =
+    view.clusters
+      .find(c => c.cluster.name === cluster)
+      ?.namespaces.map(n => n.namespace.name) ?? [];
+  if (namespace !== undefined) {
+    if (!namespaces.includes(namespace)) {
+      throw new InputError(
+        `${view.entityRef} has no workloads in namespace ${namespace} of cluster ${cluster}`,
+      );
+    }
+    return namespace;
+  }
+  if (namespaces.length === 1) return namespaces[0];
+  if (!namespaces.length) {
+    throw new InputError(
+      `${view.entityRef} has no workloads in cluster ${cluster}${
+        view.clusters.length
+          ? ` (it runs in ${view.clusters.map(c => c.cluster.name).join(', ')})`
+          : ''
+      }`,
+    );
+  }
+  throw new InputError(
+    `${
+      view.entityRef
+    } runs in several namespaces of cluster ${cluster} (${namespaces.join(
+      ', ',
+    )}): set the namespace input`,
+  );
+}
+
+/**
+ * Reads a request until it ends, writing each new event and progress to the task log.
+ *
+ * @throws Error when `signal` aborts or `timeoutMs` passes first
+ */
+async function followRequest(options: {
+  client: IstioUpgradeClient;
+  credentials: () => Promise<BackstageCredentials>;
+  id: string;
+  logger: LoggerService;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  link: string;
+  signal?: AbortSignal;
+}): Promise<UpgradeRequest> {
+  const { client, id, logger, pollIntervalMs, timeoutMs, link, signal } =
+    options;
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Set<number>();
+  let progress = '';
+  for (;;) {
+    const request = await client.get(await options.credentials(), id);
+    for (const event of request.events ?? []) {
+      if (seen.has(event.id)) continue;
+      seen.add(event.id);
+      logger.info(`${event.type}: ${event.message}`);
+    }
+    const now = `${request.progress.podsMigrated}/${request.progress.podsInScope}`;
+    if (now !== progress && request.progress.podsInScope > 0) {
+      progress = now;
+      logger.info(
+        `Progress: ${now} pods on ${request.revision}${
+          request.progress.currentStep
+            ? ` (step ${request.progress.currentStep})`
+            : ''
+        }`,
+      );
+    }
+    if (ENDED.includes(request.state)) return request;
+    if (signal?.aborted) {
+      throw new Error(
+        `Stopped following request ${id} (${request.state}); it goes on: ${link}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Request ${id} is still ${request.state} after ${Math.round(
+          timeoutMs / 60_000,
+        )} minutes; follow it at ${link}`,
+      );
+    }
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(done, pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done);
+    });
+  }
+}
+
+/**
+ * The template action `istio:namespace:migrate`: asks the istio-upgrade plugin to move an entity's
+ * namespace in a cluster to another Istio revision, on behalf of the template's initiator, and follows
+ * the request to its end in the task log.
+ */
+export function createIstioNamespaceMigrateAction(options: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  /** The app's base URL, for the link to the request's page. */
+  appBaseUrl: string;
+  /** How often the request is read while waiting. Default 3 s. */
+  pollIntervalMs?: number;
+}) {
+  const client = new IstioUpgradeClient(options);
+  const pollIntervalMs = options.pollIntervalMs ?? 3000;
+  return createTemplateAction({
+    id: ISTIO_NAMESPACE_MIGRATE_ACTION_ID,
+    description:
+      "Moves a catalog entity's namespace in a cluster to another Istio revision through the istio-upgrade plugin (relabel, then rolling restarts in waves, rolled back on failure), on behalf of the person running the template, and waits for the request to end. The request waits for approval when the plugin's policy says so.",
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Move the chosen service to 1-29-1 in prod-eu',
+        example: `steps:
+  - id: migrate
+    name: Move to the new Istio revision
+    action: istio:namespace:migrate
+    input:
+      entityRef: \${{ parameters.entityRef }}
+      cluster: prod-eu
+      revision: 1-29-1`,
+      },
+    ],
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .describe(
+              'The catalog entity whose namespace moves, e.g. component:default/storefront',
+            ),
+        cluster: z =>
+          z
+            .string()
+            .describe('The cluster: the name of its kubernetes-cluster entity'),
+        revision: z =>
+          z.string().describe('The target Istio revision, e.g. 1-29-1'),
+        namespace: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The namespace; needed only when the entity's workloads run in several namespaces of the cluster",
+            ),
+        comment: z =>
+          z
+            .string()
+            .max(1000)
+            .optional()
+            .describe('Why the change is asked, shown to approvers'),
+        waitForCompletion: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              'Wait for the request to end (and fail the step when it does not succeed); otherwise end once it is created',
+            ),
+        timeoutMinutes: z =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 60)
+            .default(60)
+            .describe(
+              'How long to wait for the request to end, approval included',
+            ),
+      },
+      output: {
+        requestId: z =>
+          z.string().describe('The istio-upgrade request id').optional(),
+        link: z =>
+          z.string().describe("The request's page in the portal").optional(),
+        state: z =>
+          z
+            .string()
+            .describe('The request state when the step ended')
+            .optional(),
+        namespace: z =>
+          z.string().describe('The namespace that moves').optional(),
+      },
+    },
+    async handler(ctx) {
+      const { input, logger } = ctx;
+      const entity = parseEntityRef(input.entityRef, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
+      const entityRef = stringifyEntityRef(entity);
+      const credentials = () => ctx.getInitiatorCredentials();
+
+      const view = await client.getEntityView(await credentials(), entity);
+      const namespace = migrationNamespace(
+        view,
+        input.cluster,
+        input.namespace,
+      );
+      ctx.output('namespace', namespace);
+      const body = {
+        type: 'namespace-migration' as const,
+        cluster: input.cluster,
+        revision: input.revision,
+        target: { namespace },
+        entityRef,
+        ...(input.comment && { comment: input.comment }),
+      };
+
+      const plan = await client.plan(await credentials(), body);
+      logger.info(plan.plan.summary);
+      for (const check of plan.prechecks.checks) {
+        if (check.status !== 'pass') {
+          logger.warn(`Precheck ${check.id} ${check.status}: ${check.message}`);
+        }
+      }
+      if (!plan.prechecks.passed) {
+        throw new InputError(
+          `Prechecks failed, nothing was requested: ${plan.prechecks.checks
+            .filter(c => c.status === 'fail')
+            .map(c => c.message)
+            .join('; ')}`,
+        );
+      }
+      logger.info(
+        plan.approvalRequired
+          ? `The request will wait for approval: ${plan.approvalReason}`
+          : `No approval needed: ${plan.approvalReason}`,
+      );
+      if (ctx.isDryRun) {
+        logger.info('Dry run: nothing was requested');
+        return;
+      }
+
+      // A retried task finds its request again: the checkpoint, and the idempotency key if the
+      // checkpoint was not saved.
+      const id = await ctx.checkpoint({
+        key: 'istio-upgrade-request',
+        fn: async () =>
+          (
+            await client.create(await credentials(), {
+              ...body,
+              idempotencyKey: `scaffolder:${ctx.task.id}:${
+                ctx.step?.id ?? 'migrate'
+              }`,
+            })
+          ).id,
+      });
+      const link = `${options.appBaseUrl.replace(
+        /\/+$/,
+        '',
+      )}/istio-upgrade?request=${id}`;
+      ctx.output('requestId', id);
+      ctx.output('link', link);
+      logger.info(`Request ${id}: ${link}`);
+
+      if (!input.waitForCompletion) {
+        const created = await client.get(await credentials(), id);
+        ctx.output('state', created.state);
+        return;
+      }
+      const ended = await followRequest({
+        client,
+        credentials,
+        id,
+        logger,
+        pollIntervalMs,
+        timeoutMs: input.timeoutMinutes * 60_000,
+        link,
+        signal: ctx.signal,
+      });
+      ctx.output('state', ended.state);
+      if (ended.state !== 'succeeded') {
+        throw new Error(
+          `Request ${id} ended ${ended.state}${
+            ended.error ? `: ${ended.error}` : ''
+          }${ended.decisionComment ? ` (${ended.decisionComment})` : ''}`,
+        );
+      }
+      logger.info(
+        `Namespace ${namespace} of ${input.cluster} runs ${input.revision}: ${ended.progress.podsMigrated}/${ended.progress.podsInScope} pods moved`,
+      );
+    },
+  });
+}
