@@ -93,7 +93,12 @@ const FAST_REQUESTS = {
  * registered in an {@link actionsRegistryServiceMock} that the test invokes as any caller.
  */
 export async function startActionsTestBackend(
-  options: { scenarios?: string[]; entities?: Entity[] } = {},
+  options: {
+    scenarios?: string[];
+    entities?: Entity[];
+    /** `istioUpgrade.requests.trustedServices`. */
+    trustedServices?: string[];
+  } = {},
 ) {
   const simulator: MeshSimulatorProcess = await startMeshSimulator({
     scenarios: options.scenarios ?? ['seed'],
@@ -124,7 +129,10 @@ export async function startActionsTestBackend(
           permission: { enabled: true },
           istioUpgrade: {
             ...setup.config.istioUpgrade,
-            requests: FAST_REQUESTS,
+            requests: {
+              ...FAST_REQUESTS,
+              trustedServices: options.trustedServices ?? [],
+            },
           },
         },
       }),
