@@ -204,6 +204,33 @@ describe('RequestProgressView', () => {
     expect(screen.queryByRole('button', { name: 'Cancel request' })).toBeNull();
   });
 
+  it('names the step a running request is on, and no step once it has ended', async () => {
+    const done = aRequest({
+      state: 'succeeded',
+      progress: { podsInScope: 6, podsMigrated: 6, currentStep: 'verify' },
+    });
+    const api = mockIstioUpgradeApi({ getRequest: async () => done });
+    await renderIstio(<RequestProgressView requestId={done.id} />, { api });
+    expect(
+      await screen.findByText('6 of 6 pods on 1-10-4 (100 %)'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/verify/)).toBeNull();
+  });
+
+  it('follows the event log inside the log, without scrolling the page', async () => {
+    const scrollIntoView = jest.fn();
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = scrollIntoView;
+    try {
+      await renderIstio(<RequestProgressView requestId={aRequest().id} />);
+      const log = await screen.findByRole('log', { name: 'Event log' });
+      expect(log.scrollTop).toBe(log.scrollHeight);
+      expect(scrollIntoView).not.toHaveBeenCalled();
+    } finally {
+      Element.prototype.scrollIntoView = original;
+    }
+  });
+
   it('shows a request waiting for approval and a failed one with its error', async () => {
     const failed = aRequest({
       state: 'failed',

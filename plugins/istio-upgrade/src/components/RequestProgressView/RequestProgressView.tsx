@@ -88,13 +88,16 @@ function stepElement(step: RequestStep) {
 
 function EventLog(props: { events: ReadonlyArray<RequestEvent> }) {
   const classes = useStyles();
-  const end = useRef<HTMLLIElement>(null);
+  const log = useRef<HTMLOListElement>(null);
   const count = props.events.length;
+  // Follow the log's tail inside the log only: scrolling an element into view would also scroll
+  // the page, pulling the reader away from whatever they read whenever an event arrives.
   useEffect(() => {
-    end.current?.scrollIntoView?.({ block: 'nearest' });
+    const element = log.current;
+    if (element) element.scrollTop = element.scrollHeight;
   }, [count]);
   return (
-    <ol className={classes.log} role="log" aria-label="Event log">
+    <ol className={classes.log} role="log" aria-label="Event log" ref={log}>
       {props.events.map(event => (
         <li
           key={event.id}
@@ -106,7 +109,6 @@ function EventLog(props: { events: ReadonlyArray<RequestEvent> }) {
           {event.actor ? ` (${event.actor})` : ''}
         </li>
       ))}
-      <li ref={end} aria-hidden />
     </ol>
   );
 }
@@ -167,7 +169,11 @@ export function RequestProgressView(props: {
     return error ? <ResponseErrorPanel error={error} /> : null;
   }
   const percent = progressPercent(request);
-  const { podsInScope, podsMigrated, currentStep } = request.progress;
+  const { podsInScope, podsMigrated } = request.progress;
+  // The step a request is on; once it has ended, its last step is history, not "now".
+  const currentStep = isActiveRequest(request)
+    ? request.progress.currentStep
+    : undefined;
   return (
     <Paper
       variant="outlined"
