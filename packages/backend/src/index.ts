@@ -1,6 +1,7 @@
 /*
  * The demo portal's backend: the catalog with the example entities, guest sign-in, the permission
- * framework with the demo's own policy, notifications, MCP actions, and the istio-upgrade plugin.
+ * framework with the demo's own policy, notifications, MCP actions, the istio-upgrade plugin, its
+ * template action and its catalog provider of Istio control planes.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -17,8 +18,18 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(
+  import(
+    '@istio-upgrade/backstage-plugin-catalog-backend-module-istio-upgrade'
+  ),
+);
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import(
+    '@istio-upgrade/backstage-plugin-scaffolder-backend-module-istio-upgrade'
+  ),
+);
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissions/istioDemoPolicyModule'));

@@ -4,13 +4,38 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
 import {
   CreateRequest,
   EntityIstioView,
   RequestPlan,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+
+const KNOWN_ERRORS = {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+};
+
+/**
+ * The plugin's own error (a 403's reason, a 409's conflict) rather than the status line, since the
+ * task log shows only the message.
+ */
+async function errorOf(response: Response): Promise<Error> {
+  const error = await ResponseError.fromResponse(response);
+  const Known = KNOWN_ERRORS[error.cause.name as keyof typeof KNOWN_ERRORS];
+  return Known ? new Known(error.cause.message) : error;
+}
 
 /**
  * The istio-upgrade REST API as the template action calls it: every call carries a token issued on
@@ -47,7 +72,7 @@ export class IstioUpgradeClient {
       ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
     });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await errorOf(response);
     }
     return (await response.json()) as T;
   }

@@ -184,9 +184,9 @@ export function createIstioNamespaceMigrateAction(options: {
         waitForCompletion: z =>
           z
             .boolean()
-            .default(true)
+            .optional()
             .describe(
-              'Wait for the request to end (and fail the step when it does not succeed); otherwise end once it is created',
+              'Wait for the request to end, and fail the step when it does not succeed (default); false ends the step once the request is stored',
             ),
         timeoutMinutes: z =>
           z
@@ -194,9 +194,9 @@ export function createIstioNamespaceMigrateAction(options: {
             .int()
             .min(1)
             .max(24 * 60)
-            .default(60)
+            .optional()
             .describe(
-              'How long to wait for the request to end, approval included',
+              'How long to wait for the request to end, approval included (default 60)',
             ),
       },
       output: {
@@ -285,7 +285,8 @@ export function createIstioNamespaceMigrateAction(options: {
       ctx.output('link', link);
       logger.info(`Request ${id}: ${link}`);
 
-      if (!input.waitForCompletion) {
+      // The scaffolder validates input against the JSON schema, which applies no defaults.
+      if (input.waitForCompletion === false) {
         const created = await client.get(await credentials(), id);
         ctx.output('state', created.state);
         return;
@@ -296,7 +297,7 @@ export function createIstioNamespaceMigrateAction(options: {
         id,
         logger,
         pollIntervalMs,
-        timeoutMs: input.timeoutMinutes * 60_000,
+        timeoutMs: (input.timeoutMinutes ?? 60) * 60_000,
         link,
         signal: ctx.signal,
       });
