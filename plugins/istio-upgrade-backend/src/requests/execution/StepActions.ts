@@ -76,22 +76,13 @@ export function countMigrated(
   return { total, migrated };
 }
 
-/**
- * Whether the inventory shows one of `workloads` with all its replicas ready and as many pods on
- * `revision`: the moment its rollout is worth judging from the API server.
- */
-function looksRolledOut(
-  inventory: ClusterInventory,
-  workloads: PlannedWorkload[],
-  revision: string | undefined,
-): boolean {
-  const wanted = new Set(workloads.map(key));
-  return inventory.workloads.some(
-    w =>
-      wanted.has(key(w)) &&
-      w.readyReplicas >= w.replicas &&
-      (w.podsByRevision.find(r => r.revision === revision)?.count ?? 0) >=
-        w.replicas,
+/** A Deployment whose every replica has been replaced by a new pod: its rollout is in its last step. */
+function allReplicasUpdated(kind: string, object: any): boolean {
+  return (
+    kind === 'Deployment' &&
+    (object.status?.observedGeneration ?? 0) >=
+      (object.metadata?.generation ?? 0) &&
+    (object.status?.updatedReplicas ?? 0) >= (object.spec?.replicas ?? 1)
   );
 }
 
@@ -238,10 +229,11 @@ export class StepActions {
    * pods on `revision` as progress. A rollout past its progress deadline, unable to create pods, or not
    * done within the rollout timeout fails the step.
    *
-   * The judgement is always made from the workloads read from the API server. When to read them is
-   * told by the inventory, which the watches keep current at no cost to the API server: as soon as it
-   * shows a workload with all its replicas ready on the revision — or, at the latest, every few poll
-   * intervals, which is how stalls and failures are caught.
+   * The workloads are read from the API server once per poll interval — the first time one poll
+   * interval after the restarts, which cannot be done sooner — and every quarter second (at most
+   * sixteen times in a row) once a read found every replica replaced by a new pod: the last step.
+   * Progress comes from the inventory (kept current by the watches, free for the API server), every
+   * quarter second, written when it changes.
    */
   async waitForRollouts(
     workloads: PlannedWorkload[],
@@ -250,14 +242,17 @@ export class StepActions {
   ): Promise<void> {
     const deadline = Date.now() + this.ctx.rolloutTimeoutMs;
     const tick = Math.min(this.ctx.pollIntervalMs, 250);
-    const readEvery = this.ctx.pollIntervalMs * 5;
     const pending = new Map(workloads.map(w => [key(w), w]));
-    const lastVerdicts = new Map<string, string>();
+    /** Per workload: the verdict last read, since when, and when a stall's cause was last looked for. */
+    const verdicts = new Map<
+      string,
+      { message: string; since: number; causeCheckedAt: number }
+    >();
     let lastMessage = '';
-    // A rollout just started is not worth reading yet: the first read waits for the inventory.
-    let lastRead = Date.now();
+    let nextRead = Date.now() + this.ctx.pollIntervalMs;
+    let quickReads = 0;
     let lastProgress = -1;
-    while (pending.size > 0) {
+    for (;;) {
       this.ctx.checkStopped();
       const inventory = await this.ctx.inventory();
       const resolved = resolveRevision(inventory, revision);
@@ -266,9 +261,9 @@ export class StepActions {
         lastProgress = migrated;
         await this.ctx.progress(migrated);
       }
-      const hinted = looksRolledOut(inventory, [...pending.values()], resolved);
-      if (hinted || Date.now() - lastRead >= readEvery) {
-        lastRead = Date.now();
+      if (pending.size === 0) return;
+      if (Date.now() >= nextRead) {
+        let nearEnd = false;
         for (const [k, w] of [...pending]) {
           const object = await this.ctx.api.readWorkload(
             w.kind as WorkloadKind,
@@ -285,21 +280,35 @@ export class StepActions {
           if (verdict.state === 'done') {
             pending.delete(k);
             await this.ctx.event('step', verdict.message);
-          } else if (verdict.message !== lastMessage) {
-            lastMessage = verdict.message;
+            continue;
           }
-          // Pods that cannot be created stall a rollout: look for the cause only when it stalls.
+          lastMessage = verdict.message;
+          nearEnd ||= allReplicasUpdated(w.kind, object);
+          // Pods that cannot be created stall a rollout: look for the cause when it has not moved
+          // for a poll interval, once per poll interval.
+          const now = Date.now();
+          const seen = verdicts.get(k);
+          const last =
+            seen?.message === verdict.message
+              ? seen
+              : { message: verdict.message, since: now, causeCheckedAt: 0 };
+          verdicts.set(k, last);
           if (
             w.kind === 'Deployment' &&
-            verdict.state === 'progressing' &&
-            lastVerdicts.get(k) === verdict.message
+            now - last.since >= this.ctx.pollIntervalMs &&
+            now - last.causeCheckedAt >= this.ctx.pollIntervalMs
           ) {
+            last.causeCheckedAt = now;
             await this.checkFailedCreate(w, object);
           }
-          lastVerdicts.set(k, verdict.message);
         }
+        quickReads = nearEnd ? quickReads + 1 : 0;
+        nextRead =
+          Date.now() +
+          (nearEnd && quickReads <= 16 ? tick : this.ctx.pollIntervalMs);
+        // Once more through the loop for the final progress.
+        if (pending.size === 0) continue;
       }
-      if (pending.size === 0) break;
       if (Date.now() > deadline) {
         throw new StepFailure(
           `Rollouts stalled: ${[...pending.values()]
@@ -311,13 +320,6 @@ export class StepActions {
       }
       await this.ctx.sleep(tick);
     }
-    const inventory = await this.ctx.inventory();
-    const { migrated } = countMigrated(
-      inventory,
-      progressScope,
-      resolveRevision(inventory, revision),
-    );
-    if (migrated !== lastProgress) await this.ctx.progress(migrated);
   }
 
   /** A ReplicaSet that cannot create pods (a failing injection webhook) fails the rollout at once. */
