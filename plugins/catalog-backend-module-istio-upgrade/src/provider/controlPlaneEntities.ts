@@ -28,8 +28,8 @@ export const ISTIO_ANNOTATIONS = {
 const NAME_MAX = 63;
 
 /**
- * `<cluster>-istiod-<revision>`, unique and stable per cluster revision; a name too long for the catalog
- * keeps its start and ends with a hash of the whole.
+ * `<cluster>-istiod-<revision>`, unique and stable per cluster revision. A name too long for the catalog
+ * shortens the cluster part and adds a hash of the whole, keeping the revision readable.
  */
 export function controlPlaneEntityName(
   cluster: string,
@@ -38,8 +38,12 @@ export function controlPlaneEntityName(
   const name = `${cluster}-istiod-${revision}`;
   if (name.length <= NAME_MAX) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  const head = name.slice(0, NAME_MAX - hash.length - 1).replace(/[-._]+$/, '');
-  return `${head}-${hash}`;
+  const suffix = `-${hash}-istiod-${revision}`;
+  const trim = (text: string) => text.replace(/[-._]+$/, '');
+  const room = NAME_MAX - suffix.length;
+  return room > 0
+    ? `${trim(cluster.slice(0, room))}${suffix}`
+    : `${trim(name.slice(0, NAME_MAX - hash.length - 1))}-${hash}`;
 }
 
 /** Whether a fleet revision is a control plane (not pods left on a revision whose istiod is gone). */
