@@ -1,21 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-
-const BACKEND = 'http://localhost:7007';
-
-async function waitForBackend() {
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${BACKEND}/.backstage/health/v1/readiness`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error('the backend did not become ready');
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
+import { waitForBackend } from './helpers';
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');
@@ -47,10 +31,6 @@ test("a cluster entity's Istio tab shows the cluster connected", async ({
     });
   }).toPass({ timeout: 120_000 });
   await expect(page.getByText('Connected')).toBeVisible();
-  await page.screenshot({
-    path: 'docs/screenshots/cluster-istio-tab.png',
-    fullPage: true,
-  });
 });
 
 test('the fleet page lists every cluster', async ({ page }) => {
