@@ -25,10 +25,12 @@ function trustworthy(c: FleetCluster): boolean {
 
 /**
  * Emits one `Resource` of type `istio-control-plane` per cluster revision from the istio-upgrade fleet
- * summary, at the task runner's rate: a full mutation on the first refresh (and every {@link FULL_EVERY}
+ * summary, at the task runner's rate: a full mutation on the first refresh (and every twenty
  * refreshes), else a delta of the entities that changed, appeared or went away — nothing when nothing
  * did. A cluster whose inventory is incomplete or unavailable keeps its entities until it is whole
  * again; a cluster the catalog no longer has loses them.
+ *
+ * @public
  */
 export class IstioControlPlaneProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
@@ -43,10 +45,12 @@ export class IstioControlPlaneProvider implements EntityProvider {
     },
   ) {}
 
+  /** {@inheritdoc @backstage/plugin-catalog-node#EntityProvider.getProviderName} */
   getProviderName(): string {
     return 'istio-upgrade-control-planes';
   }
 
+  /** {@inheritdoc @backstage/plugin-catalog-node#EntityProvider.connect} */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.options.taskRunner.run({

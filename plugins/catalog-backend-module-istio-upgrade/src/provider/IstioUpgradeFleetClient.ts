@@ -2,7 +2,11 @@ import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { FleetSummary } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
-/** Where the provider reads the fleet from. */
+/**
+ * Where the provider reads the fleet from.
+ *
+ * @public
+ */
 export interface FleetSource {
   getFleet(): Promise<FleetSummary>;
 }

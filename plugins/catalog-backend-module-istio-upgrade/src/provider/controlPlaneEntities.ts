@@ -10,10 +10,18 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { createHash } from 'node:crypto';
 
-/** The `spec.type` of the emitted Resources. */
+/**
+ * The `spec.type` of the emitted Resources.
+ *
+ * @public
+ */
 export const ISTIO_CONTROL_PLANE_TYPE = 'istio-control-plane';
 
-/** Annotations (and, where a value is a valid label value, labels) of the emitted entities. */
+/**
+ * Annotations of the emitted entities; support status and safe-to-remove are labels too, for filters.
+ *
+ * @public
+ */
 export const ISTIO_ANNOTATIONS = {
   cluster: 'istio-upgrade.io/cluster',
   revision: 'istio-upgrade.io/revision',
@@ -30,6 +38,8 @@ const NAME_MAX = 63;
 /**
  * `<cluster>-istiod-<revision>`, unique and stable per cluster revision. A name too long for the catalog
  * shortens the cluster part and adds a hash of the whole, keeping the revision readable.
+ *
+ * @public
  */
 export function controlPlaneEntityName(
   cluster: string,

@@ -13,7 +13,11 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { IstioUpgradeClient } from './IstioUpgradeClient';
 
-/** The action's id in templates. */
+/**
+ * The action's id in templates.
+ *
+ * @public
+ */
 export const ISTIO_NAMESPACE_MIGRATE_ACTION_ID = 'istio:namespace:migrate';
 
 const ENDED = ['succeeded', 'failed', 'rolled-back', 'rejected', 'cancelled'];
@@ -125,6 +129,8 @@ async function followRequest(options: {
  * The template action `istio:namespace:migrate`: asks the istio-upgrade plugin to move an entity's
  * namespace in a cluster to another Istio revision, on behalf of the template's initiator, and follows
  * the request to its end in the task log.
+ *
+ * @public
  */
 export function createIstioNamespaceMigrateAction(options: {
   auth: AuthService;
