@@ -30,7 +30,7 @@ export interface Config {
     };
     /** How the inventory engine syncs each cluster. */
     inventory?: {
-      /** At most this many API-server requests per second per cluster, watches included. Default 20. */
+      /** At most this many API-server requests per second per cluster (inventory and requests together, watches included). Default 50. */
       maxRequestsPerSecond?: number;
       /** Requests allowed in a burst. Default max(10, maxRequestsPerSecond). */
       burst?: number;

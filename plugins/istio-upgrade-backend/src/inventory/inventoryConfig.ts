@@ -17,7 +17,7 @@ export interface InventorySettings {
 
 export function readInventorySettings(config: Config): InventorySettings {
   const c = config.getOptionalConfig('istioUpgrade.inventory');
-  const rate = c?.getOptionalNumber('maxRequestsPerSecond') ?? 20;
+  const rate = c?.getOptionalNumber('maxRequestsPerSecond') ?? 50;
   return {
     maxRequestsPerSecond: rate,
     burst: c?.getOptionalNumber('burst') ?? Math.max(10, rate),

@@ -125,8 +125,14 @@ export class RequestPlanner {
     return this.options.inventory.getInventory(cluster);
   }
 
-  /** Plans `spec` and runs its prechecks against the cluster as it is now. */
-  async plan(spec: ChangeSpec): Promise<PlannedChange> {
+  /**
+   * Plans `spec` and runs its prechecks against the cluster as it is now. For a rollback, going back to
+   * an end-of-life revision is a warning, not a refusal: it is where the workloads came from.
+   */
+  async plan(
+    spec: ChangeSpec,
+    options: { rollback?: boolean } = {},
+  ): Promise<PlannedChange> {
     checkTarget(spec.type, spec.target);
     const { settings, releases } = this.options;
     const inventory = await this.inventory(spec.cluster);
@@ -176,6 +182,7 @@ export class RequestPlanner {
         workloadsInScope: inventory.workloads.filter(
           w => w.namespace === namespace && inScope.has(`${w.kind}/${w.name}`),
         ),
+        rollback: options.rollback,
       });
       return this.result(plan, prechecks, targetKey);
     }
@@ -265,8 +272,11 @@ export class RequestPlanner {
   }
 
   /** Runs the prechecks of an existing plan again, before its first write. */
-  async recheck(spec: ChangeSpec): Promise<Precheck[]> {
-    return (await this.plan(spec)).prechecks;
+  async recheck(
+    spec: ChangeSpec,
+    options: { rollback?: boolean } = {},
+  ): Promise<Precheck[]> {
+    return (await this.plan(spec, options)).prechecks;
   }
 
   private result(

@@ -30,7 +30,12 @@ import { RequestRunner } from './execution/RequestRunner';
 import { planRollback } from './planning/planRollback';
 import { stepsForPlan } from './planning/stepsForPlan';
 import { RequestNotifier } from './RequestNotifier';
-import { ChangeSpec, RequestPlanner } from './RequestPlanner';
+import {
+  ChangeSpec,
+  checkTarget,
+  RequestPlanner,
+  targetKeyOf,
+} from './RequestPlanner';
 import { RequestSettings } from './requestConfig';
 import { DECISION_FROM } from './requestStates';
 import { RequestFilter, RequestStore, StoredRequest } from './RequestStore';
@@ -264,7 +269,27 @@ export class RequestService {
         await authorizer.authorizeCreate(actor, body.type, body.entityRef);
         const entity = await this.entity(body.entityRef, credentials);
         const spec = this.spec(body, entity);
-        const planned = await planner.plan(spec);
+        // A busy target is a conflict whatever the prechecks would say about it.
+        checkTarget(body.type, body.target);
+        const busy = await store.activeFor(
+          body.cluster,
+          targetKeyOf(body.type, body.target),
+        );
+        if (
+          busy &&
+          !(
+            body.idempotencyKey &&
+            busy.idempotencyKey === body.idempotencyKey &&
+            busy.requestedBy === actor.ref
+          )
+        ) {
+          throw new ConflictError(
+            `${busy.targetKey} in cluster ${busy.cluster} already has an active request (${busy.id}, ${busy.state})`,
+          );
+        }
+        const planned = await planner.plan(spec, {
+          rollback: Boolean(rollbackOf),
+        });
         const plan = rollbackOf
           ? planRollback(rollbackOf.plan).plan
           : planned.plan;

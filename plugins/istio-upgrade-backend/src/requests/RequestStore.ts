@@ -324,6 +324,17 @@ export class RequestStore {
     return row ? toRequest(row) : undefined;
   }
 
+  /** The active request (waiting, approved or running) on a target, if there is one. */
+  async activeFor(
+    cluster: string,
+    targetKey: string,
+  ): Promise<StoredRequest | undefined> {
+    const row = await this.db(REQUESTS)
+      .where({ active_target: `${cluster}/${targetKey}` })
+      .first();
+    return row ? toRequest(row) : undefined;
+  }
+
   async get(id: string): Promise<StoredRequest | undefined> {
     const row = await this.db(REQUESTS).where({ id }).first();
     return row ? toRequest(row) : undefined;

@@ -157,6 +157,16 @@ describe('the article end to end through the REST API', () => {
       entityRef: 'component:default/productpage',
     });
     expect(bookinfo.status).toBe(202);
+    // The namespace is busy: a second request is a conflict, whatever its prechecks would say.
+    const again = await api(CAROL).post('/requests', {
+      type: 'namespace-migration',
+      cluster: 'seed',
+      revision: '1-10-4',
+      target: { namespace: 'bookinfo' },
+      entityRef: 'component:default/productpage',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain(bookinfo.body.id);
     const migrated = await settle(bookinfo.body.id);
     expect(migrated.state).toBe('succeeded');
     expect(migrated.progress).toEqual(
@@ -274,5 +284,18 @@ describe('the article end to end through the REST API', () => {
     const after = await traffic();
     expect(after.sent).toBeGreaterThan(20);
     expect(after.failed).toBe(0);
+
+    // 6. nginx goes back where it came from, although 1.9.7 is end of life: a warning, not a refusal.
+    const back2 = await api(CAROL).post(`/requests/${nginx.body.id}/rollback`);
+    expect(back2.status).toBe(202);
+    const undone = await settle(back2.body.id);
+    expect(undone.state).toBe('succeeded');
+    expect(undone.events.map((e: any) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /warn: 1\.9\.7 is end of life.*the rollback returns to it/,
+        ),
+      ]),
+    );
   });
 });

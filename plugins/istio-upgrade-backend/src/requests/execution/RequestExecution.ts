@@ -421,7 +421,9 @@ export class RequestExecution {
     const name = step.name;
 
     if (name === 'precheck') {
-      const checks = await this.deps.planner.recheck(spec);
+      const checks = await this.deps.planner.recheck(spec, {
+        rollback: Boolean(this.request.rollbackOf),
+      });
       const failed = checks.filter(c => c.status === 'fail');
       for (const c of checks.filter(x => x.status !== 'pass')) {
         await ctx.event('precheck', `${c.status}: ${c.message}`);

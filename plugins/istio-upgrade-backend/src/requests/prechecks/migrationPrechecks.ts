@@ -21,6 +21,8 @@ export interface MigrationFacts {
   now: Date;
   /** Workloads that a restart of this request would touch (after the restart scope). */
   workloadsInScope?: Workload[];
+  /** A rollback goes back to where the workloads came from, even if that is end of life. */
+  rollback?: boolean;
 }
 
 const pass = (id: string, message: string): Precheck => ({
@@ -196,17 +198,21 @@ export function migrationPrechecks(facts: MigrationFacts): Precheck[] {
       proxies.length > 0 &&
       proxies.every(v => compareIstioVersions(target.version, v) > 0);
     if (support.status === 'end-of-life') {
-      checks.push(
-        stepUp
-          ? warn(
-              'end-of-life',
-              `${target.version} is end of life since ${support.endOfLife}: a step up, plan the next one`,
-            )
-          : fail(
-              'end-of-life',
-              `${target.version} is end of life since ${support.endOfLife}`,
-            ),
-      );
+      const since = `${target.version} is end of life since ${support.endOfLife}`;
+      if (stepUp) {
+        checks.push(
+          warn('end-of-life', `${since}: a step up, plan the next one`),
+        );
+      } else if (facts.rollback) {
+        checks.push(
+          warn(
+            'end-of-life',
+            `${since}: the rollback returns to it; plan the upgrade again`,
+          ),
+        );
+      } else {
+        checks.push(fail('end-of-life', since));
+      }
     } else if (support.status === 'ending-soon') {
       checks.push(
         warn(
