@@ -13,7 +13,16 @@ test.beforeAll(waitForBackend);
 
 test('the catalog shows the example entities', async ({ page }) => {
   await signInAsGuest(page);
-  await page.getByText('All', { exact: true }).click();
+  // The backend is ready before the catalog has read the example entities (the "All" filter is
+  // disabled while it counts none): reload the list of all components until they are in.
+  await expect(async () => {
+    await page.goto(
+      '/catalog?filters%5Bkind%5D=component&filters%5Buser%5D=all',
+    );
+    await expect(
+      page.getByRole('link', { name: 'productpage', exact: true }),
+    ).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 150_000, intervals: [2_000, 5_000] });
   for (const name of ['productpage', 'details', 'reviews', 'ratings']) {
     await expect(page.getByRole('link', { name, exact: true })).toBeVisible();
   }
