@@ -8,10 +8,18 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CreateRequest,
+  matchesLabelSelector,
+  parseLabelSelector,
   RequestPlan,
   RequestState,
   RequestType,
@@ -148,6 +156,57 @@ export class RequestService {
     };
   }
 
+  /**
+   * The migrate permission is granted per entity, so a migration may only touch a namespace where that
+   * entity runs: one of its workloads (found as the Kubernetes plugin finds them) is in the namespace.
+   *
+   * @throws NotAllowedError otherwise
+   */
+  private async checkEntityRunsIn(
+    entity: Entity | undefined,
+    cluster: string,
+    namespace: string | undefined,
+  ): Promise<void> {
+    const inventory = await this.options.planner.inventory(cluster);
+    if (
+      namespace &&
+      this.options.settings.protectedNamespaces.includes(namespace)
+    ) {
+      throw new InputError(
+        `Namespace ${namespace} is protected: requests may not change it`,
+      );
+    }
+    if (namespace && !inventory.namespaces.some(n => n.name === namespace)) {
+      throw new NotFoundError(
+        `Namespace ${namespace} does not exist in cluster ${cluster}`,
+      );
+    }
+    const selection = entity ? entitySelection(entity) : undefined;
+    const entityRef = entity ? stringifyEntityRef(entity) : 'the entity';
+    if (!selection || !namespace) {
+      throw new NotAllowedError(
+        `${entityRef} is not mapped to workloads (backstage.io/kubernetes-id or backstage.io/kubernetes-label-selector): it cannot be migrated`,
+      );
+    }
+    if (selection.namespace && selection.namespace !== namespace) {
+      throw new NotAllowedError(
+        `${entityRef} runs in namespace ${selection.namespace}, not ${namespace}`,
+      );
+    }
+    const selector = parseLabelSelector(selection.selector);
+    const runs = inventory.workloads.some(
+      w =>
+        w.namespace === namespace &&
+        (matchesLabelSelector(selector, w.labels) ||
+          matchesLabelSelector(selector, w.podLabels)),
+    );
+    if (!runs) {
+      throw new NotAllowedError(
+        `${entityRef} has no workload in namespace ${namespace} of cluster ${cluster}`,
+      );
+    }
+  }
+
   /** Whether a person must approve, and why (one line). */
   private async approvalFor(
     type: RequestType,
@@ -229,6 +288,9 @@ export class RequestService {
     const actor = authorizer.actor(credentials);
     await authorizer.authorizeCreate(actor, body.type, body.entityRef);
     const entity = await this.entity(body.entityRef, credentials);
+    if (body.type === 'namespace-migration') {
+      await this.checkEntityRunsIn(entity, body.cluster, body.target.namespace);
+    }
     const planned = await planner.plan(this.spec(body, entity));
     const approval = await this.approvalFor(body.type, actor, entity);
     return {
@@ -268,6 +330,13 @@ export class RequestService {
       async () => {
         await authorizer.authorizeCreate(actor, body.type, body.entityRef);
         const entity = await this.entity(body.entityRef, credentials);
+        if (body.type === 'namespace-migration') {
+          await this.checkEntityRunsIn(
+            entity,
+            body.cluster,
+            body.target.namespace,
+          );
+        }
         const spec = this.spec(body, entity);
         // A busy target is a conflict whatever the prechecks would say about it.
         checkTarget(body.type, body.target);

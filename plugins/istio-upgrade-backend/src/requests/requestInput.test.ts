@@ -422,6 +422,21 @@ describe('bad input and authorization on the requests API', () => {
     );
   });
 
+  it('refuses a migration of a namespace where the named entity does not run (403)', async () => {
+    // Carol owns productpage, which runs in bookinfo: naming it does not let her move nginx.
+    const res = record(
+      await call(CAROL, 'post', '/requests').send({
+        ...valid,
+        dryRun: false,
+        target: { namespace: 'nginx' },
+      }),
+    );
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(
+      /runs in namespace bookinfo, not nginx/,
+    );
+  });
+
   it("refuses a service principal's cutover", async () => {
     const res = record(
       await request(server)
