@@ -168,6 +168,11 @@ export class RequestService {
     namespace: string | undefined,
   ): Promise<void> {
     const inventory = await this.options.planner.inventory(cluster);
+    if (!inventory.cluster.sync.complete) {
+      throw new ServiceUnavailableError(
+        `The inventory of cluster ${cluster} is not complete yet (${inventory.cluster.sync.state}); try again when it is synced`,
+      );
+    }
     if (
       namespace &&
       this.options.settings.protectedNamespaces.includes(namespace)
