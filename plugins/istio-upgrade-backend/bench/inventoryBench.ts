@@ -444,7 +444,7 @@ async function measureFreshness(
       body: { metadata: { labels: { 'istio.io/rev': 'canary' } } },
     });
     client.close();
-    while ((await countOn(cluster, '1-29-1')).desired !== '1-29-1')
+    while ((await countOn(cluster, '1-30-4')).desired !== '1-30-4')
       await sleep(50);
   }
 
@@ -458,10 +458,10 @@ async function measureFreshness(
     });
     const victim = list.items.find(
       (p: any) =>
-        revisionOf(p.metadata) === '1-28-2' && !p.metadata.deletionTimestamp,
+        revisionOf(p.metadata) === '1-30-1' && !p.metadata.deletionTimestamp,
     );
     if (!victim) break;
-    const before = (await countOn(cluster, '1-29-1')).count;
+    const before = (await countOn(cluster, '1-30-4')).count;
 
     const watchAbort = new AbortController();
     let changedAt: number | undefined;
@@ -477,7 +477,7 @@ async function measureFreshness(
           if (
             changedAt === undefined &&
             event.type === 'ADDED' &&
-            revisionOf(event.object.metadata) === '1-29-1'
+            revisionOf(event.object.metadata) === '1-30-4'
           ) {
             changedAt = performance.now();
           }
@@ -492,7 +492,7 @@ async function measureFreshness(
     let shownAt: number | undefined;
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline) {
-      if ((await countOn(cluster, '1-29-1')).count > before) {
+      if ((await countOn(cluster, '1-30-4')).count > before) {
         shownAt = performance.now();
         break;
       }

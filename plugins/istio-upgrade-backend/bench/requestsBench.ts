@@ -492,10 +492,6 @@ async function fleet(
       maxRequestsPerSecond,
       entities: () =>
         namespaces.map(ns => ownedComponent(`${ns}-svc-1`, ns, CAROL)),
-      // The generated fleet's 1.29 is past its end of life by the release table: extended support.
-      releases: [
-        { minor: '1.29', releaseDate: '2026-02-16', endOfLife: '2099-12-31' },
-      ],
     },
     async (simulator, backend, cluster) => {
       const watches = namespaces.map(ns =>
@@ -508,7 +504,7 @@ async function fleet(
             api(backend).post('/requests', {
               type: 'namespace-migration',
               cluster,
-              revision: '1-29-1',
+              revision: '1-30-4',
               target: { namespace: ns },
               entityRef: `component:default/${ns}-svc-1`,
             }),

@@ -200,6 +200,6 @@ describe('proxyWithinSkew', () => {
     expect(proxyWithinSkew('1.10.4', '1.9.7')).toBe(true);
     expect(proxyWithinSkew('1.11.0', '1.9.7')).toBe(false);
     expect(proxyWithinSkew('1.9.7', '1.10.4')).toBe(false);
-    expect(proxyWithinSkew('2.0.0', '1.30.0')).toBe(false);
+    expect(proxyWithinSkew('2.0.0', '1.31.0')).toBe(false);
   });
 });

@@ -6,10 +6,13 @@ const deploymentsPerNamespace = 5;
 
 /**
  * Generates `fleet:<clusters>x<pods>`: clusters `fleet-001`… of about `pods` pods each, with
- * two revisions (1.28 and 1.29), tags `default`/`prod` on the old one and `canary` on the new
+ * two revisions (1.30.1 and 1.30.4), tags `default`/`prod` on the old one and `canary` on the new
  * one, blue/green gateways, and namespaces of 50 pods spread over the injection modes.
  */
-export function fleetScenario(clusters: number, podsPerCluster: number): Scenario {
+export function fleetScenario(
+  clusters: number,
+  podsPerCluster: number,
+): Scenario {
   const out: ScenarioCluster[] = [];
   for (let c = 1; c <= clusters; c++) {
     const name = `fleet-${String(c).padStart(3, '0')}`;
@@ -23,7 +26,9 @@ export function fleetScenario(clusters: number, podsPerCluster: number): Scenari
       left -= podsHere;
       const mode = n % 3;
       const labels: Record<string, string> =
-        mode === 1 ? { 'istio-injection': 'enabled' } : { 'istio.io/rev': mode === 2 ? 'prod' : 'canary' };
+        mode === 1
+          ? { 'istio-injection': 'enabled' }
+          : { 'istio.io/rev': mode === 2 ? 'prod' : 'canary' };
       const perDeployment = Math.floor(podsHere / deploymentsPerNamespace);
       const extra = podsHere % deploymentsPerNamespace;
       namespaces.push({
@@ -43,17 +48,31 @@ export function fleetScenario(clusters: number, podsPerCluster: number): Scenari
       nodes: Math.max(3, Math.ceil(podsPerCluster / 100)),
       istio: {
         revisions: [
-          { name: '1-28-2', version: '1.28.2' },
-          { name: '1-29-1', version: '1.29.1' },
+          { name: '1-30-1', version: '1.30.1' },
+          { name: '1-30-4', version: '1.30.4' },
         ],
-        tags: { default: '1-28-2', prod: '1-28-2', canary: '1-29-1' },
+        tags: { default: '1-30-1', prod: '1-30-1', canary: '1-30-4' },
       },
-      gateways: { revisions: [{ revision: '1-28-2' }, { revision: '1-29-1' }], live: '1-28-2' },
+      gateways: {
+        revisions: [{ revision: '1-30-1' }, { revision: '1-30-4' }],
+        live: '1-30-1',
+      },
       namespaces,
       flows: namespaces.length
-        ? [{ name: 'ingress', hops: ['istio-gateways/istio-ingressgateway:80', `${namespaces[0].name}/svc-1`] }]
+        ? [
+            {
+              name: 'ingress',
+              hops: [
+                'istio-gateways/istio-ingressgateway:80',
+                `${namespaces[0].name}/svc-1`,
+              ],
+            },
+          ]
         : [],
     });
   }
-  return { description: `generated fleet of ${clusters} clusters of ${podsPerCluster} pods`, clusters: out };
+  return {
+    description: `generated fleet of ${clusters} clusters of ${podsPerCluster} pods`,
+    clusters: out,
+  };
 }

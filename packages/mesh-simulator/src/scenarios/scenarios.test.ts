@@ -28,7 +28,7 @@ describe('seed and demo served together', () => {
     expect((await t.request('GET', '/clusters/prod-eu/api/v1/pods', undefined, {}, euToken)).status).toBe(200);
     expect((await t.request('GET', '/clusters/staging/api/v1/pods', undefined, {}, euToken)).status).toBe(401);
     const staging = await t.kubectl(['get', 'deploy', '-n', 'istio-system', '-o', 'name'], { context: 'staging' });
-    expect(staging.stdout.trim().split('\n').sort()).toEqual(['deployment.apps/istiod-1-25-5', 'deployment.apps/istiod-1-30-0']);
+    expect(staging.stdout.trim().split('\n').sort()).toEqual(['deployment.apps/istiod-1-28-3', 'deployment.apps/istiod-1-31-0']);
   });
 
   it('keeps the demo small and labelled for the catalog', async () => {
@@ -49,13 +49,13 @@ describe('seed and demo served together', () => {
     const payments = (await t.request('GET', '/clusters/prod-eu/api/v1/namespaces/payments')).body;
     expect(payments.metadata.labels['istio.io/rev']).toBe('canary');
     const paymentPods = await list('prod-eu', '/api/v1/namespaces/payments/pods');
-    expect(paymentPods.map((p: any) => p.metadata.annotations['istio.io/rev'])).toEqual(['1-28-2', '1-28-2', '1-28-2']);
+    expect(paymentPods.map((p: any) => p.metadata.annotations['istio.io/rev'])).toEqual(['1-30-1', '1-30-1', '1-30-1']);
     const checkout = await list('prod-eu', '/api/v1/namespaces/checkout/pods');
-    expect(checkout[0].metadata.annotations['istio.io/rev']).toBe('1-29-1');
+    expect(checkout[0].metadata.annotations['istio.io/rev']).toBe('1-30-4');
     const ambient = await list('prod-eu', '/api/v1/namespaces/analytics/pods');
     expect(ambient.every((p: any) => !p.spec.containers.some((c: any) => c.name === 'istio-proxy'))).toBe(true);
     const tags = await list('staging', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations?labelSelector=istio.io/tag');
-    expect(tags.map((w: any) => `${w.metadata.labels['istio.io/tag']}=${w.metadata.labels['istio.io/rev']}`).sort()).toEqual(['canary=1-30-0', 'default=1-25-5', 'prod=1-25-5']);
+    expect(tags.map((w: any) => `${w.metadata.labels['istio.io/tag']}=${w.metadata.labels['istio.io/rev']}`).sort()).toEqual(['canary=1-31-0', 'default=1-28-3', 'prod=1-28-3']);
     const sts = (await t.request('GET', '/clusters/prod-us/apis/apps/v1/namespaces/search/statefulsets/search-index')).body;
     expect(sts.status).toMatchObject({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 });
     expect(sts.status.currentRevision).toBe(sts.status.updateRevision);

@@ -98,14 +98,14 @@ describe('IstioControlPlaneProvider', () => {
     setFleet(
       fleetOf(
         cluster('prod-eu', [
-          revision('1-28-2', 25, {
+          revision('1-30-1', 25, {
             support: {
               status: 'end-of-life',
               endOfLife: '2026-02-01',
               minor: '1.28',
             },
           }),
-          revision('1-29-1', 15),
+          revision('1-30-4', 15),
           // Pods left on a revision whose control plane is gone: not a control plane.
           {
             revision: '1-27-0',
@@ -123,8 +123,8 @@ describe('IstioControlPlaneProvider', () => {
     expect(full.type).toBe('full');
     if (full.type !== 'full') throw new Error('not a full mutation');
     expect(refsOf(full.entities)).toEqual([
-      'default/prod-eu-istiod-1-28-2',
-      'default/prod-eu-istiod-1-29-1',
+      'default/prod-eu-istiod-1-30-1',
+      'default/prod-eu-istiod-1-30-4',
     ]);
     const [old] = full.entities;
     expect(old.locationKey).toBe('istio-upgrade:resource:default/prod-eu');
@@ -133,8 +133,8 @@ describe('IstioControlPlaneProvider', () => {
       metadata: {
         annotations: {
           'istio-upgrade.io/cluster': 'prod-eu',
-          'istio-upgrade.io/revision': '1-28-2',
-          'istio-upgrade.io/version': '1.28.2',
+          'istio-upgrade.io/revision': '1-30-1',
+          'istio-upgrade.io/version': '1.30.1',
           'istio-upgrade.io/support-status': 'end-of-life',
           'istio-upgrade.io/end-of-life': '2026-02-01',
           'istio-upgrade.io/pods-in-use': '25',
@@ -199,7 +199,7 @@ describe('IstioControlPlaneProvider', () => {
     setFleet(
       fleetOf(
         cluster('seed', [revision('1-9-7', 0), revision('1-10-4', 7)]),
-        cluster('staging', [revision('1-30-0', 3)]),
+        cluster('staging', [revision('1-31-0', 3)]),
       ),
     );
     await refresh();
@@ -214,7 +214,7 @@ describe('IstioControlPlaneProvider', () => {
           locationKey: 'istio-upgrade:resource:default/seed',
         },
         {
-          entityRef: 'resource:default/staging-istiod-1-30-0',
+          entityRef: 'resource:default/staging-istiod-1-31-0',
           locationKey: 'istio-upgrade:resource:default/staging',
         },
       ],
@@ -247,12 +247,12 @@ describe('IstioControlPlaneProvider', () => {
 
   it('gives a long cluster and revision a stable name the catalog accepts', () => {
     const long = 'a-very-long-cluster-name-in-a-region-far-far-away-001';
-    const name = controlPlaneEntityName(long, '1-29-1');
+    const name = controlPlaneEntityName(long, '1-30-4');
     expect(name).toHaveLength(63);
     expect(name).toMatch(
-      /^a-very-long-cluster-name-in-a-region-far-[0-9a-f]{8}-istiod-1-29-1$/,
+      /^a-very-long-cluster-name-in-a-region-far-[0-9a-f]{8}-istiod-1-30-4$/,
     );
-    expect(controlPlaneEntityName(long, '1-29-1')).toBe(name);
+    expect(controlPlaneEntityName(long, '1-30-4')).toBe(name);
     expect(controlPlaneEntityName(long, '1-29-2')).not.toBe(name);
     expect(controlPlaneEntityName('seed', '1-10-4')).toBe('seed-istiod-1-10-4');
   });

@@ -261,7 +261,7 @@ Namespaces are listed neediest first (most pods needing a restart) and capped at
           controlPlanes: z
             .array(
               z.object({
-                revision: z.string().describe('The revision, e.g. 1-29-1.'),
+                revision: z.string().describe('The revision, e.g. 1-30-4.'),
                 version: z.string().optional().describe('The Istio version.'),
                 ready: z.boolean().describe('Whether istiod is ready.'),
                 readyReplicas: z.number().int().describe('Ready istiod pods.'),

@@ -147,11 +147,11 @@ Lists are capped (${MAX_FLEET_CLUSTERS} clusters, ${MAX_FLEET_WARNINGS} warnings
                     z.object({
                       revision: z
                         .string()
-                        .describe('The revision name, e.g. 1-29-1.'),
+                        .describe('The revision name, e.g. 1-30-4.'),
                       version: z
                         .string()
                         .optional()
-                        .describe('The Istio version, e.g. 1.29.1.'),
+                        .describe('The Istio version, e.g. 1.30.4.'),
                       pods: z
                         .number()
                         .int()
@@ -184,16 +184,16 @@ Lists are capped (${MAX_FLEET_CLUSTERS} clusters, ${MAX_FLEET_WARNINGS} warnings
         input: {},
         output: {
           generatedAt: '2026-03-02T10:00:00.000Z',
-          newestVersion: '1.29.1',
+          newestVersion: '1.30.4',
           clusters: [
             {
               name: 'prod-eu',
               status: 'ready',
               sync: 'synced',
               complete: true,
-              newestVersion: '1.29.1',
+              newestVersion: '1.30.4',
               minorsBehindFleet: 0,
-              oldestProxyVersion: '1.28.2',
+              oldestProxyVersion: '1.30.1',
               pods: 42,
               injectedPods: 40,
               podsNeedingRestart: 3,
@@ -201,8 +201,8 @@ Lists are capped (${MAX_FLEET_CLUSTERS} clusters, ${MAX_FLEET_WARNINGS} warnings
               warningCounts: { info: 1, warning: 1, error: 0 },
               revisions: [
                 {
-                  revision: '1-28-2',
-                  version: '1.28.2',
+                  revision: '1-30-1',
+                  version: '1.30.1',
                   pods: 25,
                   namespaces: 3,
                   support: {
@@ -213,8 +213,8 @@ Lists are capped (${MAX_FLEET_CLUSTERS} clusters, ${MAX_FLEET_WARNINGS} warnings
                   safeToRemove: false,
                 },
                 {
-                  revision: '1-29-1',
-                  version: '1.29.1',
+                  revision: '1-30-4',
+                  version: '1.30.4',
                   pods: 15,
                   namespaces: 2,
                   support: { status: 'supported' },
@@ -231,7 +231,7 @@ Lists are capped (${MAX_FLEET_CLUSTERS} clusters, ${MAX_FLEET_WARNINGS} warnings
               cluster: 'prod-eu',
               subject: 'Namespace payments',
               message:
-                'Namespace payments asks for 1-29-1 but 3 pods run 1-28-2: restart them',
+                'Namespace payments asks for 1-30-4 but 3 pods run 1-30-1: restart them',
             },
           ],
           warningsOmitted: 0,

@@ -37,28 +37,28 @@ Writes are capped at 20 and waves at 10; the *Omitted counts say how much was le
     },
     examples: [
       {
-        title: "Plan moving a service's namespace to 1-29-1",
+        title: "Plan moving a service's namespace to 1-30-4",
         input: {
           entityRef: 'component:default/storefront',
           cluster: 'prod-eu',
-          revision: '1-29-1',
+          revision: '1-30-4',
         },
         output: {
           entityRef: 'component:default/storefront',
           cluster: 'prod-eu',
           namespace: 'shop',
-          revision: '1-29-1',
+          revision: '1-30-4',
           summary:
-            'Move namespace shop from 1-28-2 (istio.io/rev=prod) to 1-29-1: relabel it, then restart 2 workloads (5 pods) in 1 wave of up to 5',
-          fromRevision: '1-28-2',
-          toRevision: '1-29-1',
+            'Move namespace shop from 1-30-1 (istio.io/rev=prod) to 1-30-4: relabel it, then restart 2 workloads (5 pods) in 1 wave of up to 5',
+          fromRevision: '1-30-1',
+          toRevision: '1-30-4',
           podsInScope: 5,
           prechecksPassed: true,
           prechecks: [
             {
               id: 'target-ready',
               status: 'pass',
-              message: 'istiod-1-29-1 is ready (2/2) with its injector',
+              message: 'istiod-1-30-4 is ready (2/2) with its injector',
             },
           ],
           approvalRequired: false,
@@ -69,7 +69,7 @@ Writes are capped at 20 and waves at 10; the *Omitted counts say how much was le
               kind: 'Namespace',
               name: 'shop',
               patchType: 'merge',
-              patch: { metadata: { labels: { 'istio.io/rev': '1-29-1' } } },
+              patch: { metadata: { labels: { 'istio.io/rev': '1-30-4' } } },
             },
             ...['storefront', 'cart'].map(name => ({
               step: 'restart-wave-1',

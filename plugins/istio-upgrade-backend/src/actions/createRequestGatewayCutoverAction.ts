@@ -38,7 +38,7 @@ Use it only when a platform engineer asked for the cutover. Cutovers are asked f
             'The LoadBalancer Service to cut over, e.g. istio-ingressgateway.',
           ),
           revision: revisionNameSchema(z).describe(
-            'The revision whose gateway the Service should select, e.g. 1-29-1 (a standby colour of get-istio-cluster-inventory).',
+            'The revision whose gateway the Service should select, e.g. 1-30-4 (a standby colour of get-istio-cluster-inventory).',
           ),
           comment: requestCommentSchema(z),
           idempotencyKey: idempotencyKeySchema(z),
@@ -47,12 +47,12 @@ Use it only when a platform engineer asked for the cutover. Cutovers are asked f
     },
     examples: [
       {
-        title: 'Cut the ingress over to the 1-29-1 gateway',
+        title: 'Cut the ingress over to the 1-30-4 gateway',
         input: {
           cluster: 'prod-eu',
           namespace: 'istio-gateways',
           service: 'istio-ingressgateway',
-          revision: '1-29-1',
+          revision: '1-30-4',
           comment: 'green gateway warmed up',
         },
       },

@@ -33,11 +33,11 @@ Use it only when the person asked for the migration, preferably after plan-names
     },
     examples: [
       {
-        title: "Move a service's namespace to 1-29-1",
+        title: "Move a service's namespace to 1-30-4",
         input: {
           entityRef: 'component:default/storefront',
           cluster: 'prod-eu',
-          revision: '1-29-1',
+          revision: '1-30-4',
           comment: 'Istio 1.29 rollout',
         },
       },

@@ -62,10 +62,10 @@ export const revisionNameSchema = (z: Zod): ZodStringSchema =>
     .max(63)
     .regex(
       DNS_LABEL,
-      'an Istio revision name such as 1-29-1 (dashes, never dots)',
+      'an Istio revision name such as 1-30-4 (dashes, never dots)',
     )
     .describe(
-      'The target Istio revision, e.g. "1-29-1" (revision names use dashes, never dots; see the control planes of get-istio-cluster-inventory).',
+      'The target Istio revision, e.g. "1-30-4" (revision names use dashes, never dots; see the control planes of get-istio-cluster-inventory).',
     );
 
 /** A catalog entity reference, in full or short form. */

@@ -39,7 +39,7 @@ const NAMESPACES = Array.from(
   { length: 75 },
   (_, i) => `team-${String(i + 1).padStart(3, '0')}`,
 );
-/** The 50 that run the old revision 1-28-2 (the others follow the `canary` tag, 1-29-1 already). */
+/** The 50 that run the old revision 1-30-1 (the others follow the `canary` tag, 1-30-4 already). */
 const MIGRATING = NAMESPACES.filter((_, i) => (i + 1) % 3 !== 0);
 const PENDING_TARGET = 'team-003';
 const DEPLOYMENTS = ['svc-1', 'svc-2', 'svc-3', 'svc-4', 'svc-5'];
@@ -117,7 +117,7 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
     const migration = (namespace: string) => ({
       type: 'namespace-migration',
       cluster: 'fleet-001',
-      revision: '1-29-1',
+      revision: '1-30-4',
       target: { namespace },
       entityRef: `component:default/${namespace}-svc-1`,
     });
@@ -133,15 +133,6 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
         permission: { enabled: true },
         istioUpgrade: {
           ...setup.config.istioUpgrade,
-          // The generated fleet's target, 1.29, is past its end of life by the release table: a
-          // vendor's extended support keeps the migrations' prechecks about what this test is about.
-          releases: [
-            {
-              minor: '1.29',
-              releaseDate: '2026-02-16',
-              endOfLife: '2099-12-31',
-            },
-          ],
           requests: {
             leaseTtl: { seconds: 10 },
             sweepInterval: { seconds: 1 },
@@ -318,7 +309,7 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
       );
 
       // The cluster: every Deployment of the 50 namespaces was restarted once (revision 2), the others
-      // not at all, and every pod of the 50 runs 1-29-1.
+      // not at all, and every pod of the 50 runs 1-30-4.
       const deployments = JSON.parse(
         await simulator.kubectl(['get', 'deploy', '-A', '-o', 'json']),
       ).items as any[];
@@ -348,7 +339,7 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
         .map(line => line.split(' '))
         .filter(([ns]) => MIGRATING.includes(ns));
       expect(podRevisions).toHaveLength(2500);
-      expect(podRevisions.filter(([, rev]) => rev !== '1-29-1')).toEqual([]);
+      expect(podRevisions.filter(([, rev]) => rev !== '1-30-4')).toEqual([]);
     });
   },
 );

@@ -149,7 +149,7 @@ export function createIstioNamespaceMigrateAction(options: {
     supportsDryRun: true,
     examples: [
       {
-        description: 'Move the chosen service to 1-29-1 in prod-eu',
+        description: 'Move the chosen service to 1-30-4 in prod-eu',
         example: `steps:
   - id: migrate
     name: Move to the new Istio revision
@@ -157,7 +157,7 @@ export function createIstioNamespaceMigrateAction(options: {
     input:
       entityRef: \${{ parameters.entityRef }}
       cluster: prod-eu
-      revision: 1-29-1`,
+      revision: 1-30-4`,
       },
     ],
     schema: {
@@ -173,7 +173,7 @@ export function createIstioNamespaceMigrateAction(options: {
             .string()
             .describe('The cluster: the name of its kubernetes-cluster entity'),
         revision: z =>
-          z.string().describe('The target Istio revision, e.g. 1-29-1'),
+          z.string().describe('The target Istio revision, e.g. 1-30-4'),
         namespace: z =>
           z
             .string()
