@@ -27,7 +27,8 @@ step "API reports match the code (report.api.md)"
 # workspace's TypeScript sources it resolves; that tooling note is allowed, nothing else changes.
 yarn backstage-repo-tools api-reports --ci -o ae-undocumented plugins/istio-upgrade-common
 yarn backstage-repo-tools api-reports --ci -o ae-undocumented --allow-all-warnings \
-  plugins/istio-upgrade-backend plugins/istio-upgrade
+  plugins/istio-upgrade-backend plugins/istio-upgrade \
+  plugins/scaffolder-backend-module-istio-upgrade plugins/catalog-backend-module-istio-upgrade
 
 step "Lint"
 yarn backstage-cli repo lint
