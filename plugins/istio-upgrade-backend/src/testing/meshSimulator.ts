@@ -18,7 +18,11 @@ const meshSimBin = () =>
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
-/** Options of {@link startMeshSimulator}. */
+/**
+ * Options of {@link startMeshSimulator}.
+ *
+ * @public
+ */
 export interface MeshSimulatorProcessOptions {
   /** `seed`, `demo`, `fleet:CxP` or a scenario file; several are served together. */
   scenarios?: string[];
@@ -34,7 +38,11 @@ export interface MeshSimulatorProcessOptions {
   showLogs?: boolean;
 }
 
-/** One simulated cluster as `mesh-sim.json` describes it. */
+/**
+ * One simulated cluster as `mesh-sim.json` describes it.
+ *
+ * @public
+ */
 export interface SimulatedClusterInfo {
   name: string;
   /** The API server URL, with the cluster's path (`https://127.0.0.1:PORT/clusters/seed`). */
@@ -46,7 +54,11 @@ export interface SimulatedClusterInfo {
   };
 }
 
-/** A running simulator process and clients for it. */
+/**
+ * A running simulator process and clients for it.
+ *
+ * @public
+ */
 export interface MeshSimulatorProcess {
   url: string;
   /** The simulator-wide admin token (every cluster, and `/sim/v1`). */
@@ -170,6 +182,8 @@ process.once('exit', () => {
 /**
  * Starts `mesh-sim serve` as a child process on a free port with its own state folder, waits for
  * `mesh-sim ready` and reads `mesh-sim.json`.
+ *
+ * @public
  */
 export async function startMeshSimulator(
   options: MeshSimulatorProcessOptions = {},
@@ -280,7 +294,11 @@ export async function startMeshSimulator(
   };
 }
 
-/** Options of {@link meshSimulatorBackendSetup}. */
+/**
+ * Options of {@link meshSimulatorBackendSetup}.
+ *
+ * @public
+ */
 export interface MeshSimulatorBackendSetupOptions {
   /** Which of each cluster's tokens the backend uses. Default `readOnly`: the inventory only reads. */
   token?: 'admin' | 'readOnly';
@@ -295,6 +313,8 @@ export interface MeshSimulatorBackendSetupOptions {
  * expects) and the backend config (tokens, `allowedPrivateHosts: ['127.0.0.1']`) for the simulator's
  * clusters, for `catalogServiceMock.factory({ entities })` and
  * `mockServices.rootConfig.factory({ data: config })`.
+ *
+ * @public
  */
 export function meshSimulatorBackendSetup(
   simulator: Pick<MeshSimulatorProcess, 'clusters' | 'caPem'>,
