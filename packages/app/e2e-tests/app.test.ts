@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { waitForBackend } from './helpers';
+import { waitForBackend } from './demoPortal';
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');

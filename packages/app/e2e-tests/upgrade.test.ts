@@ -7,7 +7,7 @@ import {
   resetTraffic,
   screenshot,
   waitForBackend,
-} from './helpers';
+} from './demoPortal';
 
 /*
  * The upgrade of the `seed` cluster (Istio 1.9.7 → 1.10.4) through the portal, as its users do it:
