@@ -59,3 +59,32 @@ test('the fleet page lists every cluster', async ({ page }) => {
     ).toBeVisible();
   }
 });
+
+test('the clusters API answers 401 without a token and lists the clusters for a guest', async ({
+  request,
+}) => {
+  const anonymous = await request.get(
+    'http://localhost:7007/api/istio-upgrade/clusters',
+  );
+  expect(anonymous.status()).toBe(401);
+
+  const session = await request.post(
+    'http://localhost:7007/api/auth/guest/refresh',
+    { headers: { 'X-Requested-With': 'XMLHttpRequest' } },
+  );
+  expect(session.ok()).toBe(true);
+  const token = (await session.json()).backstageIdentity.token;
+  const listed = await request.get(
+    'http://localhost:7007/api/istio-upgrade/clusters',
+    { headers: { Authorization: `Bearer ${token}` } },
+  );
+  expect(listed.status()).toBe(200);
+  const names = (await listed.json()).items.map(
+    (c: { name: string }) => c.name,
+  );
+  expect(names).toEqual(
+    expect.arrayContaining(['seed', 'prod-eu', 'prod-us', 'staging']),
+  );
+  // Cluster credentials never reach a browser.
+  expect(await listed.text()).not.toMatch(/token|BEGIN CERTIFICATE/i);
+});
