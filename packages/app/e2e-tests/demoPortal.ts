@@ -101,12 +101,17 @@ export async function screenshot(page: Page, name: string) {
   }
 }
 
-/** The mesh simulator's address, admin token and CA, as `scripts/start.sh` wrote them. */
-function simulator() {
+/** The mesh simulator's address, tokens and CA, as `scripts/start.sh` wrote them. */
+export function simulator() {
   const state = path.resolve(__dirname, '../../../.mesh-sim');
   const info = JSON.parse(
     fs.readFileSync(path.join(state, 'mesh-sim.json'), 'utf8'),
-  ) as { url: string; adminToken: string; caFile?: string };
+  ) as {
+    url: string;
+    adminToken: string;
+    caFile?: string;
+    clusters: Array<{ name: string; tokens: Record<string, unknown> }>;
+  };
   const ca = fs.readFileSync(info.caFile ?? path.join(state, 'ca.crt'));
   return { ...info, ca };
 }
