@@ -6,10 +6,18 @@
  */
 
 export { startMeshSimulator } from './meshSimulator';
-export type { MeshSimulatorOptions, RunningMeshSimulator } from './meshSimulator';
+export type {
+  MeshSimulatorOptions,
+  RunningMeshSimulator,
+} from './meshSimulator';
 export type { ClusterInfo } from './server/stateFiles';
 export type { ClusterTokens } from './server/accessTokens';
 export type { TrafficCounters, FlowSpec } from './traffic/trafficProbe';
 export type { FaultConfig, FaultRule } from './faults/faultRules';
-export type { Scenario, ScenarioCluster, ScenarioNamespace, ScenarioWorkload } from './scenarios/scenarioFormat';
+export type {
+  Scenario,
+  ScenarioCluster,
+  ScenarioNamespace,
+  ScenarioWorkload,
+} from './scenarios/scenarioFormat';
 export { runCli } from './cli/runCli';

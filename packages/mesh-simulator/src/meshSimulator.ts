@@ -55,15 +55,22 @@ export interface RunningMeshSimulator {
   stop(): Promise<void>;
 }
 
-function tokensFor(spec: ScenarioCluster, seed: string | undefined): ClusterTokens {
+function tokensFor(
+  spec: ScenarioCluster,
+  seed: string | undefined,
+): ClusterTokens {
   const namespaced: Record<string, string> = {};
   for (const ns of spec.namespaces ?? []) {
-    namespaced[ns.name] = spec.tokens?.namespaced?.[ns.name] ?? makeToken(seed, `${spec.name}/namespaced/${ns.name}`);
+    namespaced[ns.name] =
+      spec.tokens?.namespaced?.[ns.name] ??
+      makeToken(seed, `${spec.name}/namespaced/${ns.name}`);
   }
-  for (const [ns, token] of Object.entries(spec.tokens?.namespaced ?? {})) namespaced[ns] = token;
+  for (const [ns, token] of Object.entries(spec.tokens?.namespaced ?? {}))
+    namespaced[ns] = token;
   return {
     admin: spec.tokens?.admin ?? makeToken(seed, `${spec.name}/admin`),
-    readOnly: spec.tokens?.readOnly ?? makeToken(seed, `${spec.name}/read-only`),
+    readOnly:
+      spec.tokens?.readOnly ?? makeToken(seed, `${spec.name}/read-only`),
     namespaced,
   };
 }
@@ -73,19 +80,26 @@ function tokensFor(spec: ScenarioCluster, seed: string | undefined): ClusterToke
  *
  * @public
  */
-export async function startMeshSimulator(options: MeshSimulatorOptions): Promise<RunningMeshSimulator> {
-  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+export async function startMeshSimulator(
+  options: MeshSimulatorOptions,
+): Promise<RunningMeshSimulator> {
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const host = options.host ?? '127.0.0.1';
   const clock = new SimClock(options.speed ?? 1);
   const specs = options.scenarios.flatMap(s => readScenario(s).clusters);
   const seen = new Set<string>();
   for (const spec of specs) {
     if (seen.has(spec.name)) {
-      throw new Error(`cluster name "${spec.name}" appears in more than one scenario; cluster names must be unique`);
+      throw new Error(
+        `cluster name "${spec.name}" appears in more than one scenario; cluster names must be unique`,
+      );
     }
     seen.add(spec.name);
   }
-  const tokens = new TokenRegistry(makeToken(options.tokenSeed, 'simulator/admin'));
+  const tokens = new TokenRegistry(
+    makeToken(options.tokenSeed, 'simulator/admin'),
+  );
   const clusters = new Map<string, SimulatedCluster>();
   const clusterTokens = new Map<string, ClusterTokens>();
   for (const spec of specs) {
@@ -102,11 +116,29 @@ export async function startMeshSimulator(options: MeshSimulatorOptions): Promise
     tokens.register(spec.name, t);
   }
   const certificates = generateCertificates(host);
-  const server = new MeshServer({ host, port: options.port ?? 6443, clusters, tokens, certificates, clock });
+  const server = new MeshServer({
+    host,
+    port: options.port ?? 6443,
+    clusters,
+    tokens,
+    certificates,
+    clock,
+  });
   const url = await server.listen();
-  const info: ClusterInfo[] = specs.map(s => ({ name: s.name, server: `${url}/clusters/${s.name}`, tokens: clusterTokens.get(s.name)! }));
+  const info: ClusterInfo[] = specs.map(s => ({
+    name: s.name,
+    server: `${url}/clusters/${s.name}`,
+    tokens: clusterTokens.get(s.name)!,
+  }));
   const kubeconfigPath = options.stateDir
-    ? writeStateFiles({ stateDir: options.stateDir, kubeconfigPath: options.kubeconfigPath, url, adminToken: tokens.simulatorAdminToken, caPem: certificates.caPem, clusters: info })
+    ? writeStateFiles({
+        stateDir: options.stateDir,
+        kubeconfigPath: options.kubeconfigPath,
+        url,
+        adminToken: tokens.simulatorAdminToken,
+        caPem: certificates.caPem,
+        clusters: info,
+      })
     : undefined;
   const ticker = setInterval(() => {
     for (const cluster of clusters.values()) cluster.tick();

@@ -5,12 +5,18 @@ function defaultContainer(c: JsonObject): JsonObject {
   return {
     ...c,
     imagePullPolicy:
-      c.imagePullPolicy ?? (String(c.image ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent'),
+      c.imagePullPolicy ??
+      (String(c.image ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent'),
     terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
     terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
     resources: c.resources ?? {},
     ...(c.ports
-      ? { ports: c.ports.map((p: JsonObject) => ({ ...p, protocol: p.protocol ?? 'TCP' })) }
+      ? {
+          ports: c.ports.map((p: JsonObject) => ({
+            ...p,
+            protocol: p.protocol ?? 'TCP',
+          })),
+        }
       : {}),
   };
 }
@@ -21,7 +27,9 @@ export function defaultPodSpec(spec: JsonObject | undefined): JsonObject {
   return {
     ...s,
     containers: (s.containers ?? []).map(defaultContainer),
-    ...(s.initContainers ? { initContainers: s.initContainers.map(defaultContainer) } : {}),
+    ...(s.initContainers
+      ? { initContainers: s.initContainers.map(defaultContainer) }
+      : {}),
     restartPolicy: s.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds ?? 30,
     dnsPolicy: s.dnsPolicy ?? 'ClusterFirst',
@@ -33,8 +41,18 @@ export function defaultPodSpec(spec: JsonObject | undefined): JsonObject {
     preemptionPolicy: s.preemptionPolicy ?? 'PreemptLowerPriority',
     priority: s.priority ?? 0,
     tolerations: s.tolerations ?? [
-      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      {
+        key: 'node.kubernetes.io/not-ready',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      },
     ],
   };
 }
@@ -46,9 +64,17 @@ function defaultTemplateSpec(spec: JsonObject | undefined): JsonObject {
 
 function defaultWorkload(tk: string, o: KubeObject): KubeObject {
   const spec = o.spec ?? {};
-  const template = { ...(spec.template ?? {}), spec: defaultTemplateSpec(spec.template?.spec) };
+  const template = {
+    ...(spec.template ?? {}),
+    spec: defaultTemplateSpec(spec.template?.spec),
+  };
   template.metadata = { ...(template.metadata ?? {}) };
-  const base = { ...spec, template, replicas: spec.replicas ?? 1, revisionHistoryLimit: spec.revisionHistoryLimit ?? 10 };
+  const base = {
+    ...spec,
+    template,
+    replicas: spec.replicas ?? 1,
+    revisionHistoryLimit: spec.revisionHistoryLimit ?? 10,
+  };
   switch (tk) {
     case 'deployments.apps':
       return {
@@ -61,7 +87,11 @@ function defaultWorkload(tk: string, o: KubeObject): KubeObject {
               ? { type: 'Recreate' }
               : {
                   type: 'RollingUpdate',
-                  rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%', ...(spec.strategy?.rollingUpdate ?? {}) },
+                  rollingUpdate: {
+                    maxSurge: '25%',
+                    maxUnavailable: '25%',
+                    ...(spec.strategy?.rollingUpdate ?? {}),
+                  },
                 },
         },
         status: o.status ?? {},
@@ -76,8 +106,18 @@ function defaultWorkload(tk: string, o: KubeObject): KubeObject {
           updateStrategy:
             spec.updateStrategy?.type === 'OnDelete'
               ? { type: 'OnDelete' }
-              : { type: 'RollingUpdate', rollingUpdate: { partition: 0, ...(spec.updateStrategy?.rollingUpdate ?? {}) } },
-          persistentVolumeClaimRetentionPolicy: spec.persistentVolumeClaimRetentionPolicy ?? { whenDeleted: 'Retain', whenScaled: 'Retain' },
+              : {
+                  type: 'RollingUpdate',
+                  rollingUpdate: {
+                    partition: 0,
+                    ...(spec.updateStrategy?.rollingUpdate ?? {}),
+                  },
+                },
+          persistentVolumeClaimRetentionPolicy:
+            spec.persistentVolumeClaimRetentionPolicy ?? {
+              whenDeleted: 'Retain',
+              whenScaled: 'Retain',
+            },
         },
         status: o.status ?? { replicas: 0, availableReplicas: 0 },
       };
@@ -90,9 +130,21 @@ function defaultWorkload(tk: string, o: KubeObject): KubeObject {
           updateStrategy:
             spec.updateStrategy?.type === 'OnDelete'
               ? { type: 'OnDelete' }
-              : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0, ...(spec.updateStrategy?.rollingUpdate ?? {}) } },
+              : {
+                  type: 'RollingUpdate',
+                  rollingUpdate: {
+                    maxUnavailable: 1,
+                    maxSurge: 0,
+                    ...(spec.updateStrategy?.rollingUpdate ?? {}),
+                  },
+                },
         },
-        status: o.status ?? { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
+        status: o.status ?? {
+          currentNumberScheduled: 0,
+          numberMisscheduled: 0,
+          desiredNumberScheduled: 0,
+          numberReady: 0,
+        },
       };
     }
     default:
@@ -114,7 +166,10 @@ function defaultWebhooks(o: KubeObject): KubeObject {
       timeoutSeconds: 10,
       ...w,
       clientConfig: w.clientConfig?.service
-        ? { ...w.clientConfig, service: { port: 443, ...w.clientConfig.service } }
+        ? {
+            ...w.clientConfig,
+            service: { port: 443, ...w.clientConfig.service },
+          }
         : w.clientConfig,
     })),
   };
@@ -136,7 +191,10 @@ export function applyCreateDefaults(
         ...object,
         metadata: {
           ...object.metadata,
-          labels: { ...(object.metadata.labels ?? {}), 'kubernetes.io/metadata.name': object.metadata.name },
+          labels: {
+            ...(object.metadata.labels ?? {}),
+            'kubernetes.io/metadata.name': object.metadata.name,
+          },
         },
         spec: { finalizers: ['kubernetes'], ...(object.spec ?? {}) },
         status: { phase: 'Active' },
@@ -145,7 +203,9 @@ export function applyCreateDefaults(
       return {
         ...object,
         spec: defaultPodSpec(object.spec),
-        status: object.status?.phase ? object.status : { phase: 'Pending', qosClass: 'BestEffort' },
+        status: object.status?.phase
+          ? object.status
+          : { phase: 'Pending', qosClass: 'BestEffort' },
       };
     case 'deployments.apps':
     case 'replicasets.apps':
@@ -155,7 +215,9 @@ export function applyCreateDefaults(
     case 'services': {
       const spec = object.spec ?? {};
       const type = spec.type ?? 'ClusterIP';
-      const clusterIP = spec.clusterIP ?? (type === 'ExternalName' ? undefined : allocateClusterIP());
+      const clusterIP =
+        spec.clusterIP ??
+        (type === 'ExternalName' ? undefined : allocateClusterIP());
       let nodePort = 30000 + Math.floor(Math.random() * 2000);
       return {
         ...object,
@@ -174,7 +236,9 @@ export function applyCreateDefaults(
             ...p,
             protocol: p.protocol ?? 'TCP',
             targetPort: p.targetPort ?? p.port,
-            ...(type === 'LoadBalancer' || type === 'NodePort' ? { nodePort: p.nodePort ?? nodePort++ } : {}),
+            ...(type === 'LoadBalancer' || type === 'NodePort'
+              ? { nodePort: p.nodePort ?? nodePort++ }
+              : {}),
           })),
         },
         status: object.status ?? { loadBalancer: {} },
@@ -186,7 +250,12 @@ export function applyCreateDefaults(
     case 'poddisruptionbudgets.policy':
       return {
         ...object,
-        status: object.status ?? { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+        status: object.status ?? {
+          disruptionsAllowed: 0,
+          currentHealthy: 0,
+          desiredHealthy: 0,
+          expectedPods: 0,
+        },
       };
     default:
       return object;
@@ -194,12 +263,23 @@ export function applyCreateDefaults(
 }
 
 /** Defaults re-applied on update so a client that drops a defaulted field does not erase it. */
-export function applyUpdateDefaults(rt: ResourceType, object: KubeObject): KubeObject {
+export function applyUpdateDefaults(
+  rt: ResourceType,
+  object: KubeObject,
+): KubeObject {
   const tk = typeKey(rt);
-  if (tk === 'deployments.apps' || tk === 'statefulsets.apps' || tk === 'daemonsets.apps' || tk === 'replicasets.apps') {
+  if (
+    tk === 'deployments.apps' ||
+    tk === 'statefulsets.apps' ||
+    tk === 'daemonsets.apps' ||
+    tk === 'replicasets.apps'
+  ) {
     return defaultWorkload(tk, object);
   }
-  if (tk.startsWith('mutatingwebhookconfigurations') || tk.startsWith('validatingwebhookconfigurations')) {
+  if (
+    tk.startsWith('mutatingwebhookconfigurations') ||
+    tk.startsWith('validatingwebhookconfigurations')
+  ) {
     return defaultWebhooks(object);
   }
   return object;

@@ -2,11 +2,17 @@ import { apiGroups, resourceTypes, resourceVerbs } from './resourceTypes';
 import { pathNotFound } from './statusErrors';
 
 /** The Kubernetes version the simulator reports; kubectl 1.32 is within the supported skew. */
-export const simulatedKubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.4' };
+export const simulatedKubernetesVersion = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.4',
+};
 
 function resourceList(group: string, version: string) {
   const resources: Array<Record<string, unknown>> = [];
-  for (const t of resourceTypes.filter(r => r.group === group && r.version === version)) {
+  for (const t of resourceTypes.filter(
+    r => r.group === group && r.version === version,
+  )) {
     const entry: Record<string, unknown> = {
       name: t.resource,
       singularName: t.singular,
@@ -22,7 +28,9 @@ function resourceList(group: string, version: string) {
         name: `${t.resource}/${sub}`,
         singularName: '',
         namespaced: t.namespaced,
-        ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { kind: t.kind }),
+        ...(sub === 'scale'
+          ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+          : { kind: t.kind }),
         verbs: ['get', 'patch', 'update'],
       });
     }
@@ -44,7 +52,10 @@ function groupDocument(name: string, version: string) {
  * Answers the discovery paths (`/version`, `/api`, `/api/v1`, `/apis`, `/apis/<group>[/<version>]`)
  * in the legacy (unaggregated) format, which kubectl and client libraries fall back to.
  */
-export function discoveryDocument(path: string[], serverAddress: string): unknown {
+export function discoveryDocument(
+  path: string[],
+  serverAddress: string,
+): unknown {
   const [root, group, version] = path;
   if (root === 'version' && path.length === 1) {
     return {
@@ -76,14 +87,35 @@ export function discoveryDocument(path: string[], serverAddress: string): unknow
   }
   const known = apiGroups.find(g => g.name === group);
   if (root === 'apis' && known && path.length === 2) {
-    return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(known.name, known.version) };
+    return {
+      kind: 'APIGroup',
+      apiVersion: 'v1',
+      ...groupDocument(known.name, known.version),
+    };
   }
-  if (root === 'apis' && known && path.length === 3 && version === known.version) {
+  if (
+    root === 'apis' &&
+    known &&
+    path.length === 3 &&
+    version === known.version
+  ) {
     return resourceList(known.name, known.version);
   }
   if (path.length === 0) {
     return {
-      paths: ['/api', '/api/v1', '/apis', ...apiGroups.flatMap(g => [`/apis/${g.name}`, `/apis/${g.name}/${g.version}`]), '/healthz', '/livez', '/readyz', '/version'],
+      paths: [
+        '/api',
+        '/api/v1',
+        '/apis',
+        ...apiGroups.flatMap(g => [
+          `/apis/${g.name}`,
+          `/apis/${g.name}/${g.version}`,
+        ]),
+        '/healthz',
+        '/livez',
+        '/readyz',
+        '/version',
+      ],
     };
   }
   throw pathNotFound();

@@ -41,7 +41,10 @@ export function fieldsV1(value: unknown, field?: string): JsonObject {
     for (const [k, v] of Object.entries(value)) {
       const child = fieldsV1(v, k);
       out[`f:${k}`] =
-        typeof v === 'object' && v !== null && !Array.isArray(v) && field !== undefined
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        field !== undefined
           ? { '.': {}, ...child }
           : child;
     }

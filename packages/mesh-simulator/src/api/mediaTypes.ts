@@ -28,7 +28,12 @@ function parseAccept(header: string): MediaRange[] {
         }
       }
       const q = params.q !== undefined ? Number(params.q) : 1;
-      return { type: type.toLowerCase(), params, q: Number.isNaN(q) ? 0 : q, order };
+      return {
+        type: type.toLowerCase(),
+        params,
+        q: Number.isNaN(q) ? 0 : q,
+        order,
+      };
     })
     .filter(r => r.type.length > 0 && r.q > 0)
     .sort((a, b) => b.q - a.q || a.order - b.order);
@@ -66,7 +71,10 @@ export function negotiateRepresentation(
     }
     const group = range.params.g;
     const version = range.params.v;
-    if (group !== 'meta.k8s.io' || (version !== 'v1' && version !== 'v1beta1')) {
+    if (
+      group !== 'meta.k8s.io' ||
+      (version !== 'v1' && version !== 'v1beta1')
+    ) {
       continue;
     }
     if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') {
@@ -86,7 +94,9 @@ export function acceptsPlainJson(accept: string | undefined): boolean {
   }
   return parseAccept(accept).some(
     r =>
-      (r.type === 'application/json' || r.type === 'application/*' || r.type === '*/*') &&
+      (r.type === 'application/json' ||
+        r.type === 'application/*' ||
+        r.type === '*/*') &&
       !r.params.as,
   );
 }

@@ -1,4 +1,8 @@
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patches';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+} from './patches';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 import { resourceTypeNamed } from './resourceTypes';
 
@@ -10,7 +14,15 @@ describe('patches', () => {
         metadata: { annotations: { keep: 'yes' } },
         spec: {
           containers: [
-            { name: 'app', image: 'app:1', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 8080 }] },
+            {
+              name: 'app',
+              image: 'app:1',
+              env: [
+                { name: 'A', value: '1' },
+                { name: 'B', value: '2' },
+              ],
+              ports: [{ containerPort: 8080 }],
+            },
             { name: 'istio-proxy', image: 'proxyv2:1.9.7' },
           ],
           volumes: [{ name: 'tmp', emptyDir: {} }],
@@ -20,7 +32,10 @@ describe('patches', () => {
   };
 
   it('merge patch merges maps, removes with null and replaces lists', () => {
-    const out: any = applyMergePatch(deployment, { metadata: { labels: { tier: null, new: 'x' } }, spec: { template: { spec: { volumes: [] } } } });
+    const out: any = applyMergePatch(deployment, {
+      metadata: { labels: { tier: null, new: 'x' } },
+      spec: { template: { spec: { volumes: [] } } },
+    });
     expect(out.metadata.labels).toEqual({ app: 'a', new: 'x' });
     expect(out.spec.template.spec.volumes).toEqual([]);
     expect(out.spec.template.spec.containers).toHaveLength(2);
@@ -31,44 +46,101 @@ describe('patches', () => {
     const out: any = applyStrategicMergePatch(deployment, {
       spec: {
         template: {
-          metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' } },
-          spec: { containers: [{ name: 'app', image: 'app:2', env: [{ name: 'B', value: '3' }, { name: 'C', value: '4' }], ports: [{ containerPort: 9090 }] }] },
+          metadata: {
+            annotations: {
+              'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z',
+            },
+          },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'app:2',
+                env: [
+                  { name: 'B', value: '3' },
+                  { name: 'C', value: '4' },
+                ],
+                ports: [{ containerPort: 9090 }],
+              },
+            ],
+          },
         },
       },
     });
-    expect(out.spec.template.metadata.annotations).toEqual({ keep: 'yes', 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' });
+    expect(out.spec.template.metadata.annotations).toEqual({
+      keep: 'yes',
+      'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z',
+    });
     const [app, proxy] = out.spec.template.spec.containers;
     expect(app.image).toBe('app:2');
-    expect(app.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }]);
+    expect(app.env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '3' },
+      { name: 'C', value: '4' },
+    ]);
     expect(app.ports.map((p: any) => p.containerPort)).toEqual([8080, 9090]);
     expect(proxy.image).toBe('proxyv2:1.9.7');
   });
 
   it('strategic merge patch honours $patch delete and replace and $deleteFromPrimitiveList', () => {
     const out: any = applyStrategicMergePatch(
-      { ...deployment, metadata: { ...deployment.metadata, finalizers: ['a', 'b'] } },
+      {
+        ...deployment,
+        metadata: { ...deployment.metadata, finalizers: ['a', 'b'] },
+      },
       {
         metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] },
-        spec: { template: { spec: { containers: [{ name: 'istio-proxy', $patch: 'delete' }], volumes: [{ $patch: 'replace' }] } } },
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'istio-proxy', $patch: 'delete' }],
+              volumes: [{ $patch: 'replace' }],
+            },
+          },
+        },
       },
     );
     expect(out.metadata.finalizers).toEqual(['b']);
-    expect(out.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['app']);
-    const replaced: any = applyStrategicMergePatch(deployment, { metadata: { labels: { $patch: 'replace', only: 'this' } } });
+    expect(out.spec.template.spec.containers.map((c: any) => c.name)).toEqual([
+      'app',
+    ]);
+    const replaced: any = applyStrategicMergePatch(deployment, {
+      metadata: { labels: { $patch: 'replace', only: 'this' } },
+    });
     expect(replaced.metadata.labels).toEqual({ only: 'this' });
   });
 
   it('strategic merge patch merges Service ports by port', () => {
-    const svc = { spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'https', port: 443, targetPort: 8443 }] } };
-    const out: any = applyStrategicMergePatch(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }] } });
-    expect(out.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090 }, { name: 'https', port: 443, targetPort: 8443 }]);
+    const svc = {
+      spec: {
+        ports: [
+          { name: 'http', port: 80, targetPort: 8080 },
+          { name: 'https', port: 443, targetPort: 8443 },
+        ],
+      },
+    };
+    const out: any = applyStrategicMergePatch(svc, {
+      spec: { ports: [{ port: 80, targetPort: 9090 }] },
+    });
+    expect(out.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 9090 },
+      { name: 'https', port: 443, targetPort: 8443 },
+    ]);
   });
 
   it('JSON patch applies operations and answers 422 when a test fails', () => {
-    const out = applyJsonPatch(deployment, [{ op: 'replace', path: '/metadata/labels/app', value: 'b' }]);
+    const out = applyJsonPatch(deployment, [
+      { op: 'replace', path: '/metadata/labels/app', value: 'b' },
+    ]);
     expect(out.metadata.labels.app).toBe('b');
-    expect(() => applyJsonPatch(deployment, [{ op: 'test', path: '/metadata/labels/app', value: 'zzz' }])).toThrow(expect.objectContaining({ code: 422 }));
-    expect(() => applyJsonPatch(deployment, { op: 'add' })).toThrow(expect.objectContaining({ code: 400 }));
+    expect(() =>
+      applyJsonPatch(deployment, [
+        { op: 'test', path: '/metadata/labels/app', value: 'zzz' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 422 }));
+    expect(() => applyJsonPatch(deployment, { op: 'add' })).toThrow(
+      expect.objectContaining({ code: 400 }),
+    );
   });
 });
 
@@ -80,13 +152,27 @@ describe('selectors', () => {
     expect(match({ app: 'a', tier: 'db', version: 'v1' })).toBe(false);
     expect(match({ app: 'a', legacy: 'x', version: 'v1' })).toBe(false);
     expect(match({ app: 'b' })).toBe(false);
-    expect(() => parseLabelSelector('app in (a')).toThrow(expect.objectContaining({ code: 400 }));
+    expect(() => parseLabelSelector('app in (a')).toThrow(
+      expect.objectContaining({ code: 400 }),
+    );
   });
 
   it('parses field selectors on the indexed fields only', () => {
     const pods = resourceTypeNamed('pods');
-    const match = parseFieldSelector('status.phase=Running,metadata.name!=x', pods)!;
-    expect(match({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'y' } as any, status: { phase: 'Running' } })).toBe(true);
-    expect(() => parseFieldSelector('spec.hostname=x', pods)).toThrow(expect.objectContaining({ code: 400 }));
+    const match = parseFieldSelector(
+      'status.phase=Running,metadata.name!=x',
+      pods,
+    )!;
+    expect(
+      match({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'y' } as any,
+        status: { phase: 'Running' },
+      }),
+    ).toBe(true);
+    expect(() => parseFieldSelector('spec.hostname=x', pods)).toThrow(
+      expect.objectContaining({ code: 400 }),
+    );
   });
 });

@@ -71,7 +71,9 @@ function mergeKeyedList(
   for (const item of patch) {
     if (!isPlainObject(item)) {
       throw badRequest(
-        `unable to find api field in struct ${field} for the json field "${String(item)}"`,
+        `unable to find api field in struct ${field} for the json field "${String(
+          item,
+        )}"`,
       );
     }
     const directive = item.$patch;
@@ -176,12 +178,8 @@ export function applyJsonPatch(target: JsonObject, patch: unknown): JsonObject {
     );
   }
   try {
-    return applyPatch(
-      structuredClone(target),
-      patch as Operation[],
-      true,
-      true,
-    ).newDocument as JsonObject;
+    return applyPatch(structuredClone(target), patch as Operation[], true, true)
+      .newDocument as JsonObject;
   } catch (error) {
     throw new ApiError(
       422,

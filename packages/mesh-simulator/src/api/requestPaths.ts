@@ -18,7 +18,16 @@ export type RequestTarget =
       subresource?: string;
     };
 
-const discoveryRoots = new Set(['version', 'api', 'apis', 'healthz', 'livez', 'readyz', 'openapi', '']);
+const discoveryRoots = new Set([
+  'version',
+  'api',
+  'apis',
+  'healthz',
+  'livez',
+  'readyz',
+  'openapi',
+  '',
+]);
 
 function verbFor(method: string, hasName: boolean, watch: boolean): string {
   switch (method) {
@@ -35,7 +44,11 @@ function verbFor(method: string, hasName: boolean, watch: boolean): string {
     case 'DELETE':
       return hasName ? 'delete' : 'deletecollection';
     default:
-      throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
+      throw new ApiError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource (${method})`,
+      );
   }
 }
 
@@ -80,7 +93,10 @@ export function parseRequestTarget(
   }
   const name = rest[1];
   const subresource = rest[2];
-  if (subresource !== undefined && !rt.subresources.includes(subresource as 'status' | 'scale')) {
+  if (
+    subresource !== undefined &&
+    !rt.subresources.includes(subresource as 'status' | 'scale')
+  ) {
     throw pathNotFound();
   }
   if (namespace !== undefined && !rt.namespaced) {

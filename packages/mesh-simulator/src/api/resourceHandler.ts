@@ -4,13 +4,32 @@ import { KubeObject } from '../store/kubeObject';
 import { ObjectStore, objectKey } from '../store/objectStore';
 import { fieldsJson, objectJson } from '../store/sharedJson';
 import { applyCreateDefaults, applyUpdateDefaults } from './defaults';
-import { fieldsV1, managedFieldsEntry, withManagedFields } from './managedFields';
+import {
+  fieldsV1,
+  managedFieldsEntry,
+  withManagedFields,
+} from './managedFields';
 import { negotiateRepresentation, Representation } from './mediaTypes';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './patches';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+} from './patches';
 import { apiVersionOf, ResourceType, resourceTypeNamed } from './resourceTypes';
 import { parseJsonBody, sendJson, sendRawJson } from './responses';
-import { labelSelectorString, parseFieldSelector, parseLabelSelector } from './selectors';
-import { ApiError, badRequest, conflict, invalid, methodNotAllowed, notFound } from './statusErrors';
+import {
+  labelSelectorString,
+  parseFieldSelector,
+  parseLabelSelector,
+} from './selectors';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  invalid,
+  methodNotAllowed,
+  notFound,
+} from './statusErrors';
 import { renderTable } from './tables';
 import { validateObject, validateUpdate } from './validation';
 import { WatchHub } from './watchStreams';
@@ -29,7 +48,13 @@ export interface ClusterApiBackend {
   /** Mutating admission for new pods (sidecar injection); throws an ApiError as a failing webhook would. */
   admitPod(pod: KubeObject): KubeObject;
   /** Deletes an object and garbage-collects its dependents per the propagation policy. */
-  deleteObject(rt: ResourceType, namespace: string | undefined, name: string, propagation: string, gracePeriodSeconds?: number): KubeObject;
+  deleteObject(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    propagation: string,
+    gracePeriodSeconds?: number,
+  ): KubeObject;
 }
 
 /** Parameters of a resource request, already parsed from the path. */
@@ -63,19 +88,30 @@ interface ContinueToken {
 }
 
 function encodeContinue(rv: number, lastKey: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` }),
+  ).toString('base64');
 }
 
 function decodeContinue(token: string): ContinueToken {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') {
+    if (
+      parsed.v !== 'meta.k8s.io/v1' ||
+      typeof parsed.rv !== 'number' ||
+      typeof parsed.start !== 'string'
+    ) {
       throw new Error('bad token');
     }
     const start = String(parsed.start);
-    return { rv: parsed.rv, start: start.endsWith('\u0000') ? start.slice(0, -1) : start };
+    return {
+      rv: parsed.rv,
+      start: start.endsWith('\u0000') ? start.slice(0, -1) : start,
+    };
   } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }
 
@@ -85,17 +121,24 @@ function listOptionsInvalid(field: string, message: string): ApiError {
   ]);
 }
 
-
 function objectMatcher(rt: ResourceType, query: URLSearchParams) {
   const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
-  const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, rt);
-  return (o: KubeObject) => (!labels || labels(o.metadata.labels)) && (!fields || fields(o));
+  const fields = parseFieldSelector(
+    query.get('fieldSelector') ?? undefined,
+    rt,
+  );
+  return (o: KubeObject) =>
+    (!labels || labels(o.metadata.labels)) && (!fields || fields(o));
 }
 
 /** Items per written chunk when a list is streamed. */
 const streamBatch = 250;
 
-async function handleList(backend: ClusterApiBackend, r: ResourceRequest, representation: Representation) {
+async function handleList(
+  backend: ClusterApiBackend,
+  r: ResourceRequest,
+  representation: Representation,
+) {
   const { rt, query } = r;
   const matches = objectMatcher(rt, query);
   const limitText = query.get('limit');
@@ -107,15 +150,25 @@ async function handleList(backend: ClusterApiBackend, r: ResourceRequest, repres
   const match = query.get('resourceVersionMatch') ?? undefined;
   const continueText = query.get('continue') ?? undefined;
   if (match && !rvParam) {
-    throw listOptionsInvalid('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+    throw listOptionsInvalid(
+      'resourceVersionMatch',
+      'resourceVersionMatch is forbidden unless resourceVersion is provided',
+    );
   }
   if (match && match !== 'Exact' && match !== 'NotOlderThan') {
     throw invalid('ListOptions', '', 'meta.k8s.io', [
-      { reason: 'FieldValueNotSupported', message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`, field: 'resourceVersionMatch' },
+      {
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
+        field: 'resourceVersionMatch',
+      },
     ]);
   }
   if (continueText && rvParam && rvParam !== '0') {
-    throw listOptionsInvalid('resourceVersion', 'specifying resource version is not allowed when using continue');
+    throw listOptionsInvalid(
+      'resourceVersion',
+      'specifying resource version is not allowed when using continue',
+    );
   }
   if (rvParam !== undefined && rvParam !== '' && !/^\d+$/.test(rvParam)) {
     throw badRequest(`invalid resource version: ${rvParam}`);
@@ -130,7 +183,11 @@ async function handleList(backend: ClusterApiBackend, r: ResourceRequest, repres
       entries = store.entriesAt(rt, token.rv, r.namespace, token.start);
     } catch (error) {
       if (error instanceof ApiError && error.code === 410) {
-        throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+        throw new ApiError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        );
       }
       throw error;
     }
@@ -146,13 +203,18 @@ async function handleList(backend: ClusterApiBackend, r: ResourceRequest, repres
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (limit > 0 && selected.length >= limit) {
-      nextKey = objectKey(selected[selected.length - 1].object.metadata.namespace, selected[selected.length - 1].object.metadata.name);
+      nextKey = objectKey(
+        selected[selected.length - 1].object.metadata.namespace,
+        selected[selected.length - 1].object.metadata.name,
+      );
       remaining = entries.length - i;
       break;
     }
     if (matches(entry.object)) selected.push(entry);
   }
-  const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
+  const metadata: Record<string, unknown> = {
+    resourceVersion: String(revision),
+  };
   if (nextKey !== undefined) {
     metadata.continue = encodeContinue(revision, nextKey);
     if (!query.get('labelSelector') && !query.get('fieldSelector')) {
@@ -160,15 +222,32 @@ async function handleList(backend: ClusterApiBackend, r: ResourceRequest, repres
     }
   }
   if (representation === 'table') {
-    sendJson(r.res, 200, renderTable(rt, selected.map(e => e.object), query.get('includeObject') ?? undefined, backend.now().getTime(), metadata));
+    sendJson(
+      r.res,
+      200,
+      renderTable(
+        rt,
+        selected.map(e => e.object),
+        query.get('includeObject') ?? undefined,
+        backend.now().getTime(),
+        metadata,
+      ),
+    );
     return;
   }
-  const head = representation === 'metadata'
-    ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(metadata)},"items":[`
-    : `{"kind":"${rt.kind}List","apiVersion":"${apiVersionOf(rt)}","metadata":${JSON.stringify(metadata)},"items":[`;
+  const head =
+    representation === 'metadata'
+      ? `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(
+          metadata,
+        )},"items":[`
+      : `{"kind":"${rt.kind}List","apiVersion":"${apiVersionOf(
+          rt,
+        )}","metadata":${JSON.stringify(metadata)},"items":[`;
   const item = (entry: (typeof selected)[number]) =>
     representation === 'metadata'
-      ? `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${fieldsJson(entry.object.metadata as unknown as Record<string, unknown>)}}`
+      ? `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${fieldsJson(
+          entry.object.metadata as unknown as Record<string, unknown>,
+        )}}`
       : objectJson(entry.object, false);
   if (selected.length <= streamBatch) {
     sendRawJson(r.res, 200, `${head}${selected.map(item).join(',')}]}`);
@@ -177,11 +256,17 @@ async function handleList(backend: ClusterApiBackend, r: ResourceRequest, repres
   // Large lists are streamed in batches (chunked), so serialising overlaps with the client
   // reading and no single huge string is built.
   const { res } = r;
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+  });
   res.write(head);
   for (let i = 0; i < selected.length; i += streamBatch) {
     if (res.destroyed) return;
-    const batch = selected.slice(i, i + streamBatch).map(item).join(',');
+    const batch = selected
+      .slice(i, i + streamBatch)
+      .map(item)
+      .join(',');
     if (!res.write(i === 0 ? batch : `,${batch}`)) {
       await new Promise<void>(resolve => {
         const done = () => {
@@ -197,19 +282,40 @@ async function handleList(backend: ClusterApiBackend, r: ResourceRequest, repres
   res.end(']}');
 }
 
-
-function renderOne(backend: ClusterApiBackend, r: ResourceRequest, object: KubeObject, representation: Representation, code = 200) {
+function renderOne(
+  backend: ClusterApiBackend,
+  r: ResourceRequest,
+  object: KubeObject,
+  representation: Representation,
+  code = 200,
+) {
   if (representation === 'metadata') {
-    sendJson(r.res, code, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata });
+    sendJson(r.res, code, {
+      kind: 'PartialObjectMetadata',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: object.metadata,
+    });
   } else if (representation === 'table') {
-    sendJson(r.res, code, renderTable(r.rt, [object], r.query.get('includeObject') ?? undefined, backend.now().getTime(), { resourceVersion: object.metadata.resourceVersion }));
+    sendJson(
+      r.res,
+      code,
+      renderTable(
+        r.rt,
+        [object],
+        r.query.get('includeObject') ?? undefined,
+        backend.now().getTime(),
+        { resourceVersion: object.metadata.resourceVersion },
+      ),
+    );
   } else {
     sendJson(r.res, code, object);
   }
 }
 
 function scaleOf(rt: ResourceType, object: KubeObject): KubeObject {
-  const selector = object.spec?.selector ? labelSelectorString(object.spec.selector) : '';
+  const selector = object.spec?.selector
+    ? labelSelectorString(object.spec.selector)
+    : '';
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
@@ -221,39 +327,64 @@ function scaleOf(rt: ResourceType, object: KubeObject): KubeObject {
       creationTimestamp: object.metadata.creationTimestamp,
     },
     spec: { replicas: object.spec?.replicas ?? 1 },
-    status: { replicas: rt.resource === 'daemonsets' ? 0 : object.status?.replicas ?? 0, selector },
+    status: {
+      replicas: rt.resource === 'daemonsets' ? 0 : object.status?.replicas ?? 0,
+      selector,
+    },
   };
 }
 
 function requireObjectBody(r: ResourceRequest): KubeObject {
   const body = parseJsonBody(r.body);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('the object provided is unrecognized or malformed: expected a JSON object');
+    throw badRequest(
+      'the object provided is unrecognized or malformed: expected a JSON object',
+    );
   }
   return body;
 }
 
-function checkKind(r: ResourceRequest, body: KubeObject, expectedKind = r.rt.kind, expectedApiVersion = apiVersionOf(r.rt)) {
+function checkKind(
+  r: ResourceRequest,
+  body: KubeObject,
+  expectedKind = r.rt.kind,
+  expectedApiVersion = apiVersionOf(r.rt),
+) {
   // Like the API server's decoder, a body without kind/apiVersion takes the endpoint's.
   if (body.kind !== undefined && typeof body.kind !== 'string') {
     throw badRequest(`Object 'Kind' is missing in '${r.body.slice(0, 200)}'`);
   }
-  if ((body.kind && body.kind !== expectedKind) || (body.apiVersion && body.apiVersion !== expectedApiVersion)) {
+  if (
+    (body.kind && body.kind !== expectedKind) ||
+    (body.apiVersion && body.apiVersion !== expectedApiVersion)
+  ) {
     throw badRequest(
       body.apiVersion && body.apiVersion !== expectedApiVersion
         ? `the API version in the data (${body.apiVersion}) does not match the expected API version (${expectedApiVersion})`
         : `the kind in the data (${body.kind}) does not match the expected kind (${expectedKind})`,
     );
   }
-  if (typeof body.metadata !== 'object' || body.metadata === null || Array.isArray(body.metadata)) {
+  if (
+    typeof body.metadata !== 'object' ||
+    body.metadata === null ||
+    Array.isArray(body.metadata)
+  ) {
     if (body.metadata !== undefined) {
-      throw badRequest('the object provided is unrecognized or malformed: metadata must be an object');
+      throw badRequest(
+        'the object provided is unrecognized or malformed: metadata must be an object',
+      );
     }
     body.metadata = {} as KubeObject['metadata'];
   }
 }
 
-function stampManaged(r: ResourceRequest, object: KubeObject, previous: KubeObject | undefined, fields: unknown, subresource?: string): KubeObject {
+function stampManaged(
+  r: ResourceRequest,
+  object: KubeObject,
+  previous: KubeObject | undefined,
+  fields: unknown,
+  subresource?: string,
+): KubeObject {
   const entry = managedFieldsEntry(
     managerOf(r.req, r.query),
     apiVersionOf(r.rt),
@@ -263,7 +394,10 @@ function stampManaged(r: ResourceRequest, object: KubeObject, previous: KubeObje
   );
   return {
     ...object,
-    metadata: { ...object.metadata, managedFields: withManagedFields(previous?.metadata.managedFields, entry) },
+    metadata: {
+      ...object.metadata,
+      managedFields: withManagedFields(previous?.metadata.managedFields, entry),
+    },
   };
 }
 
@@ -281,12 +415,18 @@ function handleCreate(backend: ClusterApiBackend, r: ResourceRequest) {
   const namespace = rt.namespaced ? r.namespace : undefined;
   if (rt.namespaced) {
     if (!namespace) {
-      throw badRequest('the server could not find the requested resource: a namespace is required');
+      throw badRequest(
+        'the server could not find the requested resource: a namespace is required',
+      );
     }
     if (body.metadata.namespace && body.metadata.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
-    if (!backend.store.get(resourceTypeNamed('namespaces'), undefined, namespace)) {
+    if (
+      !backend.store.get(resourceTypeNamed('namespaces'), undefined, namespace)
+    ) {
       throw notFound(resourceTypeNamed('namespaces'), namespace);
     }
   }
@@ -297,10 +437,21 @@ function handleCreate(backend: ClusterApiBackend, r: ResourceRequest) {
   delete metadata.deletionTimestamp;
   delete metadata.managedFields;
   delete metadata.generation;
-  if (!metadata.name && typeof metadata.generateName === 'string' && metadata.generateName) {
-    metadata.name = `${metadata.generateName}${randomBytes(4).toString('hex').slice(0, 5)}`;
+  if (
+    !metadata.name &&
+    typeof metadata.generateName === 'string' &&
+    metadata.generateName
+  ) {
+    metadata.name = `${metadata.generateName}${randomBytes(4)
+      .toString('hex')
+      .slice(0, 5)}`;
   }
-  let object: KubeObject = { ...body, apiVersion: apiVersionOf(rt), kind: rt.kind, metadata: { ...metadata, namespace } as KubeObject['metadata'] };
+  let object: KubeObject = {
+    ...body,
+    apiVersion: apiVersionOf(rt),
+    kind: rt.kind,
+    metadata: { ...metadata, namespace } as KubeObject['metadata'],
+  };
   if (!namespace) delete object.metadata.namespace;
   if (hasStatusSubresource(rt) && rt.resource !== 'nodes') {
     delete object.status;
@@ -319,21 +470,42 @@ function handleCreate(backend: ClusterApiBackend, r: ResourceRequest) {
   sendJson(r.res, 201, stored);
 }
 
-function currentOrNotFound(backend: ClusterApiBackend, r: ResourceRequest): KubeObject {
+function currentOrNotFound(
+  backend: ClusterApiBackend,
+  r: ResourceRequest,
+): KubeObject {
   const current = backend.store.get(r.rt, r.namespace, r.name!);
   if (!current) throw notFound(r.rt, r.name!);
   return current;
 }
 
-function mergeSubresource(r: ResourceRequest, current: KubeObject, next: KubeObject): KubeObject {
+function mergeSubresource(
+  r: ResourceRequest,
+  current: KubeObject,
+  next: KubeObject,
+): KubeObject {
   if (r.subresource === 'status') {
-    return { ...current, status: next.status, metadata: { ...current.metadata, resourceVersion: next.metadata?.resourceVersion ?? current.metadata.resourceVersion } };
+    return {
+      ...current,
+      status: next.status,
+      metadata: {
+        ...current.metadata,
+        resourceVersion:
+          next.metadata?.resourceVersion ?? current.metadata.resourceVersion,
+      },
+    };
   }
   const merged: KubeObject = {
     ...next,
     apiVersion: current.apiVersion,
     kind: current.kind,
-    metadata: { ...next.metadata, name: current.metadata.name, namespace: current.metadata.namespace, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp },
+    metadata: {
+      ...next.metadata,
+      name: current.metadata.name,
+      namespace: current.metadata.namespace,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+    },
   };
   if (!current.metadata.namespace) delete merged.metadata.namespace;
   if (hasStatusSubresource(r.rt)) {
@@ -342,15 +514,31 @@ function mergeSubresource(r: ResourceRequest, current: KubeObject, next: KubeObj
   return merged;
 }
 
-function writeUpdate(backend: ClusterApiBackend, r: ResourceRequest, current: KubeObject, next: KubeObject, fields: unknown) {
+function writeUpdate(
+  backend: ClusterApiBackend,
+  r: ResourceRequest,
+  current: KubeObject,
+  next: KubeObject,
+  fields: unknown,
+) {
   const expected = next.metadata.resourceVersion;
-  if (expected !== undefined && expected !== '' && expected !== current.metadata.resourceVersion) {
+  if (
+    expected !== undefined &&
+    expected !== '' &&
+    expected !== current.metadata.resourceVersion
+  ) {
     throw conflict(r.rt, r.name!);
   }
   let object = applyUpdateDefaults(r.rt, next);
   validateObject(r.rt, object);
   validateUpdate(r.rt, current, object);
-  object = stampManaged(r, object, current, fields, r.subresource === 'status' ? 'status' : undefined);
+  object = stampManaged(
+    r,
+    object,
+    current,
+    fields,
+    r.subresource === 'status' ? 'status' : undefined,
+  );
   if (isDryRun(r.query)) return object;
   return backend.store.replace(r.rt, object, current.metadata.resourceVersion);
 }
@@ -362,18 +550,46 @@ function handleUpdate(backend: ClusterApiBackend, r: ResourceRequest) {
     checkKind(r, body, 'Scale', 'autoscaling/v1');
     const replicas = body.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw invalid('Scale', r.name!, 'autoscaling', [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
+      throw invalid('Scale', r.name!, 'autoscaling', [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        },
+      ]);
     }
-    const stored = writeUpdate(backend, r, current, { ...current, metadata: { ...current.metadata, resourceVersion: body.metadata?.resourceVersion ?? current.metadata.resourceVersion }, spec: { ...current.spec, replicas } }, { spec: { replicas } });
+    const stored = writeUpdate(
+      backend,
+      r,
+      current,
+      {
+        ...current,
+        metadata: {
+          ...current.metadata,
+          resourceVersion:
+            body.metadata?.resourceVersion ?? current.metadata.resourceVersion,
+        },
+        spec: { ...current.spec, replicas },
+      },
+      { spec: { replicas } },
+    );
     sendJson(r.res, 200, scaleOf(r.rt, stored));
     return;
   }
   checkKind(r, body);
   if (body.metadata.name && body.metadata.name !== r.name) {
-    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`);
+    throw badRequest(
+      `the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`,
+    );
   }
-  if (r.rt.namespaced && body.metadata.namespace && body.metadata.namespace !== r.namespace) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  if (
+    r.rt.namespaced &&
+    body.metadata.namespace &&
+    body.metadata.namespace !== r.namespace
+  ) {
+    throw badRequest(
+      'the namespace of the provided object does not match the namespace sent on the request',
+    );
   }
   if (body.metadata.uid && body.metadata.uid !== current.metadata.uid) {
     throw conflict(r.rt, r.name!);
@@ -383,7 +599,10 @@ function handleUpdate(backend: ClusterApiBackend, r: ResourceRequest) {
 }
 
 function handlePatch(backend: ClusterApiBackend, r: ResourceRequest) {
-  const contentType = String(r.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = String(r.req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   const patch = parseJsonBody(r.body);
   const current = currentOrNotFound(backend, r);
   const base = r.subresource === 'scale' ? scaleOf(r.rt, current) : current;
@@ -399,9 +618,18 @@ function handlePatch(backend: ClusterApiBackend, r: ResourceRequest) {
       patched = applyStrategicMergePatch(base, patch);
       break;
     default:
-      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+      );
   }
-  if (typeof patched !== 'object' || patched === null || Array.isArray(patched) || typeof patched.metadata !== 'object') {
+  if (
+    typeof patched !== 'object' ||
+    patched === null ||
+    Array.isArray(patched) ||
+    typeof patched.metadata !== 'object'
+  ) {
     throw badRequest('the patch produced an object the server cannot decode');
   }
   const expected = patched.metadata?.resourceVersion;
@@ -411,14 +639,38 @@ function handlePatch(backend: ClusterApiBackend, r: ResourceRequest) {
   if (r.subresource === 'scale') {
     const replicas = patched.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw invalid('Scale', r.name!, 'autoscaling', [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
+      throw invalid('Scale', r.name!, 'autoscaling', [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(
+            replicas,
+          )}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        },
+      ]);
     }
-    const stored = writeUpdate(backend, r, current, { ...current, spec: { ...current.spec, replicas } }, { spec: { replicas } });
+    const stored = writeUpdate(
+      backend,
+      r,
+      current,
+      { ...current, spec: { ...current.spec, replicas } },
+      { spec: { replicas } },
+    );
     sendJson(r.res, 200, scaleOf(r.rt, stored));
     return;
   }
-  const next = mergeSubresource(r, current, { ...patched, metadata: { ...patched.metadata, resourceVersion: current.metadata.resourceVersion } });
-  sendJson(r.res, 200, writeUpdate(backend, r, current, next, Array.isArray(patch) ? {} : patch));
+  const next = mergeSubresource(r, current, {
+    ...patched,
+    metadata: {
+      ...patched.metadata,
+      resourceVersion: current.metadata.resourceVersion,
+    },
+  });
+  sendJson(
+    r.res,
+    200,
+    writeUpdate(backend, r, current, next, Array.isArray(patch) ? {} : patch),
+  );
 }
 
 function handleDelete(backend: ClusterApiBackend, r: ResourceRequest) {
@@ -426,12 +678,26 @@ function handleDelete(backend: ClusterApiBackend, r: ResourceRequest) {
   const current = currentOrNotFound(backend, r);
   const pre = (options as any).preconditions ?? {};
   if (pre.uid && pre.uid !== current.metadata.uid) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${r.rt.resource} "${r.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${r.rt.resource} "${r.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+    );
   }
-  if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${r.rt.resource} "${r.name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+  if (
+    pre.resourceVersion &&
+    pre.resourceVersion !== current.metadata.resourceVersion
+  ) {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${r.rt.resource} "${r.name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+    );
   }
-  const propagation = (options as any).propagationPolicy ?? r.query.get('propagationPolicy') ?? 'Background';
+  const propagation =
+    (options as any).propagationPolicy ??
+    r.query.get('propagationPolicy') ??
+    'Background';
   if (!['Orphan', 'Background', 'Foreground'].includes(propagation)) {
     throw badRequest(`unsupported propagationPolicy: ${propagation}`);
   }
@@ -439,21 +705,43 @@ function handleDelete(backend: ClusterApiBackend, r: ResourceRequest) {
     sendJson(r.res, 200, current);
     return;
   }
-  const graceText = (options as any).gracePeriodSeconds ?? r.query.get('gracePeriodSeconds') ?? undefined;
-  const grace = graceText === undefined || graceText === null ? undefined : Number(graceText);
+  const graceText =
+    (options as any).gracePeriodSeconds ??
+    r.query.get('gracePeriodSeconds') ??
+    undefined;
+  const grace =
+    graceText === undefined || graceText === null
+      ? undefined
+      : Number(graceText);
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) {
     throw badRequest(`invalid gracePeriodSeconds: ${graceText}`);
   }
-  const deleted = backend.deleteObject(r.rt, r.namespace, r.name!, propagation, grace);
+  const deleted = backend.deleteObject(
+    r.rt,
+    r.namespace,
+    r.name!,
+    propagation,
+    grace,
+  );
   sendJson(r.res, 200, deleted);
 }
 
-function handleDeleteCollection(backend: ClusterApiBackend, r: ResourceRequest) {
+function handleDeleteCollection(
+  backend: ClusterApiBackend,
+  r: ResourceRequest,
+) {
   const matches = objectMatcher(r.rt, r.query);
   const items = backend.store
     .list(r.rt, r.namespace)
     .filter(matches)
-    .map(o => backend.deleteObject(r.rt, o.metadata.namespace, o.metadata.name, 'Background'));
+    .map(o =>
+      backend.deleteObject(
+        r.rt,
+        o.metadata.namespace,
+        o.metadata.name,
+        'Background',
+      ),
+    );
   sendJson(r.res, 200, {
     kind: `${r.rt.kind}List`,
     apiVersion: apiVersionOf(r.rt),
@@ -463,10 +751,17 @@ function handleDeleteCollection(backend: ClusterApiBackend, r: ResourceRequest) 
 }
 
 /** Serves one resource request: get, list, watch, create, update, patch, delete, deletecollection. */
-export async function handleResourceRequest(backend: ClusterApiBackend, r: ResourceRequest): Promise<void> {
+export async function handleResourceRequest(
+  backend: ClusterApiBackend,
+  r: ResourceRequest,
+): Promise<void> {
   switch (r.verb) {
     case 'list':
-      await handleList(backend, r, negotiateRepresentation(r.req.headers.accept));
+      await handleList(
+        backend,
+        r,
+        negotiateRepresentation(r.req.headers.accept),
+      );
       return;
     case 'watch': {
       const representation = negotiateRepresentation(r.req.headers.accept);
@@ -479,7 +774,10 @@ export async function handleResourceRequest(backend: ClusterApiBackend, r: Resou
       if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) {
         throw badRequest(`invalid resource version: ${rv}`);
       }
-      const byName = r.name !== undefined ? (o: KubeObject) => o.metadata.name === r.name : () => true;
+      const byName =
+        r.name !== undefined
+          ? (o: KubeObject) => o.metadata.name === r.name
+          : () => true;
       const matches = objectMatcher(r.rt, r.query);
       backend.watches.start(
         {

@@ -27,9 +27,15 @@ export function sendError(res: ServerResponse, error: unknown) {
       : new ApiError(
           500,
           'InternalError',
-          `Internal error occurred: ${(error as Error)?.message ?? String(error)}`,
+          `Internal error occurred: ${
+            (error as Error)?.message ?? String(error)
+          }`,
         );
-  if (apiError.code === 429 && apiError.details?.retryAfterSeconds !== undefined && !res.headersSent) {
+  if (
+    apiError.code === 429 &&
+    apiError.details?.retryAfterSeconds !== undefined &&
+    !res.headersSent
+  ) {
     res.setHeader('Retry-After', String(apiError.details.retryAfterSeconds));
   }
   sendJson(res, apiError.code, apiError.toStatus());
@@ -48,7 +54,13 @@ export function readBody(req: IncomingMessage): Promise<string> {
       if (size > maxBodyBytes) {
         // Answer at once and discard the rest of the body, so the client reads a 413.
         chunks.length = 0;
-        reject(new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
+        reject(
+          new ApiError(
+            413,
+            'RequestEntityTooLarge',
+            'Request entity too large: limit is 3145728',
+          ),
+        );
         return;
       }
       chunks.push(chunk);
@@ -61,13 +73,17 @@ export function readBody(req: IncomingMessage): Promise<string> {
 /** Parses a JSON request body into an object, answering 400 as the real decoder does. */
 export function parseJsonBody(body: string): any {
   if (!body.trim()) {
-    throw badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+    throw badRequest(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    );
   }
   try {
     return JSON.parse(body);
   } catch (error) {
     throw badRequest(
-      `the object provided is unrecognized or malformed: ${(error as Error).message}`,
+      `the object provided is unrecognized or malformed: ${
+        (error as Error).message
+      }`,
     );
   }
 }

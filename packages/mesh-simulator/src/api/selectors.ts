@@ -31,7 +31,8 @@ function splitTopLevel(text: string): string[] {
   return parts.map(p => p.trim()).filter(p => p.length > 0);
 }
 
-const labelKeyPattern = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const labelKeyPattern =
+  /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const labelValuePattern = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 function parseLabelRequirement(part: string): LabelRequirement {
@@ -165,7 +166,11 @@ export function labelSelectorObjectMatches(
 /** Renders a LabelSelector object as the selector string used in status and tables. */
 export function labelSelectorString(selector: {
   matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  matchExpressions?: Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
 }): string {
   const parts = Object.entries(selector.matchLabels ?? {}).map(
     ([k, v]) => `${k}=${v}`,
@@ -207,7 +212,9 @@ export function parseFieldSelector(
   const terms = parts.map(part => {
     const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(part);
     if (!m) {
-      throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
+      throw badRequest(
+        `invalid selector: '${text}'; can't understand '${part}'`,
+      );
     }
     const field = m[1];
     if (
@@ -215,14 +222,10 @@ export function parseFieldSelector(
       field !== 'metadata.namespace' &&
       !rt.fieldSelectors.includes(field)
     ) {
-      throw badRequest(
-        `field label not supported: ${field}`,
-      );
+      throw badRequest(`field label not supported: ${field}`);
     }
     return { field, negate: m[2] === '!=', value: unescapeFieldValue(m[3]) };
   });
   return object =>
-    terms.every(
-      t => (fieldValue(object, t.field) === t.value) !== t.negate,
-    );
+    terms.every(t => (fieldValue(object, t.field) === t.value) !== t.negate);
 }

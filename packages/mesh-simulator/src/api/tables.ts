@@ -17,7 +17,8 @@ export function humanAge(fromIso: string | undefined, now: number): string {
   const seconds = Math.max(0, Math.floor((now - Date.parse(fromIso)) / 1000));
   if (seconds < 120) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return `${minutes}m${seconds % 60 ? `${seconds % 60}s` : ''}`;
+  if (minutes < 10)
+    return `${minutes}m${seconds % 60 ? `${seconds % 60}s` : ''}`;
   if (minutes < 180) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return `${hours}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
@@ -41,12 +42,18 @@ const ageColumn: Column = {
   name: 'Age',
   type: 'string',
   format: '',
-  description: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+  description:
+    'CreationTimestamp is a timestamp representing the server time when this object was created.',
   priority: 0,
   cell: (o, now) => humanAge(o.metadata.creationTimestamp, now),
 };
 
-function column(name: string, cell: Column['cell'], priority = 0, type = 'string'): Column {
+function column(
+  name: string,
+  cell: Column['cell'],
+  priority = 0,
+  type = 'string',
+): Column {
   return { name, type, format: '', description: name, priority, cell };
 }
 
@@ -67,7 +74,10 @@ function servicePorts(svc: KubeObject): string {
   const ports: any[] = svc.spec?.ports ?? [];
   if (ports.length === 0) return '<none>';
   return ports
-    .map(p => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+    .map(
+      p =>
+        `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`,
+    )
     .join(',');
 }
 
@@ -80,7 +90,9 @@ function imagesOf(template: any): string {
 }
 
 function selectorOf(o: KubeObject): string {
-  return o.spec?.selector ? labelSelectorString(o.spec.selector) || '<none>' : '<none>';
+  return o.spec?.selector
+    ? labelSelectorString(o.spec.selector) || '<none>'
+    : '<none>';
 }
 
 const columnsByResource: Record<string, Column[]> = {
@@ -93,7 +105,12 @@ const columnsByResource: Record<string, Column[]> = {
     }),
     column('Status', podStatusReason),
     column('Restarts', o =>
-      String((o.status?.containerStatuses ?? []).reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0)),
+      String(
+        (o.status?.containerStatuses ?? []).reduce(
+          (n: number, s: any) => n + (s.restartCount ?? 0),
+          0,
+        ),
+      ),
     ),
     ageColumn,
     column('IP', o => o.status?.podIP ?? '<none>', 1),
@@ -101,21 +118,37 @@ const columnsByResource: Record<string, Column[]> = {
     column('Nominated Node', () => '<none>', 1),
     column('Readiness Gates', () => '<none>', 1),
   ],
-  namespaces: [nameColumn, column('Status', o => o.status?.phase ?? 'Active'), ageColumn],
+  namespaces: [
+    nameColumn,
+    column('Status', o => o.status?.phase ?? 'Active'),
+    ageColumn,
+  ],
   nodes: [
     nameColumn,
     column('Status', o =>
-      (o.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True') ? 'Ready' : 'NotReady',
+      (o.status?.conditions ?? []).some(
+        (c: any) => c.type === 'Ready' && c.status === 'True',
+      )
+        ? 'Ready'
+        : 'NotReady',
     ),
-    column('Roles', o =>
-      Object.keys(o.metadata.labels ?? {})
-        .filter(k => k.startsWith('node-role.kubernetes.io/'))
-        .map(k => k.slice('node-role.kubernetes.io/'.length))
-        .join(',') || '<none>',
+    column(
+      'Roles',
+      o =>
+        Object.keys(o.metadata.labels ?? {})
+          .filter(k => k.startsWith('node-role.kubernetes.io/'))
+          .map(k => k.slice('node-role.kubernetes.io/'.length))
+          .join(',') || '<none>',
     ),
     ageColumn,
     column('Version', o => o.status?.nodeInfo?.kubeletVersion ?? ''),
-    column('Internal-IP', o => (o.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')?.address ?? '<none>', 1),
+    column(
+      'Internal-IP',
+      o =>
+        (o.status?.addresses ?? []).find((a: any) => a.type === 'InternalIP')
+          ?.address ?? '<none>',
+      1,
+    ),
   ],
   services: [
     nameColumn,
@@ -130,8 +163,14 @@ const columnsByResource: Record<string, Column[]> = {
     }),
     column('Port(s)', servicePorts),
     ageColumn,
-    column('Selector', o =>
-      Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>', 1),
+    column(
+      'Selector',
+      o =>
+        Object.entries(o.spec?.selector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+      1,
+    ),
   ],
   endpoints: [
     nameColumn,
@@ -142,20 +181,34 @@ const columnsByResource: Record<string, Column[]> = {
           for (const p of s.ports ?? []) out.push(`${a.ip}:${p.port}`);
         }
       }
-      return out.length === 0 ? '<none>' : out.slice(0, 3).join(',') + (out.length > 3 ? ` + ${out.length - 3} more...` : '');
+      return out.length === 0
+        ? '<none>'
+        : out.slice(0, 3).join(',') +
+            (out.length > 3 ? ` + ${out.length - 3} more...` : '');
     }),
     ageColumn,
   ],
   events: [
-    column('Last Seen', (o, now) => humanAge(o.lastTimestamp ?? o.metadata.creationTimestamp, now)),
+    column('Last Seen', (o, now) =>
+      humanAge(o.lastTimestamp ?? o.metadata.creationTimestamp, now),
+    ),
     column('Type', o => o.type ?? ''),
     column('Reason', o => o.reason ?? ''),
-    column('Object', o => `${(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`),
+    column(
+      'Object',
+      o =>
+        `${(o.involvedObject?.kind ?? '').toLowerCase()}/${
+          o.involvedObject?.name ?? ''
+        }`,
+    ),
     column('Message', o => o.message ?? ''),
   ],
   deployments: [
     nameColumn,
-    column('Ready', o => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`),
+    column(
+      'Ready',
+      o => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+    ),
     column('Up-to-date', o => o.status?.updatedReplicas ?? 0, 0, 'integer'),
     column('Available', o => o.status?.availableReplicas ?? 0, 0, 'integer'),
     ageColumn,
@@ -175,7 +228,10 @@ const columnsByResource: Record<string, Column[]> = {
   ],
   statefulsets: [
     nameColumn,
-    column('Ready', o => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`),
+    column(
+      'Ready',
+      o => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 1}`,
+    ),
     ageColumn,
     column('Containers', o => containersOf(o.spec?.template), 1),
     column('Images', o => imagesOf(o.spec?.template), 1),
@@ -185,17 +241,37 @@ const columnsByResource: Record<string, Column[]> = {
     column('Desired', o => o.status?.desiredNumberScheduled ?? 0, 0, 'integer'),
     column('Current', o => o.status?.currentNumberScheduled ?? 0, 0, 'integer'),
     column('Ready', o => o.status?.numberReady ?? 0, 0, 'integer'),
-    column('Up-to-date', o => o.status?.updatedNumberScheduled ?? 0, 0, 'integer'),
+    column(
+      'Up-to-date',
+      o => o.status?.updatedNumberScheduled ?? 0,
+      0,
+      'integer',
+    ),
     column('Available', o => o.status?.numberAvailable ?? 0, 0, 'integer'),
-    column('Node Selector', o =>
-      Object.entries(o.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'),
+    column(
+      'Node Selector',
+      o =>
+        Object.entries(o.spec?.template?.spec?.nodeSelector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    ),
     ageColumn,
   ],
   endpointslices: [
     nameColumn,
     column('AddressType', o => o.addressType ?? 'IPv4'),
-    column('Ports', o => (o.ports ?? []).map((p: any) => p.port).join(',') || '<unset>'),
-    column('Endpoints', o => (o.endpoints ?? []).flatMap((e: any) => e.addresses ?? []).slice(0, 3).join(',') || '<unset>'),
+    column(
+      'Ports',
+      o => (o.ports ?? []).map((p: any) => p.port).join(',') || '<unset>',
+    ),
+    column(
+      'Endpoints',
+      o =>
+        (o.endpoints ?? [])
+          .flatMap((e: any) => e.addresses ?? [])
+          .slice(0, 3)
+          .join(',') || '<unset>',
+    ),
     ageColumn,
   ],
   mutatingwebhookconfigurations: [
@@ -207,7 +283,12 @@ const columnsByResource: Record<string, Column[]> = {
     nameColumn,
     column('Min Available', o => o.spec?.minAvailable ?? 'N/A'),
     column('Max Unavailable', o => o.spec?.maxUnavailable ?? 'N/A'),
-    column('Allowed Disruptions', o => o.status?.disruptionsAllowed ?? 0, 0, 'integer'),
+    column(
+      'Allowed Disruptions',
+      o => o.status?.disruptionsAllowed ?? 0,
+      0,
+      'integer',
+    ),
     ageColumn,
   ],
 };
@@ -228,9 +309,13 @@ export function renderTable(
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMetadata,
-    columnDefinitions: columns.map(({ cell: _cell, ...definition }) => definition),
+    columnDefinitions: columns.map(
+      ({ cell: _cell, ...definition }) => definition,
+    ),
     rows: objects.map(o => {
-      const row: Record<string, unknown> = { cells: columns.map(c => c.cell(o, now)) };
+      const row: Record<string, unknown> = {
+        cells: columns.map(c => c.cell(o, now)),
+      };
       if (includeObject === 'Object') {
         row.object = o;
       } else if (includeObject !== 'None') {

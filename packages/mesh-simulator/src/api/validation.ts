@@ -21,7 +21,11 @@ const labelNamedTypes = new Set(['namespaces']);
 const dns1035Message =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
-function invalidValue(field: string, value: unknown, detail: string): StatusCause {
+function invalidValue(
+  field: string,
+  value: unknown,
+  detail: string,
+): StatusCause {
   return {
     reason: 'FieldValueInvalid',
     message: `Invalid value: ${JSON.stringify(value)}: ${detail}`,
@@ -30,21 +34,49 @@ function invalidValue(field: string, value: unknown, detail: string): StatusCaus
 }
 
 /** Checks a name as the API server does for a type; returns the causes of failure. */
-export function validateName(rt: ResourceType, name: string, field = 'metadata.name'): StatusCause[] {
+export function validateName(
+  rt: ResourceType,
+  name: string,
+  field = 'metadata.name',
+): StatusCause[] {
   if (rt.resource === 'services') {
     if (name.length > 63 || !dns1035Label.test(name)) {
-      return [invalidValue(field, name, name.length > 63 ? 'must be no more than 63 characters' : dns1035Message)];
+      return [
+        invalidValue(
+          field,
+          name,
+          name.length > 63
+            ? 'must be no more than 63 characters'
+            : dns1035Message,
+        ),
+      ];
     }
     return [];
   }
   if (labelNamedTypes.has(rt.resource)) {
     if (name.length > 63 || !dns1123Label.test(name)) {
-      return [invalidValue(field, name, name.length > 63 ? 'must be no more than 63 characters' : labelMessage)];
+      return [
+        invalidValue(
+          field,
+          name,
+          name.length > 63
+            ? 'must be no more than 63 characters'
+            : labelMessage,
+        ),
+      ];
     }
     return [];
   }
   if (name.length > 253 || !dns1123Subdomain.test(name)) {
-    return [invalidValue(field, name, name.length > 253 ? 'must be no more than 253 characters' : subdomainMessage)];
+    return [
+      invalidValue(
+        field,
+        name,
+        name.length > 253
+          ? 'must be no more than 253 characters'
+          : subdomainMessage,
+      ),
+    ];
   }
   return [];
 }
@@ -54,7 +86,10 @@ function validateQualifiedKey(key: string, field: string): StatusCause[] {
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   const causes: StatusCause[] = [];
-  if (prefix !== undefined && (prefix.length > 253 || !dns1123Subdomain.test(prefix))) {
+  if (
+    prefix !== undefined &&
+    (prefix.length > 253 || !dns1123Subdomain.test(prefix))
+  ) {
     causes.push(invalidValue(field, key, `prefix part ${subdomainMessage}`));
   }
   if (name.length === 0 || name.length > 63 || !qualifiedNamePart.test(name)) {
@@ -90,7 +125,10 @@ function validateLabels(labels: unknown, field: string): StatusCause[] {
   return causes;
 }
 
-function validateAnnotations(annotations: unknown, field: string): StatusCause[] {
+function validateAnnotations(
+  annotations: unknown,
+  field: string,
+): StatusCause[] {
   if (annotations === undefined || annotations === null) return [];
   if (typeof annotations !== 'object' || Array.isArray(annotations)) {
     return [invalidValue(field, annotations, 'must be a map of strings')];
@@ -106,7 +144,11 @@ function validateAnnotations(annotations: unknown, field: string): StatusCause[]
     }
   }
   if (size > 256 * 1024) {
-    causes.push({ reason: 'FieldValueTooLong', message: 'Too long: must have at most 262144 bytes', field });
+    causes.push({
+      reason: 'FieldValueTooLong',
+      message: 'Too long: must have at most 262144 bytes',
+      field,
+    });
   }
   return causes;
 }
@@ -121,7 +163,11 @@ function validateContainers(containers: unknown, field: string): StatusCause[] {
       causes.push(invalidValue(`${field}[${i}].name`, c?.name, labelMessage));
     }
     if (typeof c?.image !== 'string' || c.image.length === 0) {
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${field}[${i}].image` });
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+        field: `${field}[${i}].image`,
+      });
     }
   });
   return causes;
@@ -138,7 +184,11 @@ function validateWorkload(object: KubeObject, kind: string): StatusCause[] {
   const causes: StatusCause[] = [];
   const spec = object.spec;
   if (!spec?.selector) {
-    causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.selector' });
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+      field: 'spec.selector',
+    });
   } else if (
     !labelSelectorObjectMatches(spec.selector, spec.template?.metadata?.labels)
   ) {
@@ -150,13 +200,35 @@ function validateWorkload(object: KubeObject, kind: string): StatusCause[] {
       ),
     );
   }
-  if (spec?.replicas !== undefined && (!Number.isInteger(spec.replicas) || spec.replicas < 0)) {
-    causes.push(invalidValue('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
+  if (
+    spec?.replicas !== undefined &&
+    (!Number.isInteger(spec.replicas) || spec.replicas < 0)
+  ) {
+    causes.push(
+      invalidValue(
+        'spec.replicas',
+        spec.replicas,
+        'must be greater than or equal to 0',
+      ),
+    );
   }
-  causes.push(...validateLabels(spec?.template?.metadata?.labels, 'spec.template.metadata.labels'));
+  causes.push(
+    ...validateLabels(
+      spec?.template?.metadata?.labels,
+      'spec.template.metadata.labels',
+    ),
+  );
   causes.push(...validatePodSpec(spec?.template?.spec, 'spec.template.spec'));
-  if (kind === 'Deployment' && spec?.strategy?.type && !['RollingUpdate', 'Recreate'].includes(spec.strategy.type)) {
-    causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${spec.strategy.type}": supported values: "Recreate", "RollingUpdate"`, field: 'spec.strategy.type' });
+  if (
+    kind === 'Deployment' &&
+    spec?.strategy?.type &&
+    !['RollingUpdate', 'Recreate'].includes(spec.strategy.type)
+  ) {
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${spec.strategy.type}": supported values: "Recreate", "RollingUpdate"`,
+      field: 'spec.strategy.type',
+    });
   }
   return causes;
 }
@@ -165,22 +237,46 @@ function validateService(object: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
   const spec = object.spec ?? {};
   const type = spec.type ?? 'ClusterIP';
-  if (!['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(type)) {
-    causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${type}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`, field: 'spec.type' });
+  if (
+    !['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'].includes(type)
+  ) {
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${type}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`,
+      field: 'spec.type',
+    });
   }
   const ports = spec.ports ?? [];
   if (!Array.isArray(ports)) {
     return [invalidValue('spec.ports', ports, 'must be a list')];
   }
-  if (ports.length === 0 && type !== 'ExternalName' && spec.clusterIP !== 'None') {
-    causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.ports' });
+  if (
+    ports.length === 0 &&
+    type !== 'ExternalName' &&
+    spec.clusterIP !== 'None'
+  ) {
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value',
+      field: 'spec.ports',
+    });
   }
   ports.forEach((p: any, i: number) => {
     if (!Number.isInteger(p?.port) || p.port < 1 || p.port > 65535) {
-      causes.push(invalidValue(`spec.ports[${i}].port`, p?.port, 'must be between 1 and 65535, inclusive'));
+      causes.push(
+        invalidValue(
+          `spec.ports[${i}].port`,
+          p?.port,
+          'must be between 1 and 65535, inclusive',
+        ),
+      );
     }
     if (ports.length > 1 && !p?.name) {
-      causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `spec.ports[${i}].name` });
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+        field: `spec.ports[${i}].name`,
+      });
     }
   });
   if (spec.selector !== undefined) {
@@ -193,11 +289,28 @@ function validateService(object: KubeObject): StatusCause[] {
  * Checks fields an update may not change (workload selectors), answering 422 as the API
  * server does.
  */
-export function validateUpdate(rt: ResourceType, previous: KubeObject, next: KubeObject): void {
-  const workload = ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(rt.resource) && rt.group === 'apps';
-  if (workload && JSON.stringify(previous.spec?.selector) !== JSON.stringify(next.spec?.selector)) {
+export function validateUpdate(
+  rt: ResourceType,
+  previous: KubeObject,
+  next: KubeObject,
+): void {
+  const workload =
+    ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(
+      rt.resource,
+    ) && rt.group === 'apps';
+  if (
+    workload &&
+    JSON.stringify(previous.spec?.selector) !==
+      JSON.stringify(next.spec?.selector)
+  ) {
     throw invalid(rt.kind, next.metadata.name, rt.group, [
-      { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(next.spec?.selector ?? null)}: field is immutable`, field: 'spec.selector' },
+      {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(
+          next.spec?.selector ?? null,
+        )}: field is immutable`,
+        field: 'spec.selector',
+      },
     ]);
   }
 }
@@ -210,12 +323,21 @@ export function validateObject(rt: ResourceType, object: KubeObject): void {
   const causes: StatusCause[] = [];
   const name = object.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) {
-    causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
+    causes.push({
+      reason: 'FieldValueRequired',
+      message: 'Required value: name or generateName is required',
+      field: 'metadata.name',
+    });
   } else {
     causes.push(...validateName(rt, name));
   }
   causes.push(...validateLabels(object.metadata?.labels, 'metadata.labels'));
-  causes.push(...validateAnnotations(object.metadata?.annotations, 'metadata.annotations'));
+  causes.push(
+    ...validateAnnotations(
+      object.metadata?.annotations,
+      'metadata.annotations',
+    ),
+  );
   switch (typeKey(rt)) {
     case 'pods':
       causes.push(...validatePodSpec(object.spec, 'spec'));
@@ -233,6 +355,11 @@ export function validateObject(rt: ResourceType, object: KubeObject): void {
       break;
   }
   if (causes.length > 0) {
-    throw invalid(rt.kind, typeof name === 'string' ? name : '', rt.group, causes);
+    throw invalid(
+      rt.kind,
+      typeof name === 'string' ? name : '',
+      rt.group,
+      causes,
+    );
   }
 }

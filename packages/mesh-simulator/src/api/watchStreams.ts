@@ -76,7 +76,9 @@ export class WatchHub {
     const open = this.open;
 
     const inScope = (object: KubeObject) =>
-      (!namespace || !rt.namespaced || object.metadata.namespace === namespace) &&
+      (!namespace ||
+        !rt.namespaced ||
+        object.metadata.namespace === namespace) &&
       request.matches(object);
 
     const write = (type: string, object: unknown) => {
@@ -87,7 +89,11 @@ export class WatchHub {
     };
     const render = (object: KubeObject) => {
       if (request.representation === 'metadata') {
-        return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+        return {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: object.metadata,
+        };
       }
       if (request.representation === 'table') {
         return renderTable(rt, [object], request.includeObject, this.now(), {
@@ -104,7 +110,11 @@ export class WatchHub {
       write(
         'BOOKMARK',
         request.representation === 'metadata'
-          ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata }
+          ? {
+              kind: 'PartialObjectMetadata',
+              apiVersion: 'meta.k8s.io/v1',
+              metadata,
+            }
           : { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata },
       );
     };
@@ -117,7 +127,8 @@ export class WatchHub {
         if (now && before) write('MODIFIED', render(change.object));
         else if (now) write('ADDED', render(change.object));
         else if (before) write('DELETED', render(change.object));
-      } else if (change.type === 'DELETED' && before) write('DELETED', render(change.object));
+      } else if (change.type === 'DELETED' && before)
+        write('DELETED', render(change.object));
     };
 
     function close(withBookmark = false) {
@@ -142,7 +153,9 @@ export class WatchHub {
       }
     } else {
       const revision = Number(rv);
-      const changes = Number.isInteger(revision) ? this.store.changesSince(revision) : undefined;
+      const changes = Number.isInteger(revision)
+        ? this.store.changesSince(revision)
+        : undefined;
       if (!changes) {
         write('ERROR', {
           kind: 'Status',

@@ -11,23 +11,57 @@ const bin = resolve(__dirname, '../../bin/mesh-sim');
 describe('mesh-sim serve', () => {
   it('prints one ready line, writes its files, serves kubectl and exits 0 on SIGTERM', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'mesh-sim-cli-'));
-    const child = spawn(process.execPath, [bin, 'serve', '--scenario', 'seed,demo', '--port', '0', '--state-dir', stateDir, '--speed', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'serve',
+        '--scenario',
+        'seed,demo',
+        '--port',
+        '0',
+        '--state-dir',
+        stateDir,
+        '--speed',
+        '5',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout!.on('data', c => {
       stdout += c.toString();
     });
     child.stderr!.resume();
-    const exited = new Promise<number | null>(r => child.on('exit', code => r(code)));
+    const exited = new Promise<number | null>(r =>
+      child.on('exit', code => r(code)),
+    );
     const deadline = Date.now() + 90000;
-    while (!/\n/.test(stdout) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+    while (!/\n/.test(stdout) && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 100));
     expect(stdout).toMatch(/^mesh-sim ready https:\/\/127\.0\.0\.1:\d+\n$/);
     const url = stdout.trim().split(' ')[2];
-    const state = JSON.parse(readFileSync(join(stateDir, 'mesh-sim.json'), 'utf8'));
+    const state = JSON.parse(
+      readFileSync(join(stateDir, 'mesh-sim.json'), 'utf8'),
+    );
     expect(state.url).toBe(url);
-    expect(state.clusters.map((c: any) => c.name)).toEqual(['seed', 'prod-eu', 'prod-us', 'staging']);
-    const env = { ...process.env, KUBECONFIG: join(stateDir, 'kubeconfig'), HOME: stateDir };
+    expect(state.clusters.map((c: any) => c.name)).toEqual([
+      'seed',
+      'prod-eu',
+      'prod-us',
+      'staging',
+    ]);
+    const env = {
+      ...process.env,
+      KUBECONFIG: join(stateDir, 'kubeconfig'),
+      HOME: stateDir,
+    };
     const pods = await new Promise<string>((r, reject) =>
-      execFile('kubectl', ['--context', 'prod-us', 'get', 'pods', '-A', '-o', 'name'], { env }, (error, out, err) => (error ? reject(new Error(err)) : r(out))),
+      execFile(
+        'kubectl',
+        ['--context', 'prod-us', 'get', 'pods', '-A', '-o', 'name'],
+        { env },
+        (error, out, err) => (error ? reject(new Error(err)) : r(out)),
+      ),
     );
     expect(pods).toContain('pod/storefront-');
     child.kill('SIGTERM');
@@ -37,16 +71,43 @@ describe('mesh-sim serve', () => {
 
   it('refuses bad arguments with exit code 2', async () => {
     const code = await new Promise<number | null>(r => {
-      const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+        stdio: 'ignore',
+      });
       child.on('exit', c => r(c));
     });
     expect(code).toBe(2);
   });
 
   it('parses repeated and comma-separated scenarios and flags', () => {
-    const options = parseServeArguments(['--scenario', 'seed', '--scenario=demo,fleet:2x10', '--host', '127.0.0.1', '--port', '7443', '--speed', '10', '--kubeconfig', 'k.yaml'], '/work');
-    expect(options).toMatchObject({ scenarios: ['seed', 'demo', 'fleet:2x10'], port: 7443, speed: 10, kubeconfigPath: '/work/k.yaml', stateDir: '/work/.mesh-sim' });
-    expect(() => parseServeArguments(['--scenario', 'seed', '--speed', '0'], '/work')).toThrow(/--speed/);
-    expect(() => parseServeArguments(['--bogus'], '/work')).toThrow(/unknown argument/);
+    const options = parseServeArguments(
+      [
+        '--scenario',
+        'seed',
+        '--scenario=demo,fleet:2x10',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '7443',
+        '--speed',
+        '10',
+        '--kubeconfig',
+        'k.yaml',
+      ],
+      '/work',
+    );
+    expect(options).toMatchObject({
+      scenarios: ['seed', 'demo', 'fleet:2x10'],
+      port: 7443,
+      speed: 10,
+      kubeconfigPath: '/work/k.yaml',
+      stateDir: '/work/.mesh-sim',
+    });
+    expect(() =>
+      parseServeArguments(['--scenario', 'seed', '--speed', '0'], '/work'),
+    ).toThrow(/--speed/);
+    expect(() => parseServeArguments(['--bogus'], '/work')).toThrow(
+      /unknown argument/,
+    );
   });
 });

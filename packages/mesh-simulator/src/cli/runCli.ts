@@ -30,7 +30,9 @@ export async function runCli(argv: string[]): Promise<void> {
   const started = Date.now();
   const simulator = await startMeshSimulator(options);
   process.stderr.write(
-    `mesh-sim: serving ${simulator.clusters.map(c => c.name).join(', ')} in ${Date.now() - started} ms; kubeconfig ${simulator.kubeconfigPath}\n`,
+    `mesh-sim: serving ${simulator.clusters.map(c => c.name).join(', ')} in ${
+      Date.now() - started
+    } ms; kubeconfig ${simulator.kubeconfigPath}\n`,
   );
   process.stdout.write(`mesh-sim ready ${simulator.url}\n`);
   let stopping = false;

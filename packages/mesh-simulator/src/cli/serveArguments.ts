@@ -9,7 +9,10 @@ export const usage = `Usage: mesh-sim serve --scenario <seed|demo|FILE|fleet:CxP
 /**
  * Parses `serve` arguments into simulator options; throws with a message for bad input.
  */
-export function parseServeArguments(args: string[], cwd: string): MeshSimulatorOptions & { stateDir: string } {
+export function parseServeArguments(
+  args: string[],
+  cwd: string,
+): MeshSimulatorOptions & { stateDir: string } {
   const scenarios: string[] = [];
   let host = '127.0.0.1';
   let port = 6443;
@@ -30,12 +33,18 @@ export function parseServeArguments(args: string[], cwd: string): MeshSimulatorO
     };
     const number = (text: string, what: string, min: number) => {
       const n = Number(text);
-      if (!Number.isFinite(n) || n < min) throw new Error(`${what} must be a number >= ${min}, got ${text}`);
+      if (!Number.isFinite(n) || n < min)
+        throw new Error(`${what} must be a number >= ${min}, got ${text}`);
       return n;
     };
     switch (flag) {
       case '--scenario':
-        scenarios.push(...value().split(',').map(s => s.trim()).filter(Boolean));
+        scenarios.push(
+          ...value()
+            .split(',')
+            .map(s => s.trim())
+            .filter(Boolean),
+        );
         break;
       case '--host':
         host = value();
@@ -65,5 +74,18 @@ export function parseServeArguments(args: string[], cwd: string): MeshSimulatorO
   if (scenarios.length === 0) {
     throw new Error('at least one --scenario is required');
   }
-  return { scenarios: scenarios.map(s => (s === 'seed' || s === 'demo' || s.startsWith('fleet:') ? s : resolve(cwd, s))), host, port, speed, stateDir, kubeconfigPath, tokenSeed, historyWindow };
+  return {
+    scenarios: scenarios.map(s =>
+      s === 'seed' || s === 'demo' || s.startsWith('fleet:')
+        ? s
+        : resolve(cwd, s),
+    ),
+    host,
+    port,
+    speed,
+    stateDir,
+    kubeconfigPath,
+    tokenSeed,
+    historyWindow,
+  };
 }

@@ -1,5 +1,10 @@
 import { ClusterApiBackend } from '../api/resourceHandler';
-import { ResourceType, resourceTypeNamed, resourceTypes, typeKey } from '../api/resourceTypes';
+import {
+  ResourceType,
+  resourceTypeNamed,
+  resourceTypes,
+  typeKey,
+} from '../api/resourceTypes';
 import { WatchHub } from '../api/watchStreams';
 import { SimClock } from '../clock/simClock';
 import { ClusterContext, timestamp } from '../controllers/clusterContext';
@@ -10,7 +15,10 @@ import { registerEndpointsController } from '../controllers/endpointsController'
 import { EventRecorder } from '../controllers/eventRecorder';
 import { admitPod, PodFactory } from '../controllers/podFactory';
 import { registerPodLifecycle } from '../controllers/podLifecycle';
-import { registerPodTermination, terminatePod } from '../controllers/podTermination';
+import {
+  registerPodTermination,
+  terminatePod,
+} from '../controllers/podTermination';
 import { registerReplicaSetController } from '../controllers/replicaSetController';
 import { registerStatefulSetController } from '../controllers/statefulSetController';
 import { FaultConfig } from '../faults/faultRules';
@@ -61,16 +69,36 @@ export class SimulatedCluster implements ClusterApiBackend {
   readonly probe: TrafficProbe;
   readonly context: ClusterContext;
   faults: FaultConfig | undefined;
-  stats: RequestStats = { total: 0, byVerb: {}, byResource: {}, byVerbAndResource: {} };
+  stats: RequestStats = {
+    total: 0,
+    byVerb: {},
+    byResource: {},
+    byVerbAndResource: {},
+  };
   private readonly factory: PodFactory;
   private nextClusterIP = 10;
   private nextPodIP = 2;
 
-  constructor(readonly name: string, readonly clock: SimClock, options: ClusterOptions) {
+  constructor(
+    readonly name: string,
+    readonly clock: SimClock,
+    options: ClusterOptions,
+  ) {
     this.store = new ObjectStore(options.historyWindow, () => clock.date());
-    this.watches = new WatchHub(this.store, () => clock.now(), options.bookmarkIntervalMs, () => this.faults?.dropWatchesAfterSeconds);
-    this.loop = new ControllerLoop(() => clock.now(), (controller, key, error) =>
-      options.log(`${name}: controller ${controller} failed on ${key}: ${(error as Error)?.stack ?? error}`),
+    this.watches = new WatchHub(
+      this.store,
+      () => clock.now(),
+      options.bookmarkIntervalMs,
+      () => this.faults?.dropWatchesAfterSeconds,
+    );
+    this.loop = new ControllerLoop(
+      () => clock.now(),
+      (controller, key, error) =>
+        options.log(
+          `${name}: controller ${controller} failed on ${key}: ${
+            (error as Error)?.stack ?? error
+          }`,
+        ),
     );
     this.controlPlanes = new ControlPlanes(this.store);
     const events = new EventRecorder(this.store, () => timestamp(this.context));
@@ -83,9 +111,12 @@ export class SimulatedCluster implements ClusterApiBackend {
       instant: false,
       allocatePodIP: () => {
         const n = this.nextPodIP++;
-        return `10.${244 + Math.floor(n / 65536) % 8}.${Math.floor(n / 256) % 256}.${n % 256}`;
+        return `10.${244 + (Math.floor(n / 65536) % 8)}.${
+          Math.floor(n / 256) % 256
+        }.${n % 256}`;
       },
-      recordEvent: (object, type, reason, message, component) => events.record(object, type, reason, message, component),
+      recordEvent: (object, type, reason, message, component) =>
+        events.record(object, type, reason, message, component),
       log: options.log,
     };
     this.factory = new PodFactory(this.context);
@@ -96,7 +127,14 @@ export class SimulatedCluster implements ClusterApiBackend {
     registerStatefulSetController(this.context, this.factory);
     registerDaemonSetController(this.context, this.factory);
     registerEndpointsController(this.context);
-    this.probe = new TrafficProbe(this.store, this.controlPlanes, options.flows, () => clock.now(), () => this.faults?.unreachable === true, options.probeRatePerSecond);
+    this.probe = new TrafficProbe(
+      this.store,
+      this.controlPlanes,
+      options.flows,
+      () => clock.now(),
+      () => this.faults?.unreachable === true,
+      options.probeRatePerSecond,
+    );
   }
 
   now(): Date {
@@ -123,7 +161,12 @@ export class SimulatedCluster implements ClusterApiBackend {
   }
 
   resetStats() {
-    this.stats = { total: 0, byVerb: {}, byResource: {}, byVerbAndResource: {} };
+    this.stats = {
+      total: 0,
+      byVerb: {},
+      byResource: {},
+      byVerbAndResource: {},
+    };
   }
 
   /**
@@ -131,7 +174,13 @@ export class SimulatedCluster implements ClusterApiBackend {
    * lose the owner reference, otherwise those left without a live owner are deleted in turn.
    * Deleting a namespace deletes everything in it.
    */
-  deleteObject(rt: ResourceType, namespace: string | undefined, name: string, propagation: string, gracePeriodSeconds?: number): KubeObject {
+  deleteObject(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    propagation: string,
+    gracePeriodSeconds?: number,
+  ): KubeObject {
     if (rt.resource === 'pods') {
       const pod = this.store.get(rt, namespace, name);
       if (pod) return terminatePod(this.context, pod, gracePeriodSeconds);
@@ -148,24 +197,51 @@ export class SimulatedCluster implements ClusterApiBackend {
     }
     for (const reference of this.store.dependents(deleted.metadata.uid)) {
       const dependent = this.store.getByReference(reference);
-      const dependentType = typesByKey.get(reference.slice(0, reference.indexOf('|')));
+      const dependentType = typesByKey.get(
+        reference.slice(0, reference.indexOf('|')),
+      );
       if (!dependent || !dependentType) continue;
-      const others = (dependent.metadata.ownerReferences ?? []).filter(o => o.uid !== deleted.metadata.uid);
+      const others = (dependent.metadata.ownerReferences ?? []).filter(
+        o => o.uid !== deleted.metadata.uid,
+      );
       if (propagation === 'Orphan') {
-        this.store.replace(dependentType, { ...dependent, metadata: { ...dependent.metadata, ownerReferences: others.length ? others : undefined } });
-      } else if (!others.some(o => this.ownerExists(o.uid, dependent.metadata.namespace))) {
-        this.deleteObject(dependentType, dependent.metadata.namespace, dependent.metadata.name, 'Background');
+        this.store.replace(dependentType, {
+          ...dependent,
+          metadata: {
+            ...dependent.metadata,
+            ownerReferences: others.length ? others : undefined,
+          },
+        });
+      } else if (
+        !others.some(o => this.ownerExists(o.uid, dependent.metadata.namespace))
+      ) {
+        this.deleteObject(
+          dependentType,
+          dependent.metadata.namespace,
+          dependent.metadata.name,
+          'Background',
+        );
       }
     }
     if (rt.resource === 'namespaces') {
-      return { ...deleted, metadata: { ...deleted.metadata, deletionTimestamp: timestamp(this.context) }, status: { phase: 'Terminating' } };
+      return {
+        ...deleted,
+        metadata: {
+          ...deleted.metadata,
+          deletionTimestamp: timestamp(this.context),
+        },
+        status: { phase: 'Terminating' },
+      };
     }
     return deleted;
   }
 
   private ownerExists(uid: string, namespace: string | undefined): boolean {
     for (const t of resourceTypes) {
-      for (const o of this.store.list(t, t.namespaced ? namespace : undefined)) {
+      for (const o of this.store.list(
+        t,
+        t.namespaced ? namespace : undefined,
+      )) {
         if (o.metadata.uid === uid) return true;
       }
     }

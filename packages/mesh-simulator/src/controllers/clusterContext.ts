@@ -19,11 +19,20 @@ export interface ClusterContext {
   instant: boolean;
   allocatePodIP(): string;
   /** Records a core/v1 Event about an object. */
-  recordEvent(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void;
+  recordEvent(
+    object: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+  ): void;
   log(message: string): void;
 }
 
 /** Simulated now as an RFC 3339 timestamp with second precision, as Kubernetes writes them. */
 export function timestamp(ctx: ClusterContext): string {
-  return ctx.clock.date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return ctx.clock
+    .date()
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z');
 }

@@ -20,7 +20,11 @@ export class ControllerLoop {
 
   constructor(
     private readonly now: () => number,
-    private readonly onError: (controller: string, key: string, error: unknown) => void,
+    private readonly onError: (
+      controller: string,
+      key: string,
+      error: unknown,
+    ) => void,
   ) {}
 
   register(controller: string, reconciler: Reconciler) {

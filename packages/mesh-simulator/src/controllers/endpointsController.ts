@@ -11,7 +11,11 @@ const endpoints = resourceTypeNamed('endpoints');
 const endpointSlices = resourceTypeNamed('endpointslices');
 
 /** Resolves a Service port's targetPort (number or container port name) on a pod. */
-export function resolveTargetPort(pod: KubeObject, targetPort: number | string | undefined, fallback: number): number | undefined {
+export function resolveTargetPort(
+  pod: KubeObject,
+  targetPort: number | string | undefined,
+  fallback: number,
+): number | undefined {
   if (targetPort === undefined) return fallback;
   if (typeof targetPort === 'number') return targetPort;
   if (/^\d+$/.test(targetPort)) return Number(targetPort);
@@ -26,12 +30,19 @@ function sliceName(service: KubeObject): string {
   const digest = createHash('sha1').update(service.metadata.uid).digest('hex');
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += alphabet[parseInt(digest.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
+  for (let i = 0; i < 5; i++)
+    suffix +=
+      alphabet[parseInt(digest.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
   return `${service.metadata.name}-${suffix}`;
 }
 
 function targetRef(pod: KubeObject) {
-  return { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid };
+  return {
+    kind: 'Pod',
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace,
+    uid: pod.metadata.uid,
+  };
 }
 
 /**
@@ -43,7 +54,12 @@ export function registerEndpointsController(ctx: ClusterContext) {
   const { store, loop } = ctx;
   let nextLoadBalancerIP = 10;
 
-  const write = (rt: typeof endpoints, namespace: string, name: string, object: KubeObject | undefined) => {
+  const write = (
+    rt: typeof endpoints,
+    namespace: string,
+    name: string,
+    object: KubeObject | undefined,
+  ) => {
     const existing = store.get(rt, namespace, name);
     if (!object) {
       if (existing) store.remove(rt, namespace, name);
@@ -55,17 +71,30 @@ export function registerEndpointsController(ctx: ClusterContext) {
     }
     const { metadata: _m1, ...a } = existing;
     const { metadata: _m2, ...b } = object;
-    if (JSON.stringify(a) !== JSON.stringify(b) || JSON.stringify(existing.metadata.labels) !== JSON.stringify(object.metadata.labels)) {
-      store.replace(rt, { ...object, metadata: { ...existing.metadata, labels: object.metadata.labels } });
+    if (
+      JSON.stringify(a) !== JSON.stringify(b) ||
+      JSON.stringify(existing.metadata.labels) !==
+        JSON.stringify(object.metadata.labels)
+    ) {
+      store.replace(rt, {
+        ...object,
+        metadata: { ...existing.metadata, labels: object.metadata.labels },
+      });
     }
   };
 
   loop.register('endpoints', key => {
     const [namespace, name] = key.split('/');
     const service = store.get(services, namespace, name);
-    if (service?.spec?.type === 'LoadBalancer' && !(service.status?.loadBalancer?.ingress ?? []).length) {
+    if (
+      service?.spec?.type === 'LoadBalancer' &&
+      !(service.status?.loadBalancer?.ingress ?? []).length
+    ) {
       const ip = `203.0.113.${nextLoadBalancerIP++ % 250}`;
-      store.replace(services, { ...service, status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } });
+      store.replace(services, {
+        ...service,
+        status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } },
+      });
     }
     if (!service || !service.spec?.selector) {
       if (!service) {
@@ -75,14 +104,25 @@ export function registerEndpointsController(ctx: ClusterContext) {
     }
     const selected = store
       .list(pods, namespace)
-      .filter(p => selectorMapMatches(service.spec.selector, p.metadata.labels) && p.status?.podIP);
+      .filter(
+        p =>
+          selectorMapMatches(service.spec.selector, p.metadata.labels) &&
+          p.status?.podIP,
+      );
     const terminating = selected.filter(p => p.metadata.deletionTimestamp);
     const active = selected.filter(p => !p.metadata.deletionTimestamp);
     const servicePorts: JsonObject[] = service.spec.ports ?? [];
-    const groups = new Map<string, { ports: JsonObject[]; ready: KubeObject[]; notReady: KubeObject[] }>();
+    const groups = new Map<
+      string,
+      { ports: JsonObject[]; ready: KubeObject[]; notReady: KubeObject[] }
+    >();
     for (const pod of active) {
       const ports = servicePorts
-        .map(p => ({ name: p.name, port: resolveTargetPort(pod, p.targetPort, p.port), protocol: p.protocol ?? 'TCP' }))
+        .map(p => ({
+          name: p.name,
+          port: resolveTargetPort(pod, p.targetPort, p.port),
+          protocol: p.protocol ?? 'TCP',
+        }))
         .filter(p => p.port !== undefined)
         .map(p => (p.name ? p : { port: p.port, protocol: p.protocol }));
       const groupKey = JSON.stringify(ports);
@@ -93,22 +133,41 @@ export function registerEndpointsController(ctx: ClusterContext) {
       }
       (podIsReady(pod) ? group.ready : group.notReady).push(pod);
     }
-    const address = (pod: KubeObject) => ({ ip: pod.status.podIP, nodeName: pod.spec.nodeName, targetRef: targetRef(pod) });
+    const address = (pod: KubeObject) => ({
+      ip: pod.status.podIP,
+      nodeName: pod.spec.nodeName,
+      targetRef: targetRef(pod),
+    });
     const subsets = [...groups.values()]
       .filter(g => g.ports.length > 0)
       .map(g => ({
         ...(g.ready.length ? { addresses: g.ready.map(address) } : {}),
-        ...(g.notReady.length ? { notReadyAddresses: g.notReady.map(address) } : {}),
+        ...(g.notReady.length
+          ? { notReadyAddresses: g.notReady.map(address) }
+          : {}),
         ports: g.ports,
       }));
-    const labels = { ...(service.metadata.labels ?? {}), 'endpoints.kubernetes.io/managed-by': 'endpoint-controller' };
+    const labels = {
+      ...(service.metadata.labels ?? {}),
+      'endpoints.kubernetes.io/managed-by': 'endpoint-controller',
+    };
     write(endpoints, namespace, name, {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name, namespace, labels } as unknown as KubeObject['metadata'],
+      metadata: {
+        name,
+        namespace,
+        labels,
+      } as unknown as KubeObject['metadata'],
       ...(subsets.length ? { subsets } : {}),
     });
-    const firstPorts = [...groups.values()][0]?.ports ?? servicePorts.map(p => ({ name: p.name ?? '', port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' }));
+    const firstPorts =
+      [...groups.values()][0]?.ports ??
+      servicePorts.map(p => ({
+        name: p.name ?? '',
+        port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+        protocol: p.protocol ?? 'TCP',
+      }));
     const slice = sliceName(service);
     write(endpointSlices, namespace, slice, {
       apiVersion: 'discovery.k8s.io/v1',
@@ -117,17 +176,39 @@ export function registerEndpointsController(ctx: ClusterContext) {
         name: slice,
         namespace,
         generateName: `${name}-`,
-        labels: { ...(service.metadata.labels ?? {}), 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        labels: {
+          ...(service.metadata.labels ?? {}),
+          'kubernetes.io/service-name': name,
+          'endpointslice.kubernetes.io/managed-by':
+            'endpointslice-controller.k8s.io',
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            name,
+            uid: service.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       } as unknown as KubeObject['metadata'],
       addressType: 'IPv4',
       endpoints: [...active, ...terminating].map(pod => ({
         addresses: [pod.status.podIP],
-        conditions: { ready: podIsReady(pod) && !pod.metadata.deletionTimestamp, serving: podIsReady(pod), terminating: Boolean(pod.metadata.deletionTimestamp) },
+        conditions: {
+          ready: podIsReady(pod) && !pod.metadata.deletionTimestamp,
+          serving: podIsReady(pod),
+          terminating: Boolean(pod.metadata.deletionTimestamp),
+        },
         nodeName: pod.spec.nodeName,
         targetRef: targetRef(pod),
       })),
-      ports: firstPorts.map(p => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
+      ports: firstPorts.map(p => ({
+        name: p.name ?? '',
+        port: p.port,
+        protocol: p.protocol ?? 'TCP',
+      })),
     });
   });
 
@@ -137,9 +218,13 @@ export function registerEndpointsController(ctx: ClusterContext) {
     } else if (change.typeKey === 'pods') {
       const namespace = change.object.metadata.namespace!;
       const before = change.previous?.metadata.labels;
-      const after = change.type === 'DELETED' ? undefined : change.object.metadata.labels;
+      const after =
+        change.type === 'DELETED' ? undefined : change.object.metadata.labels;
       for (const svc of store.list(services, namespace)) {
-        if (selectorMapMatches(svc.spec?.selector, after) || selectorMapMatches(svc.spec?.selector, before)) {
+        if (
+          selectorMapMatches(svc.spec?.selector, after) ||
+          selectorMapMatches(svc.spec?.selector, before)
+        ) {
           loop.enqueue('endpoints', `${namespace}/${svc.metadata.name}`);
         }
       }

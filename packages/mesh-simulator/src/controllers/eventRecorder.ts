@@ -15,19 +15,36 @@ const maxEvents = 2000;
  * @public
  */
 export class EventRecorder {
-  private readonly byKey = new Map<string, { namespace: string; name: string }>();
+  private readonly byKey = new Map<
+    string,
+    { namespace: string; name: string }
+  >();
   private readonly order: string[] = [];
 
-  constructor(private readonly store: ObjectStore, private readonly now: () => string) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly now: () => string,
+  ) {}
 
-  record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string) {
+  record(
+    object: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+  ) {
     const namespace = object.metadata.namespace ?? 'default';
     const key = `${object.metadata.uid}|${reason}|${message}`;
     const time = this.now();
     const known = this.byKey.get(key);
-    const existing = known && this.store.get(events, known.namespace, known.name);
+    const existing =
+      known && this.store.get(events, known.namespace, known.name);
     if (existing) {
-      this.store.replace(events, { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: time });
+      this.store.replace(events, {
+        ...existing,
+        count: (existing.count ?? 1) + 1,
+        lastTimestamp: time,
+      });
       return;
     }
     const name = `${object.metadata.name}.${randomBytes(8).toString('hex')}`;

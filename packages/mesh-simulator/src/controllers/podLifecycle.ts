@@ -9,9 +9,10 @@ const pods = resourceTypeNamed('pods');
 /** Seconds between restarts of a crash-looping container. */
 const crashLoopPeriodSeconds = 20;
 
-
 function startedAt(pod: KubeObject): string | undefined {
-  return pod.status?.conditions?.find((c: any) => c.type === 'PodReadyToStartContainers' && c.status === 'True')?.lastTransitionTime;
+  return pod.status?.conditions?.find(
+    (c: any) => c.type === 'PodReadyToStartContainers' && c.status === 'True',
+  )?.lastTransitionTime;
 }
 
 /**
@@ -24,7 +25,15 @@ export function registerPodLifecycle(ctx: ClusterContext) {
   const write = (pod: KubeObject, next: KubeObject) => {
     store.replace(pods, {
       ...next,
-      metadata: { ...next.metadata, managedFields: [...(pod.metadata.managedFields ?? []).filter((m: any) => m.manager !== 'kubelet'), kubeletFields(ctx, next.status)] },
+      metadata: {
+        ...next.metadata,
+        managedFields: [
+          ...(pod.metadata.managedFields ?? []).filter(
+            (m: any) => m.manager !== 'kubelet',
+          ),
+          kubeletFields(ctx, next.status),
+        ],
+      },
     });
   };
 
@@ -39,13 +48,29 @@ export function registerPodLifecycle(ctx: ClusterContext) {
     if (!pod.spec?.nodeName) {
       const node = schedule(ctx);
       const bound = { ...pod, spec: { ...pod.spec, nodeName: node.name } };
-      write(pod, { ...bound, status: renderPodStatus(bound, 'scheduled', { scheduled: time }, { hostIP: node.ip }) });
+      write(pod, {
+        ...bound,
+        status: renderPodStatus(
+          bound,
+          'scheduled',
+          { scheduled: time },
+          { hostIP: node.ip },
+        ),
+      });
       loop.enqueueAt('kubelet', key, created + behaviour.startSeconds * 1000);
       return;
     }
     if (pod.status?.phase === 'Pending' || !pod.status?.phase) {
       if (!pod.status?.startTime) {
-        write(pod, { ...pod, status: renderPodStatus(pod, 'scheduled', { scheduled: time }, { hostIP: nodeAddress(ctx, pod.spec.nodeName) }) });
+        write(pod, {
+          ...pod,
+          status: renderPodStatus(
+            pod,
+            'scheduled',
+            { scheduled: time },
+            { hostIP: nodeAddress(ctx, pod.spec.nodeName) },
+          ),
+        });
         loop.enqueueAt('kubelet', key, created + behaviour.startSeconds * 1000);
         return;
       }
@@ -53,22 +78,54 @@ export function registerPodLifecycle(ctx: ClusterContext) {
         loop.enqueueAt('kubelet', key, created + behaviour.startSeconds * 1000);
         return;
       }
-      const stage = behaviour.failure === 'crash-loop' ? 'crash-loop' : 'running';
+      const stage =
+        behaviour.failure === 'crash-loop' ? 'crash-loop' : 'running';
       write(pod, {
         ...pod,
-        status: renderPodStatus(pod, stage, { scheduled: pod.status.startTime, started: time }, { hostIP: pod.status.hostIP, podIP: ctx.allocatePodIP() }, stage === 'crash-loop' ? 1 : 0),
+        status: renderPodStatus(
+          pod,
+          stage,
+          { scheduled: pod.status.startTime, started: time },
+          { hostIP: pod.status.hostIP, podIP: ctx.allocatePodIP() },
+          stage === 'crash-loop' ? 1 : 0,
+        ),
       });
-      loop.enqueueAt('kubelet', key, now + (stage === 'crash-loop' ? crashLoopPeriodSeconds : behaviour.readySeconds) * 1000);
+      loop.enqueueAt(
+        'kubelet',
+        key,
+        now +
+          (stage === 'crash-loop'
+            ? crashLoopPeriodSeconds
+            : behaviour.readySeconds) *
+            1000,
+      );
       return;
     }
     const started = startedAt(pod) ?? pod.status.startTime;
     if (behaviour.failure === 'crash-loop') {
-      const restarts = (pod.status.containerStatuses ?? []).reduce((n: number, s: any) => Math.max(n, s.restartCount ?? 0), 0);
-      const due = Date.parse(started) + restarts * crashLoopPeriodSeconds * 1000;
+      const restarts = (pod.status.containerStatuses ?? []).reduce(
+        (n: number, s: any) => Math.max(n, s.restartCount ?? 0),
+        0,
+      );
+      const due =
+        Date.parse(started) + restarts * crashLoopPeriodSeconds * 1000;
       if (now >= due) {
-        write(pod, { ...pod, status: renderPodStatus(pod, 'crash-loop', { scheduled: pod.status.startTime, started }, { hostIP: pod.status.hostIP, podIP: pod.status.podIP }, restarts + 1) });
+        write(pod, {
+          ...pod,
+          status: renderPodStatus(
+            pod,
+            'crash-loop',
+            { scheduled: pod.status.startTime, started },
+            { hostIP: pod.status.hostIP, podIP: pod.status.podIP },
+            restarts + 1,
+          ),
+        });
       }
-      loop.enqueueAt('kubelet', key, Math.max(due, now) + crashLoopPeriodSeconds * 1000);
+      loop.enqueueAt(
+        'kubelet',
+        key,
+        Math.max(due, now) + crashLoopPeriodSeconds * 1000,
+      );
       return;
     }
     if (podIsReady(pod) || behaviour.failure === 'never-ready') return;
@@ -79,12 +136,21 @@ export function registerPodLifecycle(ctx: ClusterContext) {
     }
     write(pod, {
       ...pod,
-      status: renderPodStatus(pod, 'ready', { scheduled: pod.status.startTime, started, ready: time }, { hostIP: pod.status.hostIP, podIP: pod.status.podIP }),
+      status: renderPodStatus(
+        pod,
+        'ready',
+        { scheduled: pod.status.startTime, started, ready: time },
+        { hostIP: pod.status.hostIP, podIP: pod.status.podIP },
+      ),
     });
   });
 
   store.subscribe(change => {
-    if (change.typeKey === 'pods' && change.type === 'ADDED' && !podIsReady(change.object)) {
+    if (
+      change.typeKey === 'pods' &&
+      change.type === 'ADDED' &&
+      !podIsReady(change.object)
+    ) {
       loop.enqueue('kubelet', change.key);
     }
   });

@@ -25,11 +25,19 @@ export function podBehaviour(pod: KubeObject) {
   return {
     startSeconds: seconds(a[behaviourAnnotations.startSeconds], 2),
     readySeconds: seconds(a[behaviourAnnotations.readySeconds], 1),
-    failure: a[behaviourAnnotations.failure] as 'never-ready' | 'crash-loop' | undefined,
+    failure: a[behaviourAnnotations.failure] as
+      | 'never-ready'
+      | 'crash-loop'
+      | undefined,
   };
 }
 
-function condition(type: string, status: boolean, time: string, reason?: string): JsonObject {
+function condition(
+  type: string,
+  status: boolean,
+  time: string,
+  reason?: string,
+): JsonObject {
   return {
     type,
     status: status ? 'True' : 'False',
@@ -44,7 +52,10 @@ function containerId(): string {
 }
 
 function imageId(image: string): string {
-  const digest = Buffer.from(image).toString('hex').padEnd(64, '0').slice(0, 64);
+  const digest = Buffer.from(image)
+    .toString('hex')
+    .padEnd(64, '0')
+    .slice(0, 64);
   return `${image.split(':')[0]}@sha256:${digest}`;
 }
 
@@ -70,14 +81,31 @@ export function renderPodStatus(
     phase: running ? 'Running' : 'Pending',
     conditions: [
       condition('PodReadyToStartContainers', running, started),
-      condition('Initialized', running || inits.length === 0, running ? started : times.scheduled, running || inits.length === 0 ? undefined : 'ContainersNotInitialized'),
-      condition('Ready', ready, ready ? times.ready! : started, ready ? undefined : 'ContainersNotReady'),
-      condition('ContainersReady', ready, ready ? times.ready! : started, ready ? undefined : 'ContainersNotReady'),
+      condition(
+        'Initialized',
+        running || inits.length === 0,
+        running ? started : times.scheduled,
+        running || inits.length === 0 ? undefined : 'ContainersNotInitialized',
+      ),
+      condition(
+        'Ready',
+        ready,
+        ready ? times.ready! : started,
+        ready ? undefined : 'ContainersNotReady',
+      ),
+      condition(
+        'ContainersReady',
+        ready,
+        ready ? times.ready! : started,
+        ready ? undefined : 'ContainersNotReady',
+      ),
       condition('PodScheduled', true, times.scheduled),
     ],
     hostIP: ips.hostIP,
     hostIPs: [{ ip: ips.hostIP }],
-    ...(running && ips.podIP ? { podIP: ips.podIP, podIPs: [{ ip: ips.podIP }] } : {}),
+    ...(running && ips.podIP
+      ? { podIP: ips.podIP, podIPs: [{ ip: ips.podIP }] }
+      : {}),
     startTime: times.scheduled,
     qosClass: hasRequests ? 'Burstable' : 'BestEffort',
   };
@@ -91,7 +119,15 @@ export function renderPodStatus(
       restartCount: 0,
       started: false,
       state: running
-        ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: times.scheduled, finishedAt: started, containerID: undefined } }
+        ? {
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              startedAt: times.scheduled,
+              finishedAt: started,
+              containerID: undefined,
+            },
+          }
         : { waiting: { reason: 'PodInitializing' } },
       lastState: {},
     }));
@@ -100,10 +136,26 @@ export function renderPodStatus(
     let state: JsonObject;
     let lastState: JsonObject = {};
     if (!running) {
-      state = { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } };
+      state = {
+        waiting: {
+          reason: inits.length ? 'PodInitializing' : 'ContainerCreating',
+        },
+      };
     } else if (stage === 'crash-loop' && c.name !== 'istio-proxy') {
-      state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } };
-      lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: started, finishedAt: started } };
+      state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        },
+      };
+      lastState = {
+        terminated: {
+          exitCode: 1,
+          reason: 'Error',
+          startedAt: started,
+          finishedAt: started,
+        },
+      };
     } else {
       state = { running: { startedAt: started } };
     }
@@ -124,11 +176,15 @@ export function renderPodStatus(
 
 /** Whether a pod reports Ready=True. */
 export function podIsReady(pod: KubeObject): boolean {
-  return (pod.status?.conditions ?? []).some((c: JsonObject) => c.type === 'Ready' && c.status === 'True');
+  return (pod.status?.conditions ?? []).some(
+    (c: JsonObject) => c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 /** When a pod became ready (ms), from its Ready condition. */
 export function podReadySince(pod: KubeObject): number | undefined {
-  const c = (pod.status?.conditions ?? []).find((x: JsonObject) => x.type === 'Ready' && x.status === 'True');
+  const c = (pod.status?.conditions ?? []).find(
+    (x: JsonObject) => x.type === 'Ready' && x.status === 'True',
+  );
   return c ? Date.parse(c.lastTransitionTime) : undefined;
 }

@@ -13,16 +13,28 @@ const replicaSets = resourceTypeNamed('replicasets');
 const createRetrySeconds = 2;
 
 /** The pods a controller owns (ownerReferences with its uid), without terminating ones unless asked. */
-export function ownedPods(ctx: ClusterContext, owner: KubeObject, includeTerminating = false): KubeObject[] {
+export function ownedPods(
+  ctx: ClusterContext,
+  owner: KubeObject,
+  includeTerminating = false,
+): KubeObject[] {
   return ctx.store
     .dependents(owner.metadata.uid)
     .filter(ref => ref.startsWith('pods|'))
     .map(ref => ctx.store.getByReference(ref))
-    .filter((p): p is KubeObject => p !== undefined && (includeTerminating || !p.metadata.deletionTimestamp));
+    .filter(
+      (p): p is KubeObject =>
+        p !== undefined &&
+        (includeTerminating || !p.metadata.deletionTimestamp),
+    );
 }
 
 /** Whether a pod has been ready for at least `minReadySeconds` of simulated time. */
-export function podAvailable(ctx: ClusterContext, pod: KubeObject, minReadySeconds: number): boolean {
+export function podAvailable(
+  ctx: ClusterContext,
+  pod: KubeObject,
+  minReadySeconds: number,
+): boolean {
   if (!podIsReady(pod)) return false;
   if (!minReadySeconds) return true;
   const since = podReadySince(pod) ?? 0;
@@ -37,7 +49,12 @@ function deletionRank(pod: KubeObject): number {
 }
 
 /** Writes `status` on an object when it differs from the stored one. */
-export function writeStatus(ctx: ClusterContext, rt: ReturnType<typeof resourceTypeNamed>, object: KubeObject, status: Record<string, unknown>) {
+export function writeStatus(
+  ctx: ClusterContext,
+  rt: ReturnType<typeof resourceTypeNamed>,
+  object: KubeObject,
+  status: Record<string, unknown>,
+) {
   if (JSON.stringify(object.status ?? {}) === JSON.stringify(status)) return;
   ctx.store.replace(rt, { ...object, status });
 }
@@ -47,7 +64,10 @@ export function writeStatus(ctx: ClusterContext, rt: ReturnType<typeof resourceT
  * `ReplicaFailure` condition and a `FailedCreate` event when pod creation is refused (for
  * example by a failing injection webhook), retrying on the simulated clock.
  */
-export function registerReplicaSetController(ctx: ClusterContext, factory: PodFactory) {
+export function registerReplicaSetController(
+  ctx: ClusterContext,
+  factory: PodFactory,
+) {
   const { store, loop } = ctx;
   loop.register('replicaset', key => {
     const [namespace, name] = key.split('/');
@@ -59,49 +79,103 @@ export function registerReplicaSetController(ctx: ClusterContext, factory: PodFa
     if (owned.length < desired) {
       for (let i = owned.length; i < desired; i++) {
         try {
-          const pod = factory.create(rs, rs.spec.template, { generateName: `${name}-` }, {}, undefined, rs.metadata.ownerReferences?.[0]?.name ?? name);
+          const pod = factory.create(
+            rs,
+            rs.spec.template,
+            { generateName: `${name}-` },
+            {},
+            undefined,
+            rs.metadata.ownerReferences?.[0]?.name ?? name,
+          );
           if (!ctx.instant) {
-            ctx.recordEvent(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
+            ctx.recordEvent(
+              rs,
+              'Normal',
+              'SuccessfulCreate',
+              `Created pod: ${pod.metadata.name}`,
+              'replicaset-controller',
+            );
           }
         } catch (error) {
-          failure = error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error));
+          failure =
+            error instanceof ApiError
+              ? error
+              : new ApiError(500, 'InternalError', String(error));
           break;
         }
       }
       owned = ownedPods(ctx, rs);
     } else if (owned.length > desired) {
       const victims = [...owned]
-        .sort((a, b) => deletionRank(a) - deletionRank(b) || b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))
+        .sort(
+          (a, b) =>
+            deletionRank(a) - deletionRank(b) ||
+            b.metadata.creationTimestamp.localeCompare(
+              a.metadata.creationTimestamp,
+            ),
+        )
         .slice(0, owned.length - desired);
       for (const pod of victims) {
         terminatePod(ctx, pod);
-        ctx.recordEvent(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'replicaset-controller');
+        ctx.recordEvent(
+          rs,
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${pod.metadata.name}`,
+          'replicaset-controller',
+        );
       }
       owned = ownedPods(ctx, rs);
     }
     const minReady = rs.spec?.minReadySeconds ?? 0;
-    const selectorMatches = (p: KubeObject) => labelSelectorObjectMatches(rs.spec.selector, p.metadata.labels);
-    let conditions = (rs.status?.conditions ?? []).filter((c: any) => c.type !== 'ReplicaFailure');
+    const selectorMatches = (p: KubeObject) =>
+      labelSelectorObjectMatches(rs.spec.selector, p.metadata.labels);
+    let conditions = (rs.status?.conditions ?? []).filter(
+      (c: any) => c.type !== 'ReplicaFailure',
+    );
     if (failure) {
       const message = failure.message;
-      const previous = (rs.status?.conditions ?? []).find((c: any) => c.type === 'ReplicaFailure');
+      const previous = (rs.status?.conditions ?? []).find(
+        (c: any) => c.type === 'ReplicaFailure',
+      );
       conditions = [
         ...conditions,
-        { type: 'ReplicaFailure', status: 'True', lastTransitionTime: previous?.lastTransitionTime ?? timestamp(ctx), reason: 'FailedCreate', message },
+        {
+          type: 'ReplicaFailure',
+          status: 'True',
+          lastTransitionTime: previous?.lastTransitionTime ?? timestamp(ctx),
+          reason: 'FailedCreate',
+          message,
+        },
       ];
-      ctx.recordEvent(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`, 'replicaset-controller');
-      loop.enqueueAt('replicaset', key, ctx.clock.now() + createRetrySeconds * 1000);
+      ctx.recordEvent(
+        rs,
+        'Warning',
+        'FailedCreate',
+        `Error creating: ${message}`,
+        'replicaset-controller',
+      );
+      loop.enqueueAt(
+        'replicaset',
+        key,
+        ctx.clock.now() + createRetrySeconds * 1000,
+      );
     }
     for (const pod of owned) {
       if (podIsReady(pod) && !podAvailable(ctx, pod, minReady)) {
-        loop.enqueueAt('replicaset', key, (podReadySince(pod) ?? 0) + minReady * 1000);
+        loop.enqueueAt(
+          'replicaset',
+          key,
+          (podReadySince(pod) ?? 0) + minReady * 1000,
+        );
       }
     }
     const status: Record<string, unknown> = {
       replicas: owned.length,
       fullyLabeledReplicas: owned.filter(selectorMatches).length,
       readyReplicas: owned.filter(podIsReady).length,
-      availableReplicas: owned.filter(p => podAvailable(ctx, p, minReady)).length,
+      availableReplicas: owned.filter(p => podAvailable(ctx, p, minReady))
+        .length,
       observedGeneration: rs.metadata.generation,
     };
     if (conditions.length) status.conditions = conditions;
@@ -113,8 +187,14 @@ export function registerReplicaSetController(ctx: ClusterContext, factory: PodFa
     if (change.typeKey === 'replicasets.apps' && change.type !== 'DELETED') {
       loop.enqueue('replicaset', change.key);
     } else if (change.typeKey === 'pods') {
-      const owner = (change.object.metadata.ownerReferences ?? []).find(o => o.controller && o.kind === 'ReplicaSet');
-      if (owner) loop.enqueue('replicaset', `${change.object.metadata.namespace}/${owner.name}`);
+      const owner = (change.object.metadata.ownerReferences ?? []).find(
+        o => o.controller && o.kind === 'ReplicaSet',
+      );
+      if (owner)
+        loop.enqueue(
+          'replicaset',
+          `${change.object.metadata.namespace}/${owner.name}`,
+        );
     }
   });
 }

@@ -19,7 +19,11 @@ export function templateHash(template: unknown): string {
 }
 
 /** Resolves an int-or-percent rollout parameter against a replica count. */
-export function intOrPercent(value: unknown, total: number, roundUp: boolean): number {
+export function intOrPercent(
+  value: unknown,
+  total: number,
+  roundUp: boolean,
+): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.endsWith('%')) {
     const fraction = (Number(value.slice(0, -1)) * total) / 100;

@@ -27,7 +27,17 @@ export interface FaultConfig {
   unreachable?: boolean;
 }
 
-const knownVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', '*'];
+const knownVerbs = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  '*',
+];
 
 /** Checks a faults body, answering 400 with what is wrong. */
 export function parseFaultConfig(body: unknown): FaultConfig {
@@ -38,14 +48,27 @@ export function parseFaultConfig(body: unknown): FaultConfig {
   const rules = b.rules ?? [];
   if (!Array.isArray(rules)) throw badRequest('rules must be a list');
   const parsed: FaultRule[] = rules.map((r: any, i: number) => {
-    if (typeof r !== 'object' || r === null) throw badRequest(`rules[${i}] must be an object`);
+    if (typeof r !== 'object' || r === null)
+      throw badRequest(`rules[${i}] must be an object`);
     const verbs = r.verbs ?? ['*'];
     const resources = r.resources ?? ['*'];
-    if (!Array.isArray(verbs) || verbs.some((v: unknown) => typeof v !== 'string' || !knownVerbs.includes(v))) {
-      throw badRequest(`rules[${i}].verbs must be a list of ${knownVerbs.join(', ')}`);
+    if (
+      !Array.isArray(verbs) ||
+      verbs.some(
+        (v: unknown) => typeof v !== 'string' || !knownVerbs.includes(v),
+      )
+    ) {
+      throw badRequest(
+        `rules[${i}].verbs must be a list of ${knownVerbs.join(', ')}`,
+      );
     }
-    if (!Array.isArray(resources) || resources.some((v: unknown) => typeof v !== 'string')) {
-      throw badRequest(`rules[${i}].resources must be a list of resource names`);
+    if (
+      !Array.isArray(resources) ||
+      resources.some((v: unknown) => typeof v !== 'string')
+    ) {
+      throw badRequest(
+        `rules[${i}].resources must be a list of resource names`,
+      );
     }
     if (typeof r.rate !== 'number' || r.rate < 0 || r.rate > 1) {
       throw badRequest(`rules[${i}].rate must be a number between 0 and 1`);
@@ -53,18 +76,31 @@ export function parseFaultConfig(body: unknown): FaultConfig {
     if (![500, 429, 409].includes(r.status)) {
       throw badRequest(`rules[${i}].status must be 500, 429 or 409`);
     }
-    if (r.retryAfterSeconds !== undefined && (typeof r.retryAfterSeconds !== 'number' || r.retryAfterSeconds < 0)) {
-      throw badRequest(`rules[${i}].retryAfterSeconds must be a non-negative number`);
+    if (
+      r.retryAfterSeconds !== undefined &&
+      (typeof r.retryAfterSeconds !== 'number' || r.retryAfterSeconds < 0)
+    ) {
+      throw badRequest(
+        `rules[${i}].retryAfterSeconds must be a non-negative number`,
+      );
     }
     if (r.namespace !== undefined && typeof r.namespace !== 'string') {
       throw badRequest(`rules[${i}].namespace must be a string`);
     }
-    return { verbs, resources, namespace: r.namespace, rate: r.rate, status: r.status, retryAfterSeconds: r.retryAfterSeconds };
+    return {
+      verbs,
+      resources,
+      namespace: r.namespace,
+      rate: r.rate,
+      status: r.status,
+      retryAfterSeconds: r.retryAfterSeconds,
+    };
   });
   const number = (field: string) => {
     const v = b[field];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || v < 0) throw badRequest(`${field} must be a non-negative number`);
+    if (typeof v !== 'number' || v < 0)
+      throw badRequest(`${field} must be a non-negative number`);
     return v;
   };
   if (b.unreachable !== undefined && typeof b.unreachable !== 'boolean') {
@@ -79,7 +115,9 @@ export function parseFaultConfig(body: unknown): FaultConfig {
 }
 
 function resourceMatches(patterns: string[], resource: string): boolean {
-  return patterns.some(p => p === '*' || p === resource || p.split('.')[0] === resource);
+  return patterns.some(
+    p => p === '*' || p === resource || p.split('.')[0] === resource,
+  );
 }
 
 /** The error a request draws from the rules, if any. */
@@ -98,20 +136,39 @@ export function drawFault(
     if (random() >= rule.rate) continue;
     switch (rule.status) {
       case 429:
-        return new ApiError(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', {
-          retryAfterSeconds: rule.retryAfterSeconds ?? 1,
-          ...(name ? { name } : {}),
-          kind: resource,
-        });
+        return new ApiError(
+          429,
+          'TooManyRequests',
+          'the server has received too many requests and has asked us to try again later',
+          {
+            retryAfterSeconds: rule.retryAfterSeconds ?? 1,
+            ...(name ? { name } : {}),
+            kind: resource,
+          },
+        );
       case 409:
-        return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resource} "${name ?? ''}": the object has been modified; please apply your changes to the latest version and try again`, {
-          ...(name ? { name } : {}),
-          kind: resource,
-        });
+        return new ApiError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${resource} "${
+            name ?? ''
+          }": the object has been modified; please apply your changes to the latest version and try again`,
+          {
+            ...(name ? { name } : {}),
+            kind: resource,
+          },
+        );
       default:
-        return new ApiError(500, 'InternalError', 'Internal error occurred: injected fault', {
-          causes: [{ reason: 'UnexpectedServerResponse', message: 'injected fault' }],
-        });
+        return new ApiError(
+          500,
+          'InternalError',
+          'Internal error occurred: injected fault',
+          {
+            causes: [
+              { reason: 'UnexpectedServerResponse', message: 'injected fault' },
+            ],
+          },
+        );
     }
   }
   return undefined;

@@ -48,7 +48,11 @@ export interface ScenarioNamespace {
 export interface ScenarioCluster {
   name: string;
   nodes?: number;
-  tokens?: { admin?: string; readOnly?: string; namespaced?: Record<string, string> };
+  tokens?: {
+    admin?: string;
+    readOnly?: string;
+    namespaced?: Record<string, string>;
+  };
   /** Namespaces that get a namespace-scoped token (defaults to every scenario namespace). */
   istio?: {
     revisions: Array<{ name: string; version: string; replicas?: number }>;
@@ -65,7 +69,10 @@ export interface ScenarioCluster {
   namespaces?: ScenarioNamespace[];
   /** Raw Kubernetes objects created as they are. */
   objects?: KubeObject[];
-  flows?: Array<{ name: string; hops: Array<string | { service: string; port?: number; gateway?: boolean }> }>;
+  flows?: Array<{
+    name: string;
+    hops: Array<string | { service: string; port?: number; gateway?: boolean }>;
+  }>;
 }
 
 /**

@@ -4,30 +4,59 @@ import { validateObject } from '../api/validation';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { behaviourAnnotations } from '../controllers/podStatus';
 import { istioSystem } from '../istio/controlPlanes';
-import { gatewayLoadBalancer, gatewayObjects, injectorWebhook, istiodObjects, tagWebhook } from '../istio/istioObjects';
+import {
+  gatewayLoadBalancer,
+  gatewayObjects,
+  injectorWebhook,
+  istiodObjects,
+  tagWebhook,
+} from '../istio/istioObjects';
 import { KubeObject } from '../store/kubeObject';
 import { FlowSpec } from '../traffic/trafficProbe';
 import { ScenarioCluster, ScenarioWorkload } from './scenarioFormat';
 
 /** Creates an object as the API server would (validation, defaults), skipping HTTP. */
-export function createObject(cluster: SimulatedCluster, object: KubeObject): KubeObject {
+export function createObject(
+  cluster: SimulatedCluster,
+  object: KubeObject,
+): KubeObject {
   const rt = findResourceTypeByKind(object.apiVersion, object.kind);
   if (!rt) {
-    throw new Error(`scenario object of unknown kind ${object.apiVersion} ${object.kind}`);
+    throw new Error(
+      `scenario object of unknown kind ${object.apiVersion} ${object.kind}`,
+    );
   }
   const metadata = { ...(object.metadata ?? {}) };
   const withType = { ...object, apiVersion: apiVersionOf(rt), metadata };
   validateObject(rt, withType);
-  return cluster.store.create(rt, applyCreateDefaults(rt, withType, () => cluster.allocateClusterIP()));
+  return cluster.store.create(
+    rt,
+    applyCreateDefaults(rt, withType, () => cluster.allocateClusterIP()),
+  );
 }
 
-function namespaceObject(name: string, labels?: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } as unknown as KubeObject['metadata'] };
+function namespaceObject(
+  name: string,
+  labels?: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      ...(labels ? { labels } : {}),
+    } as unknown as KubeObject['metadata'],
+  };
 }
 
 function nodeObject(cluster: string, index: number): KubeObject {
   const name = `${cluster}-node-${index + 1}`;
-  const capacity = { cpu: '8', memory: '32Gi', pods: '250', 'ephemeral-storage': '100Gi' };
+  const capacity = {
+    cpu: '8',
+    memory: '32Gi',
+    pods: '250',
+    'ephemeral-storage': '100Gi',
+  };
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -37,7 +66,9 @@ function nodeObject(cluster: string, index: number): KubeObject {
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
         'kubernetes.io/arch': 'amd64',
-        'topology.kubernetes.io/zone': `zone-${String.fromCharCode(97 + (index % 3))}`,
+        'topology.kubernetes.io/zone': `zone-${String.fromCharCode(
+          97 + (index % 3),
+        )}`,
         ...(index === 0 ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
       },
     } as unknown as KubeObject['metadata'],
@@ -45,12 +76,26 @@ function nodeObject(cluster: string, index: number): KubeObject {
     status: {
       capacity,
       allocatable: capacity,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+        },
+      ],
       addresses: [
         { type: 'InternalIP', address: `10.0.0.${index + 10}` },
         { type: 'Hostname', address: name },
       ],
-      nodeInfo: { kubeletVersion: 'v1.32.4', containerRuntimeVersion: 'containerd://1.7.27', osImage: 'Debian GNU/Linux 12 (bookworm)', architecture: 'amd64', operatingSystem: 'linux', kernelVersion: '6.1.0-35-amd64' },
+      nodeInfo: {
+        kubeletVersion: 'v1.32.4',
+        containerRuntimeVersion: 'containerd://1.7.27',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        kernelVersion: '6.1.0-35-amd64',
+      },
     },
   };
 }
@@ -58,7 +103,10 @@ function nodeObject(cluster: string, index: number): KubeObject {
 function workloadObjects(namespace: string, w: ScenarioWorkload): KubeObject[] {
   const kind = w.kind ?? 'Deployment';
   const app = w.app ?? w.name;
-  const selector: Record<string, string> = { app, ...(w.version ? { version: w.version } : {}) };
+  const selector: Record<string, string> = {
+    app,
+    ...(w.version ? { version: w.version } : {}),
+  };
   const labels: Record<string, string> = {
     ...selector,
     ...(w.component ? { 'backstage.io/kubernetes-id': w.component } : {}),
@@ -66,32 +114,58 @@ function workloadObjects(namespace: string, w: ScenarioWorkload): KubeObject[] {
   };
   const port = w.port ?? 8080;
   const annotations: Record<string, string> = { ...(w.annotations ?? {}) };
-  if (w.startSeconds !== undefined) annotations[behaviourAnnotations.startSeconds] = String(w.startSeconds);
-  if (w.readySeconds !== undefined) annotations[behaviourAnnotations.readySeconds] = String(w.readySeconds);
+  if (w.startSeconds !== undefined)
+    annotations[behaviourAnnotations.startSeconds] = String(w.startSeconds);
+  if (w.readySeconds !== undefined)
+    annotations[behaviourAnnotations.readySeconds] = String(w.readySeconds);
   if (w.failure) annotations[behaviourAnnotations.failure] = w.failure;
   const template = {
-    metadata: { labels, ...(Object.keys(annotations).length ? { annotations } : {}) },
+    metadata: {
+      labels,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
     spec: {
       serviceAccountName: app,
       containers: [
         {
           name: app,
-          image: w.image ?? `docker.io/istio/examples-bookinfo-${app}-${w.version ?? 'v1'}:1.20.2`,
+          image:
+            w.image ??
+            `docker.io/istio/examples-bookinfo-${app}-${
+              w.version ?? 'v1'
+            }:1.20.2`,
           ports: [{ containerPort: port, name: 'http', protocol: 'TCP' }],
-          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-          readinessProbe: { httpGet: { path: '/health', port, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
+          resources: {
+            requests: { cpu: '50m', memory: '64Mi' },
+            limits: { cpu: '500m', memory: '256Mi' },
+          },
+          readinessProbe: {
+            httpGet: { path: '/health', port, scheme: 'HTTP' },
+            periodSeconds: 10,
+            timeoutSeconds: 1,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
           volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
         },
       ],
       volumes: [{ name: 'tmp', emptyDir: {} }],
     },
   };
-  const workloadLabels = { app, ...(w.version ? { version: w.version } : {}), ...(w.component ? { 'backstage.io/kubernetes-id': w.component } : {}) };
+  const workloadLabels = {
+    app,
+    ...(w.version ? { version: w.version } : {}),
+    ...(w.component ? { 'backstage.io/kubernetes-id': w.component } : {}),
+  };
   const objects: KubeObject[] = [
     {
       apiVersion: 'apps/v1',
       kind,
-      metadata: { name: w.name, namespace, labels: workloadLabels } as unknown as KubeObject['metadata'],
+      metadata: {
+        name: w.name,
+        namespace,
+        labels: workloadLabels,
+      } as unknown as KubeObject['metadata'],
       spec: {
         ...(kind === 'DaemonSet' ? {} : { replicas: w.replicas ?? 1 }),
         ...(kind === 'StatefulSet' ? { serviceName: app } : {}),
@@ -105,8 +179,26 @@ function workloadObjects(namespace: string, w: ScenarioWorkload): KubeObject[] {
     objects.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: svc.name ?? app, namespace, labels: { app, service: app, ...(w.component ? { 'backstage.io/kubernetes-id': w.component } : {}) } } as unknown as KubeObject['metadata'],
-      spec: { selector: { app }, ports: [{ name: 'http', port: svc.port ?? port, targetPort: port, protocol: 'TCP' }] },
+      metadata: {
+        name: svc.name ?? app,
+        namespace,
+        labels: {
+          app,
+          service: app,
+          ...(w.component ? { 'backstage.io/kubernetes-id': w.component } : {}),
+        },
+      } as unknown as KubeObject['metadata'],
+      spec: {
+        selector: { app },
+        ports: [
+          {
+            name: 'http',
+            port: svc.port ?? port,
+            targetPort: port,
+            protocol: 'TCP',
+          },
+        ],
+      },
     });
   }
   return objects;
@@ -119,7 +211,16 @@ export function scenarioFlows(spec: ScenarioCluster): FlowSpec[] {
     hops: f.hops.map((h, i) => {
       if (typeof h === 'string') {
         const [service, port] = h.split(':');
-        return { service, ...(port ? { port: Number(port) } : {}), gateway: i === 0 && spec.gateways !== undefined && service.startsWith(`${spec.gateways.namespace ?? 'istio-gateways'}/`) };
+        return {
+          service,
+          ...(port ? { port: Number(port) } : {}),
+          gateway:
+            i === 0 &&
+            spec.gateways !== undefined &&
+            service.startsWith(
+              `${spec.gateways.namespace ?? 'istio-gateways'}/`,
+            ),
+        };
       }
       return h;
     }),
@@ -130,16 +231,30 @@ export function scenarioFlows(spec: ScenarioCluster): FlowSpec[] {
  * Loads a scenario cluster: nodes, namespaces, control planes, tags, gateways, workloads and
  * raw objects, settled so every pod starts running and ready, then the drift relabels.
  */
-export function loadScenarioCluster(cluster: SimulatedCluster, spec: ScenarioCluster) {
-  for (let i = 0; i < (spec.nodes ?? 3); i++) createObject(cluster, nodeObject(spec.name, i));
+export function loadScenarioCluster(
+  cluster: SimulatedCluster,
+  spec: ScenarioCluster,
+) {
+  for (let i = 0; i < (spec.nodes ?? 3); i++)
+    createObject(cluster, nodeObject(spec.name, i));
   const gatewayNamespace = spec.gateways?.namespace ?? 'istio-gateways';
-  const base = ['default', 'kube-system', 'kube-public', 'kube-node-lease', istioSystem, ...(spec.gateways ? [gatewayNamespace] : [])];
+  const base = [
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    istioSystem,
+    ...(spec.gateways ? [gatewayNamespace] : []),
+  ];
   for (const ns of base) createObject(cluster, namespaceObject(ns));
   for (const ns of spec.namespaces ?? []) {
-    if (!cluster.hasNamespace(ns.name)) createObject(cluster, namespaceObject(ns.name, ns.labels));
+    if (!cluster.hasNamespace(ns.name))
+      createObject(cluster, namespaceObject(ns.name, ns.labels));
   }
   for (const r of spec.istio?.revisions ?? []) {
-    istiodObjects(r.name, r.version, r.replicas ?? 1).forEach(o => createObject(cluster, o));
+    istiodObjects(r.name, r.version, r.replicas ?? 1).forEach(o =>
+      createObject(cluster, o),
+    );
     createObject(cluster, injectorWebhook(r.name));
   }
   for (const [tag, revision] of Object.entries(spec.istio?.tags ?? {})) {
@@ -149,9 +264,17 @@ export function loadScenarioCluster(cluster: SimulatedCluster, spec: ScenarioClu
   if (spec.gateways) {
     const name = spec.gateways.name ?? 'istio-ingressgateway';
     for (const g of spec.gateways.revisions) {
-      gatewayObjects(name, gatewayNamespace, g.revision, g.replicas ?? 2).forEach(o => createObject(cluster, o));
+      gatewayObjects(
+        name,
+        gatewayNamespace,
+        g.revision,
+        g.replicas ?? 2,
+      ).forEach(o => createObject(cluster, o));
     }
-    createObject(cluster, gatewayLoadBalancer(name, gatewayNamespace, spec.gateways.live));
+    createObject(
+      cluster,
+      gatewayLoadBalancer(name, gatewayNamespace, spec.gateways.live),
+    );
   }
   for (const ns of spec.namespaces ?? []) {
     for (const w of ns.workloads ?? []) {
@@ -164,12 +287,17 @@ export function loadScenarioCluster(cluster: SimulatedCluster, spec: ScenarioClu
   for (const ns of spec.namespaces ?? []) {
     if (!ns.labelsAfterStart) continue;
     const current = cluster.store.get(namespaces, undefined, ns.name)!;
-    const labels: Record<string, string> = { ...(current.metadata.labels ?? {}) };
+    const labels: Record<string, string> = {
+      ...(current.metadata.labels ?? {}),
+    };
     for (const [k, v] of Object.entries(ns.labelsAfterStart)) {
       if (v === null) delete labels[k];
       else labels[k] = v;
     }
-    cluster.store.replace(namespaces, { ...current, metadata: { ...current.metadata, labels } });
+    cluster.store.replace(namespaces, {
+      ...current,
+      metadata: { ...current.metadata, labels },
+    });
   }
   cluster.settle();
 }

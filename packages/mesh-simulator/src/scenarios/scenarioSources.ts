@@ -6,7 +6,10 @@ import { Scenario } from './scenarioFormat';
 
 /** The folder of the package's bundled scenarios (shipped beside package.json). */
 function scenariosFolder(): string {
-  return resolve(dirname(require.resolve('@istio-upgrade/mesh-simulator/package.json')), 'scenarios');
+  return resolve(
+    dirname(require.resolve('@istio-upgrade/mesh-simulator/package.json')),
+    'scenarios',
+  );
 }
 
 function check(scenario: unknown, source: string): Scenario {
@@ -15,8 +18,13 @@ function check(scenario: unknown, source: string): Scenario {
     throw new Error(`scenario ${source} has no clusters`);
   }
   for (const c of s.clusters) {
-    if (typeof c?.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c.name)) {
-      throw new Error(`scenario ${source}: invalid cluster name ${JSON.stringify(c?.name)}`);
+    if (
+      typeof c?.name !== 'string' ||
+      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c.name)
+    ) {
+      throw new Error(
+        `scenario ${source}: invalid cluster name ${JSON.stringify(c?.name)}`,
+      );
     }
   }
   return s;
@@ -29,13 +37,20 @@ export function readScenario(source: string): Scenario {
     const clusters = Number(fleet[1]);
     const pods = Number(fleet[2]);
     if (clusters < 1 || clusters > 999 || pods < 1) {
-      throw new Error(`invalid fleet scenario ${source}: expected fleet:<1-999>x<pods>`);
+      throw new Error(
+        `invalid fleet scenario ${source}: expected fleet:<1-999>x<pods>`,
+      );
     }
     return fleetScenario(clusters, pods);
   }
-  const file = source === 'seed' || source === 'demo' ? resolve(scenariosFolder(), `${source}.yaml`) : resolve(source);
+  const file =
+    source === 'seed' || source === 'demo'
+      ? resolve(scenariosFolder(), `${source}.yaml`)
+      : resolve(source);
   if (!existsSync(file)) {
-    throw new Error(`scenario ${source} not found (expected seed, demo, fleet:CxP or a YAML file)`);
+    throw new Error(
+      `scenario ${source} not found (expected seed, demo, fleet:CxP or a YAML file)`,
+    );
   }
   return check(YAML.parse(readFileSync(file, 'utf8')), source);
 }

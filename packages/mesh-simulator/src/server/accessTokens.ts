@@ -32,7 +32,10 @@ export function makeToken(seed: string | undefined, purpose: string): string {
   if (seed === undefined) {
     return randomBytes(30).toString('base64url');
   }
-  return createHmac('sha256', seed).update(purpose).digest('base64url').slice(0, 40);
+  return createHmac('sha256', seed)
+    .update(purpose)
+    .digest('base64url')
+    .slice(0, 40);
 }
 
 /**
@@ -42,20 +45,48 @@ export function makeToken(seed: string | undefined, purpose: string): string {
  * @public
  */
 export class TokenRegistry {
-  private readonly byToken = new Map<string, { cluster?: string; identity: Identity }>();
+  private readonly byToken = new Map<
+    string,
+    { cluster?: string; identity: Identity }
+  >();
 
   constructor(readonly simulatorAdminToken: string) {
     this.byToken.set(simulatorAdminToken, {
-      identity: { user: 'mesh-sim:admin', role: 'simulator-admin', namespaces: [] },
+      identity: {
+        user: 'mesh-sim:admin',
+        role: 'simulator-admin',
+        namespaces: [],
+      },
     });
   }
 
   /** Registers the tokens of a cluster. */
   register(cluster: string, tokens: ClusterTokens) {
-    this.byToken.set(tokens.admin, { cluster, identity: { user: 'system:serviceaccount:kube-system:mesh-sim-admin', role: 'admin', namespaces: [] } });
-    this.byToken.set(tokens.readOnly, { cluster, identity: { user: 'system:serviceaccount:kube-system:mesh-sim-reader', role: 'read-only', namespaces: [] } });
+    this.byToken.set(tokens.admin, {
+      cluster,
+      identity: {
+        user: 'system:serviceaccount:kube-system:mesh-sim-admin',
+        role: 'admin',
+        namespaces: [],
+      },
+    });
+    this.byToken.set(tokens.readOnly, {
+      cluster,
+      identity: {
+        user: 'system:serviceaccount:kube-system:mesh-sim-reader',
+        role: 'read-only',
+        namespaces: [],
+      },
+    });
     for (const [namespace, token] of Object.entries(tokens.namespaced)) {
-      this.byToken.set(token, { cluster, identity: { user: `system:serviceaccount:${namespace}:mesh-sim-editor`, role: 'namespaced', namespaces: [namespace] } });
+      this.byToken.set(token, {
+        cluster,
+        identity: {
+          user: `system:serviceaccount:${namespace}:mesh-sim-editor`,
+          role: 'namespaced',
+          namespaces: [namespace],
+        },
+      });
     }
   }
 
@@ -66,12 +97,16 @@ export class TokenRegistry {
   }
 
   /** The identity of a bearer token on a cluster, or undefined (401). */
-  identify(authorization: string | undefined, cluster: string | undefined): Identity | undefined {
+  identify(
+    authorization: string | undefined,
+    cluster: string | undefined,
+  ): Identity | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) return undefined;
     const found = this.byToken.get(match[1]);
     if (!found) return undefined;
-    if (found.cluster !== undefined && found.cluster !== cluster) return undefined;
+    if (found.cluster !== undefined && found.cluster !== cluster)
+      return undefined;
     return found.identity;
   }
 }
@@ -82,16 +117,35 @@ export function unauthorized(): ApiError {
 }
 
 /** RBAC as the roles define it; throws 403 Forbidden with the real message format. */
-export function authorize(identity: Identity, verb: string, rt: ResourceType, namespace: string | undefined, subresource?: string) {
+export function authorize(
+  identity: Identity,
+  verb: string,
+  rt: ResourceType,
+  namespace: string | undefined,
+  subresource?: string,
+) {
   if (identity.role === 'simulator-admin' || identity.role === 'admin') return;
   if (identity.role === 'read-only' && readVerbs.has(verb)) return;
-  if (identity.role === 'namespaced' && rt.namespaced && namespace !== undefined && identity.namespaces.includes(namespace)) return;
+  if (
+    identity.role === 'namespaced' &&
+    rt.namespaced &&
+    namespace !== undefined &&
+    identity.namespaces.includes(namespace)
+  )
+    return;
   const resource = subresource ? `${rt.resource}/${subresource}` : rt.resource;
-  const scope = namespace !== undefined && rt.namespaced ? ` in the namespace "${namespace}"` : ' at the cluster scope';
+  const scope =
+    namespace !== undefined && rt.namespaced
+      ? ` in the namespace "${namespace}"`
+      : ' at the cluster scope';
   throw new ApiError(
     403,
     'Forbidden',
-    `${qualifiedResource(rt)} is forbidden: User "${identity.user}" cannot ${verb} resource "${resource}" in API group "${rt.group}"${scope}`,
+    `${qualifiedResource(rt)} is forbidden: User "${
+      identity.user
+    }" cannot ${verb} resource "${resource}" in API group "${
+      rt.group
+    }"${scope}`,
     { kind: rt.resource, ...(rt.group ? { group: rt.group } : {}) },
   );
 }

@@ -49,12 +49,21 @@ export function generateCertificates(host: string): ServerCertificates {
   caCert.serialNumber = serial();
   caCert.validity.notBefore = notBefore;
   caCert.validity.notAfter = notAfter;
-  const caSubject = [{ name: 'commonName', value: 'mesh-simulator-ca' }, { name: 'organizationName', value: 'mesh-simulator' }];
+  const caSubject = [
+    { name: 'commonName', value: 'mesh-simulator-ca' },
+    { name: 'organizationName', value: 'mesh-simulator' },
+  ];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
   caCert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    {
+      name: 'keyUsage',
+      keyCertSign: true,
+      cRLSign: true,
+      digitalSignature: true,
+      critical: true,
+    },
     { name: 'subjectKeyIdentifier' },
   ]);
   caCert.sign(ca.privateKey, forge.md.sha256.create());
@@ -73,16 +82,25 @@ export function generateCertificates(host: string): ServerCertificates {
     { type: 7, ip: '::1' },
   ];
   if (isIP(host)) {
-    if (host !== '127.0.0.1' && host !== '::1') altNames.push({ type: 7, ip: host });
+    if (host !== '127.0.0.1' && host !== '::1')
+      altNames.push({ type: 7, ip: host });
   } else if (host !== 'localhost') {
     altNames.push({ type: 2, value: host });
   }
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    {
+      name: 'keyUsage',
+      digitalSignature: true,
+      keyEncipherment: true,
+      critical: true,
+    },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+    {
+      name: 'authorityKeyIdentifier',
+      keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes(),
+    },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());
 

@@ -44,7 +44,11 @@ export class MeshServer {
 
   constructor(private readonly options: MeshServerOptions) {
     this.server = https.createServer(
-      { cert: options.certificates.certPem, key: options.certificates.keyPem, keepAliveTimeout: 65000 },
+      {
+        cert: options.certificates.certPem,
+        key: options.certificates.keyPem,
+        keepAliveTimeout: 65000,
+      },
       (req, res) => {
         this.handle(req, res).catch(error => {
           if (!res.headersSent) sendError(res, error);
@@ -72,14 +76,18 @@ export class MeshServer {
       this.server.listen(this.options.port, this.options.host, () => resolve());
     });
     const port = (this.server.address() as { port: number }).port;
-    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    const host = this.options.host.includes(':')
+      ? `[${this.options.host}]`
+      : this.options.host;
     this.address = `${host}:${port}`;
     return `https://${this.address}`;
   }
 
   /** Closes the server and every open connection (including watches). */
   async close() {
-    const closed = new Promise<void>(resolve => this.server.close(() => resolve()));
+    const closed = new Promise<void>(resolve =>
+      this.server.close(() => resolve()),
+    );
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }
@@ -90,12 +98,19 @@ export class MeshServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'https://mesh-sim');
-    const segments = url.pathname.split('/').filter(s => s.length > 0).map(decodeURIComponent);
+    const segments = url.pathname
+      .split('/')
+      .filter(s => s.length > 0)
+      .map(decodeURIComponent);
     const { clusters, tokens } = this.options;
     if (segments[0] === 'clusters' && segments.length >= 2) {
       const cluster = clusters.get(segments[1]);
       if (!cluster) {
-        throw new ApiError(404, 'NotFound', `cluster "${segments[1]}" not found`);
+        throw new ApiError(
+          404,
+          'NotFound',
+          `cluster "${segments[1]}" not found`,
+        );
       }
       if (cluster.faults?.unreachable) {
         // An unreachable cluster answers nothing: the connection is reset.
@@ -108,29 +123,63 @@ export class MeshServer {
       const identity = tokens.identify(req.headers.authorization, cluster.name);
       if (!identity) throw unauthorized();
       const rest = segments.slice(2);
-      const target = parseRequestTarget(req.method ?? 'GET', rest, url.searchParams);
+      const target = parseRequestTarget(
+        req.method ?? 'GET',
+        rest,
+        url.searchParams,
+      );
       if (target.kind === 'discovery') {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
-          throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${req.method})`);
+          throw new ApiError(
+            405,
+            'MethodNotAllowed',
+            `the server does not allow this method on the requested resource (${req.method})`,
+          );
         }
-        if (['healthz', 'livez', 'readyz'].includes(target.path[0] ?? '') && target.path.length === 1) {
+        if (
+          ['healthz', 'livez', 'readyz'].includes(target.path[0] ?? '') &&
+          target.path.length === 1
+        ) {
           res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
           res.end('ok');
           return;
         }
         if (target.path[0] === 'openapi') throw pathNotFound();
         if (!acceptsPlainJson(req.headers.accept)) {
-          throw new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json');
+          throw new ApiError(
+            406,
+            'NotAcceptable',
+            'only the following media types are accepted: application/json',
+          );
         }
         cluster.countRequest('get', `discovery:/${target.path.join('/')}`);
         sendJson(res, 200, discoveryDocument(target.path, this.address));
         return;
       }
-      cluster.countRequest(target.verb, target.subresource ? `${typeKey(target.rt)}/${target.subresource}` : typeKey(target.rt));
-      authorize(identity, target.verb, target.rt, target.namespace, target.subresource);
-      const fault = drawFault(cluster.faults, target.verb, target.rt.resource, target.namespace, target.name);
+      cluster.countRequest(
+        target.verb,
+        target.subresource
+          ? `${typeKey(target.rt)}/${target.subresource}`
+          : typeKey(target.rt),
+      );
+      authorize(
+        identity,
+        target.verb,
+        target.rt,
+        target.namespace,
+        target.subresource,
+      );
+      const fault = drawFault(
+        cluster.faults,
+        target.verb,
+        target.rt.resource,
+        target.namespace,
+        target.name,
+      );
       if (fault) throw fault;
-      const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '') ? await readBody(req) : '';
+      const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '')
+        ? await readBody(req)
+        : '';
       await handleResourceRequest(cluster, {
         rt: target.rt,
         verb: target.verb,
@@ -146,14 +195,29 @@ export class MeshServer {
     }
     if (segments[0] === 'sim' && segments[1] === 'v1') {
       const identity = tokens.identify(req.headers.authorization, undefined);
-      if (!identity && !tokens.isKnown(req.headers.authorization)) throw unauthorized();
+      if (!identity && !tokens.isKnown(req.headers.authorization))
+        throw unauthorized();
       if (identity?.role !== 'simulator-admin') {
-        throw new ApiError(403, 'Forbidden', 'the /sim/v1 API needs the simulator admin token');
+        throw new ApiError(
+          403,
+          'Forbidden',
+          'the /sim/v1 API needs the simulator admin token',
+        );
       }
-      await handleSimApi(req, res, segments.slice(2), clusters, this.options.clock, c => this.serverFor(c));
+      await handleSimApi(
+        req,
+        res,
+        segments.slice(2),
+        clusters,
+        this.options.clock,
+        c => this.serverFor(c),
+      );
       return;
     }
-    if (segments.length === 1 && ['healthz', 'livez', 'readyz'].includes(segments[0])) {
+    if (
+      segments.length === 1 &&
+      ['healthz', 'livez', 'readyz'].includes(segments[0])
+    ) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('ok');
       return;

@@ -25,17 +25,27 @@ export async function handleSimApi(
   const [resource, clusterName, sub, action] = segments;
   if (resource === 'clock' && segments.length === 1) {
     if (method === 'GET') {
-      sendJson(res, 200, { speed: clock.speed, now: new Date(clock.now()).toISOString() });
+      sendJson(res, 200, {
+        speed: clock.speed,
+        now: new Date(clock.now()).toISOString(),
+      });
       return;
     }
     if (method === 'POST') {
       const body = parseJsonBody(await readBody(req));
       const speed = body?.speed;
-      if (typeof speed !== 'number' || !(speed > 0) || !Number.isFinite(speed)) {
+      if (
+        typeof speed !== 'number' ||
+        !(speed > 0) ||
+        !Number.isFinite(speed)
+      ) {
         throw badRequest('speed must be a positive number');
       }
       clock.setSpeed(speed);
-      sendJson(res, 200, { speed: clock.speed, now: new Date(clock.now()).toISOString() });
+      sendJson(res, 200, {
+        speed: clock.speed,
+        now: new Date(clock.now()).toISOString(),
+      });
       return;
     }
   }
@@ -43,11 +53,22 @@ export async function handleSimApi(
     // Benchmarks read the simulator's own memory; a gc first when node runs with --expose-gc.
     (global as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    sendJson(res, 200, { pid: process.pid, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, rssBytes: m.rss, externalBytes: m.external });
+    sendJson(res, 200, {
+      pid: process.pid,
+      heapUsedBytes: m.heapUsed,
+      heapTotalBytes: m.heapTotal,
+      rssBytes: m.rss,
+      externalBytes: m.external,
+    });
     return;
   }
   if (resource === 'clusters' && segments.length === 1 && method === 'GET') {
-    sendJson(res, 200, { clusters: [...clusters.keys()].map(name => ({ name, server: serverFor(name) })) });
+    sendJson(res, 200, {
+      clusters: [...clusters.keys()].map(name => ({
+        name,
+        server: serverFor(name),
+      })),
+    });
     return;
   }
   if (resource !== 'clusters' || !clusterName) {
@@ -85,7 +106,10 @@ export async function handleSimApi(
       return;
     }
     case 'GET stats':
-      sendJson(res, 200, { ...cluster.stats, openWatches: cluster.watches.count });
+      sendJson(res, 200, {
+        ...cluster.stats,
+        openWatches: cluster.watches.count,
+      });
       return;
     case 'POST stats/reset':
       cluster.resetStats();

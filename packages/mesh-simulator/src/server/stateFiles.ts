@@ -28,9 +28,18 @@ export function kubeconfigYaml(clusters: ClusterInfo[], caPem: string): string {
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: clusters.map(c => ({ name: c.name, cluster: { server: c.server, 'certificate-authority-data': ca } })),
-    users: clusters.map(c => ({ name: c.name, user: { token: c.tokens.admin } })),
-    contexts: clusters.map(c => ({ name: c.name, context: { cluster: c.name, user: c.name } })),
+    clusters: clusters.map(c => ({
+      name: c.name,
+      cluster: { server: c.server, 'certificate-authority-data': ca },
+    })),
+    users: clusters.map(c => ({
+      name: c.name,
+      user: { token: c.tokens.admin },
+    })),
+    contexts: clusters.map(c => ({
+      name: c.name,
+      context: { cluster: c.name, user: c.name },
+    })),
     'current-context': clusters[0]?.name ?? '',
   });
 }
@@ -51,11 +60,23 @@ export function writeStateFiles(options: {
   mkdirSync(stateDir, { recursive: true });
   const caFile = resolve(stateDir, 'ca.crt');
   writeFileSync(caFile, options.caPem);
-  const kubeconfigPath = resolve(options.kubeconfigPath ?? resolve(stateDir, 'kubeconfig'));
+  const kubeconfigPath = resolve(
+    options.kubeconfigPath ?? resolve(stateDir, 'kubeconfig'),
+  );
   writePrivate(kubeconfigPath, kubeconfigYaml(options.clusters, options.caPem));
   writePrivate(
     resolve(stateDir, 'mesh-sim.json'),
-    `${JSON.stringify({ url: options.url, adminToken: options.adminToken, caFile, kubeconfig: kubeconfigPath, clusters: options.clusters }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        url: options.url,
+        adminToken: options.adminToken,
+        caFile,
+        kubeconfig: kubeconfigPath,
+        clusters: options.clusters,
+      },
+      null,
+      2,
+    )}\n`,
   );
   return kubeconfigPath;
 }

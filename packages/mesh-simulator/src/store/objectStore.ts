@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { KubeObject } from './kubeObject';
 import { ResourceType, typeKey } from '../api/resourceTypes';
-import { alreadyExists, conflict, expired, notFound } from '../api/statusErrors';
+import {
+  alreadyExists,
+  conflict,
+  expired,
+  notFound,
+} from '../api/statusErrors';
 
 /**
  * One change as a watch reports it. `object` is the object after the change (for DELETED,
@@ -47,7 +52,10 @@ export function objectKey(namespace: string | undefined, name: string): string {
 }
 
 function specChanged(before: KubeObject, after: KubeObject): boolean {
-  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  for (const field of new Set([
+    ...Object.keys(before),
+    ...Object.keys(after),
+  ])) {
     if (
       field !== 'metadata' &&
       field !== 'status' &&
@@ -177,7 +185,10 @@ export class ObjectStore {
     const prefix = namespace && rt.namespaced ? `${namespace}/` : '';
     const merged = new Map<string, Entry>();
     for (const entry of current) {
-      merged.set(objectKey(entry.object.metadata.namespace, entry.object.metadata.name), entry);
+      merged.set(
+        objectKey(entry.object.metadata.namespace, entry.object.metadata.name),
+        entry,
+      );
     }
     for (const [key, object] of overlay) {
       if (!key.startsWith(prefix) || (after !== undefined && key <= after)) {
@@ -347,7 +358,10 @@ export class ObjectStore {
     if (this.history.length - this.historyStart > this.historyWindow) {
       this.historyStart++;
       // Compact the array now and then rather than shifting on every change.
-      if (this.historyStart > 4096 && this.historyStart > this.history.length / 2) {
+      if (
+        this.historyStart > 4096 &&
+        this.historyStart > this.history.length / 2
+      ) {
         this.history.splice(0, this.historyStart);
         this.historyStart = 0;
       }

@@ -43,14 +43,20 @@ export function fieldsJson(object: Record<string, unknown>): string {
  * JSON of a stored object, optionally without its type fields (as items of a typed list are
  * written): metadata and spec are assembled from cached shared parts.
  */
-export function objectJson(object: Record<string, unknown>, withType = true): string {
+export function objectJson(
+  object: Record<string, unknown>,
+  withType = true,
+): string {
   const parts: string[] = [];
   for (const key of Object.keys(object)) {
     if (!withType && (key === 'apiVersion' || key === 'kind')) continue;
     const value = object[key];
     if (value === undefined) continue;
     const json =
-      (key === 'metadata' || key === 'spec') && typeof value === 'object' && value !== null && !Array.isArray(value)
+      (key === 'metadata' || key === 'spec') &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value)
         ? fieldsJson(value as Record<string, unknown>)
         : valueJson(value);
     parts.push(`${JSON.stringify(key)}:${json}`);

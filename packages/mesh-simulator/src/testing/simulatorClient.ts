@@ -3,7 +3,11 @@ import https from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MeshSimulatorOptions, RunningMeshSimulator, startMeshSimulator } from '../meshSimulator';
+import {
+  MeshSimulatorOptions,
+  RunningMeshSimulator,
+  startMeshSimulator,
+} from '../meshSimulator';
 
 /**
  * A simulator started for one test file, on a random port with its own state folder, and a
@@ -15,18 +19,37 @@ export interface TestSimulator {
   sim: RunningMeshSimulator;
   stateDir: string;
   /** Calls the HTTPS API with the admin token (or `token`), returning status, headers and parsed body. */
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>, token?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any; text: string }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    token?: string,
+  ): Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: any;
+    text: string;
+  }>;
   /** Runs kubectl with the simulator's kubeconfig. */
-  kubectl(args: string[], options?: { timeoutMs?: number; context?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(
+    args: string[],
+    options?: { timeoutMs?: number; context?: string },
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Starts a long-running kubectl (for `get -w`). */
   kubectlStream(args: string[]): ChildProcess;
   /** Polls `check` until it returns a truthy value or the timeout passes. */
-  eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs?: number): Promise<T>;
+  eventually<T>(
+    check: () => Promise<T | undefined | false> | T | undefined | false,
+    timeoutMs?: number,
+  ): Promise<T>;
   stop(): Promise<void>;
 }
 
 /** Starts a simulator for a test file. */
-export async function startTestSimulator(options: Partial<MeshSimulatorOptions> = {}): Promise<TestSimulator> {
+export async function startTestSimulator(
+  options: Partial<MeshSimulatorOptions> = {},
+): Promise<TestSimulator> {
   const stateDir = mkdtempSync(join(tmpdir(), 'mesh-sim-test-'));
   const sim = await startMeshSimulator({
     scenarios: ['seed'],
@@ -37,10 +60,17 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
   });
   const home = mkdtempSync(join(tmpdir(), 'mesh-sim-home-'));
   const env = { ...process.env, KUBECONFIG: sim.kubeconfigPath!, HOME: home };
-  const request: TestSimulator['request'] = (method, path, body, headers = {}, token = sim.adminToken) =>
+  const request: TestSimulator['request'] = (
+    method,
+    path,
+    body,
+    headers = {},
+    token = sim.adminToken,
+  ) =>
     new Promise((resolve, reject) => {
       let data: string | undefined;
-      if (body !== undefined) data = typeof body === 'string' ? body : JSON.stringify(body);
+      if (body !== undefined)
+        data = typeof body === 'string' ? body : JSON.stringify(body);
       const req = https.request(
         `${sim.url}${path}`,
         {
@@ -48,7 +78,12 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
           ca: sim.caPem,
           headers: {
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
-            ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}),
+            ...(data !== undefined
+              ? {
+                  'Content-Type': 'application/json',
+                  'Content-Length': String(Buffer.byteLength(data)),
+                }
+              : {}),
             ...headers,
           },
         },
@@ -63,7 +98,12 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
             } catch {
               parsed = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: parsed,
+              text,
+            });
           });
         },
       );
@@ -80,7 +120,11 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
         execFile(
           'kubectl',
           [...(run.context ? ['--context', run.context] : []), ...args],
-          { env, timeout: run.timeoutMs ?? 120000, maxBuffer: 64 * 1024 * 1024 },
+          {
+            env,
+            timeout: run.timeoutMs ?? 120000,
+            maxBuffer: 64 * 1024 * 1024,
+          },
           (error, stdout, stderr) => {
             let code = 0;
             if (error) code = typeof error.code === 'number' ? error.code : 1;
@@ -88,7 +132,8 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
           },
         );
       }),
-    kubectlStream: args => spawn('kubectl', args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    kubectlStream: args =>
+      spawn('kubectl', args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
     async eventually(check, timeoutMs = 60000) {
       const deadline = Date.now() + timeoutMs;
       let last: unknown;
@@ -101,7 +146,11 @@ export async function startTestSimulator(options: Partial<MeshSimulatorOptions> 
           last = error;
         }
         if (Date.now() > deadline) {
-          throw new Error(`condition not met in ${timeoutMs} ms (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+          throw new Error(
+            `condition not met in ${timeoutMs} ms (last: ${
+              last instanceof Error ? last.message : JSON.stringify(last)
+            })`,
+          );
         }
         await new Promise(r => setTimeout(r, 100));
       }

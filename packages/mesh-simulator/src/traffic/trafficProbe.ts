@@ -39,10 +39,18 @@ export interface TrafficCounters {
   failed: number;
   failuresByReason: Record<string, number>;
   failuresByHop: Record<string, number>;
-  flows: Array<{ name: string; hops: string[]; sent: number; succeeded: number; failed: number }>;
+  flows: Array<{
+    name: string;
+    hops: string[];
+    sent: number;
+    succeeded: number;
+    failed: number;
+  }>;
 }
 
-type HopOutcome = { fail: FailureReason } | { endpoints: Array<FailureReason | undefined> };
+type HopOutcome =
+  | { fail: FailureReason }
+  | { endpoints: Array<FailureReason | undefined> };
 
 const services = resourceTypeNamed('services');
 const pods = resourceTypeNamed('pods');
@@ -88,12 +96,15 @@ export class TrafficProbe {
   /** Sends the requests due since the last tick. */
   tick() {
     const now = this.now();
-    const due = ((now - this.lastTick) / 1000) * this.ratePerSecond + this.carry;
+    const due =
+      ((now - this.lastTick) / 1000) * this.ratePerSecond + this.carry;
     this.lastTick = now;
     const count = Math.floor(due);
     this.carry = due - count;
     if (count <= 0) return;
-    this.flows.forEach((flow, index) => this.send(flow, this.counters.flows[index], count));
+    this.flows.forEach((flow, index) =>
+      this.send(flow, this.counters.flows[index], count),
+    );
   }
 
   private empty(): TrafficCounters {
@@ -103,16 +114,28 @@ export class TrafficProbe {
       failed: 0,
       failuresByReason: {},
       failuresByHop: {},
-      flows: this.flows.map(f => ({ name: f.name, hops: f.hops.map(h => h.service), sent: 0, succeeded: 0, failed: 0 })),
+      flows: this.flows.map(f => ({
+        name: f.name,
+        hops: f.hops.map(h => h.service),
+        sent: 0,
+        succeeded: 0,
+        failed: 0,
+      })),
     };
   }
 
-  private send(flow: FlowSpec, counters: TrafficCounters['flows'][number], count: number) {
+  private send(
+    flow: FlowSpec,
+    counters: TrafficCounters['flows'][number],
+    count: number,
+  ) {
     const fail = (hop: string, reason: FailureReason, n: number) => {
       this.counters.failed += n;
       counters.failed += n;
-      this.counters.failuresByReason[reason] = (this.counters.failuresByReason[reason] ?? 0) + n;
-      this.counters.failuresByHop[hop] = (this.counters.failuresByHop[hop] ?? 0) + n;
+      this.counters.failuresByReason[reason] =
+        (this.counters.failuresByReason[reason] ?? 0) + n;
+      this.counters.failuresByHop[hop] =
+        (this.counters.failuresByHop[hop] ?? 0) + n;
     };
     this.counters.sent += count;
     counters.sent += count;
@@ -145,21 +168,35 @@ export class TrafficProbe {
     counters.succeeded += succeeded;
   }
 
-  private evaluateHop(hop: FlowSpec['hops'][number], attached: Map<string, FailureReason | undefined>): HopOutcome {
+  private evaluateHop(
+    hop: FlowSpec['hops'][number],
+    attached: Map<string, FailureReason | undefined>,
+  ): HopOutcome {
     const [namespace, name] = hop.service.split('/');
     const service = this.store.get(services, namespace, name);
-    if (!service) return { fail: hop.gateway ? 'gateway-not-selected' : 'no-ready-endpoint' };
+    if (!service)
+      return {
+        fail: hop.gateway ? 'gateway-not-selected' : 'no-ready-endpoint',
+      };
     const selector: Record<string, string> | undefined = service.spec?.selector;
     const selected = this.store
       .list(pods, namespace)
-      .filter(p => selectorMapMatches(selector, p.metadata.labels) && !p.metadata.deletionTimestamp);
+      .filter(
+        p =>
+          selectorMapMatches(selector, p.metadata.labels) &&
+          !p.metadata.deletionTimestamp,
+      );
     if (hop.gateway && selected.length === 0) {
       // A selector that matches a gateway Deployment's pods (now scaled to zero or not yet
       // started) has no ready endpoint; one that matches no gateway at all selects nothing.
       const matchesGateway = this.store
         .list(deployments, namespace)
-        .some(d => selectorMapMatches(selector, d.spec?.template?.metadata?.labels));
-      return { fail: matchesGateway ? 'no-ready-endpoint' : 'gateway-not-selected' };
+        .some(d =>
+          selectorMapMatches(selector, d.spec?.template?.metadata?.labels),
+        );
+      return {
+        fail: matchesGateway ? 'no-ready-endpoint' : 'gateway-not-selected',
+      };
     }
     let ready = selected.filter(p => podIsReady(p) && p.status?.podIP);
     if (ready.length === 0) return { fail: 'no-ready-endpoint' };
@@ -169,7 +206,12 @@ export class TrafficProbe {
       if (!entry) return { fail: 'gateway-port-mismatch' };
       ready = ready.filter(p => {
         const target = resolveTargetPort(p, entry.targetPort, entry.port);
-        return target !== undefined && (p.spec?.containers ?? []).some((c: any) => (c.ports ?? []).some((cp: any) => cp.containerPort === target));
+        return (
+          target !== undefined &&
+          (p.spec?.containers ?? []).some((c: any) =>
+            (c.ports ?? []).some((cp: any) => cp.containerPort === target),
+          )
+        );
       });
       if (ready.length === 0) return { fail: 'gateway-port-mismatch' };
     }
@@ -177,7 +219,10 @@ export class TrafficProbe {
   }
 
   /** Why a pod's proxy cannot serve (control plane gone or out of skew); memoised per tick. */
-  private proxyProblem(pod: KubeObject, attached: Map<string, FailureReason | undefined>): FailureReason | undefined {
+  private proxyProblem(
+    pod: KubeObject,
+    attached: Map<string, FailureReason | undefined>,
+  ): FailureReason | undefined {
     const sidecar = sidecarOf(pod);
     if (!sidecar) return undefined;
     const key = `${sidecar.revision}|${sidecar.version}`;
@@ -187,7 +232,8 @@ export class TrafficProbe {
         problem = 'proxy-detached';
       } else {
         const version = this.controlPlanes.version(sidecar.revision);
-        if (!version || !proxyWithinSkew(version, sidecar.version)) problem = 'proxy-skew';
+        if (!version || !proxyWithinSkew(version, sidecar.version))
+          problem = 'proxy-skew';
       }
       attached.set(key, problem);
     }
