@@ -28,8 +28,8 @@
  * BENCH_DATABASE=sqlite forces SQLite; BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432)
  * names the server; BENCH_REPEAT (default 2) repeats the Bookinfo migrate/rollback pair;
  * BENCH_POLL (default 1000,200) lists the poll intervals; BENCH_SCENARIOS (default bookinfo,fleet);
- * BENCH_FLEET_BUDGETS (default 20,200) lists the per-cluster API budgets
- * (istioUpgrade.inventory.maxRequestsPerSecond, 20 by default) the fleet scenario runs with: ten
+ * BENCH_FLEET_BUDGETS (default 50,200) lists the per-cluster API budgets
+ * (istioUpgrade.inventory.maxRequestsPerSecond, 50 by default) the fleet scenario runs with: ten
  * migrations starting at once on one cluster share it.
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -63,7 +63,7 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 2);
 const POLL_INTERVALS = (process.env.BENCH_POLL ?? '1000,200')
   .split(',')
   .map(Number);
-const FLEET_BUDGETS = (process.env.BENCH_FLEET_BUDGETS ?? '20,200')
+const FLEET_BUDGETS = (process.env.BENCH_FLEET_BUDGETS ?? '50,200')
   .split(',')
   .map(Number);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bookinfo,fleet').split(',');
