@@ -11,4 +11,5 @@ export {
   entityIstioContent,
   entityIstioClusterContent,
   entityIstioRevisionCard,
+  istioMigrationTargetFormField,
 } from './alpha/plugin';

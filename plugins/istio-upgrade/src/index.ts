@@ -11,7 +11,13 @@ export {
   EntityIstioContent,
   EntityIstioClusterContent,
   EntityIstioRevisionCard,
+  IstioMigrationTargetPickerFieldExtension,
 } from './plugin';
+export { MIGRATION_TARGET_PICKER_NAME } from './components/MigrationTargetPicker';
+export type {
+  MigrationTargetPickerUiOptions,
+  MigrationTargetValue,
+} from './components/MigrationTargetPicker';
 export { isIstioAvailable, isKubernetesCluster } from './conditions';
 export { istioUpgradeApiRef, IstioUpgradeClient } from './api';
 export type {

@@ -3,6 +3,7 @@ import {
   EntityIstioClusterContent,
   EntityIstioContent,
   EntityIstioRevisionCard,
+  IstioMigrationTargetPickerFieldExtension,
   IstioUpgradePage,
   istioUpgradeApiRef,
   istioUpgradePlugin,
@@ -25,6 +26,7 @@ describe('the legacy plugin', () => {
       EntityIstioContent,
       EntityIstioClusterContent,
       EntityIstioRevisionCard,
+      IstioMigrationTargetPickerFieldExtension,
     ]) {
       expect(typeof extension).toBe('function');
     }

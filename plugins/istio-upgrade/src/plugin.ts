@@ -7,9 +7,17 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { istioUpgradeApiRef } from './api/IstioUpgradeApi';
 import { IstioUpgradeClient } from './api/IstioUpgradeClient';
 import { rootRouteRef } from './routes';
+import {
+  MIGRATION_TARGET_PICKER_NAME,
+  MigrationTargetPicker,
+  MigrationTargetPickerUiOptions,
+  MigrationTargetValue,
+  validateMigrationTarget,
+} from './components/MigrationTargetPicker';
 
 /**
  * The istio-upgrade frontend plugin, for apps on the legacy frontend system.
@@ -91,5 +99,25 @@ export const EntityIstioRevisionCard: () => JSX.Element =
         lazy: () =>
           import('./components/RevisionCard').then(m => m.RevisionCard),
       },
+    }),
+  );
+
+/**
+ * A software-template field (`ui:field: IstioMigrationTargetPicker`): the Istio revisions the chosen
+ * service's namespaces can move to, per cluster, with the backend's verdict on each. Its value is
+ * `{ cluster, namespace, revision }`, the inputs of the `istio:namespace:migrate` action. Place it
+ * inside `<ScaffolderFieldExtensions>` of the app's `ScaffolderPage`.
+ *
+ * @public
+ */
+export const IstioMigrationTargetPickerFieldExtension =
+  istioUpgradePlugin.provide(
+    createScaffolderFieldExtension<
+      MigrationTargetValue,
+      MigrationTargetPickerUiOptions
+    >({
+      name: MIGRATION_TARGET_PICKER_NAME,
+      component: MigrationTargetPicker,
+      validation: validateMigrationTarget,
     }),
   );

@@ -7,6 +7,7 @@ import {
   FleetCluster,
   FleetSummary,
   GatewayService,
+  MigrationTarget,
   NamespaceInventory,
   RequestPlan,
   UpgradeRequest,
@@ -139,6 +140,33 @@ export function anEntityView(
     clusters: [anEntityCluster()],
     ...overrides,
   };
+}
+
+/** A target the backend allows: seed's 1-10-4 for bookinfo on 1-9-7. */
+export const ALLOWED_1_10_4: MigrationTarget = {
+  revision: '1-10-4',
+  version: '1.10.4',
+  verdict: 'allowed',
+  reason: '1.10.4, +1 minor from 1.9.7',
+};
+
+/** A target the backend refuses: an end-of-life revision. */
+export const BLOCKED_1_8_6: MigrationTarget = {
+  revision: '1-8-6',
+  version: '1.8.6',
+  verdict: 'blocked',
+  reason: 'Istio 1.8.6 reached end of life on 2021-05-12',
+};
+
+/** productpage's view whose only namespace (bookinfo on seed, asking for 1-9-7) has these targets. */
+export function anEntityViewWithTargets(
+  targets: MigrationTarget[],
+): EntityIstioView {
+  return anEntityView({
+    clusters: [
+      anEntityCluster({ namespaces: [{ namespace: aNamespace(), targets }] }),
+    ],
+  });
 }
 
 export function aGatewayService(

@@ -14,6 +14,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { istioUpgradeApiRef } from '../api/IstioUpgradeApi';
 import { mockIstioUpgradeApi } from '../__testUtils__/mockIstioUpgradeApi';
 import { productpage, seedCluster } from '../__testUtils__/renderIstio';
@@ -22,8 +23,13 @@ import istioUpgradePlugin, {
   entityIstioContent,
   entityIstioRevisionCard,
   istioFleetPage,
+  istioMigrationTargetFormField,
   istioUpgradeApi,
 } from './plugin';
+import {
+  MigrationTargetPicker,
+  validateMigrationTarget,
+} from '../components/MigrationTargetPicker';
 
 const componentWithoutAnnotations: Entity = {
   ...productpage,
@@ -55,9 +61,21 @@ describe('the /alpha plugin', () => {
       'entity-content:istio-upgrade/service',
       'entity-content:istio-upgrade/cluster',
       'entity-card:istio-upgrade/revisions',
+      'scaffolder-form-field:istio-upgrade/migration-target',
     ] as const) {
       expect(istioUpgradePlugin.getExtension(id)).toBeDefined();
     }
+  });
+
+  it("gives the scaffolder the template field IstioMigrationTargetPicker, loaded when the scaffolder's form asks", async () => {
+    const tester = createExtensionTester(istioMigrationTargetFormField);
+    const load = tester.get(FormFieldBlueprint.dataRefs.formFieldLoader);
+    expect(await load()).toMatchObject({
+      $$type: '@backstage/scaffolder/FormField',
+      name: 'IstioMigrationTargetPicker',
+      component: MigrationTargetPicker,
+      validation: validateMigrationTarget,
+    });
   });
 
   it('filters the service tab to components with the Kubernetes annotations', () => {

@@ -10,6 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { istioUpgradeApiRef } from '../api/IstioUpgradeApi';
 import { IstioUpgradeClient } from '../api/IstioUpgradeClient';
 import { isIstioAvailable, isKubernetesCluster } from '../conditions';
@@ -99,6 +100,22 @@ export const entityIstioRevisionCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The software-template field `IstioMigrationTargetPicker`: the revisions the chosen service's
+ * namespaces can move to, with the backend's verdict on each.
+ *
+ * @alpha
+ */
+export const istioMigrationTargetFormField = FormFieldBlueprint.make({
+  name: 'migration-target',
+  params: {
+    field: () =>
+      import('./migrationTargetFormField').then(
+        m => m.migrationTargetFormField,
+      ),
+  },
+});
+
+/**
  * The istio-upgrade frontend plugin, for apps on the new frontend system.
  *
  * @alpha
@@ -114,5 +131,6 @@ export default createFrontendPlugin({
     entityIstioContent,
     entityIstioClusterContent,
     entityIstioRevisionCard,
+    istioMigrationTargetFormField,
   ],
 });
