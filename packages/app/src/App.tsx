@@ -18,7 +18,11 @@ import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
-import { IstioUpgradePage } from '@istio-upgrade/backstage-plugin-istio-upgrade';
+import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
+import {
+  IstioMigrationTargetPickerFieldExtension,
+  IstioUpgradePage,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade';
 
 const app = createApp({
   apis,
@@ -46,7 +50,11 @@ const routes = (
     >
       {entityPage}
     </Route>
-    <Route path="/create" element={<ScaffolderPage />} />
+    <Route path="/create" element={<ScaffolderPage />}>
+      <ScaffolderFieldExtensions>
+        <IstioMigrationTargetPickerFieldExtension />
+      </ScaffolderFieldExtensions>
+    </Route>
     <Route path="/istio-upgrade" element={<IstioUpgradePage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />

@@ -1,5 +1,4 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,31 +17,10 @@ const TEMPLATE_FILE = resolve(
   '../../../examples/template/istio-migrate/template.yaml',
 );
 
-/** The seed cluster's 1-10-4 control plane as the catalog module emits it (what the picker offers). */
-const SEED_1_10_4: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: {
-    name: 'seed-istiod-1-10-4',
-    namespace: 'default',
-    annotations: {
-      'istio-upgrade.io/cluster': 'seed',
-      'istio-upgrade.io/revision': '1-10-4',
-      'istio-upgrade.io/version': '1.10.4',
-    },
-    labels: { 'istio-upgrade.io/support-status': 'supported' },
-  },
-  spec: {
-    type: 'istio-control-plane',
-    owner: 'group:default/platform',
-    dependencyOf: ['resource:default/seed'],
-  },
-};
-
 /**
  * The example template "Move my service to a newer Istio revision", run by the scaffolder as Carol,
- * who owns nginx: the chosen control plane is read from the catalog and the namespace moves, through
- * the istio-upgrade plugin, to a succeeded request.
+ * who owns nginx: with the target the template's picker stores (`{ cluster, namespace, revision }`),
+ * the namespace moves, through the istio-upgrade plugin, to a succeeded request.
  */
 describe('the istio-migrate example template', () => {
   let backend: Awaited<ReturnType<typeof startIstioUpgradeTestBackend>>;
@@ -51,7 +29,7 @@ describe('the istio-migrate example template', () => {
   beforeAll(async () => {
     backend = await startIstioUpgradeTestBackend({
       features: [scaffolderPlugin, scaffolderModuleIstioUpgrade],
-      entities: [parse(readFileSync(TEMPLATE_FILE, 'utf8')), SEED_1_10_4],
+      entities: [parse(readFileSync(TEMPLATE_FILE, 'utf8'))],
     });
   });
 
@@ -69,7 +47,7 @@ describe('the istio-migrate example template', () => {
           templateRef: 'template:default/istio-migrate',
           values: {
             entityRef: 'component:default/nginx',
-            controlPlane: 'resource:default/seed-istiod-1-10-4',
+            target: { cluster: 'seed', namespace: 'nginx', revision: '1-10-4' },
             comment: 'from the template',
           },
         }),
@@ -147,5 +125,21 @@ describe('the istio-migrate example template', () => {
     for (const pod of pods) {
       expect(pod.metadata.annotations['istio.io/rev']).toBe('1-10-4');
     }
+  });
+
+  it('refuses a target without its namespace or revision before a task starts', async () => {
+    const res = await fetch(`${backend.baseUrl}/api/scaffolder/v2/tasks`, {
+      method: 'POST',
+      headers: { ...asCarol, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        templateRef: 'template:default/istio-migrate',
+        values: {
+          entityRef: 'component:default/nginx',
+          target: { cluster: 'seed' },
+        },
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/namespace/);
   });
 });
