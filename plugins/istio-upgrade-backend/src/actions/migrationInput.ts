@@ -1,5 +1,8 @@
-import { CreateRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { entityIstioView, migrationNamespace } from './entityIstioView';
+import {
+  CreateRequest,
+  migrationNamespace,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { entityIstioView } from './entityIstioView';
 import type { IstioUpgradeActionsOptions } from './index';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {

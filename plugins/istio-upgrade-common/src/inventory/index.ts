@@ -30,5 +30,6 @@ export { buildClusterInventory } from './buildClusterInventory';
 export type { BuildInventoryOptions } from './buildClusterInventory';
 export { buildFleetSummary } from './buildFleetSummary';
 export { migrationTargets } from './migrationTargets';
+export { migrationNamespace } from './migrationNamespace';
 export { buildEntityView } from './buildEntityView';
 export type { EntityViewRequest } from './buildEntityView';

@@ -8,7 +8,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  EntityIstioView,
+  migrationNamespace,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { IstioUpgradeClient } from './IstioUpgradeClient';
@@ -21,46 +21,6 @@ import { IstioUpgradeClient } from './IstioUpgradeClient';
 export const ISTIO_NAMESPACE_MIGRATE_ACTION_ID = 'istio:namespace:migrate';
 
 const ENDED = ['succeeded', 'failed', 'rolled-back', 'rejected', 'cancelled'];
-
-/**
- * The namespace of the entity's workloads in `cluster`: `namespace` when given and the entity runs
- * there, else the only one it runs in.
- */
-function migrationNamespace(
-  view: EntityIstioView,
-  cluster: string,
-  namespace: string | undefined,
-): string {
-  const namespaces =
-    view.clusters
-      .find(c => c.cluster.name === cluster)
-      ?.namespaces.map(n => n.namespace.name) ?? [];
-  if (namespace !== undefined) {
-    if (!namespaces.includes(namespace)) {
-      throw new InputError(
-        `${view.entityRef} has no workloads in namespace ${namespace} of cluster ${cluster}`,
-      );
-    }
-    return namespace;
-  }
-  if (namespaces.length === 1) return namespaces[0];
-  if (!namespaces.length) {
-    throw new InputError(
-      `${view.entityRef} has no workloads in cluster ${cluster}${
-        view.clusters.length
-          ? ` (it runs in ${view.clusters.map(c => c.cluster.name).join(', ')})`
-          : ''
-      }`,
-    );
-  }
-  throw new InputError(
-    `${
-      view.entityRef
-    } runs in several namespaces of cluster ${cluster} (${namespaces.join(
-      ', ',
-    )}): set the namespace input`,
-  );
-}
 
 /**
  * Reads a request until it ends, writing each new event and progress to the task log.
@@ -231,6 +191,7 @@ export function createIstioNamespaceMigrateAction(options: {
       const view = await client.getEntityView(await credentials(), entity);
       const namespace = migrationNamespace(
         view,
+        entityRef,
         input.cluster,
         input.namespace,
       );
