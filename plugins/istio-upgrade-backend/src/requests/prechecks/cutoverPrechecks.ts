@@ -4,6 +4,12 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { CutoverTarget } from '../planning/planGatewayCutover';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
+import {
+  clusterSyncedCheck,
+  fail,
+  namespaceProtectedCheck,
+  pass,
+} from './precheckResults';
 
 /** What the cutover prechecks look at. */
 export interface CutoverFacts {
@@ -40,17 +46,6 @@ export interface CutoverFacts {
   };
 }
 
-const pass = (id: string, message: string): Precheck => ({
-  id,
-  status: 'pass',
-  message,
-});
-const fail = (id: string, message: string): Precheck => ({
-  id,
-  status: 'fail',
-  message,
-});
-
 /**
  * Prechecks of a blue/green cutover: the Service exists and selects a gateway; the target gateway of
  * the revision exists, has at least as many ready replicas as the live one (and at least one), and its
@@ -59,28 +54,12 @@ const fail = (id: string, message: string): Precheck => ({
  */
 export function cutoverPrechecks(facts: CutoverFacts): Precheck[] {
   const { inventory, namespace, service, revision } = facts;
-  if (facts.protectedNamespaces.includes(namespace)) {
-    return [
-      fail(
-        'namespace-protected',
-        `Namespace ${namespace} is protected: requests may not change it`,
-      ),
-    ];
-  }
-  const checks: Precheck[] = [
-    pass('namespace-protected', `Namespace ${namespace} is not protected`),
-  ];
-  checks.push(
-    inventory.cluster.sync.complete
-      ? pass(
-          'cluster-synced',
-          `The inventory of ${inventory.cluster.name} is ${inventory.cluster.sync.state}`,
-        )
-      : fail(
-          'cluster-synced',
-          `The inventory of ${inventory.cluster.name} is not complete (${inventory.cluster.sync.state})`,
-        ),
+  const protectedCheck = namespaceProtectedCheck(
+    namespace,
+    facts.protectedNamespaces,
   );
+  if (protectedCheck.status === 'fail') return [protectedCheck];
+  const checks: Precheck[] = [protectedCheck, clusterSyncedCheck(inventory)];
   const svc = inventory.gatewayServices.find(
     s => s.namespace === namespace && s.name === service,
   );

@@ -8,6 +8,13 @@ import {
   Workload,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
+import {
+  clusterSyncedCheck,
+  fail,
+  namespaceProtectedCheck,
+  pass,
+  warn,
+} from './precheckResults';
 
 /** What the namespace-migration prechecks look at. */
 export interface MigrationFacts {
@@ -24,22 +31,6 @@ export interface MigrationFacts {
   /** A rollback goes back to where the workloads came from, even if that is end of life. */
   rollback?: boolean;
 }
-
-const pass = (id: string, message: string): Precheck => ({
-  id,
-  status: 'pass',
-  message,
-});
-const warn = (id: string, message: string): Precheck => ({
-  id,
-  status: 'warn',
-  message,
-});
-const fail = (id: string, message: string): Precheck => ({
-  id,
-  status: 'fail',
-  message,
-});
 
 /** Checks for a control plane being a fit target; shared by migrations and tag moves. */
 export function controlPlaneChecks(
@@ -104,28 +95,12 @@ export function controlPlaneChecks(
 export function migrationPrechecks(facts: MigrationFacts): Precheck[] {
   const { inventory, namespace, revision } = facts;
   const checks: Precheck[] = [];
-  if (facts.protectedNamespaces.includes(namespace)) {
-    return [
-      fail(
-        'namespace-protected',
-        `Namespace ${namespace} is protected: requests may not change it`,
-      ),
-    ];
-  }
-  checks.push(
-    pass('namespace-protected', `Namespace ${namespace} is not protected`),
+  const protectedCheck = namespaceProtectedCheck(
+    namespace,
+    facts.protectedNamespaces,
   );
-  checks.push(
-    inventory.cluster.sync.complete
-      ? pass(
-          'cluster-synced',
-          `The inventory of ${inventory.cluster.name} is ${inventory.cluster.sync.state}`,
-        )
-      : fail(
-          'cluster-synced',
-          `The inventory of ${inventory.cluster.name} is not complete (${inventory.cluster.sync.state}); try again when it is synced`,
-        ),
-  );
+  if (protectedCheck.status === 'fail') return [protectedCheck];
+  checks.push(protectedCheck, clusterSyncedCheck(inventory));
   const ns = inventory.namespaces.find(n => n.name === namespace);
   if (!ns || !facts.namespaceObject) {
     checks.push(

@@ -4,6 +4,7 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { controlPlaneChecks } from './migrationPrechecks';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
+import { clusterSyncedCheck, fail, pass } from './precheckResults';
 
 /** What the tag-move prechecks look at. */
 export interface TagMoveFacts {
@@ -12,17 +13,6 @@ export interface TagMoveFacts {
   revision: string;
   webhookObject?: { metadata?: ManagedMetadata };
 }
-
-const pass = (id: string, message: string): Precheck => ({
-  id,
-  status: 'pass',
-  message,
-});
-const fail = (id: string, message: string): Precheck => ({
-  id,
-  status: 'fail',
-  message,
-});
 
 /**
  * Prechecks of pointing a tag at a revision: the tag exists, the target revision's control plane
@@ -42,15 +32,7 @@ export function tagMovePrechecks(facts: TagMoveFacts): Precheck[] {
   }
   const checks: Precheck[] = [
     pass('tag-exists', `Tag ${tag} points at ${current.revision ?? 'nothing'}`),
-    inventory.cluster.sync.complete
-      ? pass(
-          'cluster-synced',
-          `The inventory of ${inventory.cluster.name} is ${inventory.cluster.sync.state}`,
-        )
-      : fail(
-          'cluster-synced',
-          `The inventory of ${inventory.cluster.name} is not complete (${inventory.cluster.sync.state})`,
-        ),
+    clusterSyncedCheck(inventory),
   ];
   if (inventory.tags.some(t => t.name === revision)) {
     checks.push(
