@@ -274,14 +274,7 @@ export class RequestService {
   ): Promise<RequestPlan> {
     const actor = this.options.authorizer.actor(credentials);
     const entity = await this.entity(body.entityRef, credentials);
-    const planned = await this.options.planner.plan(this.spec(body, entity));
-    const approval = await this.approvalFor(body.type, actor, entity);
-    return {
-      plan: planned.plan,
-      prechecks: { passed: planned.passed, checks: planned.prechecks },
-      approvalRequired: approval.required,
-      approvalReason: approval.reason,
-    };
+    return this.planFor(body, actor, entity);
   }
 
   /** The plan and prechecks of a change, and whether it would need approval (a dry run). */
@@ -289,14 +282,23 @@ export class RequestService {
     body: CreateRequest,
     credentials: BackstageCredentials,
   ): Promise<RequestPlan> {
-    const { authorizer, planner } = this.options;
+    const { authorizer } = this.options;
     const actor = authorizer.actor(credentials);
     await authorizer.authorizeCreate(actor, body.type, body.entityRef);
     const entity = await this.entity(body.entityRef, credentials);
     if (body.type === 'namespace-migration') {
       await this.checkEntityRunsIn(entity, body.cluster, body.target.namespace);
     }
-    const planned = await planner.plan(this.spec(body, entity));
+    return this.planFor(body, actor, entity);
+  }
+
+  /** The planner's plan and prechecks for `actor`, with the approval it would need. */
+  private async planFor(
+    body: CreateRequest,
+    actor: Actor,
+    entity: Entity | undefined,
+  ): Promise<RequestPlan> {
+    const planned = await this.options.planner.plan(this.spec(body, entity));
     const approval = await this.approvalFor(body.type, actor, entity);
     return {
       plan: planned.plan,
