@@ -64,6 +64,23 @@ function workloadLine(workload: PlannedWorkload): string {
   }`;
 }
 
+/** Workloads of the plan, a line each. */
+function WorkloadList(props: { workloads: PlannedWorkload[] }) {
+  return (
+    <List dense disablePadding>
+      {props.workloads.map(w => (
+        <ListItem
+          key={`${w.kind}/${w.namespace}/${w.name}`}
+          dense
+          disableGutters
+        >
+          <ListItemText primary={workloadLine(w)} />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
+
 /**
  * A dry run's answer, for a person to check before confirming: the prechecks, the exact changes
  * (labels, selectors, tags — in words and as the body sent), the workloads restarted wave by wave,
@@ -159,17 +176,7 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
           {plan.waves.map((wave, position) => (
             <Box key={wave.index} data-testid="planned-wave">
               <Typography variant="subtitle2">Wave {position + 1}</Typography>
-              <List dense disablePadding>
-                {wave.workloads.map(w => (
-                  <ListItem
-                    key={`${w.kind}/${w.namespace}/${w.name}`}
-                    dense
-                    disableGutters
-                  >
-                    <ListItemText primary={workloadLine(w)} />
-                  </ListItem>
-                ))}
-              </List>
+              <WorkloadList workloads={wave.workloads} />
             </Box>
           ))}
           {restarts.length > 0 && (
@@ -192,17 +199,7 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
           <Typography variant="h6" component="h3">
             Not moved by a restart
           </Typography>
-          <List dense disablePadding>
-            {plan.skipped.map(w => (
-              <ListItem
-                key={`${w.kind}/${w.namespace}/${w.name}`}
-                dense
-                disableGutters
-              >
-                <ListItemText primary={workloadLine(w)} />
-              </ListItem>
-            ))}
-          </List>
+          <WorkloadList workloads={plan.skipped} />
         </Box>
       )}
 
