@@ -113,7 +113,10 @@ export class ClusterHttpClient {
   }
 
   private url(path: string, query?: ClusterRequest['query']): URL {
-    const url = new URL(`${this.base.pathname}${path}`, this.base);
+    // A server URL without a path (`https://host:6443`, as real API servers have) has the pathname
+    // `/`: kept as is, `//api/v1/…` would be read as a URL of the host `api`.
+    const prefix = this.base.pathname.replace(/\/+$/, '');
+    const url = new URL(`${prefix}${path}`, this.base);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }

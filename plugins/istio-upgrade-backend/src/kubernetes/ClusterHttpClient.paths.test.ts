@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClusterHttpClient } from './ClusterHttpClient';
+import { RateLimiter } from './RateLimiter';
+
+/** A certificate for 127.0.0.1, made with openssl for this test. */
+function selfSigned() {
+  const dir = mkdtempSync(join(tmpdir(), 'cluster-http-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('ClusterHttpClient request paths', () => {
+  const seen: string[] = [];
+  let server: https.Server;
+  let port: number;
+  let tls: { key: string; cert: string };
+
+  beforeAll(async () => {
+    tls = selfSigned();
+    server = https.createServer(tls, (req, res) => {
+      seen.push(req.url ?? '');
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"kind":"NamespaceList","items":[]}');
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(() => new Promise(r => server.close(r)));
+
+  it.each([
+    [
+      'a server URL without a path, as real API servers have',
+      '',
+      '/api/v1/namespaces',
+    ],
+    ['a server URL ending in a slash', '/', '/api/v1/namespaces'],
+    [
+      'a server URL with a path',
+      '/clusters/prod',
+      '/clusters/prod/api/v1/namespaces',
+    ],
+    [
+      'a server URL with a path and a slash',
+      '/clusters/prod/',
+      '/clusters/prod/api/v1/namespaces',
+    ],
+  ])('calls the API below %s', async (_, suffix, expected) => {
+    const client = new ClusterHttpClient(
+      {
+        name: 'paths',
+        url: new URL(`https://127.0.0.1:${port}${suffix}`),
+        caPem: tls.cert,
+        token: 'token',
+        skipTlsVerify: false,
+      },
+      new RateLimiter(100, 100),
+      { allowPrivateAddress: true },
+    );
+    await client.request({ path: '/api/v1/namespaces', query: { limit: 5 } });
+    client.close();
+    expect(seen.pop()).toBe(`${expected}?limit=5`);
+  });
+});
