@@ -15,6 +15,7 @@ import {
   V1EndpointSlice,
   V1MutatingWebhookConfiguration,
   V1Namespace,
+  V1ValidatingWebhookConfiguration,
   V1ReplicaSet,
   V1Service,
   V1StatefulSet,
@@ -214,6 +215,14 @@ export class ClusterApi {
     return list.items;
   }
 
+  /** The Services of every namespace matching a label selector. */
+  async listServices(labelSelector: string): Promise<V1Service[]> {
+    const list = await this.call(`LIST services ${labelSelector}`, () =>
+      this.core.listServiceForAllNamespaces({ labelSelector }),
+    );
+    return list.items;
+  }
+
   readService(namespace: string, name: string): Promise<V1Service> {
     return this.call(`GET service ${namespace}/${name}`, () =>
       this.core.readNamespacedService({ name, namespace }),
@@ -256,6 +265,47 @@ export class ClusterApi {
   readMutatingWebhook(name: string): Promise<V1MutatingWebhookConfiguration> {
     return this.call(`GET mutatingwebhookconfiguration ${name}`, () =>
       this.admission.readMutatingWebhookConfiguration({ name }),
+    );
+  }
+
+  /** The MutatingWebhookConfigurations matching a label selector. */
+  async listMutatingWebhooks(
+    labelSelector: string,
+  ): Promise<V1MutatingWebhookConfiguration[]> {
+    const list = await this.call(
+      `LIST mutatingwebhookconfigurations ${labelSelector}`,
+      () => this.admission.listMutatingWebhookConfiguration({ labelSelector }),
+    );
+    return list.items;
+  }
+
+  readValidatingWebhook(
+    name: string,
+  ): Promise<V1ValidatingWebhookConfiguration> {
+    return this.call(`GET validatingwebhookconfiguration ${name}`, () =>
+      this.admission.readValidatingWebhookConfiguration({ name }),
+    );
+  }
+
+  /** The ValidatingWebhookConfigurations matching a label selector. */
+  async listValidatingWebhooks(
+    labelSelector: string,
+  ): Promise<V1ValidatingWebhookConfiguration[]> {
+    const list = await this.call(
+      `LIST validatingwebhookconfigurations ${labelSelector}`,
+      () =>
+        this.admission.listValidatingWebhookConfiguration({ labelSelector }),
+    );
+    return list.items;
+  }
+
+  /** Replaces a validating webhook configuration, conditionally on its `metadata.resourceVersion`. */
+  replaceValidatingWebhook(
+    body: V1ValidatingWebhookConfiguration,
+  ): Promise<V1ValidatingWebhookConfiguration> {
+    const name = body.metadata?.name ?? '';
+    return this.call(`PUT validatingwebhookconfiguration ${name}`, () =>
+      this.admission.replaceValidatingWebhookConfiguration({ name, body }),
     );
   }
 

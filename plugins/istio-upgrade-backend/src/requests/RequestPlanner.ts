@@ -16,11 +16,8 @@ import {
   planGatewayCutover,
 } from './planning/planGatewayCutover';
 import { planNamespaceMigration } from './planning/planNamespaceMigration';
-import {
-  planTagMove,
-  TagWebhookObject,
-  tagWebhookName,
-} from './planning/planTagMove';
+import { planTagMove } from './planning/planTagMove';
+import { readTagMoveObjects } from './tagMoveObjects';
 import { cutoverPrechecks } from './prechecks/cutoverPrechecks';
 import { migrationPrechecks } from './prechecks/migrationPrechecks';
 import { tagMovePrechecks } from './prechecks/tagMovePrechecks';
@@ -244,12 +241,31 @@ export class RequestPlanner {
     }
 
     const tag = spec.target.tag!;
-    const webhook = await notFoundIsUndefined(
-      api.readMutatingWebhook(tagWebhookName(tag)),
-    );
-    if (!webhook) {
+    const objects = await readTagMoveObjects(api, tag, spec.revision);
+    if (!objects.tagWebhook) {
       throw new NotFoundError(
         `Revision tag ${tag} does not exist in cluster ${spec.cluster}`,
+      );
+    }
+    const prechecks = tagMovePrechecks({
+      inventory,
+      tag,
+      revision: spec.revision,
+      webhookObject: objects.tagWebhook,
+      injector: objects.injector,
+    });
+    if (!objects.injector) {
+      // Nothing to plan: the prechecks say why.
+      return this.result(
+        {
+          summary: `Point tag ${tag} at ${spec.revision}`,
+          toRevision: spec.revision,
+          patches: [],
+          waves: [],
+          podsInScope: 0,
+        },
+        prechecks,
+        targetKey,
       );
     }
     const plan = planTagMove(
@@ -260,14 +276,8 @@ export class RequestPlanner {
         migrateNamespaces: spec.options.migrateNamespaces,
         waveSize: spec.options.waveSize,
       },
-      webhook as unknown as TagWebhookObject,
+      objects,
     );
-    const prechecks = tagMovePrechecks({
-      inventory,
-      tag,
-      revision: spec.revision,
-      webhookObject: webhook as any,
-    });
     return this.result(plan, prechecks, targetKey);
   }
 

@@ -12,7 +12,6 @@ import {
 } from '../RequestStore';
 import { RequestSettings } from '../requestConfig';
 import { rollbackSteps } from '../planning/stepsForPlan';
-import { tagWebhookName } from '../planning/planTagMove';
 import { StepActions, StepContext, StepFailure } from './StepActions';
 
 /** Thrown when a run must stop without deciding the request's outcome (lease lost, shutdown). */
@@ -473,10 +472,7 @@ export class RequestExecution {
       const revision =
         name === 'repoint-tag' ? plan.toRevision : plan.fromRevision;
       if (name === 'repoint-tag') await this.checkTargetStillReady(ctx);
-      await actions.repointTag(
-        tagWebhookName(this.request.target.tag!),
-        revision!,
-      );
+      await actions.repointTag(this.request.target.tag!, revision!);
       return;
     }
     const wave = /^(rollback-)?restart-wave-(\d+)$/.exec(name);

@@ -8,7 +8,18 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterApi, WorkloadKind } from '../../kubernetes/ClusterApi';
 import { RESTARTED_AT, restartPatch } from '../planning/restartPatch';
-import { repointTagWebhook, TagWebhookObject } from '../planning/planTagMove';
+import {
+  describeClientConfig,
+  injectorClientConfig,
+  pointsAt,
+  repointWebhookConfiguration,
+  tagServicePatch,
+  tagWebhookName,
+  validationClientConfig,
+  WebhookClientConfig,
+  WebhookConfigurationObject,
+} from '../planning/tagWebhooks';
+import { readTagMoveObjects } from '../tagMoveObjects';
 import { judgeRollout, RolloutObject } from '../rolloutStatus';
 
 /** A step failed; the message says why, for people. */
@@ -152,30 +163,71 @@ export class StepActions {
     );
   }
 
-  /** Points a tag's webhook at `revision`, replacing it conditionally on its resourceVersion. */
-  async repointTag(webhookName: string, revision: string): Promise<void> {
-    const current = (await this.ctx.api.readMutatingWebhook(
-      webhookName,
-    )) as unknown as TagWebhookObject;
-    if (current.metadata?.labels?.['istio.io/rev'] === revision) {
-      const repointed = repointTagWebhook(current, revision);
-      if (
-        JSON.stringify(repointed.webhooks) === JSON.stringify(current.webhooks)
-      ) {
-        await this.ctx.event(
-          'step',
-          `${webhookName} already points at ${revision}`,
-        );
-        return;
-      }
+  /**
+   * Points a tag's webhook (and, for `default`, `istiod-default-validator`) at `revision`, with that
+   * revision's injector and validation endpoints as the cluster has them now; each replacement is
+   * conditional on the resourceVersion read, and skipped when it already points there.
+   */
+  async repointTag(tag: string, revision: string): Promise<void> {
+    const objects = await readTagMoveObjects(this.ctx.api, tag, revision);
+    const injection = injectorClientConfig(objects.injector);
+    if (!objects.tagWebhook || !injection) {
+      throw new Error(
+        objects.tagWebhook
+          ? `revision ${revision} has no injector webhook configuration`
+          : `${tagWebhookName(tag)} does not exist`,
+      );
     }
-    await this.ctx.write(
-      `replace ${webhookName} to point at istiod-${revision}`,
-      () =>
-        this.ctx.api.replaceMutatingWebhook(
-          repointTagWebhook(current, revision) as any,
-        ),
+    const targets: Array<{
+      object: WebhookConfigurationObject;
+      config: WebhookClientConfig;
+      replace: (body: WebhookConfigurationObject) => Promise<unknown>;
+    }> = [
+      {
+        object: objects.tagWebhook,
+        config: injection,
+        replace: body => this.ctx.api.replaceMutatingWebhook(body as any),
+      },
+    ];
+    const validation = validationClientConfig(
+      objects.validator,
+      objects.injector,
     );
+    if (objects.defaultValidator && validation) {
+      targets.push({
+        object: objects.defaultValidator,
+        config: validation,
+        replace: body => this.ctx.api.replaceValidatingWebhook(body as any),
+      });
+    }
+    for (const { object, config, replace } of targets) {
+      const name = object.metadata?.name;
+      if (pointsAt(object, revision, config)) {
+        await this.ctx.event('step', `${name} already points at ${revision}`);
+        continue;
+      }
+      await this.ctx.write(
+        `replace ${name} to point at ${revision} (${describeClientConfig(
+          config,
+        )}; resourceVersion ${object.metadata?.resourceVersion})`,
+        () => replace(repointWebhookConfiguration(object, revision, config)),
+      );
+    }
+    const service = objects.tagService;
+    const patch =
+      service && tagServicePatch(service, revision, objects.revisionService);
+    if (service && patch) {
+      const { namespace = '', name = '' } = service.metadata ?? {};
+      await this.ctx.write(
+        `patch service ${namespace}/${name} to select ${revision}'s istiod (resourceVersion ${service.metadata?.resourceVersion})`,
+        () => this.ctx.api.patchService(namespace, name, patch),
+      );
+    } else if (service) {
+      await this.ctx.event(
+        'step',
+        `${service.metadata?.name} already selects ${revision}'s istiod`,
+      );
+    }
   }
 
   /**

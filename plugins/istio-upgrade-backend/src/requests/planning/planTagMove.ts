@@ -6,6 +6,18 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { InputError } from '@backstage/errors';
 import { restartPatch, RESTART_STAMP_PLACEHOLDER } from './restartPatch';
+import {
+  DEFAULT_VALIDATOR,
+  describeClientConfig,
+  injectorClientConfig,
+  repointWebhookConfiguration,
+  restoreTagServicePatch,
+  shownWebhookConfiguration,
+  tagServicePatch,
+  validationClientConfig,
+  WebhookConfigurationObject,
+} from './tagWebhooks';
+import type { TagMoveObjects } from '../tagMoveObjects';
 
 /** What a tag move is asked to do. */
 export interface TagMoveInput {
@@ -15,74 +27,17 @@ export interface TagMoveInput {
   waveSize: number;
 }
 
-export const tagWebhookName = (tag: string) => `istio-revision-tag-${tag}`;
-export const istiodService = (revision: string) => `istiod-${revision}`;
-
-/** A MutatingWebhookConfiguration as read from the cluster (the fields a tag move rewrites). */
-export interface TagWebhookObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    labels?: Record<string, string>;
-    resourceVersion?: string;
-    [key: string]: unknown;
-  };
-  webhooks?: Array<{
-    name?: string;
-    clientConfig?: {
-      service?: { name?: string; namespace?: string; [key: string]: unknown };
-    };
-    [key: string]: unknown;
-  }>;
-  [key: string]: unknown;
-}
-
 /**
- * The tag's webhook configuration pointed at `revision`, as `istioctl tag set --overwrite` leaves it:
- * label `istio.io/rev` and every webhook's service set to the revision's istiod. The resourceVersion
- * read is kept, so that the replacement fails with 409 if someone changed the webhook since.
- */
-export function repointTagWebhook(
-  webhook: TagWebhookObject,
-  revision: string,
-): TagWebhookObject {
-  return {
-    ...webhook,
-    metadata: {
-      ...webhook.metadata,
-      labels: { ...webhook.metadata?.labels, 'istio.io/rev': revision },
-    },
-    webhooks: (webhook.webhooks ?? []).map(w => ({
-      ...w,
-      clientConfig: {
-        ...w.clientConfig,
-        service: {
-          ...w.clientConfig?.service,
-          name: istiodService(revision),
-          namespace: 'istio-system',
-        },
-      },
-    })),
-  };
-}
-
-/** What a plan shows of a webhook replacement: the object without server-managed noise. */
-function shown(webhook: TagWebhookObject): Record<string, unknown> {
-  const { managedFields, uid, creationTimestamp, generation, ...metadata } =
-    webhook.metadata ?? {};
-  return { ...webhook, metadata };
-}
-
-/**
- * The exact changes of moving a revision tag: its webhook configuration rewritten to point at the new
- * revision's istiod (label `istio.io/rev` and every webhook's service), then, if asked, restarts of the
- * workloads of the namespaces that use the tag. Until they restart, those pods keep their proxies.
+ * The exact changes of moving a revision tag, as `istioctl tag set --overwrite` makes them: the tag's
+ * webhook configuration takes the new revision's label and its injector's client config (a Service or
+ * a URL), and for the `default` tag `istiod-default-validator` takes the revision's validation
+ * endpoint; then, if asked, the workloads of the namespaces that use the tag restart. Until they
+ * restart, those pods keep their proxies. The rollback writes back the objects as they were read.
  */
 export function planTagMove(
   inventory: ClusterInventory,
   input: TagMoveInput,
-  webhook: TagWebhookObject,
+  objects: TagMoveObjects,
 ): Plan {
   const tag = inventory.tags.find(t => t.name === input.tag);
   if (!tag) {
@@ -126,17 +81,84 @@ export function planTagMove(
           note: w.paused ? 'paused' : 'OnDelete update strategy',
         }))
     : [];
+  const webhook = objects.tagWebhook;
+  const injection = injectorClientConfig(objects.injector);
+  if (!webhook || !injection) {
+    throw new InputError(
+      webhook
+        ? `Revision ${input.revision} has no injector webhook to point tag ${input.tag} at`
+        : `Revision tag ${input.tag} does not exist in cluster ${inventory.cluster.name}`,
+    );
+  }
+  const replacement = (
+    kind: string,
+    object: WebhookConfigurationObject,
+    revision: string,
+    clientConfig: NonNullable<typeof injection>,
+  ): PlannedPatch => ({
+    step: 'repoint-tag',
+    kind,
+    name: object.metadata?.name ?? '',
+    patchType: 'replace',
+    patch: shownWebhookConfiguration(
+      repointWebhookConfiguration(object, revision, clientConfig),
+    ),
+    ...(object.metadata?.resourceVersion
+      ? { precondition: object.metadata.resourceVersion }
+      : {}),
+  });
+  const restore = (kind: string, object: WebhookConfigurationObject) => ({
+    step: 'repoint-tag',
+    kind,
+    name: object.metadata?.name ?? '',
+    patchType: 'replace' as const,
+    patch: shownWebhookConfiguration(object),
+  });
+  const validation =
+    objects.defaultValidator &&
+    validationClientConfig(objects.validator, objects.injector);
+  const servicePatch =
+    objects.tagService &&
+    tagServicePatch(
+      objects.tagService,
+      input.revision,
+      objects.revisionService,
+    );
+  const serviceChange = (patch: Record<string, unknown>): PlannedPatch => ({
+    step: 'repoint-tag',
+    kind: 'Service',
+    namespace: objects.tagService!.metadata?.namespace,
+    name: objects.tagService!.metadata?.name ?? '',
+    patchType: 'merge',
+    patch,
+  });
   const patches: PlannedPatch[] = [
-    {
-      step: 'repoint-tag',
-      kind: 'MutatingWebhookConfiguration',
-      name: tagWebhookName(input.tag),
-      patchType: 'replace',
-      patch: shown(repointTagWebhook(webhook, input.revision)),
-      ...(webhook.metadata?.resourceVersion
-        ? { precondition: webhook.metadata.resourceVersion }
-        : {}),
-    },
+    replacement(
+      'MutatingWebhookConfiguration',
+      webhook,
+      input.revision,
+      injection,
+    ),
+    ...(objects.defaultValidator && validation
+      ? [
+          replacement(
+            'ValidatingWebhookConfiguration',
+            objects.defaultValidator,
+            input.revision,
+            validation,
+          ),
+        ]
+      : []),
+    ...(servicePatch
+      ? [
+          {
+            ...serviceChange(servicePatch),
+            ...(objects.tagService?.metadata?.resourceVersion
+              ? { precondition: objects.tagService.metadata.resourceVersion }
+              : {}),
+          },
+        ]
+      : []),
     ...waves.flatMap(wave =>
       wave.workloads.map(
         (w): PlannedPatch => ({
@@ -156,7 +178,11 @@ export function planTagMove(
   return {
     summary: `Point tag ${input.tag} (${used}) from ${
       tag.revision ?? 'nothing'
-    } to ${input.revision}${
+    } to ${input.revision} (${describeClientConfig(injection)})${
+      objects.defaultValidator && validation
+        ? `, with ${DEFAULT_VALIDATOR}`
+        : ''
+    }${
       input.migrateNamespaces
         ? `, then restart ${workloads.length} workloads in ${waves.length} waves`
         : '; pods keep their proxies until they restart'
@@ -166,13 +192,22 @@ export function planTagMove(
     patches,
     rollbackPatches: tag.revision
       ? [
-          {
-            step: 'repoint-tag',
-            kind: 'MutatingWebhookConfiguration',
-            name: tagWebhookName(input.tag),
-            patchType: 'replace',
-            patch: shown(repointTagWebhook(webhook, tag.revision)),
-          },
+          restore('MutatingWebhookConfiguration', webhook),
+          ...(objects.defaultValidator && validation
+            ? [
+                restore(
+                  'ValidatingWebhookConfiguration',
+                  objects.defaultValidator,
+                ),
+              ]
+            : []),
+          ...(servicePatch
+            ? [
+                serviceChange(
+                  restoreTagServicePatch(objects.tagService!, servicePatch),
+                ),
+              ]
+            : []),
         ]
       : [],
     waves,

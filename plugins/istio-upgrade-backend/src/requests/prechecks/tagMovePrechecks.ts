@@ -5,6 +5,11 @@ import {
 import { controlPlaneChecks } from './migrationPrechecks';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
 import { clusterSyncedCheck, fail, pass } from './precheckResults';
+import {
+  describeClientConfig,
+  injectorClientConfig,
+  WebhookConfigurationObject,
+} from '../planning/tagWebhooks';
 
 /** What the tag-move prechecks look at. */
 export interface TagMoveFacts {
@@ -12,6 +17,8 @@ export interface TagMoveFacts {
   tag: string;
   revision: string;
   webhookObject?: { metadata?: ManagedMetadata };
+  /** The target revision's own injector configuration, as read from the cluster. */
+  injector?: WebhookConfigurationObject;
 }
 
 /**
@@ -41,6 +48,20 @@ export function tagMovePrechecks(facts: TagMoveFacts): Precheck[] {
     return checks;
   }
   checks.push(...controlPlaneChecks(inventory, revision));
+  const injection = injectorClientConfig(facts.injector);
+  checks.push(
+    injection
+      ? pass(
+          'target-webhook',
+          `The tag will call ${revision}'s injector at ${describeClientConfig(
+            injection,
+          )}`,
+        )
+      : fail(
+          'target-webhook',
+          `Revision ${revision} has no injector webhook configuration to point the tag at`,
+        ),
+  );
   if (current.revision === revision) {
     checks.push(
       fail('nothing-to-do', `Tag ${tag} already points at ${revision}`),
