@@ -1,4 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import {
   meshSimulatorBackendSetup,
@@ -236,6 +238,31 @@ describe('the article end to end through the REST API', () => {
     await api(BOB).post(`/requests/${tag.body.id}/approve`);
     expect((await settle(tag.body.id)).state).toBe('succeeded');
 
+    // The blue gateway, on standby, still runs 1-9-7: the revision is in use until it goes.
+    const inUse = (
+      await api(ALICE).get('/clusters/seed/inventory')
+    ).body.controlPlanes.find((cp: any) => cp.revision === '1-9-7');
+    expect(inUse.safeToRemove).toBe(false);
+    expect(inUse.notRemovableBecause).toEqual([
+      '2 pods still run it',
+      '1 gateway runs it: istio-gateways/istio-ingressgateway-1-9-7 (standby)',
+    ]);
+    const blue = await simulator.kubectl([
+      'get',
+      'deployment',
+      'istio-ingressgateway-1-9-7',
+      '-n',
+      'istio-gateways',
+      '-o',
+      'json',
+    ]);
+    await simulator.kubectl([
+      'delete',
+      'deployment',
+      'istio-ingressgateway-1-9-7',
+      '-n',
+      'istio-gateways',
+    ]);
     const removable = await eventually(async () => {
       const res = await api(ALICE).get('/clusters/seed/inventory');
       const old = res.body.controlPlanes.find(
@@ -246,6 +273,30 @@ describe('the article end to end through the REST API', () => {
       return old;
     }, 30_000);
     expect(removable.notRemovableBecause).toEqual([]);
+
+    // Blue comes back for the rollback below.
+    const { metadata, status, ...spec } = JSON.parse(blue);
+    const manifest = join(simulator.stateDir, 'blue-gateway.json');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        ...spec,
+        metadata: {
+          name: metadata.name,
+          namespace: metadata.namespace,
+          labels: metadata.labels,
+        },
+      }),
+    );
+    await simulator.kubectl(['create', '-f', manifest]);
+    await simulator.kubectl([
+      'rollout',
+      'status',
+      'deployment/istio-ingressgateway-1-9-7',
+      '-n',
+      'istio-gateways',
+      '--timeout=60s',
+    ]);
 
     const during = await traffic();
     expect(during.sent).toBeGreaterThan(100);

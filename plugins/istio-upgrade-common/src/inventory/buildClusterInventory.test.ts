@@ -86,7 +86,7 @@ describe('buildClusterInventory', () => {
       '7 pods still run it',
       '1 namespace asks for it: legacy',
       'tag points at it: default',
-      '1 live gateway runs it: istio-ingress/ingressgateway-1-9-7',
+      '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (live)',
       'it is the default revision',
     ]);
     const current = inventory.controlPlanes.find(
@@ -623,12 +623,12 @@ describe('inventory warnings', () => {
         severity: 'info',
         subject: { kind: 'ControlPlane', name: '1-9-7' },
         message:
-          'Revision 1-9-7 is used by no pod, namespace, tag or live gateway and can be removed',
+          'Revision 1-9-7 is used by no pod, namespace, tag, gateway or workload and can be removed',
       },
     ]);
   });
 
-  it('counts a standby gateway (after a cutover) as going with its revision, not as a use of it', () => {
+  it('keeps a revision in use while a standby gateway (after a cutover) runs it, and names the gateway', () => {
     const mesh = new MeshSnapshot()
       .controlPlane('1-9-7', '1.9.7')
       .controlPlane('1-10-4', '1.10.4')
@@ -647,8 +647,11 @@ describe('inventory warnings', () => {
     expect(
       result.controlPlanes.find(cp => cp.revision === '1-9-7'),
     ).toMatchObject({
-      safeToRemove: true,
-      notRemovableBecause: [],
+      safeToRemove: false,
+      notRemovableBecause: [
+        '2 pods still run it',
+        '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (standby)',
+      ],
       inUse: { pods: 2, gateways: 1 },
     });
     expect(
@@ -658,16 +661,37 @@ describe('inventory warnings', () => {
       notRemovableBecause: [
         '2 pods still run it',
         'tag points at it: default',
-        '1 live gateway runs it: istio-ingress/ingressgateway-1-10-4',
+        '1 gateway runs it: istio-ingress/ingressgateway-1-10-4 (live)',
         'it is the default revision',
       ],
     });
-    expect(warningsOf(result, W.revisionRemovable)).toMatchObject([
-      {
-        message:
-          'Revision 1-9-7 is used by no pod, namespace, tag or live gateway and can be removed, with its standby gateway istio-ingress/ingressgateway-1-9-7',
-      },
-    ]);
+    expect(warningsOf(result, W.revisionRemovable)).toEqual([]);
+  });
+
+  it('keeps a revision in use while a gateway or a workload pins it in its pod template, even with no pod', () => {
+    const mesh = new MeshSnapshot()
+      .controlPlane('1-9-7', '1.9.7')
+      .controlPlane('1-10-4', '1.10.4')
+      .tag('default', '1-10-4')
+      .tag('legacy', '1-9-7')
+      .gateway('istio-ingress', 'ingressgateway-1-9-7', '1-9-7', {
+        replicas: 0,
+      })
+      .deployment('shop', 'cart', {
+        replicas: 0,
+        podLabels: { app: 'cart', 'istio.io/rev': 'legacy' },
+      });
+    const result = build(mesh);
+    expect(
+      result.controlPlanes.find(cp => cp.revision === '1-9-7'),
+    ).toMatchObject({
+      safeToRemove: false,
+      notRemovableBecause: [
+        'tag points at it: legacy',
+        '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (standby)',
+        '1 workload pins it in its pod template: shop/Deployment/cart',
+      ],
+    });
   });
 
   it(`reports ${W.ambientNamespace} for a namespace in ambient mode`, () => {

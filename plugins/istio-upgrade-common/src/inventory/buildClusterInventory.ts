@@ -643,32 +643,33 @@ export function buildClusterInventory(
     const namespaceNames = [...tally.namespaces].sort();
     const gatewayNames = [...tally.gateways].sort();
 
-    // A standby gateway (no LoadBalancer Service sends it traffic) is the blue side left running after
-    // a cutover: it goes with the revision, so neither it nor its pods keep the revision in use.
-    const standby = gateways.filter(
-      g => g.revision === revision && g.services.length === 0,
+    // Gateways of every kind keep their revision in use, live or standby: a standby gateway whose
+    // revision is removed comes back without a proxy at its next restart. It goes first (or with the
+    // revision, in a removal that checks no LoadBalancer Service selects it).
+    const revisionGateways = gateways.filter(g => g.revision === revision);
+    const gatewayKeys = new Set(
+      revisionGateways.map(g => `${g.namespace}/Deployment/${g.name}`),
     );
-    const standbyPods = standby.reduce(
-      (sum, g) =>
-        sum +
-        (workloadTallies
-          .get(`${g.namespace}/Deployment/${g.name}`)
-          ?.revisions.list()
-          .filter(r => r.revision === revision)
-          .reduce((n, r) => n + r.count, 0) ?? 0),
-      0,
-    );
-    const standbyNames = new Set(standby.map(g => `${g.namespace}/${g.name}`));
-    const blockingPods = tally.pods - standbyPods;
-    const liveGatewayNames = gatewayNames.filter(
-      name => !standbyNames.has(name),
-    );
+    // Workloads whose pod template asks for the revision (or a tag pointing at it): their next pods
+    // need it, whatever their namespace says.
+    const pinnedWorkloads = [...workloadTallies.entries()]
+      .filter(([key, w]) => {
+        const pinned = w.record.podLabels[ISTIO_LABELS.revision];
+        return (
+          pinned !== undefined &&
+          (tags.get(pinned) ?? pinned) === revision &&
+          !gatewayKeys.has(key) &&
+          controlPlaneRevisionOf(w.record) === undefined
+        );
+      })
+      .map(([key]) => key)
+      .sort(compareText);
 
     const notRemovableBecause: string[] = [];
-    if (blockingPods > 0) {
+    if (tally.pods > 0) {
       notRemovableBecause.push(
-        `${plural(blockingPods, 'pod')} still ${agree(
-          blockingPods,
+        `${plural(tally.pods, 'pod')} still ${agree(
+          tally.pods,
           'runs',
           'run',
         )} it`,
@@ -692,13 +693,33 @@ export function buildClusterInventory(
         )} at it: ${listed(tagNames)}`,
       );
     }
-    if (liveGatewayNames.length > 0) {
+    if (revisionGateways.length > 0) {
       notRemovableBecause.push(
-        `${plural(liveGatewayNames.length, 'live gateway')} ${agree(
-          liveGatewayNames.length,
+        `${plural(revisionGateways.length, 'gateway')} ${agree(
+          revisionGateways.length,
           'runs',
           'run',
-        )} it: ${listed(liveGatewayNames)}`,
+        )} it: ${listed(
+          revisionGateways.map(
+            g =>
+              `${g.namespace}/${g.name} (${
+                g.services.length ? 'live' : 'standby'
+              })`,
+          ),
+        )}`,
+      );
+    }
+    if (pinnedWorkloads.length > 0) {
+      notRemovableBecause.push(
+        `${plural(pinnedWorkloads.length, 'workload')} ${agree(
+          pinnedWorkloads.length,
+          'pins',
+          'pin',
+        )} it in ${agree(
+          pinnedWorkloads.length,
+          'its',
+          'their',
+        )} pod template: ${listed(pinnedWorkloads)}`,
       );
     }
     if (isDefault) {
@@ -746,15 +767,7 @@ export function buildClusterInventory(
         W.revisionRemovable,
         'info',
         subject,
-        `Revision ${revision} is used by no pod, namespace, tag or live gateway and can be removed${
-          standby.length
-            ? `, with its standby ${agree(
-                standby.length,
-                'gateway',
-                'gateways',
-              )} ${listed([...standbyNames])}`
-            : ''
-        }`,
+        `Revision ${revision} is used by no pod, namespace, tag, gateway or workload and can be removed`,
       );
     }
     return {
