@@ -105,6 +105,17 @@ var components = []component{
 			"kwok":    "sigs.k8s.io/kwok/cmd/kwok",
 			"kwokctl": "sigs.k8s.io/kwok/cmd/kwokctl",
 		},
+		// kwok's own Stages, which the cluster uses with a readiness delay added to pod-ready.
+		Files: &fileSource{
+			Module: "sigs.k8s.io/kwok",
+			Files: []string{
+				"kustomize/stage/node/fast/node-initialize.yaml",
+				"kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
+				"kustomize/stage/pod/fast/pod-ready.yaml",
+				"kustomize/stage/pod/fast/pod-complete.yaml",
+				"kustomize/stage/pod/fast/pod-delete.yaml",
+			},
+		},
 	},
 	{
 		Name:    "helm",

@@ -11,6 +11,10 @@ describeRequestInput({
   cluster: 'seed',
   revision: '1-10-4',
   liveRevision: '1-9-7',
+  productpage: {
+    'backstage.io/kubernetes-id': 'productpage',
+    'backstage.io/kubernetes-namespace': 'bookinfo',
+  },
   async start() {
     const simulator = await startMeshSimulator({
       scenarios: ['seed'],

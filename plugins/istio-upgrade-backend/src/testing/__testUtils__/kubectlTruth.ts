@@ -42,7 +42,7 @@ function controllerOf(object: any): { kind: string; name: string } | undefined {
  * ReplicaSet followed to the Deployment that owns it).
  */
 export async function podRevisionsFromKubectl(
-  simulator: MeshSimulatorProcess,
+  simulator: Pick<MeshSimulatorProcess, 'kubectl'>,
   context?: string,
 ): Promise<PodRevisions> {
   const ctx = context ? ['--context', context] : [];
@@ -134,7 +134,7 @@ export interface MatchingInventory {
  */
 export async function inventoryMatchingKubectl(
   get: (path: string) => PromiseLike<{ status: number; body: any }>,
-  simulator: MeshSimulatorProcess,
+  simulator: Pick<MeshSimulatorProcess, 'kubectl'>,
   cluster: string,
   options: {
     timeoutMs?: number;

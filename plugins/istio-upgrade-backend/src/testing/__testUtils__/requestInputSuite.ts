@@ -20,18 +20,15 @@ const CAROL = 'user:default/carol'; // owns productpage
 const DAVE = 'user:default/dave'; // owns nothing here
 const ALICE = 'user:default/alice'; // platform
 
-function component(name: string, namespace: string, owner: string): Entity {
+function component(
+  name: string,
+  annotations: Record<string, string>,
+  owner: string,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/kubernetes-id': name,
-        'backstage.io/kubernetes-namespace': namespace,
-      },
-    },
+    metadata: { name, namespace: 'default', annotations },
     spec: { type: 'service', lifecycle: 'production', owner },
     relations: [{ type: 'ownedBy', targetRef: owner }],
   };
@@ -71,6 +68,8 @@ export interface RequestInputTarget {
   revision: string;
   /** The revision the gateway serves before the cutover (and after its rollback). */
   liveRevision: string;
+  /** How the productpage Component maps to its workloads in bookinfo (Kubernetes plugin annotations). */
+  productpage: Record<string, string>;
   /** Starts (or connects to) the cluster. */
   start(): Promise<RequestInputCluster>;
 }
@@ -146,7 +145,7 @@ export function describeRequestInput(target: RequestInputTarget) {
           catalogServiceMock.factory({
             entities: [
               ...(setup.entities as Entity[]),
-              component('productpage', 'bookinfo', CAROL),
+              component('productpage', target.productpage, CAROL),
             ],
           }),
           mockServices.rootConfig.factory({
