@@ -45,6 +45,7 @@ import {
   targetKeyOf,
 } from './RequestPlanner';
 import { RequestSettings } from './requestConfig';
+import { IdempotencyKeyReusedError, sameRequest } from './idempotency';
 import { DECISION_FROM } from './requestStates';
 import { RequestFilter, RequestStore, StoredRequest } from './RequestStore';
 
@@ -335,6 +336,22 @@ export class RequestService {
         ...(rollbackOf ? { rollbackOf: rollbackOf.id } : {}),
       },
       async () => {
+        // A reused key is answered before anything else is checked: the same body gets the request it
+        // made, a different one a 422, whatever has happened since.
+        if (body.idempotencyKey) {
+          const earlier = await store.byIdempotencyKey(
+            actor.ref,
+            body.idempotencyKey,
+          );
+          if (earlier) {
+            if (!sameRequest(earlier, body, rollbackOf?.id)) {
+              throw new IdempotencyKeyReusedError(
+                `idempotencyKey ${body.idempotencyKey} was already used for request ${earlier.id}, which asked for something else`,
+              );
+            }
+            return this.present(earlier, actor, false);
+          }
+        }
         await authorizer.authorizeCreate(actor, body.type, body.entityRef);
         const entity = await this.entity(body.entityRef, credentials);
         if (body.type === 'namespace-migration') {

@@ -314,7 +314,8 @@ export class RequestStore {
     return { request: (await this.get(request.id))!, created: true };
   }
 
-  private async byIdempotencyKey(
+  /** The request a requester asked for with an idempotency key, if any. */
+  async byIdempotencyKey(
     requestedBy: string,
     key: string,
   ): Promise<StoredRequest | undefined> {

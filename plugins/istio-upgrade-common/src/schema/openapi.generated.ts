@@ -261,6 +261,7 @@ export type components = {
       comment?: string;
       dryRun?: boolean;
       entityRef?: components['schemas']['EntityRef'];
+      /** The same key with the same body returns the request it made (same id); with another body, 422. */
       idempotencyKey?: string;
       options?: components['schemas']['RequestOptions'];
       revision: components['schemas']['RevisionName'];
@@ -678,6 +679,15 @@ export type components = {
         'application/json': components['schemas']['Error'];
       };
     };
+    /** The idempotency key was already used for a request that asked for something else. */
+    IdempotencyKeyReused: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['Error'];
+      };
+    };
   };
   parameters: {
     /** The cluster entity's name in the catalog. */
@@ -881,6 +891,7 @@ export interface operations {
           'application/json': components['schemas']['UpgradeRequest'];
         };
       };
+      422: components['responses']['IdempotencyKeyReused'];
       default: components['responses']['ErrorResponse'];
     };
   };

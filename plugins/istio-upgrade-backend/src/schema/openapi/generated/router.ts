@@ -378,6 +378,9 @@ export const spec = {
               },
             },
           },
+          '422': {
+            $ref: '#/components/responses/IdempotencyKeyReused',
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -619,6 +622,17 @@ export const spec = {
     responses: {
       ErrorResponse: {
         description: 'An error response from the backend.',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      IdempotencyKeyReused: {
+        description:
+          'The idempotency key was already used for a request that asked for something else.',
         content: {
           'application/json': {
             schema: {
@@ -1681,6 +1695,8 @@ export const spec = {
           },
           idempotencyKey: {
             type: 'string',
+            description:
+              'The same key with the same body returns the request it made (same id); with another body, 422.',
             minLength: 1,
             maxLength: 128,
             pattern: '^[A-Za-z0-9._:-]+$',
