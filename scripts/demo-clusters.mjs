@@ -5,7 +5,7 @@
  *
  * - `catalog-clusters.yaml`: one `Resource` of type `kubernetes-cluster` per simulated cluster, annotated
  *   as the Backstage Kubernetes plugin expects (API server URL, CA, auth provider);
- * - `app-config.demo.yaml`: the clusters' service-account tokens for the istio-upgrade backend (and the
+ * - `app-config.clusters.yaml`: the clusters' service-account tokens for the istio-upgrade backend (and the
  *   Kubernetes plugin), kept out of the catalog and out of git.
  *
  * JSON is valid YAML, so both files are written as JSON without a YAML library.
@@ -82,7 +82,7 @@ write(
   entities.map(e => `---\n${JSON.stringify(e, null, 2)}\n`).join(''),
   0o644,
 );
-write('app-config.demo.yaml', `${JSON.stringify(config, null, 2)}\n`, 0o600);
+write('app-config.clusters.yaml', `${JSON.stringify(config, null, 2)}\n`, 0o600);
 console.error(
   `demo-clusters: registered ${entities
     .map(e => e.metadata.name)

@@ -7,8 +7,14 @@
 #   START_EXTRA_CONFIG  more config files, space separated (e.g. app-config.postgres.yaml)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 ensure_dependencies
 cd "$REPO_ROOT"
+
+# The PostgreSQL configuration needs the local server: installed and started when missing.
+case " ${START_EXTRA_CONFIG:-} " in
+  *postgres*) ensure_postgres >/dev/null || { echo "start: PostgreSQL could not be started" >&2; exit 1; } ;;
+esac
 
 STATE="$REPO_ROOT/.mesh-sim"
 mkdir -p "$STATE"
@@ -41,4 +47,5 @@ extra=()
 for file in ${START_EXTRA_CONFIG:-}; do
   extra+=(--config "$(cd "$(dirname "$file")" && pwd)/$(basename "$file")")
 done
-yarn start --config "$REPO_ROOT/app-config.yaml" --config "$STATE/app-config.demo.yaml" "${extra[@]}"
+yarn start --config "$REPO_ROOT/app-config.yaml" --config "$REPO_ROOT/app-config.demo.yaml" \
+  --config "$STATE/app-config.clusters.yaml" "${extra[@]}"

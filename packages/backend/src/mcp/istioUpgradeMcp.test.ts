@@ -25,13 +25,22 @@ import istioDemoPolicyModule from '../permissions/istioDemoPolicyModule';
 
 jest.setTimeout(120_000);
 
-/** The demo's MCP settings, read from the committed app-config.yaml (environment substituted). */
+/**
+ * The demo's MCP settings, read from the committed app-config.yaml and app-config.demo.yaml
+ * (environment substituted), as scripts/start.sh loads them.
+ */
 async function demoMcpConfig() {
   const config = await ConfigSources.toConfig(
-    FileConfigSource.create({
-      path: resolvePackagePath('backend', '../../app-config.yaml'),
-      watch: false,
-    }),
+    ConfigSources.merge([
+      FileConfigSource.create({
+        path: resolvePackagePath('backend', '../../app-config.yaml'),
+        watch: false,
+      }),
+      FileConfigSource.create({
+        path: resolvePackagePath('backend', '../../app-config.demo.yaml'),
+        watch: false,
+      }),
+    ]),
   );
   const externalAccess = config
     .getConfigArray('backend.auth.externalAccess')
@@ -40,7 +49,7 @@ async function demoMcpConfig() {
     .getConfigArray('backend.auth.externalAccess')
     .find(c => c.getOptionalString('options.subject') === 'mcp-demo')
     ?.getString('options.token');
-  if (!token) throw new Error('app-config.yaml has no mcp-demo token');
+  if (!token) throw new Error('app-config.demo.yaml has no mcp-demo token');
   return {
     token,
     backend: {
