@@ -152,17 +152,20 @@ function defaultWorkload(tk: string, o: KubeObject): KubeObject {
   }
 }
 
-function defaultWebhooks(o: KubeObject): KubeObject {
+/**
+ * The admission webhook defaults of admissionregistration.k8s.io/v1. `sideEffects` and
+ * `admissionReviewVersions` have none (they are required); `reinvocationPolicy` is a field of
+ * mutating webhooks only.
+ */
+function defaultWebhooks(o: KubeObject, mutating: boolean): KubeObject {
   return {
     ...o,
     webhooks: (o.webhooks ?? []).map((w: JsonObject) => ({
-      admissionReviewVersions: ['v1'],
-      sideEffects: 'None',
       failurePolicy: 'Fail',
       matchPolicy: 'Equivalent',
       namespaceSelector: {},
       objectSelector: {},
-      reinvocationPolicy: 'Never',
+      ...(mutating ? { reinvocationPolicy: 'Never' } : {}),
       timeoutSeconds: 10,
       ...w,
       clientConfig: w.clientConfig?.service
@@ -245,8 +248,9 @@ export function applyCreateDefaults(
       };
     }
     case 'mutatingwebhookconfigurations.admissionregistration.k8s.io':
+      return defaultWebhooks(object, true);
     case 'validatingwebhookconfigurations.admissionregistration.k8s.io':
-      return defaultWebhooks(object);
+      return defaultWebhooks(object, false);
     case 'poddisruptionbudgets.policy':
       return {
         ...object,
@@ -276,11 +280,11 @@ export function applyUpdateDefaults(
   ) {
     return defaultWorkload(tk, object);
   }
-  if (
-    tk.startsWith('mutatingwebhookconfigurations') ||
-    tk.startsWith('validatingwebhookconfigurations')
-  ) {
-    return defaultWebhooks(object);
+  if (tk.startsWith('mutatingwebhookconfigurations')) {
+    return defaultWebhooks(object, true);
+  }
+  if (tk.startsWith('validatingwebhookconfigurations')) {
+    return defaultWebhooks(object, false);
   }
   return object;
 }

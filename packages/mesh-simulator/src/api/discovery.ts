@@ -1,11 +1,14 @@
 import { apiGroups, resourceTypes, resourceVerbs } from './resourceTypes';
 import { pathNotFound } from './statusErrors';
 
-/** The Kubernetes version the simulator reports; kubectl 1.32 is within the supported skew. */
+/**
+ * The Kubernetes version the simulator reports: the release its OpenAPI schemas come from, and the
+ * one the real-cluster test tier runs.
+ */
 export const simulatedKubernetesVersion = {
   major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.4',
+  minor: '34',
+  gitVersion: 'v1.34.12',
 };
 
 function resourceList(group: string, version: string) {
@@ -59,11 +62,19 @@ export function discoveryDocument(
   const [root, group, version] = path;
   if (root === 'version' && path.length === 1) {
     return {
-      ...simulatedKubernetesVersion,
+      major: simulatedKubernetesVersion.major,
+      minor: simulatedKubernetesVersion.minor,
+      emulationMajor: simulatedKubernetesVersion.major,
+      emulationMinor: simulatedKubernetesVersion.minor,
+      minCompatibilityMajor: simulatedKubernetesVersion.major,
+      minCompatibilityMinor: String(
+        Number(simulatedKubernetesVersion.minor) - 1,
+      ),
+      gitVersion: simulatedKubernetesVersion.gitVersion,
       gitCommit: '0000000000000000000000000000000000000000',
       gitTreeState: 'clean',
       buildDate: '2026-01-01T00:00:00Z',
-      goVersion: 'go1.23.8',
+      goVersion: 'go1.26.8',
       compiler: 'gc',
       platform: 'linux/amd64',
     };
@@ -113,6 +124,7 @@ export function discoveryDocument(
         ]),
         '/healthz',
         '/livez',
+        '/openapi/v3',
         '/readyz',
         '/version',
       ],

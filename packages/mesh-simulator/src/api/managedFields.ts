@@ -39,6 +39,8 @@ export function fieldsV1(value: unknown, field?: string): JsonObject {
   if (typeof value === 'object' && value !== null) {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(value)) {
+      // Patch directives ($patch, $setElementOrder/…, $retainKeys…) are not fields.
+      if (k.startsWith('$')) continue;
       const child = fieldsV1(v, k);
       out[`f:${k}`] =
         typeof v === 'object' &&

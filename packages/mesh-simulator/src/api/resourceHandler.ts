@@ -1,15 +1,29 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { KubeObject } from '../store/kubeObject';
-import { ObjectStore, objectKey } from '../store/objectStore';
+import { nextGeneration, ObjectStore, objectKey } from '../store/objectStore';
 import { fieldsJson, objectJson } from '../store/sharedJson';
 import { applyCreateDefaults, applyUpdateDefaults } from './defaults';
+import {
+  decodeStrict,
+  dropUnknownFields,
+  FieldValidation,
+  fieldValidationOf,
+  goJson,
+  goValueString,
+  jsonPatchOperationSchema,
+  strictDecodingError,
+  strictPatchError,
+  warningHeader,
+} from './fieldValidation';
 import {
   fieldsV1,
   managedFieldsEntry,
   withManagedFields,
 } from './managedFields';
 import { negotiateRepresentation, Representation } from './mediaTypes';
+import { kindSchema, scaleSchema } from './openapi/openApiDocuments';
+import { OpenApiSchema } from './openapi/openApiSchema';
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -344,6 +358,49 @@ function requireObjectBody(r: ResourceRequest): KubeObject {
   return body;
 }
 
+/**
+ * Applies the field validation directive to strict decoding errors: `Strict` refuses with `refusal`,
+ * `Warn` adds a `Warning` header per error, `Ignore` lets them pass (the fields are dropped anyway).
+ */
+function enforceFieldValidation(
+  r: ResourceRequest,
+  validation: FieldValidation,
+  errors: string[],
+  refusal: () => ApiError,
+) {
+  if (errors.length === 0 || validation === 'Ignore') return;
+  if (validation === 'Strict') throw refusal();
+  if (!r.res.headersSent) {
+    const previous = r.res.getHeader('Warning') ?? [];
+    const list = Array.isArray(previous) ? previous : [String(previous)];
+    r.res.setHeader('Warning', [...list, ...errors.map(warningHeader)]);
+  }
+}
+
+/**
+ * Reads a create or update body as the API server decodes it: well-formed JSON of the endpoint's kind,
+ * decoded against the kind's schema, so unknown fields are dropped and, per `fieldValidation`,
+ * refused (400, "cannot be handled as a …: strict decoding error: …") or warned about.
+ */
+function decodeWriteBody(
+  r: ResourceRequest,
+  validation: FieldValidation,
+  schema: OpenApiSchema | undefined,
+  expectedKind = r.rt.kind,
+  expectedApiVersion = apiVersionOf(r.rt),
+  version = r.rt.version,
+): KubeObject {
+  const parsed = requireObjectBody(r);
+  checkKind(r, parsed, expectedKind, expectedApiVersion);
+  const decoded = decodeStrict(r.body, schema);
+  enforceFieldValidation(r, validation, decoded.errors, () =>
+    strictDecodingError(expectedKind, version, decoded.errors),
+  );
+  const body = decoded.value as KubeObject;
+  checkKind(r, body, expectedKind, expectedApiVersion);
+  return body;
+}
+
 function checkKind(
   r: ResourceRequest,
   body: KubeObject,
@@ -410,8 +467,8 @@ function handleCreate(backend: ClusterApiBackend, r: ResourceRequest) {
   if (r.name !== undefined || r.subresource !== undefined) {
     throw methodNotAllowed('POST');
   }
-  const body = requireObjectBody(r);
-  checkKind(r, body);
+  const validation = fieldValidationOf(r.query, 'create');
+  const body = decodeWriteBody(r, validation, kindSchema(rt));
   const namespace = rt.namespaced ? r.namespace : undefined;
   if (rt.namespaced) {
     if (!namespace) {
@@ -539,15 +596,28 @@ function writeUpdate(
     fields,
     r.subresource === 'status' ? 'status' : undefined,
   );
-  if (isDryRun(r.query)) return object;
+  if (isDryRun(r.query)) {
+    // What the write would store, generation included.
+    const generation = nextGeneration(r.rt, current, object);
+    return generation === undefined
+      ? object
+      : { ...object, metadata: { ...object.metadata, generation } };
+  }
   return backend.store.replace(r.rt, object, current.metadata.resourceVersion);
 }
 
 function handleUpdate(backend: ClusterApiBackend, r: ResourceRequest) {
-  const body = requireObjectBody(r);
+  const validation = fieldValidationOf(r.query, 'update');
+  const scale = r.subresource === 'scale';
+  const body = decodeWriteBody(
+    r,
+    validation,
+    scale ? scaleSchema() : kindSchema(r.rt),
+    scale ? 'Scale' : r.rt.kind,
+    scale ? 'autoscaling/v1' : apiVersionOf(r.rt),
+  );
   const current = currentOrNotFound(backend, r);
-  if (r.subresource === 'scale') {
-    checkKind(r, body, 'Scale', 'autoscaling/v1');
+  if (scale) {
     const replicas = body.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw invalid('Scale', r.name!, 'autoscaling', [
@@ -576,7 +646,6 @@ function handleUpdate(backend: ClusterApiBackend, r: ResourceRequest) {
     sendJson(r.res, 200, scaleOf(r.rt, stored));
     return;
   }
-  checkKind(r, body);
   if (body.metadata.name && body.metadata.name !== r.name) {
     throw badRequest(
       `the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`,
@@ -599,11 +668,23 @@ function handleUpdate(backend: ClusterApiBackend, r: ResourceRequest) {
 }
 
 function handlePatch(backend: ClusterApiBackend, r: ResourceRequest) {
+  const validation = fieldValidationOf(r.query, 'patch');
   const contentType = String(r.req.headers['content-type'] ?? '')
     .split(';')[0]
     .trim()
     .toLowerCase();
   const patch = parseJsonBody(r.body);
+  // The patch body itself is decoded strictly too: duplicate keys (and, in a JSON patch, fields an
+  // operation does not have) are strict errors, listed before those of the patched object.
+  let bodyErrors: string[] = [];
+  if (validation !== 'Ignore') {
+    bodyErrors =
+      contentType === 'application/json-patch+json'
+        ? decodeStrict(r.body, jsonPatchOperationSchema).errors.map(
+            e => `json patch ${e}`,
+          )
+        : decodeStrict(r.body, undefined).errors;
+  }
   const current = currentOrNotFound(backend, r);
   const base = r.subresource === 'scale' ? scaleOf(r.rt, current) : current;
   let patched: any;
@@ -632,6 +713,30 @@ function handlePatch(backend: ClusterApiBackend, r: ResourceRequest) {
   ) {
     throw badRequest('the patch produced an object the server cannot decode');
   }
+  // The patched object is decoded into the kind: unknown fields are dropped, and reported per
+  // fieldValidation (a strategic merge patch reports them sorted, as the unstructured converter does).
+  const pruned = dropUnknownFields(
+    patched,
+    r.subresource === 'scale' ? scaleSchema() : kindSchema(r.rt),
+  );
+  const strictErrors = [
+    ...bodyErrors,
+    ...(contentType === 'application/strategic-merge-patch+json'
+      ? [...pruned.errors].sort()
+      : pruned.errors),
+  ];
+  enforceFieldValidation(r, validation, strictErrors, () =>
+    strictPatchError(
+      contentType === 'application/strategic-merge-patch+json'
+        ? goValueString(patch)
+        : goJson({
+            ...patched,
+            metadata: { ...patched.metadata, managedFields: undefined },
+          }),
+      strictErrors,
+    ),
+  );
+  patched = pruned.value;
   const expected = patched.metadata?.resourceVersion;
   if (expected !== undefined && expected !== current.metadata.resourceVersion) {
     throw conflict(r.rt, r.name!);

@@ -98,13 +98,14 @@ export function invalid(
   const summary = causes
     .map(c => (c.field ? `${c.field}: ${c.message}` : c.message))
     .join(', ');
+  // The API server names the kind qualified by its group ("Deployment.apps", "Pod").
   return new ApiError(
     422,
     'Invalid',
-    `${kind} "${name}" is invalid: ${
+    `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${
       causes.length > 1 ? `[${summary}]` : summary
     }`,
-    { name, group: group || undefined, kind, causes },
+    { name: name || undefined, group: group || undefined, kind, causes },
   );
 }
 

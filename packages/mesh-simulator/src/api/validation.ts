@@ -286,6 +286,54 @@ function validateService(object: KubeObject): StatusCause[] {
 }
 
 /**
+ * Checks admission webhooks as the admissionregistration strategy does for the fields that have no
+ * default in v1: `sideEffects` and `admissionReviewVersions`.
+ */
+function validateWebhooks(object: KubeObject): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const webhooks = object.webhooks ?? [];
+  if (!Array.isArray(webhooks)) {
+    return [invalidValue('webhooks', webhooks, 'must be a list')];
+  }
+  webhooks.forEach((w: any, i: number) => {
+    const field = `webhooks[${i}]`;
+    if (typeof w?.name !== 'string' || w.name.length === 0) {
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+        field: `${field}.name`,
+      });
+    }
+    if (w?.sideEffects === undefined || w?.sideEffects === null) {
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value: must specify one of None, NoneOnDryRun',
+        field: `${field}.sideEffects`,
+      });
+    } else if (!['None', 'NoneOnDryRun'].includes(w.sideEffects)) {
+      causes.push({
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: ${JSON.stringify(
+          w.sideEffects,
+        )}: supported values: "None", "NoneOnDryRun"`,
+        field: `${field}.sideEffects`,
+      });
+    }
+    if (
+      !Array.isArray(w?.admissionReviewVersions) ||
+      w.admissionReviewVersions.length === 0
+    ) {
+      causes.push({
+        reason: 'FieldValueRequired',
+        message: 'Required value: must specify one of v1, v1beta1',
+        field: `${field}.admissionReviewVersions`,
+      });
+    }
+  });
+  return causes;
+}
+
+/**
  * Checks fields an update may not change (workload selectors), answering 422 as the API
  * server does.
  */
@@ -350,6 +398,10 @@ export function validateObject(rt: ResourceType, object: KubeObject): void {
       break;
     case 'services':
       causes.push(...validateService(object));
+      break;
+    case 'mutatingwebhookconfigurations.admissionregistration.k8s.io':
+    case 'validatingwebhookconfigurations.admissionregistration.k8s.io':
+      causes.push(...validateWebhooks(object));
       break;
     default:
       break;

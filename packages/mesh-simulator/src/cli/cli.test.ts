@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseServeArguments } from './serveArguments';
+import { HelpRequested, parseServeArguments } from './serveArguments';
 
 jest.setTimeout(120000);
 
@@ -69,6 +69,36 @@ describe('mesh-sim serve', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('prints the usage on stdout and exits 0 for --help and -h, with or without serve', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>(r =>
+        execFile(process.execPath, [bin, ...args], (error, stdout, stderr) =>
+          r({
+            code: error ? (error.code as number) : 0,
+            stdout,
+            stderr,
+          }),
+        ),
+      );
+    for (const args of [
+      ['serve', '--help'],
+      ['serve', '-h'],
+      ['serve', '--scenario', 'seed', '--help'],
+      ['--help'],
+      ['-h'],
+    ]) {
+      const result = await run(args);
+      expect(result).toEqual({
+        code: 0,
+        stdout: expect.stringMatching(
+          /^Usage: mesh-sim serve --scenario <seed\|demo\|shapes\|FILE\|fleet:CxP>/,
+        ),
+        stderr: '',
+      });
+      expect(result.stdout).toContain('[--state-dir DIR]');
+    }
+  });
+
   it('refuses bad arguments with exit code 2', async () => {
     const code = await new Promise<number | null>(r => {
       const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
@@ -109,5 +139,9 @@ describe('mesh-sim serve', () => {
     expect(() => parseServeArguments(['--bogus'], '/work')).toThrow(
       /unknown argument/,
     );
+    expect(() => parseServeArguments(['-h'], '/work')).toThrow(HelpRequested);
+    expect(
+      parseServeArguments(['--scenario', 'shapes'], '/work').scenarios,
+    ).toEqual(['shapes']);
   });
 });

@@ -1,5 +1,5 @@
 import { startMeshSimulator } from '../meshSimulator';
-import { parseServeArguments, usage } from './serveArguments';
+import { HelpRequested, parseServeArguments, usage } from './serveArguments';
 
 /**
  * Runs `mesh-sim <args>`. `serve` starts the simulator, prints exactly one
@@ -23,6 +23,10 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     options = parseServeArguments(rest, process.env.INIT_CWD ?? process.cwd());
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${usage}\n`);
+      return;
+    }
     process.stderr.write(`mesh-sim: ${(error as Error).message}\n${usage}\n`);
     process.exitCode = 2;
     return;

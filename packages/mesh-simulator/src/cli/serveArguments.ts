@@ -1,10 +1,19 @@
 import { resolve } from 'node:path';
 import { MeshSimulatorOptions } from '../meshSimulator';
+import { bundledScenarios } from '../scenarios/scenarioSources';
 
 /** The usage text of `mesh-sim`. */
-export const usage = `Usage: mesh-sim serve --scenario <seed|demo|FILE|fleet:CxP> [--scenario ...]
+export const usage = `Usage: mesh-sim serve --scenario <seed|demo|shapes|FILE|fleet:CxP> [--scenario ...]
                      [--host 127.0.0.1] [--port 6443] [--kubeconfig FILE]
-                     [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]`;
+                     [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]
+       mesh-sim serve --help`;
+
+/** Thrown by {@link parseServeArguments} for `--help` or `-h`: print the usage and exit 0. */
+export class HelpRequested extends Error {
+  constructor() {
+    super('help requested');
+  }
+}
 
 /**
  * Parses `serve` arguments into simulator options; throws with a message for bad input.
@@ -38,6 +47,9 @@ export function parseServeArguments(
       return n;
     };
     switch (flag) {
+      case '--help':
+      case '-h':
+        throw new HelpRequested();
       case '--scenario':
         scenarios.push(
           ...value()
@@ -76,7 +88,7 @@ export function parseServeArguments(
   }
   return {
     scenarios: scenarios.map(s =>
-      s === 'seed' || s === 'demo' || s.startsWith('fleet:')
+      bundledScenarios.includes(s) || s.startsWith('fleet:')
         ? s
         : resolve(cwd, s),
     ),

@@ -5,6 +5,7 @@ import {
   istioSystem,
   tagWebhookName,
 } from './controlPlanes';
+import { parseIstioVersion } from './istioVersions';
 
 const caBundle = Buffer.from(
   '-----BEGIN CERTIFICATE-----\nmesh-simulator\n-----END CERTIFICATE-----\n',
@@ -422,6 +423,517 @@ export function gatewayLoadBalancer(
       type: 'LoadBalancer',
       selector: { istio: 'ingressgateway', version: revision },
       ports: gatewayServicePorts,
+    },
+  };
+}
+
+/** Whether an Istio version is at least `1.<minor>`. */
+function atLeast(version: string, minor: number): boolean {
+  const v = parseIstioVersion(version);
+  return (
+    v !== undefined && (v.major > 1 || (v.major === 1 && v.minor >= minor))
+  );
+}
+
+/**
+ * The labels Istio's charts add to every object since 1.24 (`istio.labels`): Helm's release, the
+ * chart and the version.
+ */
+function chartLabels(
+  release: string,
+  chart: string,
+  version: string,
+): Record<string, string> {
+  if (!atLeast(version, 24)) return {};
+  return {
+    'app.kubernetes.io/managed-by': 'Helm',
+    'app.kubernetes.io/instance': release,
+    'app.kubernetes.io/part-of': 'istio',
+    'app.kubernetes.io/version': version,
+    'helm.sh/chart': `${chart}-${version}`,
+  };
+}
+
+/** The Helm release of a revision's istiod chart, as Istio's Helm install documents name it. */
+function istiodRelease(revision: string): string {
+  return revision === 'default' ? 'istiod' : `istiod-${revision}`;
+}
+
+/**
+ * The revision's ConfigMaps, as the istio-discovery chart installs them: `istio[-<rev>]` (the mesh
+ * configuration) and `istio-sidecar-injector[-<rev>]` (the injection templates and values; their
+ * templates are left out here).
+ */
+export function istioConfigMaps(
+  revision: string,
+  version: string,
+): KubeObject[] {
+  const suffix = revision === 'default' ? '' : `-${revision}`;
+  const labels = {
+    'istio.io/rev': revision,
+    'install.operator.istio.io/owning-resource': 'unknown',
+    'operator.istio.io/component': 'Pilot',
+    release: istiodRelease(revision),
+    ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
+    ...chartLabels(istiodRelease(revision), 'istiod', version),
+  };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(`istio${suffix}`, istioSystem, labels),
+      data: {
+        meshNetworks: 'networks: {}',
+        mesh: [
+          'defaultConfig:',
+          `  discoveryAddress: ${istiodName(
+            revision,
+          )}.${istioSystem}.svc:15012`,
+          'defaultProviders:',
+          '  metrics:',
+          '  - prometheus',
+          'enablePrometheusMerge: true',
+          `rootNamespace: ${istioSystem}`,
+          'trustDomain: cluster.local',
+        ].join('\n'),
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(`istio-sidecar-injector${suffix}`, istioSystem, labels),
+      data: {
+        values: JSON.stringify(
+          {
+            global: {
+              hub: 'docker.io/istio',
+              istioNamespace: istioSystem,
+              tag: version,
+            },
+            revision: revision === 'default' ? '' : revision,
+            sidecarInjectorWebhook: {
+              defaultTemplates: [],
+              enableNamespacesByDefault: false,
+              reinvocationPolicy: 'Never',
+              rewriteAppHTTPProbe: true,
+            },
+          },
+          null,
+          2,
+        ),
+        config: [
+          'defaultTemplates: [sidecar]',
+          'policy: enabled',
+          'alwaysInjectSelector:',
+          '  []',
+          'neverInjectSelector:',
+          '  []',
+          'injectedAnnotations:',
+        ].join('\n'),
+      },
+    },
+  ];
+}
+
+/** The API groups Istio's validation webhooks cover, per release. */
+function validatedGroups(version: string): string[] {
+  const groups = ['security.istio.io', 'networking.istio.io'];
+  if (atLeast(version, 12))
+    groups.push('telemetry.istio.io', 'extensions.istio.io');
+  if (atLeast(version, 17) && !atLeast(version, 21)) {
+    groups.push('gateway.networking.k8s.io');
+  }
+  return groups;
+}
+
+function validationWebhook(
+  name: string,
+  version: string,
+  service: string,
+  objectSelector: object | undefined,
+  patchedByIstiod: boolean,
+) {
+  return {
+    name,
+    clientConfig: {
+      service: {
+        name: service,
+        namespace: istioSystem,
+        path: '/validate',
+        port: 443,
+      },
+      // istiod's webhook controller patches in its CA bundle and, once it serves, fails closed.
+      ...(patchedByIstiod || !atLeast(version, 11) ? { caBundle } : {}),
+    },
+    rules: [
+      {
+        operations: ['CREATE', 'UPDATE'],
+        apiGroups: validatedGroups(version),
+        apiVersions: ['*'],
+        resources: ['*'],
+        scope: '*',
+      },
+    ],
+    failurePolicy: patchedByIstiod ? 'Fail' : 'Ignore',
+    sideEffects: 'None',
+    admissionReviewVersions: atLeast(version, 23) ? ['v1'] : ['v1beta1', 'v1'],
+    ...(objectSelector ? { objectSelector } : {}),
+  };
+}
+
+/**
+ * The revision's ValidatingWebhookConfiguration, as the istio-discovery chart renders it since 1.11:
+ * `istio-validator[-<rev>]-istio-system`, webhook `rev.validation.istio.io` for the objects labelled
+ * with the revision, calling the revision's istiod (which patches it to fail closed once it serves).
+ * Undefined before 1.11, when the base chart's single `istiod-istio-system` validated for every
+ * revision ({@link legacyValidator}).
+ */
+export function revisionValidator(
+  revision: string,
+  version: string,
+): KubeObject | undefined {
+  if (!atLeast(version, 11)) return undefined;
+  const suffix = revision === 'default' ? '' : `-${revision}`;
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: meta(`istio-validator${suffix}-${istioSystem}`, undefined, {
+      app: 'istiod',
+      release: istiodRelease(revision),
+      istio: 'istiod',
+      'istio.io/rev': revision,
+      ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
+      ...chartLabels(istiodRelease(revision), 'istiod', version),
+    }),
+    webhooks: [
+      validationWebhook(
+        'rev.validation.istio.io',
+        version,
+        istiodName(revision),
+        {
+          matchExpressions: [
+            { key: 'istio.io/rev', operator: 'In', values: [revision] },
+          ],
+        },
+        true,
+      ),
+    ],
+  };
+}
+
+/**
+ * The base chart's validating webhook of Istio before 1.11, `istiod-istio-system`, one per cluster:
+ * webhook `validation.istio.io` calling the Service `istiod` (absent in a cluster with only
+ * revisioned control planes, so it stays failing open).
+ */
+export function legacyValidator(
+  version: string,
+  revisionless: boolean,
+): KubeObject {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: meta(`istiod-${istioSystem}`, undefined, {
+      app: 'istiod',
+      release: 'istio-base',
+      istio: 'istiod',
+    }),
+    webhooks: [
+      validationWebhook(
+        'validation.istio.io',
+        version,
+        'istiod',
+        undefined,
+        revisionless,
+      ),
+    ],
+  };
+}
+
+/**
+ * `istiod-default-validator`: the validating webhook for objects without an `istio.io/rev` label.
+ * `istioctl tag set default` (1.12 and later) renders it from the `default` chart, pointing at the
+ * tag's revision, with the labels of that revision's injector (but `app`); a revisionless install
+ * gets it from the base chart (`defaultRevision: default`).
+ */
+export function defaultValidator(
+  revision: string,
+  version: string,
+  viaTag: boolean,
+): KubeObject | undefined {
+  if (!atLeast(version, viaTag ? 12 : 11)) return undefined;
+  const labels: Record<string, string> = viaTag
+    ? {
+        app: 'istiod',
+        istio: 'istiod',
+        'istio.io/rev': revision,
+        'istio.io/tag': 'default',
+        'operator.istio.io/component': 'Pilot',
+        ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
+        ...chartLabels('istio', 'istio-default', version),
+      }
+    : {
+        app: 'istiod',
+        release: 'istio-base',
+        istio: 'istiod',
+        'istio.io/rev': 'default',
+        ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
+        ...chartLabels('istio-base', 'base', version),
+      };
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: meta('istiod-default-validator', undefined, labels),
+    webhooks: [
+      validationWebhook(
+        'validation.istio.io',
+        version,
+        istiodName(revision),
+        viaTag
+          ? {
+              matchExpressions: [
+                { key: 'istio.io/rev', operator: 'DoesNotExist' },
+              ],
+            }
+          : undefined,
+        true,
+      ),
+    ],
+  };
+}
+
+/** The ports of Istio's egress gateway (Service port → container port), from the istio-egress chart. */
+export const egressServicePorts = [
+  { name: 'http2', port: 80, targetPort: 8080, protocol: 'TCP' },
+  { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' },
+];
+
+/**
+ * Istio's egress gateway as the istio-egress chart installs it with the gateway injection template:
+ * Deployment `istio-egressgateway` (labels `app: istio-egressgateway`, `istio: egressgateway`) whose
+ * pod (`istio-proxy` with image `auto`) is injected by `revision` ("default" for the revisionless
+ * control plane: no `istio.io/rev` pod label, `sidecar.istio.io/inject: "true"`), and its ClusterIP
+ * Service.
+ */
+export function egressGatewayObjects(
+  name: string,
+  namespace: string,
+  revision: string,
+  version: string,
+  replicas: number,
+): KubeObject[] {
+  const selector = { app: 'istio-egressgateway', istio: 'egressgateway' };
+  const release = name;
+  const labels = {
+    ...selector,
+    release,
+    'istio.io/rev': revision,
+    'install.operator.istio.io/owning-resource': 'unknown',
+    'operator.istio.io/component': 'EgressGateways',
+    ...(atLeast(version, 24)
+      ? { 'app.kubernetes.io/name': 'istio-egressgateway' }
+      : {}),
+    ...chartLabels(release, 'istio-egress', version),
+  };
+  const podLabels = {
+    ...selector,
+    ...(namespace === istioSystem
+      ? { heritage: 'Tiller', release: 'istio', chart: 'gateways' }
+      : {}),
+    'install.operator.istio.io/owning-resource': 'unknown',
+    'operator.istio.io/component': 'EgressGateways',
+    'sidecar.istio.io/inject': 'true',
+    ...(revision === 'default' ? {} : { 'istio.io/rev': revision }),
+    'service.istio.io/canonical-name': name,
+    'service.istio.io/canonical-revision':
+      revision === 'default' ? 'latest' : revision,
+    ...(atLeast(version, 24)
+      ? { 'app.kubernetes.io/name': 'istio-egressgateway' }
+      : {}),
+    ...chartLabels(release, 'istio-egress', version),
+  };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(name, namespace, labels),
+      spec: {
+        replicas,
+        selector: { matchLabels: selector },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' },
+        },
+        template: {
+          metadata: {
+            labels: podLabels,
+            annotations: {
+              'prometheus.io/path': '/stats/prometheus',
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+              'sidecar.istio.io/inject': 'true',
+              'inject.istio.io/templates': 'gateway',
+            },
+          },
+          spec: {
+            securityContext: {
+              runAsUser: 1337,
+              runAsGroup: 1337,
+              runAsNonRoot: true,
+            },
+            serviceAccountName: `${name}-service-account`,
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: 'auto',
+                ports: [
+                  ...egressServicePorts.map(p => ({
+                    containerPort: p.targetPort,
+                    protocol: 'TCP',
+                  })),
+                  {
+                    containerPort: 15090,
+                    protocol: 'TCP',
+                    name: 'http-envoy-prom',
+                  },
+                ],
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                },
+                resources: {
+                  limits: { cpu: '2', memory: '1Gi' },
+                  requests: { cpu: '100m', memory: '128Mi' },
+                },
+                env: [{ name: 'ISTIO_META_UNPRIVILEGED_POD', value: 'true' }],
+                volumeMounts: [
+                  {
+                    name: 'egressgateway-certs',
+                    mountPath: '/etc/istio/egressgateway-certs',
+                    readOnly: true,
+                  },
+                  {
+                    name: 'egressgateway-ca-certs',
+                    mountPath: '/etc/istio/egressgateway-ca-certs',
+                    readOnly: true,
+                  },
+                ],
+              },
+            ],
+            volumes: [
+              {
+                name: 'egressgateway-certs',
+                secret: {
+                  secretName: 'istio-egressgateway-certs',
+                  optional: true,
+                },
+              },
+              {
+                name: 'egressgateway-ca-certs',
+                secret: {
+                  secretName: 'istio-egressgateway-ca-certs',
+                  optional: true,
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(name, namespace, labels),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: egressServicePorts,
+      },
+    },
+  ];
+}
+
+/**
+ * The validating webhook configurations of a cluster's control planes: one per revision from 1.11
+ * on, the base chart's `istiod-istio-system` when a revision predates 1.11, and
+ * `istiod-default-validator` for the `default` tag (or the revisionless control plane).
+ */
+export function controlPlaneValidators(
+  revisions: Array<{ name: string; version: string }>,
+  defaultTag: string | undefined,
+): KubeObject[] {
+  const objects: KubeObject[] = [];
+  for (const r of revisions) {
+    const validator = revisionValidator(r.name, r.version);
+    if (validator) objects.push(validator);
+  }
+  const legacy = revisions.find(r => !atLeast(r.version, 11));
+  if (legacy) {
+    objects.push(
+      legacyValidator(
+        legacy.version,
+        revisions.some(r => r.name === 'default'),
+      ),
+    );
+  }
+  const target =
+    defaultTag ??
+    (revisions.some(r => r.name === 'default') ? 'default' : undefined);
+  const version = revisions.find(r => r.name === target)?.version;
+  if (target && version) {
+    const validator = defaultValidator(
+      target,
+      version,
+      defaultTag !== undefined,
+    );
+    if (validator) objects.push(validator);
+  }
+  return objects;
+}
+
+/**
+ * The Service `istiod-revision-tag-<tag>` that `istioctl tag set` writes since Istio 1.28 (the
+ * istio-discovery chart's `revision-tags-svc.yaml`), through which proxies reach the tag's istiod:
+ * istiod's ports, selecting the revision's istiod pods. Undefined for older releases.
+ */
+export function tagService(
+  tag: string,
+  revision: string,
+  version: string,
+): KubeObject | undefined {
+  if (!atLeast(version, 28)) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(`istiod-revision-tag-${tag}`, istioSystem, {
+      'istio.io/rev': revision,
+      'istio.io/tag': tag,
+      'install.operator.istio.io/owning-resource': 'unknown',
+      'operator.istio.io/component': 'Pilot',
+      app: 'istiod',
+      istio: 'pilot',
+      release: 'istio',
+      'app.kubernetes.io/name': 'istiod',
+      ...chartLabels('istio', 'istiod', version),
+    }),
+    spec: {
+      ports: [
+        { port: 15010, name: 'grpc-xds', protocol: 'TCP' },
+        { port: 15012, name: 'https-dns', protocol: 'TCP' },
+        {
+          port: 443,
+          name: 'https-webhook',
+          targetPort: 15017,
+          protocol: 'TCP',
+        },
+        { port: 15014, name: 'http-monitoring', protocol: 'TCP' },
+      ],
+      selector:
+        revision === 'default'
+          ? { app: 'istiod', istio: 'pilot' }
+          : { app: 'istiod', 'istio.io/rev': revision },
     },
   };
 }

@@ -53,11 +53,29 @@ export interface ScenarioCluster {
     readOnly?: string;
     namespaced?: Record<string, string>;
   };
-  /** Namespaces that get a namespace-scoped token (defaults to every scenario namespace). */
+  /**
+   * Control planes. A revision named `default` is the revisionless install (Deployment and Service
+   * `istiod`, injector `istio-sidecar-injector` with the `istio-injection=enabled` webhooks,
+   * ConfigMaps `istio` and `istio-sidecar-injector`).
+   */
   istio?: {
     revisions: Array<{ name: string; version: string; replicas?: number }>;
     /** tag name → revision */
     tags?: Record<string, string>;
+  };
+  /**
+   * Istio's egress gateway (Deployment and ClusterIP Service `istio-egressgateway`, injected with
+   * the gateway template by `revision`, a revision or tag name; `default` for the revisionless
+   * control plane).
+   */
+  egressGateway?: {
+    /** Default `istio-system`. */
+    namespace?: string;
+    /** Default `istio-egressgateway`. */
+    name?: string;
+    revision: string;
+    /** Default 1. */
+    replicas?: number;
   };
   gateways?: {
     namespace?: string;

@@ -1,14 +1,21 @@
 import { applyCreateDefaults } from '../api/defaults';
+import { simulatedKubernetesVersion } from '../api/discovery';
 import { apiVersionOf, findResourceTypeByKind } from '../api/resourceTypes';
+import { dropUnknownFields } from '../api/fieldValidation';
+import { kindSchema } from '../api/openapi/openApiDocuments';
 import { validateObject } from '../api/validation';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { behaviourAnnotations } from '../controllers/podStatus';
 import { istioSystem } from '../istio/controlPlanes';
 import {
+  controlPlaneValidators,
+  egressGatewayObjects,
   gatewayLoadBalancer,
   gatewayObjects,
   injectorWebhook,
+  istioConfigMaps,
   istiodObjects,
+  tagService,
   tagWebhook,
 } from '../istio/istioObjects';
 import { KubeObject } from '../store/kubeObject';
@@ -24,6 +31,15 @@ export function createObject(
   if (!rt) {
     throw new Error(
       `scenario object of unknown kind ${object.apiVersion} ${object.kind}`,
+    );
+  }
+  // Unknown fields would be dropped by the API server; in a scenario they are mistakes: refuse them.
+  const decoded = dropUnknownFields(object, kindSchema(rt));
+  if (decoded.errors.length > 0) {
+    throw new Error(
+      `scenario object ${object.kind} ${object.metadata?.namespace ?? ''}/${
+        object.metadata?.name
+      }: ${decoded.errors.join(', ')}`,
     );
   }
   const metadata = { ...(object.metadata ?? {}) };
@@ -89,7 +105,7 @@ function nodeObject(cluster: string, index: number): KubeObject {
         { type: 'Hostname', address: name },
       ],
       nodeInfo: {
-        kubeletVersion: 'v1.32.4',
+        kubeletVersion: simulatedKubernetesVersion.gitVersion,
         containerRuntimeVersion: 'containerd://1.7.27',
         osImage: 'Debian GNU/Linux 12 (bookworm)',
         architecture: 'amd64',
@@ -238,29 +254,60 @@ export function loadScenarioCluster(
   for (let i = 0; i < (spec.nodes ?? 3); i++)
     createObject(cluster, nodeObject(spec.name, i));
   const gatewayNamespace = spec.gateways?.namespace ?? 'istio-gateways';
+  const egressNamespace = spec.egressGateway?.namespace ?? istioSystem;
   const base = [
-    'default',
-    'kube-system',
-    'kube-public',
-    'kube-node-lease',
-    istioSystem,
-    ...(spec.gateways ? [gatewayNamespace] : []),
+    ...new Set([
+      'default',
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      istioSystem,
+      ...(spec.gateways ? [gatewayNamespace] : []),
+      ...(spec.egressGateway ? [egressNamespace] : []),
+    ]),
   ];
   for (const ns of base) createObject(cluster, namespaceObject(ns));
   for (const ns of spec.namespaces ?? []) {
     if (!cluster.hasNamespace(ns.name))
       createObject(cluster, namespaceObject(ns.name, ns.labels));
   }
-  for (const r of spec.istio?.revisions ?? []) {
+  const revisions = spec.istio?.revisions ?? [];
+  const tags = spec.istio?.tags ?? {};
+  for (const r of revisions) {
     istiodObjects(r.name, r.version, r.replicas ?? 1).forEach(o =>
       createObject(cluster, o),
     );
+    istioConfigMaps(r.name, r.version).forEach(o => createObject(cluster, o));
     createObject(cluster, injectorWebhook(r.name));
   }
-  for (const [tag, revision] of Object.entries(spec.istio?.tags ?? {})) {
+  for (const [tag, revision] of Object.entries(tags)) {
     createObject(cluster, tagWebhook(tag, revision));
+    const version = revisions.find(r => r.name === revision)?.version;
+    const service = version ? tagService(tag, revision, version) : undefined;
+    if (service) createObject(cluster, service);
   }
+  controlPlaneValidators(revisions, tags.default).forEach(o =>
+    createObject(cluster, o),
+  );
   cluster.settle();
+  if (spec.egressGateway) {
+    const egress = spec.egressGateway;
+    const version = revisions.find(
+      r => r.name === (tags[egress.revision] ?? egress.revision),
+    )?.version;
+    if (!version) {
+      throw new Error(
+        `scenario cluster ${spec.name}: the egress gateway's revision ${egress.revision} is neither a revision nor a tag`,
+      );
+    }
+    egressGatewayObjects(
+      egress.name ?? 'istio-egressgateway',
+      egressNamespace,
+      egress.revision,
+      version,
+      egress.replicas ?? 1,
+    ).forEach(o => createObject(cluster, o));
+  }
   if (spec.gateways) {
     const name = spec.gateways.name ?? 'istio-ingressgateway';
     for (const g of spec.gateways.revisions) {

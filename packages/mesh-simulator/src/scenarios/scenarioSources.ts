@@ -4,6 +4,9 @@ import YAML from 'yaml';
 import { fleetScenario } from './fleetScenario';
 import { Scenario } from './scenarioFormat';
 
+/** The scenarios shipped in the package's `scenarios` folder, served by name. */
+export const bundledScenarios = ['seed', 'demo', 'shapes'];
+
 /** The folder of the package's bundled scenarios (shipped beside package.json). */
 function scenariosFolder(): string {
   return resolve(
@@ -30,7 +33,7 @@ function check(scenario: unknown, source: string): Scenario {
   return s;
 }
 
-/** Resolves a `--scenario` value: `seed`, `demo`, `fleet:CxP` or a YAML file. */
+/** Resolves a `--scenario` value: `seed`, `demo`, `shapes`, `fleet:CxP` or a YAML file. */
 export function readScenario(source: string): Scenario {
   const fleet = /^fleet:(\d+)x(\d+)$/.exec(source);
   if (fleet) {
@@ -43,13 +46,14 @@ export function readScenario(source: string): Scenario {
     }
     return fleetScenario(clusters, pods);
   }
-  const file =
-    source === 'seed' || source === 'demo'
-      ? resolve(scenariosFolder(), `${source}.yaml`)
-      : resolve(source);
+  const file = bundledScenarios.includes(source)
+    ? resolve(scenariosFolder(), `${source}.yaml`)
+    : resolve(source);
   if (!existsSync(file)) {
     throw new Error(
-      `scenario ${source} not found (expected seed, demo, fleet:CxP or a YAML file)`,
+      `scenario ${source} not found (expected ${bundledScenarios.join(
+        ', ',
+      )}, fleet:CxP or a YAML file)`,
     );
   }
   return check(YAML.parse(readFileSync(file, 'utf8')), source);

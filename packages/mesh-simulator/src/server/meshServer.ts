@@ -2,7 +2,9 @@ import https from 'node:https';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { discoveryDocument } from '../api/discovery';
+import { warningHeader } from '../api/fieldValidation';
 import { acceptsPlainJson } from '../api/mediaTypes';
+import { handleOpenApi } from '../api/openapi/openApiHandler';
 import { parseRequestTarget } from '../api/requestPaths';
 import { handleResourceRequest } from '../api/resourceHandler';
 import { readBody, sendError, sendJson } from '../api/responses';
@@ -144,7 +146,17 @@ export class MeshServer {
           res.end('ok');
           return;
         }
-        if (target.path[0] === 'openapi') throw pathNotFound();
+        if (target.path[0] === 'openapi') {
+          cluster.countRequest('get', `discovery:/${target.path.join('/')}`);
+          handleOpenApi(
+            target.path,
+            url.searchParams,
+            req,
+            res,
+            `/clusters/${cluster.name}`,
+          );
+          return;
+        }
         if (!acceptsPlainJson(req.headers.accept)) {
           throw new ApiError(
             406,
@@ -177,6 +189,14 @@ export class MeshServer {
         target.name,
       );
       if (fault) throw fault;
+      if (target.rt.group === '' && target.rt.resource === 'endpoints') {
+        // Kubernetes 1.33+ answers every request for v1 Endpoints with a deprecation warning.
+        res.setHeader('Warning', [
+          warningHeader(
+            'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
+          ),
+        ]);
+      }
       const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '')
         ? await readBody(req)
         : '';

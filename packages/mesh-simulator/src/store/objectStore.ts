@@ -51,6 +51,21 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/**
+ * The generation an update gives an object: one more when anything but metadata and status changed,
+ * for the types that track it (undefined for the others).
+ */
+export function nextGeneration(
+  rt: ResourceType,
+  previous: KubeObject,
+  next: KubeObject,
+): number | undefined {
+  if (!generationTypes.has(typeKey(rt))) return undefined;
+  return (
+    (previous.metadata.generation ?? 1) + (specChanged(previous, next) ? 1 : 0)
+  );
+}
+
 function specChanged(before: KubeObject, after: KubeObject): boolean {
   for (const field of new Set([
     ...Object.keys(before),
@@ -219,7 +234,11 @@ export class ObjectStore {
         uid: object.metadata.uid || randomUUID(),
         resourceVersion: String(revision),
         creationTimestamp:
-          object.metadata.creationTimestamp || this.now().toISOString(),
+          object.metadata.creationTimestamp ||
+          // RFC 3339 in whole seconds, as the API server writes metav1.Time.
+          this.now()
+            .toISOString()
+            .replace(/\.\d+Z$/, 'Z'),
         ...(generationTypes.has(tk) ? { generation: 1 } : {}),
       },
     };
@@ -260,11 +279,8 @@ export class ObjectStore {
       creationTimestamp: previous.metadata.creationTimestamp,
       resourceVersion: String(revision),
     };
-    if (generationTypes.has(tk)) {
-      metadata.generation =
-        (previous.metadata.generation ?? 1) +
-        (specChanged(previous, object) ? 1 : 0);
-    }
+    const generation = nextGeneration(rt, previous, object);
+    if (generation !== undefined) metadata.generation = generation;
     const stored: KubeObject = { ...object, metadata };
     table.entries.set(key, { object: stored });
     this.indexOwners(tk, key, previous, stored);

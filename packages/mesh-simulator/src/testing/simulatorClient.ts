@@ -28,13 +28,18 @@ export interface TestSimulator {
   ): Promise<{
     status: number;
     headers: Record<string, string | string[] | undefined>;
+    /** Every `Warning` header of the answer, one entry each. */
+    warnings: string[];
     body: any;
     text: string;
   }>;
-  /** Runs kubectl with the simulator's kubeconfig. */
+  /**
+   * Runs kubectl with the simulator's kubeconfig: `options.binary`, else `$KUBECTL`, else the
+   * `kubectl` on the PATH.
+   */
   kubectl(
     args: string[],
-    options?: { timeoutMs?: number; context?: string },
+    options?: { timeoutMs?: number; context?: string; binary?: string },
   ): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Starts a long-running kubectl (for `get -w`). */
   kubectlStream(args: string[]): ChildProcess;
@@ -101,6 +106,7 @@ export async function startTestSimulator(
             resolve({
               status: res.statusCode ?? 0,
               headers: res.headers,
+              warnings: res.headersDistinct.warning ?? [],
               body: parsed,
               text,
             });
@@ -118,7 +124,7 @@ export async function startTestSimulator(
     kubectl: (args, run = {}) =>
       new Promise(resolve => {
         execFile(
-          'kubectl',
+          run.binary ?? process.env.KUBECTL ?? 'kubectl',
           [...(run.context ? ['--context', run.context] : []), ...args],
           {
             env,
@@ -133,7 +139,10 @@ export async function startTestSimulator(
         );
       }),
     kubectlStream: args =>
-      spawn('kubectl', args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+      spawn(process.env.KUBECTL ?? 'kubectl', args, {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     async eventually(check, timeoutMs = 60000) {
       const deadline = Date.now() + timeoutMs;
       let last: unknown;
