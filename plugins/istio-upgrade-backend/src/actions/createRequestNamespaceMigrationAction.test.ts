@@ -64,18 +64,32 @@ describe('request-namespace-migration', () => {
     expect(request.next).toMatch(/waits for a person/);
     expect(request.allowedActions).not.toContain('approve');
 
-    // Asking again with the same key is the same request, not a second one.
+    // Asking again with the same key and input is the same request, not a second one.
     const again = await backend.invoke(
       'request-namespace-migration',
       {
         entityRef: 'productpage',
         cluster: 'seed',
         revision: '1-10-4',
+        comment: 'asked from an assistant',
         idempotencyKey: 'assistant-bookinfo-1',
       },
       credentialsOf(MCP_SERVICE),
     );
     expect(again.id).toBe(request.id);
+    // The same key for something else is refused, however the request stands.
+    await expect(
+      backend.invoke(
+        'request-namespace-migration',
+        {
+          entityRef: 'productpage',
+          cluster: 'seed',
+          revision: '1-9-7',
+          idempotencyKey: 'assistant-bookinfo-1',
+        },
+        credentialsOf(MCP_SERVICE),
+      ),
+    ).rejects.toMatchObject({ name: 'IdempotencyKeyReusedError' });
 
     // Another request for the same namespace conflicts with the waiting one.
     await expect(

@@ -46,24 +46,33 @@ describe('ClusterHttpClient', () => {
       new RateLimiter(100, 100),
       { allowPrivateAddress: true },
     );
-    const podsListed = async () =>
-      (
-        await client.request<any>({
-          path: '/api/v1/pods',
-          accept: ACCEPT_METADATA_LIST,
-          query: { limit: 500 },
-        })
-      ).items.length;
+    const podsListed = async () => {
+      const list = await client.request<any>({
+        path: '/api/v1/pods',
+        accept: ACCEPT_METADATA_LIST,
+        query: { limit: 500 },
+      });
+      return {
+        count: list.items.length,
+        resourceVersion: list.metadata.resourceVersion as string,
+      };
+    };
     const watches = new AbortController();
     const before = await retainedBytes();
     for (let i = 0; i < 4; i++) {
-      expect(await podsListed()).toBe(500);
-      // As a ResourceWatcher does: list, then watch on the keep-alive connection the list used.
+      const listed = await podsListed();
+      expect(listed.count).toBe(500);
+      // As a ResourceWatcher does: list, then watch from the list's resourceVersion on the keep-alive
+      // connection the list used (without one, the watch would start by streaming every pod).
       client
         .watch(
           {
             path: '/api/v1/pods',
-            query: { watch: 1, allowWatchBookmarks: false },
+            query: {
+              watch: 1,
+              allowWatchBookmarks: false,
+              resourceVersion: listed.resourceVersion,
+            },
             signal: watches.signal,
           },
           () => {},

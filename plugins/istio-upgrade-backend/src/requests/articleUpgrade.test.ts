@@ -239,9 +239,13 @@ describe('the article end to end through the REST API', () => {
     expect((await settle(tag.body.id)).state).toBe('succeeded');
 
     // The blue gateway, on standby, still runs 1-9-7: the revision is in use until it goes.
-    const inUse = (
-      await api(ALICE).get('/clusters/seed/inventory')
-    ).body.controlPlanes.find((cp: any) => cp.revision === '1-9-7');
+    const inUse = await eventually(async () => {
+      const res = await api(ALICE).get('/clusters/seed/inventory');
+      const old = res.body.controlPlanes.find(
+        (cp: any) => cp.revision === '1-9-7',
+      );
+      return old.notRemovableBecause.length === 2 ? old : undefined;
+    }, 30_000);
     expect(inUse.safeToRemove).toBe(false);
     expect(inUse.notRemovableBecause).toEqual([
       '2 pods still run it',
@@ -297,6 +301,13 @@ describe('the article end to end through the REST API', () => {
       'istio-gateways',
       '--timeout=60s',
     ]);
+    await eventually(async () => {
+      const res = await api(ALICE).get('/clusters/seed/inventory');
+      const blueAgain = res.body.gateways.find(
+        (g: any) => g.name === 'istio-ingressgateway-1-9-7',
+      );
+      return blueAgain?.ready && blueAgain.readyReplicas === 2;
+    }, 30_000);
 
     const during = await traffic();
     expect(during.sent).toBeGreaterThan(100);
