@@ -1,4 +1,4 @@
-import { checkClusterUrl } from './clusterUrlGuard';
+import { checkClusterUrl, isAllowedPrivateHost } from './clusterUrlGuard';
 
 const resolveTo =
   (...addresses: string[]) =>
@@ -41,17 +41,25 @@ describe('checkClusterUrl', () => {
     ).rejects.toThrow('non-public');
   });
 
-  it('allows private and plain-HTTP hosts that config names', async () => {
+  it('allows private hosts that config names, in any case', async () => {
     await expect(
       checkClusterUrl('https://127.0.0.1:6443/clusters/seed', {
         allowedPrivateHosts: ['127.0.0.1'],
       }),
     ).resolves.toBeInstanceOf(URL);
     await expect(
-      checkClusterUrl('http://sim.local:8080', {
+      checkClusterUrl('https://Sim.LOCAL:8443', {
         allowedPrivateHosts: ['*.local'],
       }),
     ).resolves.toBeInstanceOf(URL);
+  });
+
+  it('never accepts plain HTTP, not even for an allowed private host: the token would travel in clear', async () => {
+    for (const url of ['http://127.0.0.1:6443', 'http://sim.local:8080']) {
+      await expect(
+        checkClusterUrl(url, { allowedPrivateHosts: ['127.0.0.1', '*.local'] }),
+      ).rejects.toThrow('must use HTTPS');
+    }
   });
 
   it('does not let an allowed host name cover others', async () => {
@@ -60,5 +68,22 @@ describe('checkClusterUrl', () => {
         allowedPrivateHosts: ['127.0.0.1'],
       }),
     ).rejects.toThrow('non-public');
+  });
+});
+
+describe('isAllowedPrivateHost', () => {
+  it.each([
+    ['127.0.0.1', ['127.0.0.1'], true],
+    ['LocalHost', ['localhost'], true],
+    ['localhost', ['LOCALHOST'], true],
+    ['sim.local', ['*.local'], true],
+    ['a.b.SIM.local', ['*.sim.local'], true],
+    ['sim.local', ['*.sim.local'], true],
+    ['evilsim.local', ['*.sim.local'], false],
+    ['[::1]', ['::1'], true],
+    ['127.0.0.2', ['127.0.0.1'], false],
+    ['10.0.0.1', [], false],
+  ] as const)('%s against %j: %s', (host, patterns, allowed) => {
+    expect(isAllowedPrivateHost(host, patterns)).toBe(allowed);
   });
 });

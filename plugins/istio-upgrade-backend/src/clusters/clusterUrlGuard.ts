@@ -6,8 +6,9 @@ import ipaddr from 'ipaddr.js';
  */
 export interface ClusterUrlGuardOptions {
   /**
-   * Host names (or `*.suffix` patterns) that may use plain HTTP or loopback and private addresses.
-   * Empty by default: only HTTPS URLs whose host resolves to public addresses are accepted.
+   * Host names (or `*.suffix` patterns) that may be or resolve to loopback and private addresses.
+   * Empty by default: only hosts that resolve to public addresses are accepted. Plain HTTP is never
+   * accepted, for any host: the bearer token would cross the network in clear.
    */
   allowedPrivateHosts?: string[];
   /** Resolves a host name; replaceable in tests. */
@@ -22,13 +23,23 @@ function isPublicAddress(address: string): boolean {
   }
 }
 
-function hostMatches(hostname: string, pattern: string): boolean {
-  const host = hostname.toLowerCase();
-  const p = pattern.toLowerCase();
-  if (p.startsWith('*.')) {
-    return host.endsWith(p.slice(1)) || host === p.slice(2);
-  }
-  return host === p;
+/**
+ * Whether config allows a host to be (or resolve to) a loopback or private address: a name equal to an
+ * entry, or under a `*.suffix` entry (the suffix itself included), compared case-insensitively, IPv6
+ * brackets aside. The one rule of both the URL guard and the connection's address check.
+ */
+export function isAllowedPrivateHost(
+  hostname: string,
+  allowedPrivateHosts: readonly string[],
+): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return allowedPrivateHosts.some(entry => {
+    const pattern = entry.trim().toLowerCase();
+    if (pattern.startsWith('*.')) {
+      return host.endsWith(pattern.slice(1)) || host === pattern.slice(2);
+    }
+    return host === pattern;
+  });
 }
 
 async function defaultResolve(hostname: string): Promise<string[]> {
@@ -38,8 +49,9 @@ async function defaultResolve(hostname: string): Promise<string[]> {
 
 /**
  * Refuses API-server URLs that would let a catalog entry point the backend at itself or at an internal
- * service (server-side request forgery): anything but HTTPS, credentials in the URL, and hosts that are or
- * resolve to loopback, private, link-local or otherwise non-public addresses, unless config allows the host.
+ * service (server-side request forgery), or send its token in clear: anything but HTTPS (for every host),
+ * credentials in the URL, and hosts that are or resolve to loopback, private, link-local or otherwise
+ * non-public addresses, unless config allows the host.
  *
  * @returns the parsed URL
  * @throws Error with a message fit for the cluster's status
@@ -57,21 +69,17 @@ export async function checkClusterUrl(
   if (url.username || url.password) {
     throw new Error('the API server URL must not contain credentials');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error('the API server URL must use HTTPS');
+  if (url.protocol !== 'https:') {
+    throw new Error(
+      'the API server URL must use HTTPS: the token is never sent in clear',
+    );
   }
   if (url.search || url.hash) {
     throw new Error('the API server URL must not have a query or fragment');
   }
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const allowed = (options.allowedPrivateHosts ?? []).some(pattern =>
-    hostMatches(hostname, pattern),
-  );
-  if (allowed) {
+  if (isAllowedPrivateHost(hostname, options.allowedPrivateHosts ?? [])) {
     return url;
-  }
-  if (url.protocol !== 'https:') {
-    throw new Error('the API server URL must use HTTPS');
   }
   const addresses = ipaddr.isValid(hostname)
     ? [hostname]

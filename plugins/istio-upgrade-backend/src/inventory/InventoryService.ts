@@ -17,6 +17,7 @@ import {
   ClusterIdentity,
 } from '../clusters/ClusterDirectory';
 import { WatcherOptions } from '../kubernetes/ResourceWatcher';
+import { isAllowedPrivateHost } from '../clusters/clusterUrlGuard';
 import { ClusterSync } from './ClusterSync';
 import { InventorySettings } from './inventoryConfig';
 
@@ -111,14 +112,12 @@ export class InventoryService {
   private launch(entry: ClusterEntry): void {
     const { logger, settings, allowPrivateHosts, timing } = this.options;
     const connection = entry.connection!;
-    const hostname = connection.url.hostname.replace(/^\[(.*)\]$/, '$1');
     const sync = new ClusterSync(connection, {
       logger: logger.child({ cluster: connection.name }),
       settings,
-      allowPrivateAddress: allowPrivateHosts.some(
-        h =>
-          h === hostname ||
-          (h.startsWith('*.') && hostname.endsWith(h.slice(1))),
+      allowPrivateAddress: isAllowedPrivateHost(
+        connection.url.hostname,
+        allowPrivateHosts,
       ),
       timing,
       onChange: () => this.schedule(connection.name),

@@ -1,4 +1,4 @@
-import { lookup, LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import https from 'node:https';
 import http from 'node:http';
 import type { LookupFunction } from 'node:net';
@@ -38,13 +38,27 @@ function isPublicAddress(address: string): boolean {
   }
 }
 
+/** Resolves a host name as `dns.lookup` does with `all: true`. */
+export type HostResolver = (
+  hostname: string,
+  callback: (error: Error | null, addresses: LookupAddress[]) => void,
+) => void;
+
+const systemResolver: HostResolver = (hostname, callback) =>
+  dnsLookup(hostname, { all: true }, (error, addresses) =>
+    callback(error, (addresses ?? []) as LookupAddress[]),
+  );
+
 /**
  * Re-checks every address a connection resolves to, so that a host name that passed the URL guard
  * cannot later resolve to a private address (DNS rebinding).
  */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+function guardedLookup(
+  allowPrivate: boolean,
+  resolver: HostResolver,
+): LookupFunction {
   return (hostname, options, callback) => {
-    lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolver(hostname, (error, addresses) => {
       if (error) {
         callback(error, '', 0);
         return;
@@ -81,7 +95,7 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
  */
 export class ClusterHttpClient {
   /** The connection pool, with the cluster's CA and the address guard; shared with client-node. */
-  readonly agent: http.Agent;
+  readonly agent: https.Agent;
   private readonly base: URL;
   private requestCount = 0;
 
@@ -89,22 +103,29 @@ export class ClusterHttpClient {
     private readonly connection: ClusterConnection,
     /** The cluster's request budget; shared with client-node. */
     readonly limiter: RateLimiter,
-    options: { allowPrivateAddress: boolean },
+    options: {
+      allowPrivateAddress: boolean;
+      /** How host names resolve; the system's resolver by default (replaceable in tests). */
+      resolver?: HostResolver;
+    },
   ) {
     this.base = new URL(connection.url.toString().replace(/\/+$/, ''));
-    const agentOptions = {
+    // The bearer token goes in every request: never over a connection without TLS, whatever the host.
+    if (this.base.protocol !== 'https:') {
+      throw new Error(
+        `cluster ${connection.name}: the API server URL must use HTTPS`,
+      );
+    }
+    this.agent = new https.Agent({
       keepAlive: true,
       maxSockets: 16,
-      lookup: guardedLookup(options.allowPrivateAddress),
-    };
-    this.agent =
-      this.base.protocol === 'https:'
-        ? new https.Agent({
-            ...agentOptions,
-            ca: connection.caPem,
-            rejectUnauthorized: !connection.skipTlsVerify,
-          })
-        : new http.Agent(agentOptions);
+      lookup: guardedLookup(
+        options.allowPrivateAddress,
+        options.resolver ?? systemResolver,
+      ),
+      ca: connection.caPem,
+      rejectUnauthorized: !connection.skipTlsVerify,
+    });
   }
 
   /** Requests sent so far (for benchmarks and diagnostics). */
@@ -135,9 +156,8 @@ export class ClusterHttpClient {
         : Buffer.from(
             typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
           );
-    const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const request = transport.request(
+      const request = https.request(
         url,
         {
           method: req.method ?? 'GET',

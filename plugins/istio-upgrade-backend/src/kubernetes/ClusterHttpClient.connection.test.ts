@@ -4,7 +4,7 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterHttpClient } from './ClusterHttpClient';
+import { ClusterHttpClient, HostResolver } from './ClusterHttpClient';
 import { RateLimiter } from './RateLimiter';
 
 /** A certificate for 127.0.0.1, made with openssl for this test. */
@@ -41,7 +41,7 @@ function selfSigned() {
   }
 }
 
-describe('ClusterHttpClient request paths', () => {
+describe('ClusterHttpClient connections', () => {
   const seen: string[] = [];
   let server: https.Server;
   let port: number;
@@ -92,5 +92,64 @@ describe('ClusterHttpClient request paths', () => {
     await client.request({ path: '/api/v1/namespaces', query: { limit: 5 } });
     client.close();
     expect(seen.pop()).toBe(`${expected}?limit=5`);
+  });
+
+  const client = (
+    host: string,
+    options: { allowPrivateAddress: boolean; resolver?: HostResolver },
+  ) =>
+    new ClusterHttpClient(
+      {
+        name: 'dns',
+        url: new URL(`https://${host}:${port}`),
+        caPem: tls.cert,
+        token: 'token',
+        // The certificate names 127.0.0.1, not the host names below.
+        skipTlsVerify: true,
+      },
+      new RateLimiter(100, 100),
+      options,
+    );
+  // A name that passed the URL guard as public, and resolves to loopback when the connection opens.
+  const rebinding: HostResolver = (_, callback) =>
+    callback(null, [{ address: '127.0.0.1', family: 4 }]);
+
+  it('refuses a host that resolves to a private address when it connects (DNS rebinding)', async () => {
+    const before = seen.length;
+    const rebound = client('api.cluster.example.com', {
+      allowPrivateAddress: false,
+      resolver: rebinding,
+    });
+    await expect(
+      rebound.request({ path: '/api/v1/namespaces' }),
+    ).rejects.toThrow(/resolves to a non-public address/);
+    rebound.close();
+    expect(seen.length).toBe(before);
+  });
+
+  it('connects to such a host when config allows it', async () => {
+    const allowed = client('api.cluster.example.com', {
+      allowPrivateAddress: true,
+      resolver: rebinding,
+    });
+    await allowed.request({ path: '/api/v1/namespaces' });
+    allowed.close();
+    expect(seen.pop()).toBe('/api/v1/namespaces');
+  });
+
+  it('refuses to be built for plain HTTP, so the token never travels in clear', () => {
+    expect(
+      () =>
+        new ClusterHttpClient(
+          {
+            name: 'plain',
+            url: new URL(`http://127.0.0.1:${port}`),
+            token: 'token',
+            skipTlsVerify: false,
+          },
+          new RateLimiter(100, 100),
+          { allowPrivateAddress: true },
+        ),
+    ).toThrow(/must use HTTPS/);
   });
 });
