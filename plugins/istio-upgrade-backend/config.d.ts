@@ -19,8 +19,9 @@ export interface Config {
         };
       };
       /**
-       * Host names (or `*.suffix` patterns) whose API-server URL may be plain HTTP or point at a loopback
-       * or private address. Empty by default; the demo allows its local simulator.
+       * Host names (or `*.suffix` patterns, the suffix itself included; compared case-insensitively)
+       * whose API-server URL may point at a loopback or private address. Empty by default; the demo
+       * allows its local simulator. API servers are reached over HTTPS only, these hosts included.
        */
       allowedPrivateHosts?: string[];
       /** Let the `kubernetes.io/skip-tls-verify` annotation take effect. Off by default. */
