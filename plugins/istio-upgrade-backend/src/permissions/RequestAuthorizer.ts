@@ -30,6 +30,22 @@ export interface Actor {
 /** The decisions on a request. */
 export type DecisionAction = 'approve' | 'reject' | 'cancel' | 'rollback';
 
+/** What the decisions on a request depend on. */
+export interface DecidedRequest {
+  type: RequestType;
+  entityRef?: string;
+  requestedBy: string;
+}
+
+/** One question to the permission framework. */
+interface Question {
+  permission: BasicPermission | ResourcePermission<'catalog-entity'>;
+  resourceRef?: string;
+}
+
+const keyOf = (q: Question) =>
+  `${q.permission.name}\u0000${q.resourceRef ?? ''}`;
+
 /**
  * Authorizes every request action: the permission framework first (permissions from the common
  * package; the migrate permission is checked against the entity, so a policy can allow its owners
@@ -87,23 +103,92 @@ export class RequestAuthorizer {
     }
   }
 
-  private async allowed(
+  /**
+   * Asks the permission framework every distinct question at once, in one call, and answers each from
+   * the decisions.
+   */
+  private async decisions(
     actor: Actor,
-    permission: BasicPermission | ResourcePermission<'catalog-entity'>,
-    resourceRef?: string,
-  ): Promise<boolean> {
-    const [decision] = await this.options.permissions.authorize(
-      [
-        permission.type === 'resource'
-          ? {
-              permission: permission as ResourcePermission<'catalog-entity'>,
-              resourceRef: resourceRef!,
-            }
-          : { permission: permission as BasicPermission },
-      ] as any,
-      { credentials: actor.credentials },
-    );
-    return decision.result === AuthorizeResult.ALLOW;
+    questions: Question[],
+  ): Promise<(question: Question) => boolean> {
+    const distinct = [...new Map(questions.map(q => [keyOf(q), q])).values()];
+    const answers = new Map<string, boolean>();
+    if (distinct.length > 0) {
+      const decisions = await this.options.permissions.authorize(
+        distinct.map(q =>
+          q.permission.type === 'resource'
+            ? {
+                permission:
+                  q.permission as ResourcePermission<'catalog-entity'>,
+                resourceRef: q.resourceRef!,
+              }
+            : { permission: q.permission as BasicPermission },
+        ) as Parameters<PermissionsService['authorize']>[0],
+        { credentials: actor.credentials },
+      );
+      distinct.forEach((q, i) =>
+        answers.set(keyOf(q), decisions[i].result === AuthorizeResult.ALLOW),
+      );
+    }
+    return question => answers.get(keyOf(question)) ?? false;
+  }
+
+  /** The questions {@link RequestAuthorizer.createReason} needs answered. */
+  private createQuestions(
+    actor: Actor,
+    type: RequestType,
+    entityRef: string | undefined,
+  ): Question[] {
+    if (type === 'namespace-migration') {
+      return entityRef
+        ? [
+            {
+              permission: istioNamespaceMigratePermission,
+              resourceRef: entityRef,
+            },
+          ]
+        : [];
+    }
+    if (!actor.isUser && !actor.trusted) return [];
+    return [
+      {
+        permission:
+          type === 'gateway-cutover'
+            ? istioGatewayCutoverPermission
+            : istioRevisionTagMovePermission,
+      },
+    ];
+  }
+
+  private createReason(
+    actor: Actor,
+    type: RequestType,
+    entityRef: string | undefined,
+    allowed: (question: Question) => boolean,
+  ): string | undefined {
+    if (!this.options.permissionFrameworkEnabled) {
+      return 'the permission framework is disabled, and istio-upgrade fails closed for changes';
+    }
+    if (type === 'namespace-migration') {
+      if (!entityRef)
+        return 'a namespace migration is asked for a catalog entity (entityRef)';
+      return allowed({
+        permission: istioNamespaceMigratePermission,
+        resourceRef: entityRef,
+      })
+        ? undefined
+        : `you may not migrate namespaces of ${entityRef}`;
+    }
+    if (!actor.isUser && !actor.trusted) {
+      return `a ${type} must be asked by a person; service ${actor.ref} is not trusted for it (istioUpgrade.requests.trustedServices)`;
+    }
+    return allowed(this.createQuestions(actor, type, entityRef)[0])
+      ? undefined
+      : `you may not ${
+          type === 'gateway-cutover'
+            ? 'cut gateways over'
+            : 'move revision tags'
+        }`;
   }
 
   /** Why `actor` may not ask for a change of `type` (for `entityRef`), or undefined when they may. */
@@ -112,34 +197,13 @@ export class RequestAuthorizer {
     type: RequestType,
     entityRef: string | undefined,
   ): Promise<string | undefined> {
-    if (!this.options.permissionFrameworkEnabled) {
-      return 'the permission framework is disabled, and istio-upgrade fails closed for changes';
-    }
-    if (type === 'namespace-migration') {
-      if (!entityRef)
-        return 'a namespace migration is asked for a catalog entity (entityRef)';
-      return (await this.allowed(
-        actor,
-        istioNamespaceMigratePermission,
-        entityRef,
-      ))
-        ? undefined
-        : `you may not migrate namespaces of ${entityRef}`;
-    }
-    if (!actor.isUser && !actor.trusted) {
-      return `a ${type} must be asked by a person; service ${actor.ref} is not trusted for it (istioUpgrade.requests.trustedServices)`;
-    }
-    const permission =
-      type === 'gateway-cutover'
-        ? istioGatewayCutoverPermission
-        : istioRevisionTagMovePermission;
-    return (await this.allowed(actor, permission))
-      ? undefined
-      : `you may not ${
-          type === 'gateway-cutover'
-            ? 'cut gateways over'
-            : 'move revision tags'
-        }`;
+    const allowed = this.options.permissionFrameworkEnabled
+      ? await this.decisions(
+          actor,
+          this.createQuestions(actor, type, entityRef),
+        )
+      : () => false;
+    return this.createReason(actor, type, entityRef, allowed);
   }
 
   /** @throws NotAllowedError unless `actor` may ask for the change */
@@ -158,24 +222,41 @@ export class RequestAuthorizer {
     if (reason) throw new NotAllowedError(`Not allowed: ${reason}`);
   }
 
-  /**
-   * Why `actor` may not take `action` on a request, or undefined when they may. The request's state is
-   * not considered here.
-   */
-  async whyNot(
+  private decisionQuestions(
     actor: Actor,
     action: DecisionAction,
-    request: { type: RequestType; entityRef?: string; requestedBy: string },
-  ): Promise<string | undefined> {
+    request: DecidedRequest,
+  ): Question[] {
+    if (action === 'rollback') {
+      return this.createQuestions(actor, request.type, request.entityRef);
+    }
+    if (action === 'cancel') {
+      return actor.ref === request.requestedBy
+        ? []
+        : [{ permission: istioRequestApprovePermission }];
+    }
+    if ((!actor.isUser && !actor.trusted) || actor.ref === request.requestedBy)
+      return [];
+    return [{ permission: istioRequestApprovePermission }];
+  }
+
+  private decisionReason(
+    actor: Actor,
+    action: DecisionAction,
+    request: DecidedRequest,
+    allowed: (question: Question) => boolean,
+  ): string | undefined {
     if (!this.options.permissionFrameworkEnabled) {
       return 'the permission framework is disabled, and istio-upgrade fails closed for changes';
     }
     if (action === 'rollback') {
-      return this.whyNotCreate(actor, request.type, request.entityRef);
+      return this.createReason(actor, request.type, request.entityRef, allowed);
     }
+    const mayApprove = () =>
+      allowed({ permission: istioRequestApprovePermission });
     if (action === 'cancel') {
       if (actor.ref === request.requestedBy) return undefined;
-      return (await this.allowed(actor, istioRequestApprovePermission))
+      return mayApprove()
         ? undefined
         : 'only the requester or an approver may cancel it';
     }
@@ -185,16 +266,48 @@ export class RequestAuthorizer {
     if (actor.ref === request.requestedBy) {
       return 'nobody approves or rejects their own request';
     }
-    return (await this.allowed(actor, istioRequestApprovePermission))
-      ? undefined
-      : 'you do not hold the approve permission';
+    return mayApprove() ? undefined : 'you do not hold the approve permission';
+  }
+
+  /**
+   * Why `actor` may not take each action on each request (undefined where they may), with one call to
+   * the permission framework for all of them: a page of requests costs one batch, not one call per
+   * request and action. The requests' states are not considered here.
+   */
+  async whyNotEach(
+    actor: Actor,
+    asked: Array<{ action: DecisionAction; request: DecidedRequest }>,
+  ): Promise<Array<string | undefined>> {
+    const allowed = this.options.permissionFrameworkEnabled
+      ? await this.decisions(
+          actor,
+          asked.flatMap(a =>
+            this.decisionQuestions(actor, a.action, a.request),
+          ),
+        )
+      : () => false;
+    return asked.map(a =>
+      this.decisionReason(actor, a.action, a.request, allowed),
+    );
+  }
+
+  /**
+   * Why `actor` may not take `action` on a request, or undefined when they may. The request's state is
+   * not considered here.
+   */
+  async whyNot(
+    actor: Actor,
+    action: DecisionAction,
+    request: DecidedRequest,
+  ): Promise<string | undefined> {
+    return (await this.whyNotEach(actor, [{ action, request }]))[0];
   }
 
   /** @throws NotAllowedError unless `actor` may take `action` on the request */
   async authorize(
     actor: Actor,
     action: DecisionAction,
-    request: { type: RequestType; entityRef?: string; requestedBy: string },
+    request: DecidedRequest,
   ): Promise<void> {
     this.failClosed(`To ${action} a request`);
     const reason = await this.whyNot(actor, action, request);

@@ -23,7 +23,11 @@ function targetOf(request: StoredRequest): string {
  * never fails the request.
  */
 export class RequestNotifier implements RequestObserver {
+  /** The last state seen of each active request, so that a state is announced once. */
   private lastState = new Map<string, string>();
+  /** The end state of requests that ended lately (bounded), so a repeated end is not announced again. */
+  private ended = new Map<string, string>();
+  private static readonly ENDED_KEPT = 1000;
 
   constructor(
     private readonly options: {
@@ -59,10 +63,26 @@ export class RequestNotifier implements RequestObserver {
     else await event.success();
   }
 
+  /** Requests whose state the notifier keeps (active ones; ended ones are dropped). */
+  get trackedRequests(): number {
+    return this.lastState.size;
+  }
+
   async changed(request: StoredRequest): Promise<void> {
     await this.signal(request);
-    if (this.lastState.get(request.id) === request.state) return;
-    this.lastState.set(request.id, request.state);
+    const known = this.lastState.get(request.id) ?? this.ended.get(request.id);
+    if (known === request.state) return;
+    if (ENDS.includes(request.state)) {
+      this.lastState.delete(request.id);
+      this.ended.delete(request.id);
+      this.ended.set(request.id, request.state);
+      if (this.ended.size > RequestNotifier.ENDED_KEPT) {
+        this.ended.delete(this.ended.keys().next().value!);
+      }
+    } else {
+      this.ended.delete(request.id);
+      this.lastState.set(request.id, request.state);
+    }
     if (request.state === 'pending-approval') {
       await this.notify(
         this.options.approvers,

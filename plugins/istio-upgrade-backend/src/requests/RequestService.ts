@@ -442,28 +442,48 @@ export class RequestService {
     );
   }
 
+  /** The decisions open to `actor` on each request, from one batch of permission questions. */
+  private async decisionsOn(
+    requests: StoredRequest[],
+    actor: Actor,
+  ): Promise<
+    Array<
+      Pick<UpgradeRequest, 'allowedActions'> &
+        Partial<Pick<UpgradeRequest, 'notAllowedBecause'>>
+    >
+  > {
+    const asked = requests.flatMap((request, index) =>
+      ACTIONS.filter(
+        action =>
+          DECISION_FROM[action].includes(request.state) &&
+          !(action === 'rollback' && request.rolledBackBy),
+      ).map(action => ({ index, action, request })),
+    );
+    const reasons = await this.options.authorizer.whyNotEach(actor, asked);
+    const result = requests.map(() => ({
+      allowedActions: [] as DecisionAction[],
+      notAllowedBecause: {} as Record<string, string>,
+    }));
+    asked.forEach(({ index, action }, i) => {
+      const reason = reasons[i];
+      if (reason) result[index].notAllowedBecause[action] = reason;
+      else result[index].allowedActions.push(action);
+    });
+    return result.map(({ allowedActions, notAllowedBecause }) => ({
+      allowedActions,
+      ...(Object.keys(notAllowedBecause).length ? { notAllowedBecause } : {}),
+    }));
+  }
+
   private async present(
     request: StoredRequest,
     actor: Actor,
     withLog: boolean,
   ): Promise<UpgradeRequest> {
-    const allowedActions: DecisionAction[] = [];
-    const notAllowedBecause: Record<string, string> = {};
-    for (const action of ACTIONS) {
-      if (!DECISION_FROM[action].includes(request.state)) continue;
-      if (action === 'rollback' && request.rolledBackBy) continue;
-      const reason = await this.options.authorizer.whyNot(
-        actor,
-        action,
-        request,
-      );
-      if (reason) notAllowedBecause[action] = reason;
-      else allowedActions.push(action);
-    }
+    const [decisions] = await this.decisionsOn([request], actor);
     const { store } = this.options;
     return apiRequest(request, {
-      allowedActions,
-      ...(Object.keys(notAllowedBecause).length ? { notAllowedBecause } : {}),
+      ...decisions,
       ...(withLog
         ? {
             steps: (await store.steps(request.id)).map(s => ({
@@ -487,13 +507,15 @@ export class RequestService {
     });
   }
 
+  /** A page of requests, with the decisions open to the caller on each (one permission batch). */
   async list(
     filter: RequestFilter,
     credentials: BackstageCredentials,
   ): Promise<UpgradeRequest[]> {
     const actor = this.options.authorizer.actor(credentials);
     const requests = await this.options.store.list(filter);
-    return Promise.all(requests.map(r => this.present(r, actor, false)));
+    const decisions = await this.decisionsOn(requests, actor);
+    return requests.map((r, i) => apiRequest(r, decisions[i]));
   }
 
   async get(
