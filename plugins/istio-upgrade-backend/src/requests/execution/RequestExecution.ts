@@ -589,14 +589,21 @@ export class RequestExecution {
       name: p.name,
       port: String(p.targetPort ?? p.port),
     }));
-    const inventory = await ctx.inventory();
     const to = this.request.plan.toRevision;
-    const gateway = inventory.gateways.find(
-      g => g.namespace === namespace && g.revision === to,
-    );
-    const isTargetPod = (pod: string) =>
-      gateway ? pod.startsWith(`${gateway.name}-`) : true;
-
+    // The target gateway's pods are the ones the Service's selector (switched by the step before)
+    // selects: followed by that selector, whatever the gateways are named.
+    const selector = Object.entries(service.spec?.selector ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    const targetPods = async (): Promise<Set<string>> =>
+      new Set(
+        selector
+          ? (await ctx.api.listPodMetadata(namespace, selector)).map(
+              p => p.metadata.name,
+            )
+          : [],
+      );
+    const targetName = `the pods of ${selector || to}`;
     const deadline =
       Date.now() +
       (windowSeconds > 0
@@ -604,30 +611,28 @@ export class RequestExecution {
         : this.deps.settings.rolloutTimeoutMs);
     for (;;) {
       ctx.checkStopped();
-      const { pods, ports } = await actions.readyEndpoints(
-        namespace,
-        forward.name,
-      );
-      const targetPods = [...pods].filter(isTargetPod);
+      const [{ pods, ports }, selected] = await Promise.all([
+        actions.readyEndpoints(namespace, forward.name),
+        targetPods(),
+      ]);
+      const ready = [...pods].filter(pod => selected.has(pod));
       const missing = wantedPorts.filter(
         p => !(p.name && ports.has(p.name)) && !ports.has(p.port),
       );
-      const healthy = targetPods.length > 0 && missing.length === 0;
+      const healthy = ready.length > 0 && missing.length === 0;
       if (windowSeconds === 0) {
         if (healthy) {
-          await ctx.progress(targetPods.length);
+          await ctx.progress(ready.length);
           await ctx.event(
             'step',
-            `${forward.name} has ${targetPods.length} ready endpoints of ${
-              gateway?.name ?? to
-            } on every port`,
+            `${forward.name} has ${ready.length} ready endpoints of ${targetName} on every port`,
           );
           return;
         }
       } else if (!healthy) {
         await ctx.event(
           'error',
-          `${forward.name} lost its endpoints (${targetPods.length} ready${
+          `${forward.name} lost its endpoints (${ready.length} ready${
             missing.length
               ? `, missing ports ${missing
                   .map(p => p.name ?? p.port)
@@ -649,9 +654,11 @@ export class RequestExecution {
           return;
         }
         throw new StepFailure(
-          `${forward.name} has no ready endpoints of ${
-            gateway?.name ?? to
-          } on every port (${targetPods.length} ready pods, missing ${
+          `${
+            forward.name
+          } has no ready endpoints of ${targetName} on every port (${
+            ready.length
+          } ready pods, missing ${
             missing.map(p => p.name ?? p.port).join(', ') || 'none'
           })`,
         );
