@@ -3,6 +3,7 @@ import {
   PlannedPatch,
   PlannedWorkload,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { KubernetesApiError } from '../../kubernetes/KubernetesApiError';
 import { ChangeSpec, RequestPlanner } from '../RequestPlanner';
 import {
   Lease,
@@ -367,6 +368,11 @@ export class RequestExecution {
           await observer.clusterWrite(this.request, description);
           return result;
         } catch (error) {
+          // A conditional write the API server refused (409) changed nothing: the caller reads the
+          // object again under the lease, or stops if the lease is gone.
+          if (error instanceof KubernetesApiError && error.status === 409) {
+            throw error;
+          }
           await store.appendEvent(id, {
             type: 'error',
             message: `${description} failed: ${(error as Error).message}`,

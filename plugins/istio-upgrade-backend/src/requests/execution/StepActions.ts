@@ -7,6 +7,7 @@ import {
   projectPodMetadata,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterApi, WorkloadKind } from '../../kubernetes/ClusterApi';
+import { KubernetesApiError } from '../../kubernetes/KubernetesApiError';
 import { RESTARTED_AT, restartPatch } from '../planning/restartPatch';
 import {
   describeClientConfig,
@@ -16,10 +17,8 @@ import {
   tagServicePatch,
   tagWebhookName,
   validationClientConfig,
-  WebhookClientConfig,
-  WebhookConfigurationObject,
 } from '../planning/tagWebhooks';
-import { readTagMoveObjects } from '../tagMoveObjects';
+import { readTagMoveObjects, TagMoveObjects } from '../tagMoveObjects';
 import { judgeRollout, RolloutObject } from '../rolloutStatus';
 
 /** A step failed; the message says why, for people. */
@@ -49,6 +48,12 @@ export interface StepContext {
   detail(): Record<string, unknown>;
   saveDetail(detail: Record<string, unknown>): Promise<void>;
 }
+
+/** Reads and retries of a conditional write that keeps meeting changes (409) before it gives up. */
+const CONFLICT_ATTEMPTS = 5;
+
+const isConflict = (error: unknown) =>
+  error instanceof KubernetesApiError && error.status === 409;
 
 const key = (w: { kind: string; namespace?: string; name: string }) =>
   `${w.kind}/${w.namespace ?? ''}/${w.name}`;
@@ -105,11 +110,71 @@ function allReplicasUpdated(kind: string, object: any): boolean {
 export class StepActions {
   constructor(private readonly ctx: StepContext) {}
 
-  /** Applies a namespace label patch (merge patch; `null` removes a label). */
+  /**
+   * One conditional write, fenced up to the cluster: `prepare` reads the object, and its
+   * resourceVersion goes into the write, before the write checks the lease. A replica frozen after that
+   * check sends a resourceVersion that is stale by the time it wakes if another replica has since
+   * written the object, and the API server refuses it (409): it writes nothing. A refusal is read
+   * again and retried, which checks the lease again; `prepare` returns undefined when nothing is left
+   * to write.
+   */
+  private async conditionalWrite(
+    prepare: () => Promise<
+      { description: string; write: () => Promise<unknown> } | undefined
+    >,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.ctx.checkStopped();
+      const next = await prepare();
+      if (!next) return;
+      try {
+        await this.ctx.write(next.description, next.write);
+        return;
+      } catch (error) {
+        if (!isConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await this.ctx.event(
+          'step',
+          `${next.description}: the object changed meanwhile (409); reading it again`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Applies a namespace label patch (merge patch; `null` removes a label), conditionally on the
+   * namespace's resourceVersion; nothing is written when the labels are already so.
+   */
   async patchNamespace(patch: PlannedPatch): Promise<void> {
-    await this.ctx.write(`patch namespace ${patch.name} labels`, () =>
-      this.ctx.api.patchNamespace(patch.name, patch.patch),
-    );
+    const wanted =
+      (patch.patch as { metadata?: { labels?: Record<string, string | null> } })
+        .metadata?.labels ?? {};
+    await this.conditionalWrite(async () => {
+      const namespace = await this.ctx.api.readNamespace(patch.name);
+      const labels = namespace.metadata?.labels ?? {};
+      const resourceVersion = namespace.metadata?.resourceVersion;
+      if (
+        Object.entries(wanted).every(([key, value]) =>
+          value === null ? !(key in labels) : labels[key] === value,
+        )
+      ) {
+        await this.ctx.event(
+          'step',
+          `namespace ${patch.name} is already labelled so`,
+        );
+        return undefined;
+      }
+      return {
+        description: `patch namespace ${patch.name} labels at resourceVersion ${resourceVersion}`,
+        write: () =>
+          this.ctx.api.patchNamespace(patch.name, {
+            ...(patch.patch as object),
+            metadata: {
+              ...(patch.patch as { metadata?: object }).metadata,
+              resourceVersion,
+            },
+          }),
+      };
+    });
   }
 
   /**
@@ -122,45 +187,49 @@ export class StepActions {
     expectedSelector: Record<string, string> | undefined,
   ): Promise<void> {
     const namespace = patch.namespace!;
-    const service = await this.ctx.api.readService(namespace, patch.name);
     const wanted =
       (patch.patch as { spec?: { selector?: Record<string, string> } }).spec
         ?.selector ?? {};
-    const current = service.spec?.selector ?? {};
     const same = (a: Record<string, string>, b: Record<string, string>) =>
       Object.keys(a).length === Object.keys(b).length &&
       Object.entries(a).every(([k, v]) => b[k] === v);
-    if (same(current, wanted)) {
-      await this.ctx.event(
-        'step',
-        `${patch.name} already selects ${JSON.stringify(wanted)}`,
+    await this.conditionalWrite(async () => {
+      const service = await this.ctx.api.readService(namespace, patch.name);
+      const current = service.spec?.selector ?? {};
+      if (same(current, wanted)) {
+        await this.ctx.event(
+          'step',
+          `${patch.name} already selects ${JSON.stringify(wanted)}`,
+        );
+        return undefined;
+      }
+      if (expectedSelector && !same(current, expectedSelector)) {
+        throw new StepFailure(
+          `${namespace}/${patch.name} selects ${JSON.stringify(
+            current,
+          )}, not ${JSON.stringify(
+            expectedSelector,
+          )} as planned: someone changed it; nothing was written`,
+        );
+      }
+      const removed = Object.fromEntries(
+        Object.keys(current)
+          .filter(k => !(k in wanted))
+          .map(k => [k, null]),
       );
-      return;
-    }
-    if (expectedSelector && !same(current, expectedSelector)) {
-      throw new StepFailure(
-        `${namespace}/${patch.name} selects ${JSON.stringify(
-          current,
-        )}, not ${JSON.stringify(
-          expectedSelector,
-        )} as planned: someone changed it; nothing was written`,
-      );
-    }
-    const removed = Object.fromEntries(
-      Object.keys(current)
-        .filter(k => !(k in wanted))
-        .map(k => [k, null]),
-    );
-    await this.ctx.write(
-      `patch service ${namespace}/${patch.name} selector to ${JSON.stringify(
-        wanted,
-      )} (resourceVersion ${service.metadata?.resourceVersion})`,
-      () =>
-        this.ctx.api.patchService(namespace, patch.name, {
-          metadata: { resourceVersion: service.metadata?.resourceVersion },
-          spec: { selector: { ...removed, ...wanted } },
-        }),
-    );
+      return {
+        description: `patch service ${namespace}/${
+          patch.name
+        } selector to ${JSON.stringify(wanted)} (resourceVersion ${
+          service.metadata?.resourceVersion
+        })`,
+        write: () =>
+          this.ctx.api.patchService(namespace, patch.name, {
+            metadata: { resourceVersion: service.metadata?.resourceVersion },
+            spec: { selector: { ...removed, ...wanted } },
+          }),
+      };
+    });
   }
 
   /**
@@ -169,64 +238,110 @@ export class StepActions {
    * conditional on the resourceVersion read, and skipped when it already points there.
    */
   async repointTag(tag: string, revision: string): Promise<void> {
-    const objects = await readTagMoveObjects(this.ctx.api, tag, revision);
-    const injection = injectorClientConfig(objects.injector);
-    if (!objects.tagWebhook || !injection) {
-      throw new Error(
-        objects.tagWebhook
-          ? `revision ${revision} has no injector webhook configuration`
-          : `${tagWebhookName(tag)} does not exist`,
-      );
-    }
-    const targets: Array<{
-      object: WebhookConfigurationObject;
-      config: WebhookClientConfig;
-      replace: (body: WebhookConfigurationObject) => Promise<unknown>;
-    }> = [
-      {
-        object: objects.tagWebhook,
-        config: injection,
-        replace: body => this.ctx.api.replaceMutatingWebhook(body as any),
+    const targets: Array<
+      (objects: TagMoveObjects) =>
+        | {
+            object: { metadata?: { name?: string; resourceVersion?: string } };
+            description: (name: string) => string;
+            write: () => Promise<unknown>;
+          }
+        | string
+        | undefined
+    > = [
+      objects => {
+        const injection = injectorClientConfig(objects.injector);
+        if (!objects.tagWebhook || !injection) {
+          throw new StepFailure(
+            objects.tagWebhook
+              ? `revision ${revision} has no injector webhook configuration`
+              : `${tagWebhookName(tag)} does not exist`,
+          );
+        }
+        const webhook = objects.tagWebhook;
+        if (pointsAt(webhook, revision, injection)) {
+          return `${webhook.metadata?.name} already points at ${revision}`;
+        }
+        return {
+          object: webhook,
+          description: name =>
+            `replace ${name} to point at ${revision} (${describeClientConfig(
+              injection,
+            )}`,
+          write: () =>
+            this.ctx.api.replaceMutatingWebhook(
+              repointWebhookConfiguration(webhook, revision, injection) as any,
+            ),
+        };
+      },
+      objects => {
+        const validator = objects.defaultValidator;
+        const validation = validationClientConfig(
+          objects.validator,
+          objects.injector,
+        );
+        if (!validator || !validation) return undefined;
+        if (pointsAt(validator, revision, validation)) {
+          return `${validator.metadata?.name} already points at ${revision}`;
+        }
+        return {
+          object: validator,
+          description: name =>
+            `replace ${name} to point at ${revision} (${describeClientConfig(
+              validation,
+            )}`,
+          write: () =>
+            this.ctx.api.replaceValidatingWebhook(
+              repointWebhookConfiguration(
+                validator,
+                revision,
+                validation,
+              ) as any,
+            ),
+        };
+      },
+      objects => {
+        const service = objects.tagService;
+        if (!service) return undefined;
+        const patch = tagServicePatch(
+          service,
+          revision,
+          objects.revisionService,
+        );
+        if (!patch) {
+          return `${service.metadata?.name} already selects ${revision}'s istiod`;
+        }
+        const { namespace = '' } = service.metadata ?? {};
+        return {
+          object: service,
+          description: name =>
+            `patch service ${namespace}/${name} to select ${revision}'s istiod`,
+          write: () =>
+            this.ctx.api.patchService(
+              namespace,
+              service.metadata?.name ?? '',
+              patch,
+            ),
+        };
       },
     ];
-    const validation = validationClientConfig(
-      objects.validator,
-      objects.injector,
-    );
-    if (objects.defaultValidator && validation) {
-      targets.push({
-        object: objects.defaultValidator,
-        config: validation,
-        replace: body => this.ctx.api.replaceValidatingWebhook(body as any),
+    for (const target of targets) {
+      await this.conditionalWrite(async () => {
+        const next = target(
+          await readTagMoveObjects(this.ctx.api, tag, revision),
+        );
+        if (next === undefined) return undefined;
+        if (typeof next === 'string') {
+          await this.ctx.event('step', next);
+          return undefined;
+        }
+        const { name, resourceVersion } = next.object.metadata ?? {};
+        return {
+          description: `${next.description(
+            name ?? '',
+          )}; resourceVersion ${resourceVersion})`,
+          write: next.write,
+        };
       });
-    }
-    for (const { object, config, replace } of targets) {
-      const name = object.metadata?.name;
-      if (pointsAt(object, revision, config)) {
-        await this.ctx.event('step', `${name} already points at ${revision}`);
-        continue;
-      }
-      await this.ctx.write(
-        `replace ${name} to point at ${revision} (${describeClientConfig(
-          config,
-        )}; resourceVersion ${object.metadata?.resourceVersion})`,
-        () => replace(repointWebhookConfiguration(object, revision, config)),
-      );
-    }
-    const service = objects.tagService;
-    const patch =
-      service && tagServicePatch(service, revision, objects.revisionService);
-    if (service && patch) {
-      const { namespace = '', name = '' } = service.metadata ?? {};
-      await this.ctx.write(
-        `patch service ${namespace}/${name} to select ${revision}'s istiod (resourceVersion ${service.metadata?.resourceVersion})`,
-        () => this.ctx.api.patchService(namespace, name, patch),
-      );
-    } else if (service) {
-      await this.ctx.event(
-        'step',
-        `${service.metadata?.name} already selects ${revision}'s istiod`,
-      );
     }
   }
 
@@ -237,42 +352,35 @@ export class StepActions {
   async restart(workloads: PlannedWorkload[]): Promise<void> {
     const detail = this.ctx.detail();
     let stamps = detail.stamps as Record<string, string> | undefined;
-    // Stamps chosen by an earlier run may have been applied already; fresh ones cannot have been.
-    const resumed = Boolean(stamps);
     if (!stamps) {
       const stamp = new Date().toISOString();
       stamps = Object.fromEntries(workloads.map(w => [key(w), stamp]));
       await this.ctx.saveDetail({ ...detail, stamps });
     }
     for (const w of workloads) {
-      this.ctx.checkStopped();
       const stamp = stamps[key(w)];
-      const live = resumed
-        ? await this.ctx.api.readWorkload(
-            w.kind as WorkloadKind,
-            w.namespace,
-            w.name,
-          )
-        : undefined;
-      if (
-        live?.spec?.template?.metadata?.annotations?.[RESTARTED_AT] === stamp
-      ) {
-        await this.ctx.event(
-          'step',
-          `${w.kind} ${w.namespace}/${w.name} already restarted (${stamp})`,
-        );
-        continue;
-      }
-      await this.ctx.write(
-        `restart ${w.kind} ${w.namespace}/${w.name} (${RESTARTED_AT}=${stamp})`,
-        () =>
-          this.ctx.api.patchWorkload(
-            w.kind as WorkloadKind,
-            w.namespace,
-            w.name,
-            restartPatch(stamp),
-          ),
-      );
+      const kind = w.kind as WorkloadKind;
+      await this.conditionalWrite(async () => {
+        const live = await this.ctx.api.readWorkload(kind, w.namespace, w.name);
+        if (
+          live.spec?.template?.metadata?.annotations?.[RESTARTED_AT] === stamp
+        ) {
+          await this.ctx.event(
+            'step',
+            `${w.kind} ${w.namespace}/${w.name} already restarted (${stamp})`,
+          );
+          return undefined;
+        }
+        const resourceVersion = live.metadata?.resourceVersion;
+        return {
+          description: `restart ${w.kind} ${w.namespace}/${w.name} (${RESTARTED_AT}=${stamp}) at resourceVersion ${resourceVersion}`,
+          write: () =>
+            this.ctx.api.patchWorkload(kind, w.namespace, w.name, {
+              ...restartPatch(stamp),
+              metadata: { resourceVersion },
+            }),
+        };
+      });
     }
   }
 
