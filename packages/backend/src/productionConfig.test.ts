@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 
 jest.setTimeout(240_000);
 
@@ -110,16 +109,19 @@ async function bootProduction(
       await new Promise(r => child.once('exit', r));
     }
     rmSync(dir, { recursive: true, force: true });
-    const client = new Client({ ...postgres, database: 'postgres' });
-    await client.connect();
-    const { rows } = await client.query(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [`${prefix}%`],
-    );
-    for (const { datname } of rows) {
-      await client.query(`DROP DATABASE IF EXISTS "${datname}"`);
-    }
-    await client.end();
+    const psql = (sql: string) =>
+      execFileSync(
+        'psql',
+        ['-h', postgres.host, '-p', String(postgres.port), '-U', postgres.user],
+        { input: sql, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] },
+      );
+    const databases = psql(
+      `SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%';`,
+    )
+      .split('\n')
+      .map(line => line.trim())
+      .filter(name => name.startsWith(prefix));
+    for (const name of databases) psql(`DROP DATABASE IF EXISTS "${name}";`);
   };
   const deadline = Date.now() + 180_000;
   for (;;) {

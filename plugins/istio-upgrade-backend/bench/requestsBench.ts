@@ -50,7 +50,10 @@ import {
   meshSimulatorBackendSetup,
   startMeshSimulator,
 } from '../src/testing/meshSimulator';
-import { ownedComponent } from '../src/testing/__testUtils__/requestTestKit';
+import {
+  bookinfoComponents,
+  ownedComponent,
+} from '../src/testing/__testUtils__/requestTestKit';
 import {
   BackendProcess,
   freePort,
@@ -422,7 +425,7 @@ async function bookinfo(pollIntervalMs: number): Promise<RequestFigures[]> {
       scenario: 'seed',
       speed: 2,
       pollIntervalMs,
-      entities: () => [ownedComponent('productpage', 'bookinfo', CAROL)],
+      entities: () => bookinfoComponents(CAROL),
       // The lab's 1.9 and 1.10 are long past their end of life, which the prechecks refuse (a
       // rollback to 1.9 included): extended support keeps the benchmark about the engine.
       releases: [

@@ -15,12 +15,14 @@ import {
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
   istioGatewayCutoverPermission,
+  istioNamespaceMigrateAnyPermission,
   istioNamespaceMigratePermission,
   istioRequestApprovePermission,
   istioRevisionTagMovePermission,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 const PLATFORM_ONLY = [
+  istioNamespaceMigrateAnyPermission,
   istioGatewayCutoverPermission,
   istioRevisionTagMovePermission,
   istioRequestApprovePermission,

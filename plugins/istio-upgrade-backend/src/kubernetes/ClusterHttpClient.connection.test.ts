@@ -1,45 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { selfSignedCertificate } from '../testing/__testUtils__/selfSignedCertificate';
 import { ClusterHttpClient, HostResolver } from './ClusterHttpClient';
 import { RateLimiter } from './RateLimiter';
-
-/** A certificate for 127.0.0.1, made with openssl for this test. */
-function selfSigned() {
-  const dir = mkdtempSync(join(tmpdir(), 'cluster-http-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('ClusterHttpClient connections', () => {
   const seen: string[] = [];
@@ -48,7 +11,7 @@ describe('ClusterHttpClient connections', () => {
   let tls: { key: string; cert: string };
 
   beforeAll(async () => {
-    tls = selfSigned();
+    tls = selfSignedCertificate();
     server = https.createServer(tls, (req, res) => {
       seen.push(req.url ?? '');
       res.setHeader('Content-Type', 'application/json');

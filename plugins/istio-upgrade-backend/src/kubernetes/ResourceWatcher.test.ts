@@ -1,6 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import http from 'node:http';
+import https from 'node:https';
 import { AddressInfo } from 'node:net';
+import { selfSignedCertificate } from '../testing/__testUtils__/selfSignedCertificate';
 import { ClusterHttpClient } from './ClusterHttpClient';
 import { RateLimiter } from './RateLimiter';
 import { ResourceWatcher } from './ResourceWatcher';
@@ -10,7 +12,7 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 /** A scripted API server: each request to the collection is answered by the next handler. */
 async function fakeApiServer(handlers: Handler[]) {
   const seen: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = https.createServer(selfSignedCertificate(), (req, res) => {
     seen.push(req.url!);
     const handler = handlers.shift();
     if (!handler) {
@@ -24,7 +26,7 @@ async function fakeApiServer(handlers: Handler[]) {
   const { port } = server.address() as AddressInfo;
   return {
     seen,
-    url: new URL(`http://127.0.0.1:${port}/clusters/test`),
+    url: new URL(`https://127.0.0.1:${port}/clusters/test`),
     close: () => {
       server.closeAllConnections();
       return new Promise(r => server.close(r));
@@ -78,7 +80,13 @@ async function waitFor(check: () => boolean, timeoutMs = 5000) {
 
 function watcherFor(url: URL, sleeps: number[] = []) {
   const client = new ClusterHttpClient(
-    { name: 'test', url, token: 'secret', skipTlsVerify: false },
+    {
+      name: 'test',
+      url,
+      token: 'secret',
+      caPem: selfSignedCertificate().cert,
+      skipTlsVerify: false,
+    },
     new RateLimiter(1000, 1000),
     { allowPrivateAddress: true },
   );

@@ -3,7 +3,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -11,6 +11,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   istioGatewayCutoverPermission,
+  istioNamespaceMigrateAnyPermission,
   istioNamespaceMigratePermission,
   istioRequestApprovePermission,
   istioRevisionTagMovePermission,
@@ -35,6 +36,8 @@ export interface DecidedRequest {
   type: RequestType;
   entityRef?: string;
   requestedBy: string;
+  /** Owners of other workloads a namespace migration restarts: they may approve it too. */
+  plan?: { sharedWith?: { owners: string[] } };
 }
 
 /** One question to the permission framework. */
@@ -139,17 +142,15 @@ export class RequestAuthorizer {
     type: RequestType,
     entityRef: string | undefined,
   ): Question[] {
-    if (type === 'namespace-migration') {
-      return entityRef
-        ? [
-            {
-              permission: istioNamespaceMigratePermission,
-              resourceRef: entityRef,
-            },
-          ]
-        : [];
+    if (type === 'namespace-migration' && entityRef) {
+      return [
+        { permission: istioNamespaceMigratePermission, resourceRef: entityRef },
+      ];
     }
     if (!actor.isUser && !actor.trusted) return [];
+    if (type === 'namespace-migration') {
+      return [{ permission: istioNamespaceMigrateAnyPermission }];
+    }
     return [
       {
         permission:
@@ -169,9 +170,7 @@ export class RequestAuthorizer {
     if (!this.options.permissionFrameworkEnabled) {
       return 'the permission framework is disabled, and istio-upgrade fails closed for changes';
     }
-    if (type === 'namespace-migration') {
-      if (!entityRef)
-        return 'a namespace migration is asked for a catalog entity (entityRef)';
+    if (type === 'namespace-migration' && entityRef) {
       return allowed({
         permission: istioNamespaceMigratePermission,
         resourceRef: entityRef,
@@ -182,13 +181,15 @@ export class RequestAuthorizer {
     if (!actor.isUser && !actor.trusted) {
       return `a ${type} must be asked by a person; service ${actor.ref} is not trusted for it (istioUpgrade.requests.trustedServices)`;
     }
+    const what: Record<RequestType, string> = {
+      'namespace-migration':
+        'migrate a namespace without a catalog entity (the platform team may)',
+      'gateway-cutover': 'cut gateways over',
+      'revision-tag-move': 'move revision tags',
+    };
     return allowed(this.createQuestions(actor, type, entityRef)[0])
       ? undefined
-      : `you may not ${
-          type === 'gateway-cutover'
-            ? 'cut gateways over'
-            : 'move revision tags'
-        }`;
+      : `you may not ${what[type]}`;
   }
 
   /** Why `actor` may not ask for a change of `type` (for `entityRef`), or undefined when they may. */
@@ -213,11 +214,6 @@ export class RequestAuthorizer {
     entityRef: string | undefined,
   ): Promise<void> {
     this.failClosed(`A ${type}`);
-    if (type === 'namespace-migration' && !entityRef) {
-      throw new InputError(
-        'A namespace migration is asked for a catalog entity: entityRef is required',
-      );
-    }
     const reason = await this.whyNotCreate(actor, type, entityRef);
     if (reason) throw new NotAllowedError(`Not allowed: ${reason}`);
   }
@@ -245,6 +241,7 @@ export class RequestAuthorizer {
     action: DecisionAction,
     request: DecidedRequest,
     allowed: (question: Question) => boolean,
+    ownership: string[],
   ): string | undefined {
     if (!this.options.permissionFrameworkEnabled) {
       return 'the permission framework is disabled, and istio-upgrade fails closed for changes';
@@ -266,7 +263,14 @@ export class RequestAuthorizer {
     if (actor.ref === request.requestedBy) {
       return 'nobody approves or rejects their own request';
     }
-    return mayApprove() ? undefined : 'you do not hold the approve permission';
+    if (mayApprove()) return undefined;
+    const coOwners = request.plan?.sharedWith?.owners ?? [];
+    if (coOwners.some(owner => ownership.includes(owner))) return undefined;
+    return coOwners.length
+      ? `you hold neither the approve permission nor the ownership of the other workloads it restarts (${coOwners.join(
+          ', ',
+        )})`
+      : 'you do not hold the approve permission';
   }
 
   /**
@@ -286,8 +290,16 @@ export class RequestAuthorizer {
           ),
         )
       : () => false;
+    // Co-owners of a shared namespace may approve: the caller's ownership, read once.
+    const ownership = asked.some(
+      a =>
+        (a.action === 'approve' || a.action === 'reject') &&
+        a.request.plan?.sharedWith?.owners.length,
+    )
+      ? await this.ownership(actor)
+      : [];
     return asked.map(a =>
-      this.decisionReason(actor, a.action, a.request, allowed),
+      this.decisionReason(actor, a.action, a.request, allowed, ownership),
     );
   }
 

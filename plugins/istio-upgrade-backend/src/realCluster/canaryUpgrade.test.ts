@@ -353,6 +353,15 @@ describe('the canary upgrade on real Kubernetes and real Istio', () => {
     });
     expectStatus(bookinfo, 202);
     requests.bookinfo = bookinfo.body;
+    // Carol owns productpage; Bookinfo's other workloads are no entity of hers: the platform approves.
+    expect(bookinfo.body).toMatchObject({
+      state: 'pending-approval',
+      approvalReason: expect.stringMatching(/an approver must approve/),
+    });
+    expectStatus(
+      await api(BOB).post(`/requests/${bookinfo.body.id}/approve`),
+      200,
+    );
 
     // Between the relabel and the end of the waves, a new pod gets the revision the label now names.
     await eventually(async () => {

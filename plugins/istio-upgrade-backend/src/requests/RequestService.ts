@@ -17,7 +17,9 @@ import {
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  ClusterInventory,
   CreateRequest,
+  Workload,
   matchesLabelSelector,
   parseLabelSelector,
   RequestPlan,
@@ -33,7 +35,10 @@ import {
   DecisionAction,
   RequestAuthorizer,
 } from '../permissions/RequestAuthorizer';
-import { entitySelection } from '../service/entitySelection';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  entitySelection,
+} from '../service/entitySelection';
 import { RequestRunner } from './execution/RequestRunner';
 import { planRollback } from './planning/planRollback';
 import { stepsForPlan } from './planning/stepsForPlan';
@@ -168,25 +173,7 @@ export class RequestService {
     cluster: string,
     namespace: string | undefined,
   ): Promise<void> {
-    const inventory = await this.options.planner.inventory(cluster);
-    if (!inventory.cluster.sync.complete) {
-      throw new ServiceUnavailableError(
-        `The inventory of cluster ${cluster} is not complete yet (${inventory.cluster.sync.state}); try again when it is synced`,
-      );
-    }
-    if (
-      namespace &&
-      this.options.settings.protectedNamespaces.includes(namespace)
-    ) {
-      throw new InputError(
-        `Namespace ${namespace} is protected: requests may not change it`,
-      );
-    }
-    if (namespace && !inventory.namespaces.some(n => n.name === namespace)) {
-      throw new NotFoundError(
-        `Namespace ${namespace} does not exist in cluster ${cluster}`,
-      );
-    }
+    const inventory = await this.checkNamespace(cluster, namespace);
     const selection = entity ? entitySelection(entity) : undefined;
     const entityRef = entity ? stringifyEntityRef(entity) : 'the entity';
     if (!selection || !namespace) {
@@ -213,11 +200,107 @@ export class RequestService {
     }
   }
 
+  /**
+   * A namespace migration needs a complete inventory, and a namespace that exists and is not protected.
+   *
+   * @returns the cluster's inventory
+   */
+  private async checkNamespace(
+    cluster: string,
+    namespace: string | undefined,
+  ): Promise<ClusterInventory> {
+    const inventory = await this.options.planner.inventory(cluster);
+    if (!inventory.cluster.sync.complete) {
+      throw new ServiceUnavailableError(
+        `The inventory of cluster ${cluster} is not complete yet (${inventory.cluster.sync.state}); try again when it is synced`,
+      );
+    }
+    if (
+      namespace &&
+      this.options.settings.protectedNamespaces.includes(namespace)
+    ) {
+      throw new InputError(
+        `Namespace ${namespace} is protected: requests may not change it`,
+      );
+    }
+    if (namespace && !inventory.namespaces.some(n => n.name === namespace)) {
+      throw new NotFoundError(
+        `Namespace ${namespace} does not exist in cluster ${cluster}`,
+      );
+    }
+    return inventory;
+  }
+
+  /**
+   * For a migration of a namespace asked for an entity, restarting the whole namespace: the namespace's
+   * workloads that are neither the entity's nor owned by the one asking (through the catalog entities
+   * they belong to; a workload of no entity counts as someone else's), and the owners of those. Those
+   * owners, or an approver, approve such a request; restartScope `entity` restarts only the entity's.
+   */
+  private async sharedWith(
+    spec: ChangeSpec,
+    actor: Actor,
+    credentials: BackstageCredentials,
+  ): Promise<{ workloads: string[]; owners: string[] } | undefined> {
+    const namespace = spec.target.namespace;
+    if (
+      spec.type !== 'namespace-migration' ||
+      !spec.entitySelector ||
+      !namespace ||
+      spec.options.restartScope !== 'namespace'
+    ) {
+      return undefined;
+    }
+    const selector = parseLabelSelector(spec.entitySelector);
+    const inventory = await this.options.planner.inventory(spec.cluster);
+    const others = inventory.workloads.filter(
+      w =>
+        w.namespace === namespace &&
+        !matchesLabelSelector(selector, w.labels) &&
+        !matchesLabelSelector(selector, w.podLabels),
+    );
+    if (others.length === 0) return undefined;
+    const idOf = (w: Workload) =>
+      w.labels[ANNOTATION_KUBERNETES_ID] ??
+      w.podLabels[ANNOTATION_KUBERNETES_ID];
+    const ids = [...new Set(others.map(idOf).filter(Boolean))] as string[];
+    const ownersById = new Map<string, string[]>();
+    if (ids.length > 0) {
+      const { items } = await this.options.catalog.getEntities(
+        {
+          filter: ids.map(id => ({
+            [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]: id,
+          })),
+          fields: ['metadata.annotations', 'relations'],
+        },
+        { credentials },
+      );
+      for (const entity of items) {
+        const id = entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
+        if (!id) continue;
+        const owners = (entity.relations ?? [])
+          .filter(r => r.type === RELATION_OWNED_BY)
+          .map(r => r.targetRef);
+        ownersById.set(id, [...(ownersById.get(id) ?? []), ...owners]);
+      }
+    }
+    const mine = new Set(await this.options.authorizer.ownership(actor));
+    const shared = others
+      .map(w => ({ w, owners: ownersById.get(idOf(w) ?? '') ?? [] }))
+      .filter(({ owners }) => !owners.some(o => mine.has(o)));
+    if (shared.length === 0) return undefined;
+    return {
+      workloads: shared.map(({ w }) => `${w.kind}/${w.name}`).sort(),
+      owners: [...new Set(shared.flatMap(({ owners }) => owners))].sort(),
+    };
+  }
+
   /** Whether a person must approve, and why (one line). */
   private async approvalFor(
     type: RequestType,
     actor: Actor,
     entity: Entity | undefined,
+    shared?: { workloads: string[]; owners: string[] },
   ): Promise<{ required: boolean; reason: string }> {
     if (!actor.isUser && !actor.trusted) {
       return {
@@ -230,6 +313,27 @@ export class RequestService {
       return { required: true, reason: `every ${type} needs approval` };
     if (policy === 'never')
       return { required: false, reason: `${type}s need no approval` };
+    if (type === 'namespace-migration' && !entity) {
+      return {
+        required: false,
+        reason: 'asked with the permission to migrate any namespace',
+      };
+    }
+    if (shared) {
+      const listed = shared.workloads.slice(0, 5).join(', ');
+      const more =
+        shared.workloads.length > 5
+          ? ` and ${shared.workloads.length - 5} more`
+          : '';
+      return {
+        required: true,
+        reason: `the namespace also runs workloads that are not ${
+          entity ? stringifyEntityRef(entity) : 'the entity'
+        }'s (${listed}${more}): ${
+          shared.owners.length ? `${shared.owners.join(', ')} or ` : ''
+        }an approver must approve; restartScope entity restarts only yours`,
+      };
+    }
     const owners = (entity?.relations ?? [])
       .filter(r => r.type === RELATION_OWNED_BY)
       .map(r => r.targetRef);
@@ -275,7 +379,7 @@ export class RequestService {
   ): Promise<RequestPlan> {
     const actor = this.options.authorizer.actor(credentials);
     const entity = await this.entity(body.entityRef, credentials);
-    return this.planFor(body, actor, entity);
+    return this.planFor(body, actor, entity, credentials);
   }
 
   /** The plan and prechecks of a change, and whether it would need approval (a dry run). */
@@ -287,10 +391,26 @@ export class RequestService {
     const actor = authorizer.actor(credentials);
     await authorizer.authorizeCreate(actor, body.type, body.entityRef);
     const entity = await this.entity(body.entityRef, credentials);
-    if (body.type === 'namespace-migration') {
+    await this.checkMigrationTarget(body, entity);
+    return this.planFor(body, actor, entity, credentials);
+  }
+
+  /** A migration's namespace: where its entity runs, or (without an entity) any unprotected one. */
+  private async checkMigrationTarget(
+    body: CreateRequest,
+    entity: Entity | undefined,
+  ): Promise<void> {
+    if (body.type !== 'namespace-migration') return;
+    if (entity) {
       await this.checkEntityRunsIn(entity, body.cluster, body.target.namespace);
+    } else {
+      await this.checkNamespace(body.cluster, body.target.namespace);
+      if (body.options?.restartScope === 'entity') {
+        throw new InputError(
+          'restartScope entity restarts the workloads of an entity: name it (entityRef)',
+        );
+      }
     }
-    return this.planFor(body, actor, entity);
   }
 
   /** The planner's plan and prechecks for `actor`, with the approval it would need. */
@@ -298,11 +418,14 @@ export class RequestService {
     body: CreateRequest,
     actor: Actor,
     entity: Entity | undefined,
+    credentials: BackstageCredentials,
   ): Promise<RequestPlan> {
-    const planned = await this.options.planner.plan(this.spec(body, entity));
-    const approval = await this.approvalFor(body.type, actor, entity);
+    const spec = this.spec(body, entity);
+    const planned = await this.options.planner.plan(spec);
+    const shared = await this.sharedWith(spec, actor, credentials);
+    const approval = await this.approvalFor(body.type, actor, entity, shared);
     return {
-      plan: planned.plan,
+      plan: { ...planned.plan, ...(shared ? { sharedWith: shared } : {}) },
       prechecks: { passed: planned.passed, checks: planned.prechecks },
       approvalRequired: approval.required,
       approvalReason: approval.reason,
@@ -354,13 +477,7 @@ export class RequestService {
         }
         await authorizer.authorizeCreate(actor, body.type, body.entityRef);
         const entity = await this.entity(body.entityRef, credentials);
-        if (body.type === 'namespace-migration') {
-          await this.checkEntityRunsIn(
-            entity,
-            body.cluster,
-            body.target.namespace,
-          );
-        }
+        await this.checkMigrationTarget(body, entity);
         const spec = this.spec(body, entity);
         // A busy target is a conflict whatever the prechecks would say about it.
         checkTarget(body.type, body.target);
@@ -383,9 +500,12 @@ export class RequestService {
         const planned = await planner.plan(spec, {
           rollback: Boolean(rollbackOf),
         });
+        const shared = rollbackOf
+          ? undefined
+          : await this.sharedWith(spec, actor, credentials);
         const plan = rollbackOf
           ? planRollback(rollbackOf.plan).plan
-          : planned.plan;
+          : { ...planned.plan, ...(shared ? { sharedWith: shared } : {}) };
         if (!planned.passed) {
           throw new InputError(
             `Prechecks failed, nothing was requested: ${planned.prechecks
@@ -394,7 +514,12 @@ export class RequestService {
               .join('; ')}`,
           );
         }
-        const approval = await this.approvalFor(body.type, actor, entity);
+        const approval = await this.approvalFor(
+          body.type,
+          actor,
+          entity,
+          shared,
+        );
         const state: RequestState = approval.required
           ? 'pending-approval'
           : 'approved';

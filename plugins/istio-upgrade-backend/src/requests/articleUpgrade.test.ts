@@ -90,7 +90,9 @@ describe('the article end to end through the REST API', () => {
     backend = await startInventoryTestBackend(simulator, {
       token: 'admin',
       entities: [
-        ownedComponent('productpage', 'bookinfo'),
+        ...['productpage', 'details', 'reviews', 'ratings'].map(name =>
+          ownedComponent(name, 'bookinfo'),
+        ),
         ownedComponent('nginx', 'nginx'),
       ],
       config: {

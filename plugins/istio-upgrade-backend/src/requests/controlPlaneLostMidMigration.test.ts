@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { bookinfoComponents } from '../testing/__testUtils__/requestTestKit';
 import {
   meshSimulatorBackendSetup,
   MeshSimulatorProcess,
@@ -34,22 +35,7 @@ describe('a migration whose target control plane goes away between waves', () =>
     simulator = await startMeshSimulator({ scenarios: ['seed'], speed: 5 });
     backend = await startInventoryTestBackend(simulator, {
       token: 'admin',
-      entities: [
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Component',
-          metadata: {
-            name: 'productpage',
-            namespace: 'default',
-            annotations: {
-              'backstage.io/kubernetes-id': 'productpage',
-              'backstage.io/kubernetes-namespace': 'bookinfo',
-            },
-          },
-          spec: { type: 'service', lifecycle: 'production', owner: CAROL },
-          relations: [{ type: 'ownedBy', targetRef: CAROL }],
-        },
-      ],
+      entities: bookinfoComponents(CAROL),
       config: {
         permission: { enabled: true },
         istioUpgrade: {

@@ -19,7 +19,7 @@ import {
   deploymentRestarts,
   ENDED_STATES,
   logOf,
-  ownedComponent,
+  bookinfoComponents,
   RequestView,
   restartWrites as restartWritesIn,
   sharedPostgresConfig,
@@ -134,10 +134,7 @@ describe('a migration whose backend process is killed', () => {
         },
       },
     };
-    const entities = [
-      ...setup.entities,
-      ownedComponent('productpage', 'bookinfo', CAROL),
-    ];
+    const entities = [...setup.entities, ...bookinfoComponents(CAROL)];
     // Every cluster call takes 200 ms more, so each kill point lasts long enough to be seen; 2.5 s
     // while a process starts slowly, so that its sweeps run before its inventory is listed.
     const latency = (latencyMs: number) =>

@@ -12,7 +12,7 @@ import {
   deploymentRestarts,
   ENDED_STATES,
   logOf,
-  ownedComponent,
+  bookinfoComponents,
   RequestView,
   restartWrites,
   sharedPostgresConfig,
@@ -80,10 +80,7 @@ if (!postgres) {
         },
       },
     };
-    const entities = [
-      ...setup.entities,
-      ownedComponent('productpage', 'bookinfo', CAROL),
-    ];
+    const entities = [...setup.entities, ...bookinfoComponents(CAROL)];
     // One after the other: both run the plugin's migrations on the same database.
     for (let i = 0; i < 2; i++) {
       const replica = await startBackendProcess({

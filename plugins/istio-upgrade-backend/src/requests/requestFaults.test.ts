@@ -8,28 +8,12 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
+import { bookinfoComponents } from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(300_000);
 
 const CAROL = 'user:default/carol';
 const FINAL = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
-
-function productpage() {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name: 'productpage',
-      namespace: 'default',
-      annotations: {
-        'backstage.io/kubernetes-id': 'productpage',
-        'backstage.io/kubernetes-namespace': 'bookinfo',
-      },
-    },
-    spec: { type: 'service', lifecycle: 'production', owner: CAROL },
-    relations: [{ type: 'ownedBy', targetRef: CAROL }],
-  };
-}
 
 const migrateBookinfo = {
   type: 'namespace-migration',
@@ -48,7 +32,7 @@ async function lab(requests: Record<string, unknown> = {}) {
   const setup = meshSimulatorBackendSetup(simulator, { token: 'admin' });
   const backend = await startInventoryTestBackend(simulator, {
     token: 'admin',
-    entities: [productpage()],
+    entities: bookinfoComponents(CAROL),
     config: {
       permission: { enabled: true },
       istioUpgrade: {

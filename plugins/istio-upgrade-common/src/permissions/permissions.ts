@@ -23,6 +23,17 @@ export const istioNamespaceMigratePermission = createPermission({
 });
 
 /**
+ * Migrate any namespace that is not protected, without a catalog entity (the platform team, from a
+ * cluster's page). A basic permission: no entity is there to own it.
+ *
+ * @public
+ */
+export const istioNamespaceMigrateAnyPermission = createPermission({
+  name: 'istio-upgrade.namespace.migrate-any',
+  attributes: { action: 'update' },
+});
+
+/**
  * Cut an ingress gateway's LoadBalancer Service over to another revision's gateway, or back.
  *
  * @public
@@ -60,6 +71,7 @@ export const istioRequestApprovePermission = createPermission({
 export const istioUpgradePermissions = [
   istioInventoryReadPermission,
   istioNamespaceMigratePermission,
+  istioNamespaceMigrateAnyPermission,
   istioGatewayCutoverPermission,
   istioRevisionTagMovePermission,
   istioRequestApprovePermission,

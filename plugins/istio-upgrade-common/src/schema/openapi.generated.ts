@@ -424,6 +424,11 @@ export type components = {
       podsInScope: number;
       /** The writes that undo the change (a rollback sends these, then restarts the same workloads). */
       rollbackPatches?: components['schemas']['PlannedPatch'][];
+      /** For a namespace migration asked for an entity, the namespace's workloads that are not the entity's, and the owners of the entities they belong to (who may approve it, besides approvers). */
+      sharedWith?: {
+        owners: string[];
+        workloads: string[];
+      };
       /** Workloads in scope that a restart will not move (paused, OnDelete), reported and not counted as done. */
       skipped?: components['schemas']['PlannedWorkload'][];
       summary: string;

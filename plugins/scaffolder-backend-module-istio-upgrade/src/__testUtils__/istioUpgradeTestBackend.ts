@@ -80,7 +80,7 @@ const permissions = createServiceFactory({
 });
 
 /**
- * The istio-upgrade plugin on the simulator's `seed` cluster, with Carol's productpage and nginx in the
+ * The istio-upgrade plugin on the simulator's `seed` cluster, with Carol's Bookinfo services and nginx in the
  * catalog, and whatever else a test adds (the scaffolder, more entities).
  */
 export async function startIstioUpgradeTestBackend(
@@ -98,7 +98,10 @@ export async function startIstioUpgradeTestBackend(
       catalogServiceMock.factory({
         entities: [
           ...(setup.entities as Entity[]),
-          carolsComponent('productpage', 'bookinfo'),
+          // Carol's team owns all of Bookinfo, as in the demo catalog.
+          ...['productpage', 'details', 'reviews', 'ratings'].map(name =>
+            carolsComponent(name, 'bookinfo'),
+          ),
           carolsComponent('nginx', 'nginx'),
           ...(options.entities ?? []),
         ],

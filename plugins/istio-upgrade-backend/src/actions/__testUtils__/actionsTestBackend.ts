@@ -27,7 +27,10 @@ import {
   MeshSimulatorProcess,
   startMeshSimulator,
 } from '../../testing/meshSimulator';
-import { ownedComponent } from '../../testing/__testUtils__/requestTestKit';
+import {
+  bookinfoComponents,
+  ownedComponent,
+} from '../../testing/__testUtils__/requestTestKit';
 import { eventually } from '../../testing/__testUtils__/inventoryTestBackend';
 
 /** The people and services of the action tests. */
@@ -118,7 +121,7 @@ export async function startActionsTestBackend(
         entities: [
           ...setup.entities,
           ownedComponent('nginx', 'nginx', CAROL),
-          ownedComponent('productpage', 'bookinfo', CAROL),
+          ...bookinfoComponents(CAROL),
           ...(options.entities ?? []),
         ] as Entity[],
       }),

@@ -309,8 +309,8 @@ export function describeRequestInput(target: RequestInputTarget) {
         404,
       ],
       [
-        'a migration without entityRef',
-        { ...valid, entityRef: undefined },
+        'an entity restart scope without entityRef',
+        { ...valid, entityRef: undefined, options: { restartScope: 'entity' } },
         400,
       ],
       ['a malformed entityRef', { ...valid, entityRef: 'not a ref' }, 400],

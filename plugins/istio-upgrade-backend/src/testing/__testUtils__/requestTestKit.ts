@@ -56,6 +56,16 @@ export function ownedComponent(name: string, namespace: string, owner: string) {
 }
 
 /**
+ * Bookinfo's four services as Components owned by `owner`, as a team owns them in the demo catalog:
+ * a whole-namespace migration of bookinfo by that owner restarts nobody else's workloads.
+ */
+export function bookinfoComponents(owner: string) {
+  return ['productpage', 'details', 'reviews', 'ratings'].map(name =>
+    ownedComponent(name, 'bookinfo', owner),
+  );
+}
+
+/**
  * Per Deployment of `namespace`: its uid, `deployment.kubernetes.io/revision`, how many ReplicaSets
  * it owns and its restart stamp, as kubectl sees them.
  */

@@ -1879,6 +1879,27 @@ export const spec = {
               type: 'string',
             },
           },
+          sharedWith: {
+            type: 'object',
+            additionalProperties: false,
+            description:
+              "For a namespace migration asked for an entity, the namespace's workloads that are not the entity's, and the owners of the entities they belong to (who may approve it, besides approvers).",
+            required: ['workloads', 'owners'],
+            properties: {
+              workloads: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              owners: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+            },
+          },
         },
       },
       RequestPlan: {
