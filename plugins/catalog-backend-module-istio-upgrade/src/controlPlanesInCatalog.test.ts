@@ -176,7 +176,10 @@ describe('Istio control planes in the catalog', () => {
     ).items;
     expect(inUse(old)).toBe(
       pods.filter(
-        (p: any) => p.metadata.annotations?.['istio.io/rev'] === '1-9-7',
+        (p: any) =>
+          JSON.parse(
+            p.metadata.annotations?.['sidecar.istio.io/status'] ?? '{}',
+          ).revision === '1-9-7',
       ).length,
     );
     expect(inUse(old)).toBeGreaterThan(0);

@@ -123,7 +123,10 @@ describe('the istio-migrate example template', () => {
       ]),
     ).items;
     for (const pod of pods) {
-      expect(pod.metadata.annotations['istio.io/rev']).toBe('1-10-4');
+      expect(
+        JSON.parse(pod.metadata.annotations['sidecar.istio.io/status'])
+          .revision,
+      ).toBe('1-10-4');
     }
   });
 

@@ -367,7 +367,8 @@ describe('API semantics through @kubernetes/client-node', () => {
         spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
       },
     });
-    expect(pod.metadata?.annotations?.['istio.io/rev']).toBe('1-10-4');
+    // 1.10's template labels the pod with its revision (the annotation came with 1.18).
+    expect(pod.metadata?.labels?.['istio.io/rev']).toBe('1-10-4');
     expect(pod.spec?.containers.map(c => c.image)).toContain(
       'docker.io/istio/proxyv2:1.10.4',
     );

@@ -1,12 +1,30 @@
 import { JsonObject, KubeObject } from '../store/kubeObject';
 import { typeKey, ResourceType } from './resourceTypes';
 
-function defaultContainer(c: JsonObject): JsonObject {
+/**
+ * The tag of an image reference as Kubernetes' `parsers.ParseImageName` reads it: `latest` when the
+ * reference has neither a tag nor a digest (`auto`, `nginx`), empty for a digest alone.
+ */
+function imageTagForPullPolicy(image: string): string {
+  const at = image.indexOf('@');
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const colon = name.lastIndexOf(':');
+  const tag = colon > name.lastIndexOf('/') ? name.slice(colon + 1) : '';
+  return tag === '' && at < 0 ? 'latest' : tag;
+}
+
+/**
+ * A container's defaults (`SetDefaults_Container` of `pkg/apis/core/v1`): `imagePullPolicy`
+ * `Always` for the tag `latest` (or no tag), `IfNotPresent` otherwise, and the termination message.
+ */
+export function defaultContainer(c: JsonObject): JsonObject {
   return {
     ...c,
     imagePullPolicy:
       c.imagePullPolicy ??
-      (String(c.image ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent'),
+      (imageTagForPullPolicy(String(c.image ?? '')) === 'latest'
+        ? 'Always'
+        : 'IfNotPresent'),
     terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
     terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
     resources: c.resources ?? {},
@@ -57,9 +75,30 @@ export function defaultPodSpec(spec: JsonObject | undefined): JsonObject {
   };
 }
 
+/**
+ * A pod template's defaults: `SetDefaults_PodSpec` only. `enableServiceLinks` (`SetDefaults_Pod`),
+ * `priority` and `preemptionPolicy` (the Priority admission plugin) and the not-ready/unreachable
+ * tolerations (DefaultTolerationSeconds) are given to pods, not to templates.
+ */
 function defaultTemplateSpec(spec: JsonObject | undefined): JsonObject {
-  const { tolerations: _ignored, ...rest } = defaultPodSpec(spec);
-  return spec?.tolerations ? { ...rest, tolerations: spec.tolerations } : rest;
+  const {
+    tolerations: _tolerations,
+    enableServiceLinks: _links,
+    priority: _priority,
+    preemptionPolicy: _preemption,
+    ...rest
+  } = defaultPodSpec(spec);
+  return {
+    ...rest,
+    ...(spec?.tolerations ? { tolerations: spec.tolerations } : {}),
+    ...(spec?.enableServiceLinks !== undefined
+      ? { enableServiceLinks: spec.enableServiceLinks }
+      : {}),
+    ...(spec?.priority !== undefined ? { priority: spec.priority } : {}),
+    ...(spec?.preemptionPolicy !== undefined
+      ? { preemptionPolicy: spec.preemptionPolicy }
+      : {}),
+  };
 }
 
 function defaultWorkload(tk: string, o: KubeObject): KubeObject {
@@ -234,6 +273,12 @@ export function applyCreateDefaults(
           internalTrafficPolicy: spec.internalTrafficPolicy ?? 'Cluster',
           ...(type === 'LoadBalancer' || type === 'NodePort'
             ? { externalTrafficPolicy: spec.externalTrafficPolicy ?? 'Cluster' }
+            : {}),
+          ...(type === 'LoadBalancer'
+            ? {
+                allocateLoadBalancerNodePorts:
+                  spec.allocateLoadBalancerNodePorts ?? true,
+              }
             : {}),
           ports: (spec.ports ?? []).map((p: JsonObject) => ({
             ...p,

@@ -70,6 +70,18 @@ function podStatusReason(pod: KubeObject): string {
   return pod.status?.reason ?? pod.status?.phase ?? 'Pending';
 }
 
+/** The statuses of a pod's sidecar containers (init containers with `restartPolicy: Always`). */
+function restartableInitStatuses(pod: KubeObject): any[] {
+  const sidecars = new Set(
+    (pod.spec?.initContainers ?? [])
+      .filter((c: any) => c.restartPolicy === 'Always')
+      .map((c: any) => c.name),
+  );
+  return (pod.status?.initContainerStatuses ?? []).filter((s: any) =>
+    sidecars.has(s.name),
+  );
+}
+
 function servicePorts(svc: KubeObject): string {
   const ports: any[] = svc.spec?.ports ?? [];
   if (ports.length === 0) return '<none>';
@@ -98,18 +110,28 @@ function selectorOf(o: KubeObject): string {
 const columnsByResource: Record<string, Column[]> = {
   pods: [
     nameColumn,
+    // As the API server's printPod: sidecar containers (init containers with `restartPolicy:
+    // Always`, such as Istio's native sidecar) count among the containers.
     column('Ready', o => {
       const statuses: any[] = o.status?.containerStatuses ?? [];
-      const total = (o.spec?.containers ?? []).length;
-      return `${statuses.filter(s => s.ready).length}/${total}`;
+      const sidecars = restartableInitStatuses(o);
+      const total =
+        (o.spec?.containers ?? []).length +
+        (o.spec?.initContainers ?? []).filter(
+          (c: any) => c.restartPolicy === 'Always',
+        ).length;
+      const ready =
+        statuses.filter(s => s.ready).length +
+        sidecars.filter(s => s.started && s.ready).length;
+      return `${ready}/${total}`;
     }),
     column('Status', podStatusReason),
     column('Restarts', o =>
       String(
-        (o.status?.containerStatuses ?? []).reduce(
-          (n: number, s: any) => n + (s.restartCount ?? 0),
-          0,
-        ),
+        [
+          ...(o.status?.containerStatuses ?? []),
+          ...restartableInitStatuses(o),
+        ].reduce((n: number, s: any) => n + (s.restartCount ?? 0), 0),
       ),
     ),
     ageColumn,

@@ -10,7 +10,11 @@ const pods = resourceTypeNamed('pods');
 const endpoints = resourceTypeNamed('endpoints');
 const endpointSlices = resourceTypeNamed('endpointslices');
 
-/** Resolves a Service port's targetPort (number or container port name) on a pod. */
+/**
+ * Resolves a Service port's targetPort (number or container port name) on a pod, as the
+ * EndpointSlice controller's `FindPort` does: a name is looked up in the containers, then in the
+ * sidecar containers (init containers with `restartPolicy: Always`).
+ */
 export function resolveTargetPort(
   pod: KubeObject,
   targetPort: number | string | undefined,
@@ -19,7 +23,12 @@ export function resolveTargetPort(
   if (targetPort === undefined) return fallback;
   if (typeof targetPort === 'number') return targetPort;
   if (/^\d+$/.test(targetPort)) return Number(targetPort);
-  for (const c of pod.spec?.containers ?? []) {
+  for (const c of [
+    ...(pod.spec?.containers ?? []),
+    ...(pod.spec?.initContainers ?? []).filter(
+      (i: JsonObject) => i.restartPolicy === 'Always',
+    ),
+  ]) {
     const port = (c.ports ?? []).find((p: JsonObject) => p.name === targetPort);
     if (port) return port.containerPort;
   }

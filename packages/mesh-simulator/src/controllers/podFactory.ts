@@ -4,8 +4,10 @@ import { fieldsV1, managedFieldsEntry } from '../api/managedFields';
 import { resourceTypeNamed } from '../api/resourceTypes';
 import { ApiError } from '../api/statusErrors';
 import {
+  deployMetaOf,
   injectSidecar,
   mountServiceAccountToken,
+  nodesSupportNativeSidecars,
   resolveInjection,
 } from '../istio/sidecarInjector';
 import { JsonObject, KubeObject } from '../store/kubeObject';
@@ -15,6 +17,12 @@ import { renderPodStatus } from './podStatus';
 
 const namespaces = resourceTypeNamed('namespaces');
 const pods = resourceTypeNamed('pods');
+const nodes = resourceTypeNamed('nodes');
+
+/** What Istio's injector finds of the Nodes' native sidecar support for a pod (on `nodeName`, if set). */
+function nativeSidecarSupport(ctx: ClusterContext, nodeName?: string): boolean {
+  return nodesSupportNativeSidecars(ctx.store.list(nodes), nodeName);
+}
 
 interface PreparedPod {
   metadata: JsonObject;
@@ -33,26 +41,24 @@ export function admitPod(ctx: ClusterContext, pod: KubeObject): KubeObject {
     pod.metadata.labels,
     ns?.metadata.labels,
   );
-  const spec = mountServiceAccountToken(
-    pod.spec,
-    pod.metadata.name ?? pod.metadata.generateName ?? 'pod',
-  );
+  const seed = pod.metadata.name ?? pod.metadata.generateName ?? 'pod';
+  const spec = mountServiceAccountToken(pod.spec, seed);
   if (!outcome.inject) {
     return { ...pod, spec };
   }
-  const workload =
-    pod.metadata.ownerReferences?.[0]?.name ?? pod.metadata.name ?? 'pod';
   const injected = injectSidecar(
     { metadata: pod.metadata, spec },
     outcome.revision,
     outcome.version,
-    workload,
+    deployMetaOf(pod.metadata),
     outcome.proxyFailure,
+    nativeSidecarSupport(ctx, pod.spec?.nodeName),
   );
   return {
     ...pod,
     metadata: injected.metadata as unknown as KubeObject['metadata'],
-    spec: injected.spec,
+    // The webhook changed the pod: the API server reinvokes the ServiceAccount plugin.
+    spec: mountServiceAccountToken(injected.spec, seed),
   };
 }
 
@@ -83,7 +89,6 @@ export class PodFactory {
     naming: { name?: string; generateName?: string },
     extraLabels: Record<string, string>,
     nodeName?: string,
-    workloadName = owner.metadata.name,
   ): KubeObject {
     const { ctx } = this;
     const namespace = owner.metadata.namespace!;
@@ -101,8 +106,13 @@ export class PodFactory {
       labels,
       ns.metadata.labels,
     );
+    // The injector sees a controller's pod before it is scheduled (a DaemonSet's too: it is placed
+    // by node affinity), so it judges native sidecar support over all Nodes.
+    const nativeSupport = outcome.inject && nativeSidecarSupport(ctx);
     const revisionKey = outcome.inject
-      ? `${outcome.revision}@${outcome.version}`
+      ? `${outcome.revision}@${outcome.version}${
+          nativeSupport ? '+native' : ''
+        }`
       : 'none';
     const cacheKey = `${owner.metadata.uid}|${JSON.stringify(
       extraLabels,
@@ -139,11 +149,13 @@ export class PodFactory {
           { metadata, spec },
           outcome.revision,
           outcome.version,
-          workloadName,
+          deployMetaOf({ ...metadata, ...naming, namespace }),
           outcome.proxyFailure,
+          nativeSupport,
         );
         metadata = injected.metadata;
-        spec = injected.spec;
+        // The webhook changed the pod: the API server reinvokes the ServiceAccount plugin.
+        spec = mountServiceAccountToken(injected.spec, cacheKey);
       }
       const time = timestamp(ctx);
       for (const value of [...Object.values(metadata), ...Object.values(spec)])
@@ -297,7 +309,6 @@ function randomSuffix(): string {
   return out;
 }
 
-const nodes = resourceTypeNamed('nodes');
 let scheduleCursor = 0;
 
 /** A node's InternalIP. */

@@ -110,27 +110,45 @@ export function renderPodStatus(
     qosClass: hasRequests ? 'Burstable' : 'BestEffort',
   };
   if (inits.length > 0) {
-    status.initContainerStatuses = inits.map(c => ({
-      name: c.name,
-      image: c.image,
-      imageID: running ? imageId(c.image) : '',
-      ...(running ? { containerID: containerId() } : {}),
-      ready: running,
-      restartCount: 0,
-      started: false,
-      state: running
+    status.initContainerStatuses = inits.map(c =>
+      // A sidecar container (an init container with `restartPolicy: Always`, such as Istio's native
+      // sidecar) keeps running beside the containers, and is ready when the pod is.
+      c.restartPolicy === 'Always'
         ? {
-            terminated: {
-              exitCode: 0,
-              reason: 'Completed',
-              startedAt: times.scheduled,
-              finishedAt: started,
-              containerID: undefined,
-            },
+            name: c.name,
+            image: c.image,
+            imageID: running ? imageId(c.image) : '',
+            ...(running ? { containerID: containerId() } : {}),
+            ready,
+            restartCount: 0,
+            started: running,
+            state: running
+              ? { running: { startedAt: started } }
+              : { waiting: { reason: 'PodInitializing' } },
+            lastState: {},
           }
-        : { waiting: { reason: 'PodInitializing' } },
-      lastState: {},
-    }));
+        : {
+            name: c.name,
+            image: c.image,
+            imageID: running ? imageId(c.image) : '',
+            ...(running ? { containerID: containerId() } : {}),
+            ready: running,
+            restartCount: 0,
+            started: false,
+            state: running
+              ? {
+                  terminated: {
+                    exitCode: 0,
+                    reason: 'Completed',
+                    startedAt: times.scheduled,
+                    finishedAt: started,
+                    containerID: undefined,
+                  },
+                }
+              : { waiting: { reason: 'PodInitializing' } },
+            lastState: {},
+          },
+    );
   }
   status.containerStatuses = containers.map(c => {
     let state: JsonObject;

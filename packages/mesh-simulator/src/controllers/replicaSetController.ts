@@ -84,8 +84,6 @@ export function registerReplicaSetController(
             rs.spec.template,
             { generateName: `${name}-` },
             {},
-            undefined,
-            rs.metadata.ownerReferences?.[0]?.name ?? name,
           );
           if (!ctx.instant) {
             ctx.recordEvent(

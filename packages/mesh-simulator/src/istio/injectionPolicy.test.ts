@@ -106,7 +106,7 @@ describe('resolveInjection', () => {
       ['1-10-4', '1.10.4'],
     ]) {
       store.create(deployments, istiodObjects(rev, version)[0]);
-      store.create(webhooks, injectorWebhook(rev));
+      store.create(webhooks, injectorWebhook(rev, version));
       if (readyRevisions.includes(rev)) {
         store.create(pods, {
           apiVersion: 'v1',
@@ -125,11 +125,11 @@ describe('resolveInjection', () => {
 
   it('follows the tag webhook to the istiod it calls, at that moment', () => {
     const { store, planes } = cluster(['1-9-7', '1-10-4']);
-    store.create(webhooks, tagWebhook('default', '1-9-7'));
+    store.create(webhooks, tagWebhook('default', '1-9-7', '1.9.7'));
     expect(
       resolveInjection(planes, {}, { 'istio-injection': 'enabled' }),
     ).toEqual({ inject: true, revision: '1-9-7', version: '1.9.7' });
-    const moved = tagWebhook('default', '1-10-4');
+    const moved = tagWebhook('default', '1-10-4', '1.10.4');
     const current = store.get(
       webhooks,
       undefined,

@@ -25,26 +25,51 @@ function meta(
   } as unknown as KubeObject['metadata'];
 }
 
-/** istiod's Deployment and Service for a revision, as Istio's Helm chart installs them. */
+/**
+ * istiod's Deployment and Service for a revision, as the istio-discovery chart of `version` renders
+ * them (`templates/deployment.yaml`, `service.yaml`; the same in istioctl's installs, which render
+ * that chart): Deployment labels `istio: pilot`; pod labels `istio: istiod` for a revision and
+ * `istio: pilot` for the revisionless control plane, whose Deployment and Service select
+ * `istio: pilot` (a revision's select `app: istiod` and `istio.io/rev`); from 1.20 the pod opts out
+ * of ambient (`ambient.istio.io/redirection: disabled`, from 1.22 the label
+ * `istio.io/dataplane-mode: none`); from 1.24 `app.kubernetes.io/name: istiod` and the chart's
+ * labels (`istio.labels`).
+ */
 export function istiodObjects(
   revision: string,
   version: string,
   replicas = 1,
+  chartVersion = version,
 ): KubeObject[] {
   const name = istiodName(revision);
+  const release = istiodRelease(revision);
+  const revisionless = revision === 'default';
+  const helmLabels = {
+    ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
+    ...chartLabels(release, 'istiod', version, chartVersion),
+  };
   const labels = {
     app: 'istiod',
-    istio: 'pilot',
     'istio.io/rev': revision,
     'install.operator.istio.io/owning-resource': 'unknown',
     'operator.istio.io/component': 'Pilot',
+    istio: 'pilot',
+    release,
+    ...helmLabels,
   };
   const podLabels = {
     app: 'istiod',
-    istio: 'pilot',
     'istio.io/rev': revision,
+    'install.operator.istio.io/owning-resource': 'unknown',
     'sidecar.istio.io/inject': 'false',
+    'operator.istio.io/component': 'Pilot',
+    istio: revisionless ? 'pilot' : 'istiod',
+    ...(atLeast(version, 22) ? { 'istio.io/dataplane-mode': 'none' } : {}),
+    ...helmLabels,
   };
+  const selector = revisionless
+    ? { istio: 'pilot' }
+    : { app: 'istiod', 'istio.io/rev': revision };
   return [
     {
       apiVersion: 'apps/v1',
@@ -52,7 +77,7 @@ export function istiodObjects(
       metadata: meta(name, istioSystem, labels),
       spec: {
         replicas,
-        selector: { matchLabels: { app: 'istiod', 'istio.io/rev': revision } },
+        selector: { matchLabels: selector },
         strategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxSurge: '100%', maxUnavailable: '25%' },
@@ -63,11 +88,17 @@ export function istiodObjects(
             annotations: {
               'prometheus.io/port': '15014',
               'prometheus.io/scrape': 'true',
+              ...(atLeast(version, 20) && !atLeast(version, 22)
+                ? { 'ambient.istio.io/redirection': 'disabled' }
+                : {}),
               'sidecar.istio.io/inject': 'false',
             },
           },
           spec: {
-            serviceAccountName: 'istiod',
+            // `istiod-service-account` before 1.11, then `istiod[-<rev>]`.
+            serviceAccountName: atLeast(version, 11)
+              ? name
+              : 'istiod-service-account',
             containers: [
               {
                 name: 'discovery',
@@ -121,7 +152,7 @@ export function istiodObjects(
                   },
                   { name: 'CLUSTER_ID', value: 'Kubernetes' },
                 ],
-                resources: { requests: { cpu: '500m', memory: '2048Mi' } },
+                resources: { requests: { cpu: '500m', memory: '2Gi' } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   capabilities: { drop: ['ALL'] },
@@ -138,12 +169,18 @@ export function istiodObjects(
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta(name, istioSystem, {
+        'istio.io/rev': revision,
+        'install.operator.istio.io/owning-resource': 'unknown',
+        'operator.istio.io/component': 'Pilot',
         app: 'istiod',
         istio: 'pilot',
-        'istio.io/rev': revision,
+        release,
+        ...helmLabels,
       }),
       spec: {
-        selector: { app: 'istiod', 'istio.io/rev': revision },
+        selector: revisionless
+          ? { app: 'istiod', istio: 'pilot' }
+          : { app: 'istiod', 'istio.io/rev': revision },
         ports: [
           { name: 'grpc-xds', port: 15010, protocol: 'TCP' },
           { name: 'https-dns', port: 15012, protocol: 'TCP' },
@@ -160,15 +197,21 @@ export function istiodObjects(
   ];
 }
 
+/** The AdmissionReview versions Istio's injection webhooks accept: `v1` alone from 1.23. */
+function injectionReviewVersions(version: string): string[] {
+  return atLeast(version, 23) ? ['v1'] : ['v1beta1', 'v1'];
+}
+
 function webhook(
   name: string,
   revision: string,
+  version: string,
   namespaceSelector: object,
   objectSelector: object,
 ) {
   return {
     name,
-    admissionReviewVersions: ['v1beta1', 'v1'],
+    admissionReviewVersions: injectionReviewVersions(version),
     clientConfig: {
       service: {
         name: istiodName(revision),
@@ -200,12 +243,14 @@ function webhook(
 function revisionWebhooks(
   selectorValue: string,
   revision: string,
+  version: string,
   withDefault: boolean,
 ) {
   const hooks = [
     webhook(
       'rev.namespace.sidecar-injector.istio.io',
       revision,
+      version,
       {
         matchExpressions: [
           { key: 'istio.io/rev', operator: 'In', values: [selectorValue] },
@@ -225,6 +270,7 @@ function revisionWebhooks(
     webhook(
       'rev.object.sidecar-injector.istio.io',
       revision,
+      version,
       {
         matchExpressions: [
           { key: 'istio.io/rev', operator: 'DoesNotExist' },
@@ -248,6 +294,7 @@ function revisionWebhooks(
       webhook(
         'namespace.sidecar-injector.istio.io',
         revision,
+        version,
         {
           matchExpressions: [
             { key: 'istio-injection', operator: 'In', values: ['enabled'] },
@@ -266,6 +313,7 @@ function revisionWebhooks(
       webhook(
         'object.sidecar-injector.istio.io',
         revision,
+        version,
         {
           matchExpressions: [
             { key: 'istio-injection', operator: 'DoesNotExist' },
@@ -288,30 +336,100 @@ function revisionWebhooks(
   return hooks;
 }
 
-/** The injector MutatingWebhookConfiguration of a revision. */
-export function injectorWebhook(revision: string): KubeObject {
+/** The labels of a revision's injector MutatingWebhookConfiguration (`mutatingwebhook.yaml`). */
+function injectorLabels(
+  revision: string,
+  version: string,
+  chartVersion: string,
+): Record<string, string> {
+  const release = istiodRelease(revision);
   return {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfiguration',
-    metadata: meta(injectorWebhookName(revision), undefined, {
-      app: 'sidecar-injector',
-      'istio.io/rev': revision,
-    }),
-    webhooks: revisionWebhooks(revision, revision, revision === 'default'),
+    'istio.io/rev': revision,
+    'install.operator.istio.io/owning-resource': 'unknown',
+    'operator.istio.io/component': 'Pilot',
+    app: 'sidecar-injector',
+    release,
+    ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
+    ...chartLabels(release, 'istiod', version, chartVersion),
   };
 }
 
-/** A revision tag's MutatingWebhookConfiguration, as `istioctl tag set` writes it. */
-export function tagWebhook(tag: string, revision: string): KubeObject {
+/**
+ * The injector MutatingWebhookConfiguration of a revision, as the istio-discovery chart of
+ * `version` renders it (`admissionReviewVersions: ["v1"]` from 1.23, `["v1beta1", "v1"]` before).
+ */
+export function injectorWebhook(
+  revision: string,
+  version: string,
+  chartVersion = version,
+): KubeObject {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'MutatingWebhookConfiguration',
-    metadata: meta(tagWebhookName(tag), undefined, {
-      app: 'sidecar-injector',
-      'istio.io/rev': revision,
+    metadata: meta(
+      injectorWebhookName(revision),
+      undefined,
+      injectorLabels(revision, version, chartVersion),
+    ),
+    webhooks: revisionWebhooks(
+      revision,
+      revision,
+      version,
+      revision === 'default',
+    ),
+  };
+}
+
+/**
+ * The labels `istioctl tag set` (`istioctl/pkg/tag/generate.go`) gives what it renders for a tag:
+ * the rendered labels, then the revision injector's labels but `app`, then from 1.21
+ * (`UserManaged`) none of the operator's.
+ */
+function tagLabels(
+  rendered: Record<string, string>,
+  revision: string,
+  version: string,
+  chartVersion: string,
+): Record<string, string> {
+  const { app: _app, ...fromInjector } = injectorLabels(
+    revision,
+    version,
+    chartVersion,
+  );
+  const labels: Record<string, string> = { ...rendered, ...fromInjector };
+  if (atLeast(version, 21)) {
+    for (const key of Object.keys(labels)) {
+      if (key.includes('operator.istio.io')) delete labels[key];
+    }
+  }
+  return labels;
+}
+
+/**
+ * A revision tag's MutatingWebhookConfiguration, as `istioctl tag set` (of the revision's release)
+ * writes it: the chart's `revision-tags` template rendered for the revision, with the labels of the
+ * revision's injector merged in, less the operator's labels from 1.24 (`UserManaged`).
+ */
+export function tagWebhook(
+  tag: string,
+  revision: string,
+  version: string,
+  chartVersion = version,
+): KubeObject {
+  const labels = tagLabels(
+    {
+      ...injectorLabels(revision, version, chartVersion),
       'istio.io/tag': tag,
-    }),
-    webhooks: revisionWebhooks(tag, revision, tag === 'default'),
+    },
+    revision,
+    version,
+    chartVersion,
+  );
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: meta(tagWebhookName(tag), undefined, labels),
+    webhooks: revisionWebhooks(tag, revision, version, tag === 'default'),
   };
 }
 
@@ -409,11 +527,169 @@ export function gatewayObjects(
   ];
 }
 
-/** The platform team's LoadBalancer Service selecting exactly one gateway colour by revision. */
+/** The Service ports of Istio's `gateway` Helm chart (`values.yaml`, the same from 1.12 on). */
+export const helmGatewayServicePorts = [
+  { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021 },
+  { name: 'http2', port: 80, protocol: 'TCP', targetPort: 80 },
+  { name: 'https', port: 443, protocol: 'TCP', targetPort: 443 },
+];
+
+/**
+ * A blue/green ingress gateway for a revision as Istio's `gateway` Helm chart of `version` renders
+ * it (`manifests/charts/gateway`, 1.12 and later), installed as the real-cluster tier does:
+ * release and `name` `<name>-<revision>`, `revision`, `labels.istio=ingressgateway`,
+ * `labels.version=<revision>`, `service.type=ClusterIP`, `replicaCount`, no autoscaling.
+ *
+ * - Selector labels `app: <release>`, `istio: ingressgateway`; the pod template adds
+ *   `sidecar.istio.io/inject: "true"`, `istio.io/rev`, from 1.18 the values' labels (`version`,
+ *   and from 1.25 the default `istio.io/dataplane-mode: none`), from 1.23
+ *   `app.kubernetes.io/name` and `app.kubernetes.io/version` (the chart's appVersion), from 1.24
+ *   the chart's labels (`istio.labels`). Deployment and Service carry `helm.sh/chart`,
+ *   `app.kubernetes.io/*`, the selector labels and the values' labels.
+ * - Pod annotations (`podAnnotations`): Prometheus, `inject.istio.io/templates: gateway`,
+ *   `sidecar.istio.io/inject: "true"`. The pod's `istio-proxy` (image `auto`) declares only
+ *   15090; its ServiceAccount is the release's.
+ * - The Service: ports 15021, 80 and 443 to the same target ports (the proxy binds 80 and 443
+ *   itself, `net.ipv4.ip_unprivileged_port_start=0`), selecting the selector labels.
+ */
+export function helmGatewayObjects(
+  name: string,
+  namespace: string,
+  revision: string,
+  version: string,
+  replicas: number,
+  chartVersion = version,
+): KubeObject[] {
+  if (!atLeast(version, 12)) {
+    throw new Error(
+      `Istio's gateway Helm chart exists from Istio 1.12; revision ${revision} is ${version}`,
+    );
+  }
+  const release = `${name}-${revision}`;
+  const selector = { app: release, istio: 'ingressgateway' };
+  const valueLabels: Record<string, string> = {
+    ...(atLeast(version, 25) ? { 'istio.io/dataplane-mode': 'none' } : {}),
+    version: revision,
+  };
+  const istioLabels: Record<string, string> = atLeast(version, 24)
+    ? {
+        'app.kubernetes.io/managed-by': 'Helm',
+        'app.kubernetes.io/instance': release,
+        'app.kubernetes.io/part-of': 'istio',
+        'app.kubernetes.io/version': chartVersion,
+        'helm.sh/chart': `gateway-${chartVersion}`,
+      }
+    : {
+        'helm.sh/chart': `gateway-${chartVersion}`,
+        'app.kubernetes.io/version': chartVersion,
+        'app.kubernetes.io/managed-by': 'Helm',
+      };
+  const labels = {
+    'app.kubernetes.io/name': release,
+    ...istioLabels,
+    ...selector,
+    ...valueLabels,
+  };
+  const podLabels = {
+    'sidecar.istio.io/inject': 'true',
+    'istio.io/rev': revision,
+    ...selector,
+    ...(atLeast(version, 23)
+      ? {
+          'app.kubernetes.io/name': release,
+          ...(atLeast(version, 24)
+            ? istioLabels
+            : { 'app.kubernetes.io/version': chartVersion }),
+        }
+      : {}),
+    ...(atLeast(version, 18) ? valueLabels : {}),
+  };
+  const objects: KubeObject[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta(release, namespace, labels),
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(release, namespace, labels),
+      spec: {
+        replicas,
+        selector: { matchLabels: selector },
+        template: {
+          metadata: {
+            annotations: {
+              'prometheus.io/port': '15020',
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/path': '/stats/prometheus',
+              'inject.istio.io/templates': 'gateway',
+              'sidecar.istio.io/inject': 'true',
+            },
+            labels: podLabels,
+          },
+          spec: {
+            serviceAccountName: release,
+            securityContext: {
+              sysctls: [
+                { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' },
+              ],
+            },
+            containers: [
+              {
+                name: 'istio-proxy',
+                image: 'auto',
+                securityContext: {
+                  capabilities: { drop: ['ALL'] },
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsUser: 1337,
+                  runAsGroup: 1337,
+                  runAsNonRoot: true,
+                },
+                ports: [
+                  {
+                    containerPort: 15090,
+                    protocol: 'TCP',
+                    name: 'http-envoy-prom',
+                  },
+                ],
+                // The chart's 2000m and 1024Mi, as the API server stores them.
+                resources: {
+                  requests: { cpu: '100m', memory: '128Mi' },
+                  limits: { cpu: '2', memory: '1Gi' },
+                },
+              },
+            ],
+            terminationGracePeriodSeconds: 30,
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(release, namespace, labels),
+      spec: {
+        type: 'ClusterIP',
+        ports: helmGatewayServicePorts,
+        selector,
+      },
+    },
+  ];
+  return objects.map(o => installedByHelm(o, release, namespace));
+}
+
+/**
+ * The platform team's LoadBalancer Service selecting exactly one gateway colour by revision, on
+ * the ports of the gateways' own Services.
+ */
 export function gatewayLoadBalancer(
   name: string,
   namespace: string,
   revision: string,
+  ports: Array<Record<string, unknown>> = gatewayServicePorts,
 ): KubeObject {
   return {
     apiVersion: 'v1',
@@ -422,7 +698,7 @@ export function gatewayLoadBalancer(
     spec: {
       type: 'LoadBalancer',
       selector: { istio: 'ingressgateway', version: revision },
-      ports: gatewayServicePorts,
+      ports,
     },
   };
 }
@@ -437,25 +713,49 @@ function atLeast(version: string, minor: number): boolean {
 
 /**
  * The labels Istio's charts add to every object since 1.24 (`istio.labels`): Helm's release, the
- * chart and the version.
+ * chart and its version (`chartVersion`: the Istio release for released charts, `1.0.0` for charts
+ * taken from Istio's source tree, which only the release builder stamps).
  */
 function chartLabels(
   release: string,
   chart: string,
   version: string,
+  chartVersion = version,
 ): Record<string, string> {
   if (!atLeast(version, 24)) return {};
   return {
     'app.kubernetes.io/managed-by': 'Helm',
     'app.kubernetes.io/instance': release,
     'app.kubernetes.io/part-of': 'istio',
-    'app.kubernetes.io/version': version,
-    'helm.sh/chart': `${chart}-${version}`,
+    'app.kubernetes.io/version': chartVersion,
+    'helm.sh/chart': `${chart}-${chartVersion}`,
+  };
+}
+
+/**
+ * An object as Helm leaves it when it installs it in release `release` of `namespace`: annotated
+ * `meta.helm.sh/release-name` and `meta.helm.sh/release-namespace`.
+ */
+export function installedByHelm(
+  object: KubeObject,
+  release: string,
+  namespace: string,
+): KubeObject {
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: {
+        ...(object.metadata.annotations ?? {}),
+        'meta.helm.sh/release-name': release,
+        'meta.helm.sh/release-namespace': namespace,
+      },
+    },
   };
 }
 
 /** The Helm release of a revision's istiod chart, as Istio's Helm install documents name it. */
-function istiodRelease(revision: string): string {
+export function istiodRelease(revision: string): string {
   return revision === 'default' ? 'istiod' : `istiod-${revision}`;
 }
 
@@ -467,6 +767,7 @@ function istiodRelease(revision: string): string {
 export function istioConfigMaps(
   revision: string,
   version: string,
+  chartVersion = version,
 ): KubeObject[] {
   const suffix = revision === 'default' ? '' : `-${revision}`;
   const labels = {
@@ -475,7 +776,7 @@ export function istioConfigMaps(
     'operator.istio.io/component': 'Pilot',
     release: istiodRelease(revision),
     ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
-    ...chartLabels(istiodRelease(revision), 'istiod', version),
+    ...chartLabels(istiodRelease(revision), 'istiod', version, chartVersion),
   };
   return [
     {
@@ -591,6 +892,7 @@ function validationWebhook(
 export function revisionValidator(
   revision: string,
   version: string,
+  chartVersion = version,
 ): KubeObject | undefined {
   if (!atLeast(version, 11)) return undefined;
   const suffix = revision === 'default' ? '' : `-${revision}`;
@@ -603,7 +905,7 @@ export function revisionValidator(
       istio: 'istiod',
       'istio.io/rev': revision,
       ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
-      ...chartLabels(istiodRelease(revision), 'istiod', version),
+      ...chartLabels(istiodRelease(revision), 'istiod', version, chartVersion),
     }),
     webhooks: [
       validationWebhook(
@@ -660,25 +962,33 @@ export function defaultValidator(
   revision: string,
   version: string,
   viaTag: boolean,
+  chartVersion = version,
 ): KubeObject | undefined {
   if (!atLeast(version, viaTag ? 12 : 11)) return undefined;
   const labels: Record<string, string> = viaTag
-    ? {
-        app: 'istiod',
-        istio: 'istiod',
-        'istio.io/rev': revision,
-        'istio.io/tag': 'default',
-        'operator.istio.io/component': 'Pilot',
-        ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
-        ...chartLabels('istio', 'istio-default', version),
-      }
+    ? tagLabels(
+        {
+          app: 'istiod',
+          istio: 'istiod',
+          'istio.io/rev': revision,
+          'istio.io/tag': 'default',
+          'operator.istio.io/component': 'Pilot',
+          ...(atLeast(version, 24)
+            ? { 'app.kubernetes.io/name': 'istiod' }
+            : {}),
+          ...chartLabels('istio', 'istio-default', version, chartVersion),
+        },
+        revision,
+        version,
+        chartVersion,
+      )
     : {
         app: 'istiod',
         release: 'istio-base',
         istio: 'istiod',
         'istio.io/rev': 'default',
         ...(atLeast(version, 24) ? { 'app.kubernetes.io/name': 'istiod' } : {}),
-        ...chartLabels('istio-base', 'base', version),
+        ...chartLabels('istio-base', 'base', version, chartVersion),
       };
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -721,6 +1031,7 @@ export function egressGatewayObjects(
   revision: string,
   version: string,
   replicas: number,
+  chartVersion = version,
 ): KubeObject[] {
   const selector = { app: 'istio-egressgateway', istio: 'egressgateway' };
   const release = name;
@@ -733,7 +1044,7 @@ export function egressGatewayObjects(
     ...(atLeast(version, 24)
       ? { 'app.kubernetes.io/name': 'istio-egressgateway' }
       : {}),
-    ...chartLabels(release, 'istio-egress', version),
+    ...chartLabels(release, 'istio-egress', version, chartVersion),
   };
   const podLabels = {
     ...selector,
@@ -750,7 +1061,7 @@ export function egressGatewayObjects(
     ...(atLeast(version, 24)
       ? { 'app.kubernetes.io/name': 'istio-egressgateway' }
       : {}),
-    ...chartLabels(release, 'istio-egress', version),
+    ...chartLabels(release, 'istio-egress', version, chartVersion),
   };
   return [
     {
@@ -863,10 +1174,11 @@ export function egressGatewayObjects(
 export function controlPlaneValidators(
   revisions: Array<{ name: string; version: string }>,
   defaultTag: string | undefined,
+  chartVersion?: string,
 ): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const r of revisions) {
-    const validator = revisionValidator(r.name, r.version);
+    const validator = revisionValidator(r.name, r.version, chartVersion);
     if (validator) objects.push(validator);
   }
   const legacy = revisions.find(r => !atLeast(r.version, 11));
@@ -887,6 +1199,7 @@ export function controlPlaneValidators(
       target,
       version,
       defaultTag !== undefined,
+      chartVersion,
     );
     if (validator) objects.push(validator);
   }
@@ -902,21 +1215,21 @@ export function tagService(
   tag: string,
   revision: string,
   version: string,
+  chartVersion = version,
 ): KubeObject | undefined {
   if (!atLeast(version, 28)) return undefined;
   return {
     apiVersion: 'v1',
     kind: 'Service',
+    // The chart's labels, less the operator's, which `istioctl tag set` drops (`UserManaged`).
     metadata: meta(`istiod-revision-tag-${tag}`, istioSystem, {
       'istio.io/rev': revision,
       'istio.io/tag': tag,
-      'install.operator.istio.io/owning-resource': 'unknown',
-      'operator.istio.io/component': 'Pilot',
       app: 'istiod',
       istio: 'pilot',
       release: 'istio',
       'app.kubernetes.io/name': 'istiod',
-      ...chartLabels('istio', 'istiod', version),
+      ...chartLabels('istio', 'istiod', version, chartVersion),
     }),
     spec: {
       ports: [

@@ -10,7 +10,7 @@ describe('the shapes of real Istio installs', () => {
 
   beforeAll(async () => {
     t = await startTestSimulator({
-      scenarios: ['seed', 'demo', 'shapes'],
+      scenarios: ['seed', 'demo', 'shapes', 'real-lab'],
       speed: 20,
     });
   });
@@ -32,8 +32,11 @@ describe('the shapes of real Istio installs', () => {
       app: 'istiod',
       'istio.io/rev': 'default',
     });
-    expect(istiod.spec.selector.matchLabels).toEqual({
+    // The istio-discovery chart: a revisionless istiod is selected by `istio: pilot`.
+    expect(istiod.spec.selector.matchLabels).toEqual({ istio: 'pilot' });
+    expect(istiod.spec.template.metadata.labels).toMatchObject({
       app: 'istiod',
+      istio: 'pilot',
       'istio.io/rev': 'default',
     });
     expect(
@@ -42,7 +45,7 @@ describe('the shapes of real Istio installs', () => {
           '/clusters/shapes/api/v1/namespaces/istio-system/services/istiod',
         )
       ).spec.selector,
-    ).toEqual({ app: 'istiod', 'istio.io/rev': 'default' });
+    ).toEqual({ app: 'istiod', istio: 'pilot' });
     const injector = await get(
       '/clusters/shapes/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-sidecar-injector',
     );
@@ -80,9 +83,12 @@ describe('the shapes of real Istio installs', () => {
           JSON.parse(pod.metadata.annotations['sidecar.istio.io/status'])
             .revision,
         ).toBe('default');
-        expect(
-          pod.spec.containers.find((c: any) => c.name === 'istio-proxy').image,
-        ).toBe('docker.io/istio/proxyv2:1.29.1');
+        // Istio 1.29 on kubelets 1.34: a native sidecar.
+        const proxy = pod.spec.initContainers.find(
+          (c: any) => c.name === 'istio-proxy',
+        );
+        expect(proxy.image).toBe('docker.io/istio/proxyv2:1.29.1');
+        expect(proxy.restartPolicy).toBe('Always');
       }
     }
 
@@ -305,6 +311,229 @@ describe('the shapes of real Istio installs', () => {
       'istio-sidecar-injector-1-10-4',
       'istio-sidecar-injector-1-9-7',
     ]);
+  });
+
+  it('injects by each release’s templates: native sidecars from 1.27 on kubelets 1.33+', async () => {
+    // Istio 1.9 (the seed): the proxy is the last container, istio-init the last init container.
+    const [seedPod] = await items(
+      '/clusters/seed/api/v1/namespaces/bookinfo/pods?labelSelector=app%3Dproductpage',
+    );
+    expect(seedPod.spec.initContainers.map((c: any) => c.name)).toEqual([
+      'istio-init',
+    ]);
+    expect(seedPod.spec.containers.map((c: any) => c.name)).toEqual([
+      'productpage',
+      'istio-proxy',
+    ]);
+    // Istio 1.30 (the demo) on Nodes whose kubelets are 1.34: a native sidecar after istio-init,
+    // running and ready beside the application, and serving through its Service.
+    const shop = await items(
+      '/clusters/prod-eu/api/v1/namespaces/shop/pods?labelSelector=app%3Dstorefront',
+    );
+    expect(shop.length).toBe(3);
+    for (const pod of shop) {
+      expect(pod.spec.initContainers.map((c: any) => c.name)).toEqual([
+        'istio-init',
+        'istio-proxy',
+      ]);
+      expect(pod.spec.initContainers[1]).toMatchObject({
+        image: 'docker.io/istio/proxyv2:1.30.1',
+        restartPolicy: 'Always',
+      });
+      expect(pod.spec.containers.map((c: any) => c.name)).toEqual([
+        'storefront',
+      ]);
+      expect(
+        JSON.parse(pod.metadata.annotations['sidecar.istio.io/status']),
+      ).toMatchObject({
+        initContainers: ['istio-init', 'istio-proxy'],
+        containers: null,
+        revision: '1-30-1',
+      });
+      expect(pod.status.initContainerStatuses[1]).toMatchObject({
+        name: 'istio-proxy',
+        ready: true,
+        started: true,
+        state: { running: {} },
+      });
+      // The API server reinvokes the ServiceAccount plugin after the webhook: injected containers
+      // mount the token too.
+      for (const c of pod.spec.initContainers) {
+        expect(c.volumeMounts.map((m: any) => m.mountPath)).toContain(
+          '/var/run/secrets/kubernetes.io/serviceaccount',
+        );
+      }
+    }
+    // kubectl counts the sidecar among the pod's containers, as the API server prints it.
+    const listed = await t.kubectl([
+      '--context',
+      'prod-eu',
+      'get',
+      'pods',
+      '-n',
+      'shop',
+      '-l',
+      'app=storefront',
+      '--no-headers',
+    ]);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map(line => line.split(/\s+/).slice(1, 3).join(' ')),
+    ).toEqual(Array(3).fill('2/2 Running'));
+    const [slice] = await items(
+      '/clusters/prod-eu/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dstorefront',
+    );
+    expect(slice.endpoints.filter((e: any) => e.conditions.ready)).toHaveLength(
+      3,
+    );
+  });
+
+  it('renders each release’s webhooks and istiod as its charts do', async () => {
+    const versions = async (cluster: string) =>
+      Object.fromEntries(
+        (
+          await items(
+            `/clusters/${cluster}/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations`,
+          )
+        ).map(o => [
+          o.metadata.name,
+          [
+            ...new Set(
+              o.webhooks.map((w: any) => w.admissionReviewVersions.join(',')),
+            ),
+          ],
+        ]),
+      );
+    expect(await versions('seed')).toEqual({
+      'istio-revision-tag-default': ['v1beta1,v1'],
+      'istio-sidecar-injector-1-9-7': ['v1beta1,v1'],
+      'istio-sidecar-injector-1-10-4': ['v1beta1,v1'],
+    });
+    expect(await versions('staging')).toEqual({
+      'istio-revision-tag-canary': ['v1'],
+      'istio-revision-tag-default': ['v1'],
+      'istio-revision-tag-prod': ['v1'],
+      'istio-sidecar-injector-1-28-3': ['v1'],
+      'istio-sidecar-injector-1-31-0': ['v1'],
+    });
+    // A revision's istiod pods are `istio: istiod`, its Deployment and Service `istio: pilot`.
+    for (const [cluster, revision] of [
+      ['seed', '1-9-7'],
+      ['staging', '1-28-3'],
+    ]) {
+      const istiod = await get(
+        `/clusters/${cluster}/apis/apps/v1/namespaces/istio-system/deployments/istiod-${revision}`,
+      );
+      expect(istiod.metadata.labels).toMatchObject({
+        app: 'istiod',
+        istio: 'pilot',
+        'istio.io/rev': revision,
+      });
+      expect(istiod.spec.selector.matchLabels).toEqual({
+        app: 'istiod',
+        'istio.io/rev': revision,
+      });
+      expect(istiod.spec.template.metadata.labels).toMatchObject({
+        app: 'istiod',
+        istio: 'istiod',
+        'istio.io/rev': revision,
+        'sidecar.istio.io/inject': 'false',
+      });
+    }
+    const seedIstiod = await get(
+      '/clusters/seed/apis/apps/v1/namespaces/istio-system/deployments/istiod-1-9-7',
+    );
+    expect(
+      seedIstiod.spec.template.metadata.labels['istio.io/dataplane-mode'],
+    ).toBeUndefined();
+    expect(seedIstiod.spec.template.spec.serviceAccountName).toBe(
+      'istiod-service-account',
+    );
+  });
+
+  it('installs the real lab’s gateways with Istio’s gateway Helm chart', async () => {
+    const base = '/clusters/real-lab';
+    const deployment = await get(
+      `${base}/apis/apps/v1/namespaces/istio-gateways/deployments/istio-ingressgateway-1-28-3`,
+    );
+    expect(deployment.metadata.annotations).toMatchObject({
+      'meta.helm.sh/release-name': 'istio-ingressgateway-1-28-3',
+      'meta.helm.sh/release-namespace': 'istio-gateways',
+    });
+    expect(deployment.spec.selector.matchLabels).toEqual({
+      app: 'istio-ingressgateway-1-28-3',
+      istio: 'ingressgateway',
+    });
+    expect(deployment.spec.template.metadata.labels).toEqual({
+      app: 'istio-ingressgateway-1-28-3',
+      'app.kubernetes.io/instance': 'istio-ingressgateway-1-28-3',
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/name': 'istio-ingressgateway-1-28-3',
+      'app.kubernetes.io/part-of': 'istio',
+      'app.kubernetes.io/version': '1.0.0',
+      'helm.sh/chart': 'gateway-1.0.0',
+      istio: 'ingressgateway',
+      'istio.io/dataplane-mode': 'none',
+      'istio.io/rev': '1-28-3',
+      'sidecar.istio.io/inject': 'true',
+      version: '1-28-3',
+    });
+    const service = await get(
+      `${base}/api/v1/namespaces/istio-gateways/services/istio-ingressgateway-1-28-3`,
+    );
+    const ports = (svc: any) =>
+      svc.spec.ports.map((p: any) => `${p.name}:${p.port}>${p.targetPort}`);
+    expect(ports(service)).toEqual([
+      'status-port:15021>15021',
+      'http2:80>80',
+      'https:443>443',
+    ]);
+    const loadBalancer = await get(
+      `${base}/api/v1/namespaces/istio-gateways/services/istio-ingressgateway`,
+    );
+    expect(ports(loadBalancer)).toEqual(ports(service));
+    expect(loadBalancer.spec.allocateLoadBalancerNodePorts).toBe(true);
+    const [slice] = await items(
+      `${base}/apis/discovery.k8s.io/v1/namespaces/istio-gateways/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Distio-ingressgateway`,
+    );
+    expect(slice.ports.map((p: any) => `${p.name}/${p.port}`).sort()).toEqual([
+      'http2/80',
+      'https/443',
+      'status-port/15021',
+    ]);
+    const [pod] = await items(
+      `${base}/api/v1/namespaces/istio-gateways/pods?labelSelector=version%3D1-28-3`,
+    );
+    expect(pod.metadata.labels['security.istio.io/tlsMode']).toBeUndefined();
+    expect(pod.metadata.labels).toMatchObject({
+      'service.istio.io/canonical-name': 'istio-ingressgateway-1-28-3',
+      'service.istio.io/canonical-revision': '1.0.0',
+    });
+    expect(Object.keys(pod.metadata.annotations).sort()).toEqual([
+      'inject.istio.io/templates',
+      'istio.io/rev',
+      'prometheus.io/path',
+      'prometheus.io/port',
+      'prometheus.io/scrape',
+      'proxy.istio.io/overrides',
+      'sidecar.istio.io/inject',
+      'sidecar.istio.io/status',
+    ]);
+    expect(
+      JSON.parse(pod.metadata.annotations['proxy.istio.io/overrides'])
+        .containers[0],
+    ).toMatchObject({ name: 'istio-proxy', imagePullPolicy: 'Always' });
+    // The control planes came from the istiod chart with Helm, and the tag copies its injector's.
+    for (const path of [
+      `${base}/apis/apps/v1/namespaces/istio-system/deployments/istiod-1-28-3`,
+      `${base}/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/istio-revision-tag-default`,
+    ]) {
+      expect((await get(path)).metadata.annotations).toMatchObject({
+        'meta.helm.sh/release-name': 'istiod-1-28-3',
+      });
+    }
   });
 
   it('serves ValidatingWebhookConfigurations like the API server: list, watch, create, update with conflicts, patch, delete', async () => {

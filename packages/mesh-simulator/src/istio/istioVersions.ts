@@ -39,3 +39,14 @@ export function proxyWithinSkew(controlPlane: string, proxy: string): boolean {
   const ahead = cp.minor - dp.minor;
   return ahead === 0 || ahead === 1;
 }
+
+/** Whether an Istio version is at least `1.<minor>` (false when it is not a version). */
+export function istioAtLeast(
+  version: string | undefined,
+  minor: number,
+): boolean {
+  const v = parseIstioVersion(version);
+  return (
+    v !== undefined && (v.major > 1 || (v.major === 1 && v.minor >= minor))
+  );
+}

@@ -7,7 +7,10 @@ import {
   istioSystem,
   revisionOfIstiodService,
 } from './controlPlanes';
+import { defaultContainer } from '../api/defaults';
+import { goContainer, goContainerPort, goJson } from './goJson';
 import { decideInjection } from './injectionPolicy';
+import { istioAtLeast } from './istioVersions';
 
 /**
  * The outcome of sending a new pod through Istio's injection webhooks.
@@ -23,18 +26,6 @@ export type InjectionOutcome =
  * (`never-ready` or `crash-loop`): a bad release or a bad mesh config, for fault tests.
  */
 export const proxyFailureAnnotation = 'mesh-sim.dev/proxy-failure';
-
-/** Volumes Istio's sidecar template adds, in the order `sidecar.istio.io/status` lists them. */
-const sidecarVolumes = [
-  'workload-socket',
-  'credential-socket',
-  'workload-certs',
-  'istio-envoy',
-  'istio-data',
-  'istio-podinfo',
-  'istio-token',
-  'istiod-ca-cert',
-];
 
 function webhookFailure(
   webhook: string,
@@ -118,20 +109,137 @@ function envFromField(name: string, fieldPath: string): JsonObject {
   return { name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } };
 }
 
-function proxyContainer(
-  base: JsonObject | undefined,
+const proxyName = 'istio-proxy';
+const initName = 'istio-init';
+
+/**
+ * The workload Istio's injector names a pod after (`DeploymentMeta` and `TypeMeta` of
+ * `kube.GetDeployMetaFromPod`).
+ *
+ * @public
+ */
+export interface DeployMeta {
+  name: string;
+  namespace?: string;
+  kind: string;
+  apiVersion: string;
+}
+
+/**
+ * Istio's `GetDeployMetaFromPod`: a pod with a generated name is named after its controller (a
+ * ReplicaSet whose name ends with the pod's `pod-template-hash` after its Deployment), any other
+ * after itself, of kind `Pod`.
+ */
+export function deployMetaOf(metadata: JsonObject): DeployMeta {
+  const meta: DeployMeta = {
+    name: metadata.name ?? '',
+    namespace: metadata.namespace,
+    kind: 'Pod',
+    apiVersion: 'v1',
+  };
+  if (metadata.generateName) {
+    const controller = (metadata.ownerReferences ?? []).find(
+      (r: JsonObject) => r.controller === true,
+    );
+    if (controller) {
+      meta.apiVersion = controller.apiVersion;
+      meta.kind = controller.kind;
+      meta.name = controller.name;
+      const hash = metadata.labels?.['pod-template-hash'];
+      if (
+        controller.kind === 'ReplicaSet' &&
+        hash &&
+        String(controller.name).endsWith(hash)
+      ) {
+        meta.name = String(controller.name).slice(0, -(hash.length + 1));
+        meta.kind = 'Deployment';
+      }
+    }
+  }
+  if (!meta.name) meta.name = metadata.name ?? '';
+  return meta;
+}
+
+/**
+ * Whether the pod's Node, or every Node when the pod has none yet (or its Node is unknown), runs a
+ * kubelet of Kubernetes 1.33 or later, where native sidecars are stable: Istio's
+ * `DetectNativeSidecar` (`pkg/kube/inject/webhook.go`, 1.27+), which reads the minor of each Node's
+ * `status.nodeInfo.kubeletVersion`. A cluster without Nodes passes.
+ */
+export function nodesSupportNativeSidecars(
+  nodes: KubeObject[],
+  nodeName?: string,
+): boolean {
+  const supports = (node: KubeObject) => {
+    const m = /^v?(\d+)\.(\d+)/.exec(
+      String(node.status?.nodeInfo?.kubeletVersion ?? ''),
+    );
+    return m !== null && Number(m[2]) >= 33;
+  };
+  if (nodeName) {
+    const node = nodes.find(n => n.metadata.name === nodeName);
+    if (node) return supports(node);
+  }
+  return nodes.every(supports);
+}
+
+/**
+ * Whether Istio `version`'s sidecar template makes the proxy a native sidecar (an init container
+ * with `restartPolicy: Always`), with its defaults (`ENABLE_NATIVE_SIDECARS` unset):
+ * before 1.24 never (1.19–1.23 only with the variable set to `true`); 1.24–1.26 when the pod is
+ * annotated `sidecar.istio.io/nativeSidecar: "true"`; from 1.27 (`ENABLE_NATIVE_SIDECARS=auto`) as
+ * that annotation says when set (anything but `false` enables), else when the Nodes support it.
+ */
+export function nativeSidecarFor(
+  version: string,
+  annotations: Record<string, string> | undefined,
+  nodesSupport: boolean,
+): boolean {
+  const requested = annotations?.['sidecar.istio.io/nativeSidecar'];
+  if (istioAtLeast(version, 27)) {
+    return requested ? requested !== 'false' : nodesSupport;
+  }
+  if (istioAtLeast(version, 24)) return requested === 'true';
+  return false;
+}
+
+/** Istio's `structToJSON` of container ports for `ISTIO_META_POD_PORTS`. */
+function podPortsEnv(ports: JsonObject[]): string {
+  return `[\n${ports
+    .map(p => `    ${goJson(p, goContainerPort)}`)
+    .join('\n    ,')}\n]`;
+}
+
+/** The `istio-proxy` container as the sidecar or gateway template of `version` renders it. */
+function templateProxy(
   revision: string,
   version: string,
   appContainers: string[],
-  workloadName: string,
+  workload: DeployMeta,
   ports: JsonObject[],
   gateway: boolean,
+  native: boolean,
 ): JsonObject {
-  const image = `docker.io/istio/proxyv2:${version}`;
+  // Go omits an empty env value.
+  const env = (name: string, value: string) =>
+    value ? { name, value } : { name };
+  const appContainersEnv = env(
+    'ISTIO_META_APP_CONTAINERS',
+    appContainers.join(','),
+  );
+  const discovery = `${istiodName(revision)}.${istioSystem}.svc:15012`;
+  const probe = {
+    failureThreshold: 4,
+    httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+    periodSeconds: 15,
+    successThreshold: 1,
+    timeoutSeconds: 3,
+  };
+  const crl = !gateway && istioAtLeast(version, 27);
   return {
-    ...(base ?? {}),
-    name: 'istio-proxy',
-    image,
+    name: proxyName,
+    image: `docker.io/istio/proxyv2:${version}`,
+    ...(native ? { restartPolicy: 'Always' } : {}),
     args: [
       'proxy',
       gateway ? 'router' : 'sidecar',
@@ -141,12 +249,27 @@ function proxyContainer(
       '--proxyComponentLogLevel=misc:error',
       '--log_output_level=default:info',
     ],
+    // A native sidecar starts draining when the pod's shutdown begins (the template's preStop).
+    ...(native
+      ? {
+          lifecycle: {
+            preStop: {
+              exec: {
+                command: [
+                  'pilot-agent',
+                  'request',
+                  '--debug-port=15020',
+                  'POST',
+                  'drain',
+                ],
+              },
+            },
+          },
+        }
+      : {}),
     env: [
       { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
-      {
-        name: 'CA_ADDR',
-        value: `${istiodName(revision)}.${istioSystem}.svc:15012`,
-      },
+      { name: 'CA_ADDR', value: discovery },
       envFromField('POD_NAME', 'metadata.name'),
       envFromField('POD_NAMESPACE', 'metadata.namespace'),
       envFromField('INSTANCE_IP', 'status.podIP'),
@@ -158,14 +281,13 @@ function proxyContainer(
           resourceFieldRef: { divisor: '0', resource: 'limits.cpu' },
         },
       },
-      { name: 'PROXY_CONFIG', value: '{}\n' },
       {
-        name: 'ISTIO_META_POD_PORTS',
-        value: `[\n${ports
-          .map(p => `    ${JSON.stringify(p)}`)
-          .join('\n    ,')}\n]`,
+        name: 'PROXY_CONFIG',
+        value: `${JSON.stringify({ discoveryAddress: discovery })}\n`,
       },
-      { name: 'ISTIO_META_APP_CONTAINERS', value: appContainers.join(',') },
+      { name: 'ISTIO_META_POD_PORTS', value: podPortsEnv(ports) },
+      // The gateway template lists the application containers after GOMAXPROCS.
+      ...(gateway ? [] : [appContainersEnv]),
       {
         name: 'GOMEMLIMIT',
         valueFrom: {
@@ -178,48 +300,53 @@ function proxyContainer(
           resourceFieldRef: { divisor: '0', resource: 'limits.cpu' },
         },
       },
+      ...(gateway ? [appContainersEnv] : []),
       { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
       envFromField('ISTIO_META_NODE_NAME', 'spec.nodeName'),
       { name: 'ISTIO_META_INTERCEPTION_MODE', value: 'REDIRECT' },
-      { name: 'ISTIO_META_WORKLOAD_NAME', value: workloadName },
+      ...(workload.name
+        ? [{ name: 'ISTIO_META_WORKLOAD_NAME', value: workload.name }]
+        : []),
+      ...(workload.name && workload.apiVersion
+        ? [
+            {
+              name: 'ISTIO_META_OWNER',
+              value: `kubernetes://apis/${workload.apiVersion}/namespaces/${
+                workload.namespace || 'default'
+              }/${workload.kind.toLowerCase()}s/${workload.name}`,
+            },
+          ]
+        : []),
       { name: 'ISTIO_META_MESH_ID', value: 'cluster.local' },
       { name: 'TRUST_DOMAIN', value: 'cluster.local' },
     ],
-    imagePullPolicy: 'IfNotPresent',
-    ports: gateway
-      ? base?.ports ?? [
-          { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
-        ]
-      : [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-    readinessProbe: {
-      failureThreshold: 4,
-      httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
-      periodSeconds: 15,
-      successThreshold: 1,
-      timeoutSeconds: 3,
-    },
-    resources: {
-      limits: { cpu: '2', memory: '1Gi' },
-      requests: { cpu: '100m', memory: '128Mi' },
-    },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: 1337,
-      runAsNonRoot: true,
-      runAsUser: 1337,
-    },
-    startupProbe: {
-      failureThreshold: 600,
-      httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
-      periodSeconds: 1,
-      successThreshold: 1,
-      timeoutSeconds: 3,
-    },
-    terminationMessagePath: '/dev/termination-log',
-    terminationMessagePolicy: 'File',
+    ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+    readinessProbe: probe,
+    // The gateway template sets neither resources nor a startup probe, and only the proxy's user.
+    ...(gateway
+      ? { securityContext: { runAsGroup: 1337, runAsUser: 1337 } }
+      : {
+          resources: {
+            limits: { cpu: '2', memory: '1Gi' },
+            requests: { cpu: '100m', memory: '128Mi' },
+          },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsGroup: 1337,
+            runAsNonRoot: true,
+            runAsUser: 1337,
+          },
+          startupProbe: {
+            failureThreshold: 600,
+            httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+            periodSeconds: 1,
+            successThreshold: 1,
+            timeoutSeconds: 3,
+          },
+        }),
     volumeMounts: [
       {
         mountPath: '/var/run/secrets/workload-spiffe-uds',
@@ -234,6 +361,9 @@ function proxyContainer(
         name: 'workload-certs',
       },
       { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
+      ...(crl
+        ? [{ mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' }]
+        : []),
       { mountPath: '/var/lib/istio/data', name: 'istio-data' },
       { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
       { mountPath: '/var/run/secrets/tokens', name: 'istio-token' },
@@ -244,7 +374,7 @@ function proxyContainer(
 
 function initContainer(version: string): JsonObject {
   return {
-    name: 'istio-init',
+    name: initName,
     image: `docker.io/istio/proxyv2:${version}`,
     args: [
       'istio-iptables',
@@ -266,7 +396,6 @@ function initContainer(version: string): JsonObject {
       '15090,15021,15020',
       '--log_output_level=default:info',
     ],
-    imagePullPolicy: 'IfNotPresent',
     resources: {
       limits: { cpu: '2', memory: '1Gi' },
       requests: { cpu: '100m', memory: '128Mi' },
@@ -280,197 +409,456 @@ function initContainer(version: string): JsonObject {
       runAsNonRoot: false,
       runAsUser: 0,
     },
-    terminationMessagePath: '/dev/termination-log',
-    terminationMessagePolicy: 'File',
   };
 }
 
-const istioVolumes: JsonObject[] = [
-  { name: 'workload-socket', emptyDir: {} },
-  { name: 'credential-socket', emptyDir: {} },
-  { name: 'workload-certs', emptyDir: {} },
-  { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
-  { name: 'istio-data', emptyDir: {} },
-  {
-    name: 'istio-podinfo',
-    downwardAPI: {
-      defaultMode: 420,
-      items: [
-        {
-          fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' },
-          path: 'labels',
-        },
-        {
-          fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.annotations' },
-          path: 'annotations',
-        },
-      ],
-    },
-  },
-  {
-    name: 'istio-token',
-    projected: {
-      defaultMode: 420,
-      sources: [
-        {
-          serviceAccountToken: {
-            audience: 'istio-ca',
-            expirationSeconds: 43200,
-            path: 'istio-token',
+function sidecarVolumes(version: string, gateway: boolean): JsonObject[] {
+  const volumes: JsonObject[] = [
+    { name: 'workload-socket', emptyDir: {} },
+    { name: 'credential-socket', emptyDir: {} },
+    { name: 'workload-certs', emptyDir: {} },
+    { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
+    { name: 'istio-data', emptyDir: {} },
+    {
+      name: 'istio-podinfo',
+      downwardAPI: {
+        defaultMode: 420,
+        items: [
+          {
+            fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' },
+            path: 'labels',
           },
-        },
-      ],
+          {
+            fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.annotations' },
+            path: 'annotations',
+          },
+        ],
+      },
     },
-  },
-  {
-    name: 'istiod-ca-cert',
-    configMap: { defaultMode: 420, name: 'istio-ca-root-cert' },
-  },
-];
+    {
+      name: 'istio-token',
+      projected: {
+        defaultMode: 420,
+        sources: [
+          {
+            serviceAccountToken: {
+              audience: 'istio-ca',
+              expirationSeconds: 43200,
+              path: 'istio-token',
+            },
+          },
+        ],
+      },
+    },
+    {
+      name: 'istiod-ca-cert',
+      configMap: { defaultMode: 420, name: 'istio-ca-root-cert' },
+    },
+  ];
+  // The CA's certificate revocation list, mounted by the sidecar template since 1.27.
+  if (!gateway && istioAtLeast(version, 27)) {
+    volumes.push({
+      name: 'istio-ca-crl',
+      configMap: { defaultMode: 420, name: 'istio-ca-crl', optional: true },
+    });
+  }
+  return volumes;
+}
+
+const isPlainObject = (v: unknown): v is JsonObject =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A strategic merge of two lists of objects by their merge key: merged in place, new ones appended. */
+function mergeByKey(
+  base: JsonObject[] | undefined,
+  patch: JsonObject[],
+  key: string,
+): JsonObject[] {
+  const out = (base ?? []).map(item => {
+    const over = patch.find(p => p[key] === item[key]);
+    return over ? { ...item, ...over } : item;
+  });
+  for (const p of patch) {
+    if (!out.some(item => item[key] === p[key])) out.push(p);
+  }
+  return out;
+}
+
+/** The strategic merge keys of a container's lists (`k8s.io/api/core/v1`'s patch merge keys). */
+const containerMergeKeys: Record<string, string> = {
+  ports: 'containerPort',
+  env: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+};
+
+function deepMerge(base: JsonObject, patch: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    out[k] =
+      isPlainObject(v) && isPlainObject(base[k]) ? deepMerge(base[k], v) : v;
+  }
+  return out;
+}
 
 /**
- * Applies Istio's sidecar template to a pod (metadata and spec), as the injection webhook of
- * `revision` at `version` would. Pods annotated `inject.istio.io/templates: gateway` get the
- * gateway template: their `istio-proxy` container (image `auto`) becomes the proxy, with no
- * init container.
+ * Istio's `reapplyOverwrittenContainers`: the pod's own container of a name the template injects
+ * is applied over the rendered one (a strategic merge; its image `auto` is dropped), so what the
+ * pod spec sets wins.
+ */
+function applyContainer(rendered: JsonObject, own: JsonObject): JsonObject {
+  const out: JsonObject = { ...rendered };
+  for (const [k, v] of Object.entries(own)) {
+    if (k === 'image' && (v === 'auto' || v === '')) continue;
+    if (containerMergeKeys[k] && Array.isArray(v)) {
+      out[k] = mergeByKey(rendered[k], v, containerMergeKeys[k]);
+    } else if (isPlainObject(v) && isPlainObject(rendered[k])) {
+      out[k] = deepMerge(rendered[k], v);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+const goBool: Record<string, boolean> = {
+  '1': true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  '0': false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
+};
+
+/**
+ * Istio's `applyPrometheusMerge` (mesh config `enablePrometheusMerge`, on by default): unless the pod
+ * opts out (`prometheus.io/scrape: "false"`) or already points at the agent's port 15020, the
+ * pod's own Prometheus annotations move to the proxy's env `ISTIO_PROMETHEUS_ANNOTATIONS` and
+ * the pod is annotated to be scraped at the agent (`/stats/prometheus` on 15020).
+ */
+function prometheusMerge(annotations: Record<string, string>): {
+  annotations: Record<string, string>;
+  env?: JsonObject;
+} {
+  const scrape = goBool[annotations['prometheus.io/scrape'] ?? ''] ?? true;
+  if (!scrape || annotations['prometheus.io/port'] === '15020') {
+    return { annotations };
+  }
+  const own = {
+    scrape: annotations['prometheus.io/scrape'],
+    path: annotations['prometheus.io/path'],
+    port: annotations['prometheus.io/port'],
+  };
+  const set = Object.fromEntries(Object.entries(own).filter(([, v]) => v));
+  return {
+    annotations: {
+      ...annotations,
+      'prometheus.io/port': '15020',
+      'prometheus.io/path': '/stats/prometheus',
+      'prometheus.io/scrape': 'true',
+    },
+    ...(Object.keys(set).length
+      ? {
+          env: {
+            name: 'ISTIO_PROMETHEUS_ANNOTATIONS',
+            value: JSON.stringify(set),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Where the templates write the injecting revision besides `sidecar.istio.io/status`: the annotation
+ * `istio.io/rev` from 1.18; before, the sidecar template of 1.9 and 1.10 and the gateway template up
+ * to 1.17 wrote a label `istio.io/rev`, and 1.11–1.17's sidecar template neither.
+ */
+const revisionKey = 'istio.io/rev';
+
+function revisionMarks(
+  version: string,
+  gateway: boolean,
+  revision: string,
+): { labels: Record<string, string>; annotations: Record<string, string> } {
+  if (istioAtLeast(version, 18)) {
+    return { labels: {}, annotations: { [revisionKey]: revision } };
+  }
+  const labelled = gateway || !istioAtLeast(version, 11);
+  return {
+    labels: labelled ? { [revisionKey]: revision } : {},
+    annotations: {},
+  };
+}
+
+/** The first value that is set and not empty, as the templates' sprig `default` chains pick it. */
+const firstSet = (...values: Array<string | undefined>) =>
+  values.find(v => v !== undefined && v !== '');
+
+/**
+ * Applies Istio's injection templates to a pod (metadata and spec), as the injection webhook of
+ * `revision` at `version` would (`pkg/kube/inject` and the istio-discovery chart's
+ * `files/injection-template.yaml` and `gateway-injection-template.yaml` of that release).
+ * `nodesSupportNative` is what `DetectNativeSidecar` found ({@link nodesSupportNativeSidecars}).
+ *
+ * - The sidecar template adds `istio-init` and the proxy: a native sidecar (init container after
+ *   `istio-init`, `restartPolicy: Always`) where {@link nativeSidecarFor} says so, otherwise the last
+ *   container, with `istio-init` the last init container. Pods annotated
+ *   `inject.istio.io/templates: gateway` get the gateway template: the proxy only, in `containers`.
+ * - A container the pod defines itself under the proxy's name (the gateway charts' `istio-proxy`
+ *   with image `auto`) is applied over the rendered proxy, and, from 1.12, recorded in the
+ *   annotation `proxy.istio.io/overrides`.
+ * - Labels: `security.istio.io/tlsMode` (sidecar template only),
+ *   `service.istio.io/canonical-name` (the pod's `service.istio.io/canonical-name`,
+ *   `app.kubernetes.io/name` or `app`, else the workload's name; cut to 63 characters by the sidecar
+ *   template from 1.21) and `-revision` (`service.istio.io/canonical-revision`,
+ *   `app.kubernetes.io/version` or `version`, else `latest`).
+ * - `istio.io/rev`, as an annotation or a label depending on the release (see {@link revisionMarks});
+ *   `kubectl.kubernetes.io/default-logs-container` (and from 1.10 `default-container`) for a pod of
+ *   exactly one application container, from 1.18 for any (the first) unless set; Prometheus merge;
+ *   `sidecar.istio.io/status`.
  */
 export function injectSidecar(
   pod: { metadata: JsonObject; spec: JsonObject },
   revision: string,
   version: string,
-  workloadName: string,
+  workload: DeployMeta,
   proxyFailure?: string,
+  nodesSupportNative = false,
 ): { metadata: JsonObject; spec: JsonObject } {
   const labels: Record<string, string> = pod.metadata.labels ?? {};
-  const gateway =
-    pod.metadata.annotations?.['inject.istio.io/templates'] === 'gateway';
+  const annotations: Record<string, string> = pod.metadata.annotations ?? {};
+  const gateway = (annotations['inject.istio.io/templates'] ?? '')
+    .split(',')
+    .some(t => t.trim() === 'gateway');
   const containers: JsonObject[] = pod.spec.containers ?? [];
-  const appContainers = containers.filter(c => c.name !== 'istio-proxy');
-  const ports = containers.flatMap(c => c.ports ?? []);
-  const proxy = proxyContainer(
-    containers.find(c => c.name === 'istio-proxy'),
+  const inits: JsonObject[] = pod.spec.initContainers ?? [];
+  const own =
+    containers.find(c => c.name === proxyName) ??
+    inits.find(c => c.name === proxyName);
+  const appContainers = containers.filter(c => c.name !== proxyName);
+  const userInits = inits.filter(
+    c => c.name !== proxyName && c.name !== initName,
+  );
+  const native =
+    !gateway && nativeSidecarFor(version, annotations, nodesSupportNative);
+  const rendered = templateProxy(
     revision,
     version,
     appContainers.map(c => c.name),
-    workloadName,
-    ports,
+    workload,
+    containers.flatMap(c => c.ports ?? []),
     gateway,
+    native,
   );
+  const marks = revisionMarks(version, gateway, revision);
+  const prometheus = prometheusMerge({ ...annotations, ...marks.annotations });
+  const merged = own ? applyContainer(rendered, own) : rendered;
+  const proxy = defaultContainer(
+    prometheus.env
+      ? { ...merged, env: [...(merged.env ?? []), prometheus.env] }
+      : merged,
+  );
+  const overlay = own
+    ? Object.fromEntries(
+        Object.entries(own).filter(
+          ([k, v]) => !(k === 'image' && (v === 'auto' || v === '')),
+        ),
+      )
+    : undefined;
+  const overrides =
+    overlay && istioAtLeast(version, 12)
+      ? JSON.stringify({
+          [native ? 'initContainers' : 'containers']: [
+            JSON.parse(goJson(overlay, goContainer)),
+          ],
+        })
+      : undefined;
+
+  const volumes = sidecarVolumes(version, gateway);
+  const injectedInits = gateway
+    ? []
+    : [initName, ...(native ? [proxyName] : [])];
   const status = {
-    initContainers: gateway ? null : ['istio-init'],
-    containers: ['istio-proxy'],
-    volumes: sidecarVolumes,
+    initContainers: injectedInits.length ? injectedInits : null,
+    containers: native ? null : [proxyName],
+    volumes: volumes.map(v => v.name),
     imagePullSecrets: null,
     revision,
   };
-  const defaultContainer = appContainers[0]?.name ?? 'istio-proxy';
+
+  const canonicalName =
+    firstSet(
+      labels['service.istio.io/canonical-name'],
+      labels['app.kubernetes.io/name'],
+      labels.app,
+    ) ?? workload.name;
+  const defaultContainerAnnotations: Record<string, string> = {};
+  const first = appContainers[0]?.name;
+  if (istioAtLeast(version, 18)) {
+    if (first !== undefined) {
+      for (const key of [
+        'kubectl.kubernetes.io/default-logs-container',
+        'kubectl.kubernetes.io/default-container',
+      ]) {
+        if (annotations[key] === undefined)
+          defaultContainerAnnotations[key] = first;
+      }
+    }
+  } else if (appContainers.length === 1) {
+    defaultContainerAnnotations[
+      'kubectl.kubernetes.io/default-logs-container'
+    ] = first;
+    if (istioAtLeast(version, 10)) {
+      defaultContainerAnnotations['kubectl.kubernetes.io/default-container'] =
+        first;
+    }
+  }
   return {
     metadata: {
       ...pod.metadata,
       labels: {
         ...labels,
-        'security.istio.io/tlsMode': 'istio',
-        'service.istio.io/canonical-name':
-          labels['service.istio.io/canonical-name'] ??
-          labels['app.kubernetes.io/name'] ??
-          labels.app ??
-          workloadName,
-        'service.istio.io/canonical-revision':
-          labels['service.istio.io/canonical-revision'] ??
-          labels['app.kubernetes.io/version'] ??
-          labels.version ??
-          'latest',
-      },
-      annotations: {
-        ...(pod.metadata.annotations ?? {}),
-        'istio.io/rev': revision,
+        ...marks.labels,
         ...(gateway
           ? {}
           : {
-              'kubectl.kubernetes.io/default-container': defaultContainer,
-              'kubectl.kubernetes.io/default-logs-container': defaultContainer,
+              'security.istio.io/tlsMode':
+                firstSet(labels['security.istio.io/tlsMode']) ?? 'istio',
             }),
-        'prometheus.io/path': '/stats/prometheus',
-        'prometheus.io/port': '15020',
-        'prometheus.io/scrape': 'true',
+        'service.istio.io/canonical-name':
+          !gateway && istioAtLeast(version, 21)
+            ? canonicalName.slice(0, 63).replace(/-$/, '')
+            : canonicalName,
+        'service.istio.io/canonical-revision':
+          firstSet(
+            labels['service.istio.io/canonical-revision'],
+            labels['app.kubernetes.io/version'],
+            labels.version,
+          ) ?? 'latest',
+      },
+      annotations: {
+        ...prometheus.annotations,
+        ...defaultContainerAnnotations,
+        ...(overrides ? { 'proxy.istio.io/overrides': overrides } : {}),
         'sidecar.istio.io/status': JSON.stringify(status),
         ...(proxyFailure ? { 'mesh-sim.dev/failure': proxyFailure } : {}),
       },
     },
     spec: {
       ...pod.spec,
+      ...(gateway && istioAtLeast(version, 21)
+        ? {
+            securityContext: {
+              ...(pod.spec.securityContext ?? {}),
+              sysctls: [
+                { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' },
+              ],
+            },
+          }
+        : {}),
       ...(gateway
         ? {}
         : {
-            initContainers: [
-              ...(pod.spec.initContainers ?? []),
-              initContainer(version),
-            ],
+            initContainers: native
+              ? [defaultContainer(initContainer(version)), proxy, ...userInits]
+              : [...userInits, defaultContainer(initContainer(version))],
           }),
-      containers: gateway
-        ? containers.map(c => (c.name === 'istio-proxy' ? proxy : c))
-        : [...appContainers, proxy],
-      volumes: [...(pod.spec.volumes ?? []), ...istioVolumes],
+      containers: native ? appContainers : [...appContainers, proxy],
+      // Merged from the template, Istio's volumes come before the pod's own.
+      volumes: [...volumes, ...(pod.spec.volumes ?? [])],
     },
   };
 }
 
+const tokenMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+
 /**
- * Adds the service-account token volume the ServiceAccount admission plugin mounts in every
- * pod. The volume suffix is derived from the template so pods of one ReplicaSet share it.
+ * The ServiceAccount admission plugin's `mountServiceAccountToken` (Kubernetes 1.34): every init
+ * container and container without a mount at the token path mounts the `kube-api-access-*` volume,
+ * which is added once if the pod has none; nothing when the pod sets
+ * `automountServiceAccountToken: false`. The API server runs it again after a webhook changed the
+ * pod (admission reinvocation), so Istio's injected containers get the mount too. The volume suffix
+ * is derived from `seed` so pods of one ReplicaSet share it.
  */
 export function mountServiceAccountToken(
   spec: JsonObject,
   seed: string,
 ): JsonObject {
+  if (spec.automountServiceAccountToken === false) return spec;
+  const existing = (spec.volumes ?? []).find((v: JsonObject) =>
+    String(v.name).startsWith('kube-api-access-'),
+  );
   const suffix = createHash('sha1')
     .update(seed)
     .digest('hex')
     .replace(/[^a-z0-9]/g, '')
     .slice(0, 5);
-  const volume = `kube-api-access-${suffix}`;
-  const mount = {
-    mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
-    name: volume,
-    readOnly: true,
-  };
+  const volume: string = existing?.name ?? `kube-api-access-${suffix}`;
+  const mount = { mountPath: tokenMountPath, name: volume, readOnly: true };
+  let needsVolume = false;
+  const mounted = (list: JsonObject[] | undefined) =>
+    list?.map(c => {
+      if (
+        (c.volumeMounts ?? []).some(
+          (m: JsonObject) => m.mountPath === tokenMountPath,
+        )
+      )
+        return c;
+      needsVolume = true;
+      return { ...c, volumeMounts: [...(c.volumeMounts ?? []), mount] };
+    });
+  const initContainers = mounted(spec.initContainers);
+  const containers = mounted(spec.containers) ?? [];
   return {
     ...spec,
-    containers: (spec.containers ?? []).map((c: JsonObject) => ({
-      ...c,
-      volumeMounts: [...(c.volumeMounts ?? []), mount],
-    })),
-    volumes: [
-      ...(spec.volumes ?? []),
-      {
-        name: volume,
-        projected: {
-          defaultMode: 420,
-          sources: [
-            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+    ...(initContainers ? { initContainers } : {}),
+    containers,
+    ...(needsVolume && !existing
+      ? {
+          volumes: [
+            ...(spec.volumes ?? []),
             {
-              configMap: {
-                items: [{ key: 'ca.crt', path: 'ca.crt' }],
-                name: 'kube-root-ca.crt',
-              },
-            },
-            {
-              downwardAPI: {
-                items: [
+              name: volume,
+              projected: {
+                defaultMode: 420,
+                sources: [
                   {
-                    fieldRef: {
-                      apiVersion: 'v1',
-                      fieldPath: 'metadata.namespace',
+                    serviceAccountToken: {
+                      expirationSeconds: 3607,
+                      path: 'token',
                     },
-                    path: 'namespace',
+                  },
+                  {
+                    configMap: {
+                      items: [{ key: 'ca.crt', path: 'ca.crt' }],
+                      name: 'kube-root-ca.crt',
+                    },
+                  },
+                  {
+                    downwardAPI: {
+                      items: [
+                        {
+                          fieldRef: {
+                            apiVersion: 'v1',
+                            fieldPath: 'metadata.namespace',
+                          },
+                          path: 'namespace',
+                        },
+                      ],
+                    },
                   },
                 ],
               },
             },
           ],
-        },
-      },
-    ],
+        }
+      : {}),
   };
 }
 
@@ -486,9 +874,11 @@ export function sidecarOf(
   } catch {
     return undefined;
   }
-  const proxy = (pod.spec?.containers ?? []).find(
-    (c: JsonObject) => c.name === 'istio-proxy',
-  );
+  // A native sidecar is an init container.
+  const proxy = [
+    ...(pod.spec?.containers ?? []),
+    ...(pod.spec?.initContainers ?? []),
+  ].find((c: JsonObject) => c.name === proxyName);
   const image: string = proxy?.image ?? '';
   const colon = image.lastIndexOf(':');
   return revision && colon > 0

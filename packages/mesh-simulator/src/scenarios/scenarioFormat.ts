@@ -62,6 +62,21 @@ export interface ScenarioCluster {
     revisions: Array<{ name: string; version: string; replicas?: number }>;
     /** tag name → revision */
     tags?: Record<string, string>;
+    /**
+     * The version Istio's Helm charts carry (labels `helm.sh/chart`, `app.kubernetes.io/version`,
+     * from 1.24): by default each revision's Istio version, as in released charts; `1.0.0` for
+     * charts taken from Istio's source tree (the real-cluster tier's), which only the release
+     * builder stamps. A Helm-installed gateway's pods carry it, so it becomes their
+     * `service.istio.io/canonical-revision`.
+     */
+    chartVersion?: string;
+    /**
+     * How the control planes were installed: `istioctl` (default) or `helm` (Istio's `base` and
+     * `istiod` charts, one release `istiod-<revision>` per revision): Helm annotates what it
+     * installs `meta.helm.sh/release-name` and `-namespace`, and `istioctl tag set` copies the
+     * revision injector's annotations onto the tag's webhooks.
+     */
+    installedWith?: 'istioctl' | 'helm';
   };
   /**
    * Istio's egress gateway (Deployment and ClusterIP Service `istio-egressgateway`, injected with
@@ -80,6 +95,15 @@ export interface ScenarioCluster {
   gateways?: {
     namespace?: string;
     name?: string;
+    /**
+     * How the gateways were installed. `istioctl` (default): IstioOperator-era gateways (the
+     * istio-ingress chart's layout: labels `app: <name>`, `istio: ingressgateway`, `version`;
+     * container ports 8080, 8443, 31400, 15443, 15021; Service ports 80→8080, 443→8443, 31400,
+     * 15443, 15021). `helm`: Istio's `gateway` chart (1.12+) with `name=<name>-<revision>`,
+     * `labels.istio=ingressgateway`, `labels.version=<revision>`, `service.type=ClusterIP`: see
+     * the README. The LoadBalancer Service takes the gateways' Service ports.
+     */
+    installedWith?: 'istioctl' | 'helm';
     revisions: Array<{ revision: string; replicas?: number }>;
     /** The revision the LoadBalancer Service selects at start. */
     live: string;

@@ -12,7 +12,12 @@ import {
   egressGatewayObjects,
   gatewayLoadBalancer,
   gatewayObjects,
+  gatewayServicePorts,
+  helmGatewayObjects,
+  helmGatewayServicePorts,
   injectorWebhook,
+  installedByHelm,
+  istiodRelease,
   istioConfigMaps,
   istiodObjects,
   tagService,
@@ -273,21 +278,55 @@ export function loadScenarioCluster(
   }
   const revisions = spec.istio?.revisions ?? [];
   const tags = spec.istio?.tags ?? {};
-  for (const r of revisions) {
-    istiodObjects(r.name, r.version, r.replicas ?? 1).forEach(o =>
-      createObject(cluster, o),
+  const chartVersion = spec.istio?.chartVersion;
+  const istioByHelm = spec.istio?.installedWith === 'helm';
+  if (
+    spec.istio?.installedWith !== undefined &&
+    !['istioctl', 'helm'].includes(spec.istio.installedWith)
+  ) {
+    throw new Error(
+      `scenario cluster ${spec.name}: istio.installedWith is istioctl or helm, not ${spec.istio.installedWith}`,
     );
-    istioConfigMaps(r.name, r.version).forEach(o => createObject(cluster, o));
-    createObject(cluster, injectorWebhook(r.name));
+  }
+  // A revision's chart objects as its Helm release (`istiod-<revision>`) leaves them.
+  const ofRelease = (revision: string | undefined) => (o: KubeObject) =>
+    istioByHelm && revision && revisions.some(r => r.name === revision)
+      ? installedByHelm(o, istiodRelease(revision), istioSystem)
+      : o;
+  const versionOf = (revision: string) => {
+    const version = revisions.find(r => r.name === revision)?.version;
+    if (!version) {
+      throw new Error(
+        `scenario cluster ${spec.name}: ${revision} is not one of its revisions`,
+      );
+    }
+    return version;
+  };
+  for (const r of revisions) {
+    istiodObjects(r.name, r.version, r.replicas ?? 1, chartVersion).forEach(o =>
+      createObject(cluster, ofRelease(r.name)(o)),
+    );
+    istioConfigMaps(r.name, r.version, chartVersion).forEach(o =>
+      createObject(cluster, ofRelease(r.name)(o)),
+    );
+    createObject(
+      cluster,
+      ofRelease(r.name)(injectorWebhook(r.name, r.version, chartVersion)),
+    );
   }
   for (const [tag, revision] of Object.entries(tags)) {
-    createObject(cluster, tagWebhook(tag, revision));
-    const version = revisions.find(r => r.name === revision)?.version;
-    const service = version ? tagService(tag, revision, version) : undefined;
+    const version = versionOf(revision);
+    createObject(
+      cluster,
+      ofRelease(revision)(tagWebhook(tag, revision, version, chartVersion)),
+    );
+    const service = tagService(tag, revision, version, chartVersion);
     if (service) createObject(cluster, service);
   }
-  controlPlaneValidators(revisions, tags.default).forEach(o =>
-    createObject(cluster, o),
+  // Each validator as its revision's release (or, for `istiod-default-validator`, `istioctl tag
+  // set` copying the tag's revision's injector annotations) leaves it.
+  controlPlaneValidators(revisions, tags.default, chartVersion).forEach(o =>
+    createObject(cluster, ofRelease(o.metadata.labels?.['istio.io/rev'])(o)),
   );
   cluster.settle();
   if (spec.egressGateway) {
@@ -306,21 +345,41 @@ export function loadScenarioCluster(
       egress.revision,
       version,
       egress.replicas ?? 1,
+      chartVersion,
     ).forEach(o => createObject(cluster, o));
   }
   if (spec.gateways) {
     const name = spec.gateways.name ?? 'istio-ingressgateway';
+    const helm = spec.gateways.installedWith === 'helm';
+    if (
+      spec.gateways.installedWith !== undefined &&
+      !['istioctl', 'helm'].includes(spec.gateways.installedWith)
+    ) {
+      throw new Error(
+        `scenario cluster ${spec.name}: gateways.installedWith is istioctl or helm, not ${spec.gateways.installedWith}`,
+      );
+    }
     for (const g of spec.gateways.revisions) {
-      gatewayObjects(
-        name,
-        gatewayNamespace,
-        g.revision,
-        g.replicas ?? 2,
+      (helm
+        ? helmGatewayObjects(
+            name,
+            gatewayNamespace,
+            g.revision,
+            versionOf(g.revision),
+            g.replicas ?? 2,
+            chartVersion,
+          )
+        : gatewayObjects(name, gatewayNamespace, g.revision, g.replicas ?? 2)
       ).forEach(o => createObject(cluster, o));
     }
     createObject(
       cluster,
-      gatewayLoadBalancer(name, gatewayNamespace, spec.gateways.live),
+      gatewayLoadBalancer(
+        name,
+        gatewayNamespace,
+        spec.gateways.live,
+        helm ? helmGatewayServicePorts : gatewayServicePorts,
+      ),
     );
   }
   for (const ns of spec.namespaces ?? []) {

@@ -65,7 +65,8 @@ describe('kubectl against the seed scenario', () => {
       '-n',
       'bookinfo',
       '-o',
-      'jsonpath={.items[*].metadata.annotations.istio\\.io/rev}',
+      // Istio 1.9 and 1.10 mark an injected pod's revision with the label istio.io/rev.
+      'jsonpath={.items[*].metadata.labels.istio\\.io/rev}',
     ]);
     expect(revs.stdout.split(' ')).toEqual(Array(6).fill('1-9-7'));
   });
@@ -117,7 +118,7 @@ describe('kubectl against the seed scenario', () => {
       return list.length === 6 && list;
     });
     for (const pod of pods) {
-      expect(pod.metadata.annotations['istio.io/rev']).toBe('1-10-4');
+      expect(pod.metadata.labels['istio.io/rev']).toBe('1-10-4');
       expect(
         JSON.parse(pod.metadata.annotations['sidecar.istio.io/status'])
           .revision,

@@ -163,7 +163,7 @@ describe('the article upgrade, measured by the traffic probe', () => {
         '-l',
         'security.istio.io/tlsMode=istio',
         '-o',
-        'jsonpath={.items[*].metadata.annotations.istio\\.io/rev}',
+        'jsonpath={.items[*].metadata.labels.istio\\.io/rev}',
       ]);
       expect(new Set(revs.split(' '))).toEqual(new Set(['1-10-4']));
     } finally {

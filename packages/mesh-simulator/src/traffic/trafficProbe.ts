@@ -204,12 +204,32 @@ export class TrafficProbe {
       const ports: any[] = service.spec?.ports ?? [];
       const entry = ports.find(p => p.port === (hop.port ?? 80)) ?? ports[0];
       if (!entry) return { fail: 'gateway-port-mismatch' };
+      // Istio's gateway listens where the Services of its install send traffic: on the ports its
+      // containers declare (an istioctl-era gateway's 8080, 8443…) and on the target ports of the
+      // other Services selecting it (a Helm gateway's own Service: 80, 443).
+      const others = this.store
+        .list(services, namespace)
+        .filter(
+          s =>
+            s.metadata.name !== name &&
+            s.spec?.selector &&
+            Object.keys(s.spec.selector).length > 0,
+        );
       ready = ready.filter(p => {
         const target = resolveTargetPort(p, entry.targetPort, entry.port);
+        if (target === undefined) return false;
+        const declared = (p.spec?.containers ?? []).some((c: any) =>
+          (c.ports ?? []).some((cp: any) => cp.containerPort === target),
+        );
         return (
-          target !== undefined &&
-          (p.spec?.containers ?? []).some((c: any) =>
-            (c.ports ?? []).some((cp: any) => cp.containerPort === target),
+          declared ||
+          others.some(
+            s =>
+              selectorMapMatches(s.spec.selector, p.metadata.labels) &&
+              (s.spec.ports ?? []).some(
+                (sp: any) =>
+                  resolveTargetPort(p, sp.targetPort, sp.port) === target,
+              ),
           )
         );
       });

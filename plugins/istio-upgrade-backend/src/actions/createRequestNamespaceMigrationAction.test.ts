@@ -144,7 +144,10 @@ describe('request-namespace-migration', () => {
     ).items;
     expect(pods.length).toBeGreaterThan(0);
     for (const pod of pods) {
-      expect(pod.metadata.annotations['istio.io/rev']).toBe('1-10-4');
+      expect(
+        JSON.parse(pod.metadata.annotations['sidecar.istio.io/status'])
+          .revision,
+      ).toBe('1-10-4');
     }
   });
 

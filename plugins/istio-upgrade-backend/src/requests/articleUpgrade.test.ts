@@ -185,7 +185,10 @@ describe('the article end to end through the REST API', () => {
     );
     expect(pods.items).toHaveLength(6);
     for (const pod of pods.items) {
-      expect(pod.metadata.annotations['istio.io/rev']).toBe('1-10-4');
+      expect(
+        JSON.parse(pod.metadata.annotations['sidecar.istio.io/status'])
+          .revision,
+      ).toBe('1-10-4');
       const proxy = pod.spec.containers.find(
         (c: any) => c.name === 'istio-proxy',
       );

@@ -141,8 +141,12 @@ describe('a migration whose target control plane goes away between waves', () =>
     const pods = JSON.parse(
       await simulator.kubectl(['get', 'pods', '-n', 'bookinfo', '-o', 'json']),
     ).items as any[];
-    expect(pods.map(p => p.metadata.annotations['istio.io/rev'])).toEqual(
-      Array(6).fill('1-9-7'),
-    );
+    expect(
+      pods.map(
+        p =>
+          JSON.parse(p.metadata.annotations['sidecar.istio.io/status'])
+            .revision,
+      ),
+    ).toEqual(Array(6).fill('1-9-7'));
   });
 });

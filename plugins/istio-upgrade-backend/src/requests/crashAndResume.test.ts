@@ -269,9 +269,13 @@ describe('a migration whose backend process is killed', () => {
     const pods = JSON.parse(
       await simulator.kubectl(['get', 'pods', '-n', 'bookinfo', '-o', 'json']),
     ).items as any[];
-    expect(pods.map(p => p.metadata.annotations['istio.io/rev'])).toEqual(
-      Array(6).fill('1-10-4'),
-    );
+    expect(
+      pods.map(
+        p =>
+          JSON.parse(p.metadata.annotations['sidecar.istio.io/status'])
+            .revision,
+      ),
+    ).toEqual(Array(6).fill('1-10-4'));
 
     // Crashes drop no traffic: the workloads were restarted one rollout at a time, never twice.
     const traffic = await simulator.sim('GET', 'clusters/seed/traffic');

@@ -108,7 +108,11 @@ describe('istio:namespace:migrate', () => {
       ]),
     ).items;
     expect(
-      pods.map((p: any) => p.metadata.annotations['istio.io/rev']),
+      pods.map(
+        (p: any) =>
+          JSON.parse(p.metadata.annotations['sidecar.istio.io/status'])
+            .revision,
+      ),
     ).toEqual(Array(6).fill('1-10-4'));
   });
 
