@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every test of the repository, as CI runs it (.ci/run calls this script):
 # generated code, type check, lint, formatting, one Backstage release, Jest (every package, with
-# database tests on SQLite and, when it answers on 127.0.0.1:5432, PostgreSQL), and the end-to-end
-# tests in Debian's Chromium against the demo portal.
+# database tests on SQLite and on PostgreSQL, which it installs and starts on 127.0.0.1:5432 when
+# needed), the real-cluster tier (real Kubernetes and Istio built from source, scripts/real-cluster.sh),
+# and the end-to-end tests in Debian's Chromium against the demo portal.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 cd "$REPO_ROOT"
 
 started=$(date +%s)
@@ -35,17 +37,28 @@ yarn backstage-cli repo lint
 step "Formatting"
 yarn prettier --check .
 
+step "PostgreSQL on 127.0.0.1:5432 (installed and started when missing)"
+pg_major=$(ensure_postgres) || { echo "PostgreSQL could not be started: the database tests need it" >&2; exit 1; }
+export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432"
+# Every database suite runs on SQLite and on this PostgreSQL; one that would skip PostgreSQL fails.
+export ISTIO_UPGRADE_REQUIRE_POSTGRES=1
+echo "PostgreSQL $pg_major answers on 127.0.0.1:5432: database tests run on SQLite and PostgreSQL."
+
 step "Jest"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
-if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
-  pg_major=$(psql -h 127.0.0.1 -U postgres -tAc 'show server_version_num' 2>/dev/null | cut -c1-2 || true)
-  pg_major=${pg_major:-16}
-  export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=postgresql://postgres@127.0.0.1:5432"
-  echo "PostgreSQL answers on 127.0.0.1:5432 (major $pg_major): database tests run on SQLite and PostgreSQL."
-else
-  echo "PostgreSQL does not answer on 127.0.0.1:5432: database tests run on SQLite only."
-fi
-CI=true yarn backstage-cli repo test --watchAll=false
+jest_results="$REPO_ROOT/.cache/jest-results.json"
+mkdir -p "$(dirname "$jest_results")"
+CI=true yarn backstage-cli repo test --watchAll=false --json --outputFile="$jest_results"
+
+step "Every database suite ran on both engines"
+node scripts/check-database-engines.mjs "$jest_results"
+
+step "Real-cluster tier: Kubernetes $(sed -n 's/^const kubernetesVersion = "\(.*\)"/\1/p' tools/real-cluster/components.go) and two Istio revisions, built from source"
+trap 'scripts/real-cluster.sh down' EXIT
+scripts/real-cluster.sh up
+CI=true yarn workspace @istio-upgrade/backstage-plugin-istio-upgrade-backend test:real-cluster
+scripts/real-cluster.sh down
+trap - EXIT
 
 step "End-to-end tests (Playwright in Debian's Chromium)"
 if ! command -v chromium >/dev/null 2>&1; then

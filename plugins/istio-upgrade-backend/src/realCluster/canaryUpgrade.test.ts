@@ -115,18 +115,18 @@ describe('the canary upgrade on real Kubernetes and real Istio', () => {
     };
   };
 
-  const inventory = async () => {
-    const res = await api(ALICE).get(`/clusters/${cluster.name}/inventory`);
-    expectStatus(res, 200);
-    return res.body;
-  };
-
   /** The status, with the error message when it is not the one expected (to say why in a failure). */
   const expectStatus = (res: { status: number; body: any }, status: number) =>
     expect({
       status: res.status,
       error: res.status === status ? undefined : res.body?.error?.message,
     }).toEqual({ status, error: undefined });
+
+  const inventory = async () => {
+    const res = await api(ALICE).get(`/clusters/${cluster.name}/inventory`);
+    expectStatus(res, 200);
+    return res.body;
+  };
 
   const settle = (id: string) =>
     eventually(

@@ -144,7 +144,11 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
       };
       const entities = [
         ...setup.entities,
-        ...NAMESPACES.map(ns => ownedComponent(`${ns}-svc-1`, ns, CAROL)),
+        // Carol owns every service of the namespaces, so her whole-namespace migrations wait for
+        // nobody else (a namespace shared with other owners would wait for their approval).
+        ...NAMESPACES.flatMap(ns =>
+          [1, 2, 3, 4, 5].map(n => ownedComponent(`${ns}-svc-${n}`, ns, CAROL)),
+        ),
       ] as Entity[];
       const first = await databases.init(postgres!);
       knexes.push(first, knexFactory(first.client.config));

@@ -153,8 +153,8 @@ export class StepActions {
       const labels = namespace.metadata?.labels ?? {};
       const resourceVersion = namespace.metadata?.resourceVersion;
       if (
-        Object.entries(wanted).every(([key, value]) =>
-          value === null ? !(key in labels) : labels[key] === value,
+        Object.entries(wanted).every(([label, value]) =>
+          value === null ? !(label in labels) : labels[label] === value,
         )
       ) {
         await this.ctx.event(

@@ -1,3 +1,4 @@
+/* eslint-disable jest/no-export -- a suite shared by the simulator and real-cluster tiers, which call it */
 import {
   createServiceFactory,
   coreServices,
