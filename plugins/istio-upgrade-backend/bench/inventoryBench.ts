@@ -40,19 +40,19 @@ const NODE_TRANSFORM = require.resolve(
 );
 const RESULTS = resolve(__dirname, 'results/inventory.json');
 
-const ENTITY = componentEntity('team-001-svc-1', {
+export const ENTITY = componentEntity('team-001-svc-1', {
   'backstage.io/kubernetes-id': 'team-001-svc-1',
   'backstage.io/kubernetes-namespace': 'team-001',
 });
-const ENTITY_PATH =
+export const ENTITY_PATH =
   '/api/istio-upgrade/entities/component/default/team-001-svc-1';
 
-const log = (message: string) =>
+export const log = (message: string) =>
   process.stderr.write(
     `[bench] ${new Date().toISOString().slice(11, 19)} ${message}\n`,
   );
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const server = createServer();
     server.once('error', rej);
@@ -64,7 +64,7 @@ function freePort(): Promise<number> {
 }
 
 /** Runs a TypeScript main of this folder in a node process of its own. */
-function runChild(
+export function runChild(
   entry: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
@@ -94,14 +94,17 @@ function runChild(
   return { child, output: () => output, exited };
 }
 
-function writeJson(value: unknown): { file: string; remove: () => void } {
+export function writeJson(value: unknown): {
+  file: string;
+  remove: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'inventory-bench-'));
   const file = join(dir, 'input.json');
   writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(
     sorted.length - 1,
@@ -110,10 +113,10 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.max(0, index)];
 }
 
-const round = (n: number, digits = 1) =>
+export const round = (n: number, digits = 1) =>
   Math.round(n * 10 ** digits) / 10 ** digits;
 
-function summary(samples: number[]) {
+export function summary(samples: number[]) {
   return {
     calls: samples.length,
     p50Ms: round(percentile(samples, 50)),
@@ -122,10 +125,10 @@ function summary(samples: number[]) {
   };
 }
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-async function probeHeap(
-  simulator: MeshSimulatorProcess,
+export async function probeHeap(
+  simulator: Pick<MeshSimulatorProcess, 'clusters' | 'caPem'>,
   mode: 'inventory' | 'full-pods',
   clusterNames: string[],
 ) {
@@ -173,12 +176,20 @@ async function probeHeap(
 }
 
 async function startBackend(simulator: MeshSimulatorProcess) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const setup = meshSimulatorBackendSetup(simulator, {
     token: 'readOnly',
     kubernetesPlugin: true,
   });
+  return startBenchBackend(setup);
+}
+
+/** Starts `benchBackend.ts` with the given entities and config (plus the bench's component). */
+export async function startBenchBackend(setup: {
+  config: Record<string, any>;
+  entities: unknown[];
+}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const input = writeJson({
     config: {
       ...setup.config,
@@ -218,7 +229,7 @@ async function startBackend(simulator: MeshSimulatorProcess) {
   };
 }
 
-async function getJson(url: string, init?: RequestInit) {
+export async function getJson(url: string, init?: RequestInit) {
   const res = await fetch(url, init);
   const text = await res.text();
   if (!res.ok)
@@ -228,13 +239,13 @@ async function getJson(url: string, init?: RequestInit) {
   return { body: JSON.parse(text), bytes: Buffer.byteLength(text) };
 }
 
-async function timed(url: string, init?: RequestInit) {
+export async function timed(url: string, init?: RequestInit) {
   const started = performance.now();
   const { bytes, body } = await getJson(url, init);
   return { ms: performance.now() - started, bytes, body };
 }
 
-async function measureLatency(url: string, calls: number) {
+export async function measureLatency(url: string, calls: number) {
   for (let i = 0; i < 5; i++) await timed(url);
   const samples: number[] = [];
   let bytes = 0;

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /* eslint-disable */
-// `yarn bench:inventory`: runs bench/inventoryBench.ts through the Backstage node transform.
+// `yarn bench:inventory`: runs bench/inventoryBench.ts through the Backstage node transform;
+// `yarn bench:inventory --real [--pods N] [--nodes N] [--keep]` runs bench/realInventoryBench.ts
+// against a real kube-apiserver (scripts/real-cluster.sh) instead.
 require('@backstage/cli/config/nodeTransform.cjs');
-require('./inventoryBench.ts')
-  .main()
+const real = process.argv.includes('--real');
+require(real ? './realInventoryBench.ts' : './inventoryBench.ts')
+  .main(real ? process.argv.slice(2).filter(a => a !== '--real') : undefined)
   .then(
     () => process.exit(0),
     error => {
