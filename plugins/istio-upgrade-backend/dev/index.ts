@@ -1,60 +1,129 @@
+/*
+ * Development entry point of the istio-upgrade backend: `yarn start` in this package (or
+ * `yarn workspace @istio-upgrade/backstage-plugin-istio-upgrade-backend start` from the root).
+ *
+ * It starts the mesh simulator (`packages/mesh-simulator`) as a child process, by default with the
+ * `seed` cluster (Istio 1.9.7 and 1.10.4 side by side, Bookinfo, blue/green ingress gateways), then a
+ * backend with only this plugin on http://localhost:7007: the clusters come from a mocked catalog that
+ * registers the simulator's clusters the way the Kubernetes plugin expects, with Bookinfo's four
+ * services as components; auth is mocked (every call acts as `user:default/mock`) and every permission
+ * is allowed. The database is in-memory SQLite, so requests last as long as the process.
+ *
+ *   MESH_SIM_SCENARIOS  simulator scenarios, comma separated (`seed`; `seed,demo` adds three clusters)
+ *   MESH_SIM_SPEED      simulated clock speed factor (`1`; `20` restarts Bookinfo in well under a second)
+ *   PORT                the backend's port (`7007`)
+ *
+ * Try, once it says it is listening:
+ *
+ *   curl http://localhost:7007/api/istio-upgrade/clusters
+ *   curl http://localhost:7007/api/istio-upgrade/clusters/seed/inventory
+ *   curl http://localhost:7007/api/istio-upgrade/fleet
+ *   curl http://localhost:7007/api/istio-upgrade/entities/component/default/productpage
+ *
+ * Plan the migration of namespace bookinfo to revision 1-10-4 without running it (drop `dryRun` to
+ * store and run it, then follow it with `curl http://localhost:7007/api/istio-upgrade/requests/<id>`):
+ *
+ *   curl http://localhost:7007/api/istio-upgrade/requests -H 'Content-Type: application/json' \
+ *     -d '{"type":"namespace-migration","cluster":"seed","revision":"1-10-4","target":{"namespace":"bookinfo"},"dryRun":true}'
+ *
+ * The simulator's kubeconfig is printed at start, so `kubectl` sees what the plugin sees.
+ */
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  componentEntity,
+  meshSimulatorBackendSetup,
+  startMeshSimulator,
+} from '../src/testing/meshSimulator';
 
-// TEMPLATE NOTE:
-// This is the development setup for your plugin that wires up a
-// minimal backend that can use both real and mocked plugins and services.
-//
-// Start up the backend by running `yarn start` in the package directory.
-// Once it's up and running, try out the following requests:
-//
-// Create a new todo item, standalone or for the sample component:
-//
-//   curl http://localhost:7007/api/istio-upgrade/todos -H 'Content-Type: application/json' -d '{"title": "My Todo"}'
-//   curl http://localhost:7007/api/istio-upgrade/todos -H 'Content-Type: application/json' -d '{"title": "My Todo", "entityRef": "component:default/sample"}'
-//
-// List TODOs:
-//
-//   curl http://localhost:7007/api/istio-upgrade/todos
-//
-// Explicitly make an unauthenticated request, or with service auth:
-//
-//   curl http://localhost:7007/api/istio-upgrade/todos -H 'Authorization: Bearer mock-none-token'
-//   curl http://localhost:7007/api/istio-upgrade/todos -H 'Authorization: Bearer mock-service-token'
+const BOOKINFO_SERVICES = ['productpage', 'details', 'reviews', 'ratings'];
 
-const backend = createBackend();
+async function main() {
+  const scenarios = (process.env.MESH_SIM_SCENARIOS ?? 'seed')
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean);
+  const simulator = await startMeshSimulator({
+    scenarios,
+    speed: Number(process.env.MESH_SIM_SPEED ?? 1),
+  });
+  // eslint-disable-next-line no-console
+  console.log(
+    `mesh simulator at ${simulator.url} (${simulator.clusters
+      .map(c => c.name)
+      .join(', ')}); KUBECONFIG=${simulator.kubeconfig}`,
+  );
 
-// TEMPLATE NOTE:
-// Mocking the auth and httpAuth service allows you to call your plugin API without
-// having to authenticate.
-//
-// If you want to use real auth, you can install the following instead:
-//   backend.add(import('@backstage/plugin-auth-backend'));
-//   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-backend.add(mockServices.auth.factory());
-backend.add(mockServices.httpAuth.factory());
+  // The admin token: the dev backend runs requests, not only the inventory.
+  const { entities, config } = meshSimulatorBackendSetup(simulator, {
+    token: 'admin',
+  });
+  const port = Number(process.env.PORT ?? 7007);
 
-// TEMPLATE NOTE:
-// Rather than using a real catalog you can use a mock with a fixed set of entities.
-backend.add(
-  catalogServiceMock.factory({
-    entities: [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name: 'sample',
-          title: 'Sample Component',
+  const backend = createBackend();
+  backend.add(
+    mockServices.rootConfig.factory({
+      data: {
+        app: { baseUrl: 'http://localhost:3000' },
+        backend: {
+          baseUrl: `http://localhost:${port}`,
+          listen: { port },
+          database: { client: 'better-sqlite3', connection: ':memory:' },
         },
-        spec: {
-          type: 'service',
-        },
+        // Enabled, so that the plugin's floor for changes (which fails closed without the
+        // permission framework) lets the mocked user act; the mock below allows everything.
+        permission: { enabled: true },
+        ...config,
       },
-    ],
-  }),
-);
+    }),
+  );
+  backend.add(mockServices.auth.factory());
+  backend.add(mockServices.httpAuth.factory());
+  backend.add(mockServices.userInfo.factory());
+  backend.add(
+    mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+  );
+  backend.add(
+    catalogServiceMock.factory({
+      entities: [
+        ...entities,
+        ...BOOKINFO_SERVICES.map(name =>
+          componentEntity(name, {
+            'backstage.io/kubernetes-id': name,
+            'backstage.io/kubernetes-namespace': 'bookinfo',
+          }),
+        ),
+      ],
+    }),
+  );
+  // Stops the simulator with the backend.
+  backend.add(
+    createBackendModule({
+      pluginId: 'istio-upgrade',
+      moduleId: 'dev-mesh-simulator',
+      register(env) {
+        env.registerInit({
+          deps: { lifecycle: coreServices.rootLifecycle },
+          async init({ lifecycle }) {
+            lifecycle.addShutdownHook(() => simulator.stop());
+          },
+        });
+      },
+    }),
+  );
+  backend.add(import('../src'));
 
-backend.add(import('../src'));
+  await backend.start();
+}
 
-backend.start();
+main().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(error);
+  process.exit(1);
+});
