@@ -23,6 +23,7 @@ import { registerReplicaSetController } from '../controllers/replicaSetControlle
 import { registerStatefulSetController } from '../controllers/statefulSetController';
 import { FaultConfig } from '../faults/faultRules';
 import { ControlPlanes } from '../istio/controlPlanes';
+import { registerGatewayApiDeployer } from '../istio/gatewayApiDeployer';
 import { KubeObject } from '../store/kubeObject';
 import { ObjectStore } from '../store/objectStore';
 import { FlowSpec, TrafficProbe } from '../traffic/trafficProbe';
@@ -127,6 +128,7 @@ export class SimulatedCluster implements ClusterApiBackend {
     registerStatefulSetController(this.context, this.factory);
     registerDaemonSetController(this.context, this.factory);
     registerEndpointsController(this.context);
+    registerGatewayApiDeployer(this.context, () => this.allocateClusterIP());
     this.probe = new TrafficProbe(
       this.store,
       this.controlPlanes,
