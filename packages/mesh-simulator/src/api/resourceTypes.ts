@@ -151,6 +151,12 @@ export const resourceTypes: ResourceType[] = [
     shortNames: ['pdb'],
     subresources: ['status'],
   }),
+  // The Gateway API's Gateway, as its CRD (standard channel) serves it.
+  type('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway', true, {
+    shortNames: ['gtw'],
+    subresources: ['status'],
+    categories: ['gateway-api'],
+  }),
 ];
 
 /** Groups in discovery order, each with its single served version. */
@@ -159,6 +165,7 @@ export const apiGroups: Array<{ name: string; version: string }> = [
   { name: 'admissionregistration.k8s.io', version: 'v1' },
   { name: 'discovery.k8s.io', version: 'v1' },
   { name: 'policy', version: 'v1' },
+  { name: 'gateway.networking.k8s.io', version: 'v1' },
 ];
 
 /** Verbs discovery advertises for a top-level resource. */

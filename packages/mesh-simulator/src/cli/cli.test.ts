@@ -91,7 +91,7 @@ describe('mesh-sim serve', () => {
       expect(result).toEqual({
         code: 0,
         stdout: expect.stringMatching(
-          /^Usage: mesh-sim serve --scenario <seed\|demo\|shapes\|real-lab\|FILE\|fleet:CxP>/,
+          /^Usage: mesh-sim serve --scenario <seed\|demo\|shapes\|real-lab\|gateway-api\|FILE\|fleet:CxP>/,
         ),
         stderr: '',
       });

@@ -3,7 +3,7 @@ import { MeshSimulatorOptions } from '../meshSimulator';
 import { bundledScenarios } from '../scenarios/scenarioSources';
 
 /** The usage text of `mesh-sim`. */
-export const usage = `Usage: mesh-sim serve --scenario <seed|demo|shapes|real-lab|FILE|fleet:CxP> [--scenario ...]
+export const usage = `Usage: mesh-sim serve --scenario <seed|demo|shapes|real-lab|gateway-api|FILE|fleet:CxP> [--scenario ...]
                      [--host 127.0.0.1] [--port 6443] [--kubeconfig FILE]
                      [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]
        mesh-sim serve --help`;

@@ -5,7 +5,13 @@ import { fleetScenario } from './fleetScenario';
 import { Scenario } from './scenarioFormat';
 
 /** The scenarios shipped in the package's `scenarios` folder, served by name. */
-export const bundledScenarios = ['seed', 'demo', 'shapes', 'real-lab'];
+export const bundledScenarios = [
+  'seed',
+  'demo',
+  'shapes',
+  'real-lab',
+  'gateway-api',
+];
 
 /** The folder of the package's bundled scenarios (shipped beside package.json). */
 function scenariosFolder(): string {

@@ -44,6 +44,7 @@ const generationTypes = new Set([
   'poddisruptionbudgets.policy',
   'mutatingwebhookconfigurations.admissionregistration.k8s.io',
   'validatingwebhookconfigurations.admissionregistration.k8s.io',
+  'gateways.gateway.networking.k8s.io',
 ]);
 
 /** The store key of an object: "namespace/name" for namespaced types, as etcd orders them. */

@@ -31,6 +31,7 @@ describe('the OpenAPI v3 documents', () => {
       'apis/admissionregistration.k8s.io/v1',
       'apis/apps/v1',
       'apis/discovery.k8s.io/v1',
+      'apis/gateway.networking.k8s.io/v1',
       'apis/policy/v1',
     ]);
     for (const [path, entry] of Object.entries<any>(root.paths)) {

@@ -5,11 +5,18 @@ import {
   resourceTypes,
   resourceVerbs,
 } from '../resourceTypes';
+import { gatewayApiSchemas } from './gatewayApiSchemas';
 import {
-  kubernetesSchemas,
+  kubernetesSchemas as builtInSchemas,
   schemasKubernetesVersion,
 } from './kubernetesSchemas.generated';
 import { OpenApiSchema } from './openApiSchema';
+
+/** Kubernetes' own schemas and those of the CRDs served (the Gateway API's Gateway). */
+const kubernetesSchemas: Record<string, OpenApiSchema> = {
+  ...builtInSchemas,
+  ...gatewayApiSchemas,
+};
 
 /**
  * The OpenAPI v3 documents the simulator serves (`/openapi/v3` and `/openapi/v3/<group-version>`),
