@@ -13,7 +13,8 @@ export type {
 export type { ClusterInfo } from './server/stateFiles';
 export type { ClusterTokens } from './server/accessTokens';
 export type { TrafficCounters, FlowSpec } from './traffic/trafficProbe';
-export type { FaultConfig, FaultRule } from './faults/faultRules';
+export type { FaultConfig, FaultRule, HoldRule } from './faults/faultRules';
+export type { HeldRequest } from './faults/requestHolds';
 export type {
   Scenario,
   ScenarioCluster,

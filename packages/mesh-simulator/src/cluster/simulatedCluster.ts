@@ -22,6 +22,7 @@ import {
 import { registerReplicaSetController } from '../controllers/replicaSetController';
 import { registerStatefulSetController } from '../controllers/statefulSetController';
 import { FaultConfig } from '../faults/faultRules';
+import { RequestHolds } from '../faults/requestHolds';
 import { ControlPlanes } from '../istio/controlPlanes';
 import { registerGatewayApiDeployer } from '../istio/gatewayApiDeployer';
 import { KubeObject } from '../store/kubeObject';
@@ -70,6 +71,8 @@ export class SimulatedCluster implements ClusterApiBackend {
   readonly probe: TrafficProbe;
   readonly context: ClusterContext;
   faults: FaultConfig | undefined;
+  /** The requests the faults' holds caught. */
+  readonly holds = new RequestHolds();
   stats: RequestStats = {
     total: 0,
     byVerb: {},

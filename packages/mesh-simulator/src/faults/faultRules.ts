@@ -16,12 +16,28 @@ export interface FaultRule {
 }
 
 /**
+ * One hold: the first request of these verbs on these resources (optionally in one namespace, of one
+ * name) waits `seconds` (wall-clock, not the simulated clock) or until released before it is
+ * processed — a request that reaches the API server late, after what its client read has changed.
+ *
+ * @public
+ */
+export interface HoldRule {
+  verbs: string[];
+  resources: string[];
+  namespace?: string;
+  name?: string;
+  seconds: number;
+}
+
+/**
  * The faults of one cluster, as `POST /sim/v1/clusters/<name>/faults` sets them.
  *
  * @public
  */
 export interface FaultConfig {
   rules: FaultRule[];
+  holds?: HoldRule[];
   latencyMs?: number;
   dropWatchesAfterSeconds?: number;
   unreachable?: boolean;
@@ -39,6 +55,32 @@ const knownVerbs = [
   '*',
 ];
 
+/** The verbs and resources of a rule or hold (both default to `*`), or 400 saying what is wrong. */
+function parseMatch(
+  r: unknown,
+  where: string,
+): { verbs: string[]; resources: string[] } {
+  if (typeof r !== 'object' || r === null)
+    throw badRequest(`${where} must be an object`);
+  const verbs = (r as any).verbs ?? ['*'];
+  const resources = (r as any).resources ?? ['*'];
+  if (
+    !Array.isArray(verbs) ||
+    verbs.some((v: unknown) => typeof v !== 'string' || !knownVerbs.includes(v))
+  ) {
+    throw badRequest(
+      `${where}.verbs must be a list of ${knownVerbs.join(', ')}`,
+    );
+  }
+  if (
+    !Array.isArray(resources) ||
+    resources.some((v: unknown) => typeof v !== 'string')
+  ) {
+    throw badRequest(`${where}.resources must be a list of resource names`);
+  }
+  return { verbs, resources };
+}
+
 /** Checks a faults body, answering 400 with what is wrong. */
 export function parseFaultConfig(body: unknown): FaultConfig {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -48,28 +90,8 @@ export function parseFaultConfig(body: unknown): FaultConfig {
   const rules = b.rules ?? [];
   if (!Array.isArray(rules)) throw badRequest('rules must be a list');
   const parsed: FaultRule[] = rules.map((r: any, i: number) => {
-    if (typeof r !== 'object' || r === null)
-      throw badRequest(`rules[${i}] must be an object`);
-    const verbs = r.verbs ?? ['*'];
-    const resources = r.resources ?? ['*'];
-    if (
-      !Array.isArray(verbs) ||
-      verbs.some(
-        (v: unknown) => typeof v !== 'string' || !knownVerbs.includes(v),
-      )
-    ) {
-      throw badRequest(
-        `rules[${i}].verbs must be a list of ${knownVerbs.join(', ')}`,
-      );
-    }
-    if (
-      !Array.isArray(resources) ||
-      resources.some((v: unknown) => typeof v !== 'string')
-    ) {
-      throw badRequest(
-        `rules[${i}].resources must be a list of resource names`,
-      );
-    }
+    const where = `rules[${i}]`;
+    const { verbs, resources } = parseMatch(r, where);
     if (typeof r.rate !== 'number' || r.rate < 0 || r.rate > 1) {
       throw badRequest(`rules[${i}].rate must be a number between 0 and 1`);
     }
@@ -96,6 +118,29 @@ export function parseFaultConfig(body: unknown): FaultConfig {
       retryAfterSeconds: r.retryAfterSeconds,
     };
   });
+  const holds = b.holds ?? [];
+  if (!Array.isArray(holds)) throw badRequest('holds must be a list');
+  const parsedHolds: HoldRule[] = holds.map((h: any, i: number) => {
+    const where = `holds[${i}]`;
+    const { verbs, resources } = parseMatch(h, where);
+    for (const field of ['namespace', 'name']) {
+      if (h[field] !== undefined && typeof h[field] !== 'string') {
+        throw badRequest(`${where}.${field} must be a string`);
+      }
+    }
+    if (typeof h.seconds !== 'number' || !(h.seconds > 0) || h.seconds > 600) {
+      throw badRequest(
+        `${where}.seconds must be a number above 0, at most 600`,
+      );
+    }
+    return {
+      verbs,
+      resources,
+      namespace: h.namespace,
+      name: h.name,
+      seconds: h.seconds,
+    };
+  });
   const number = (field: string) => {
     const v = b[field];
     if (v === undefined) return undefined;
@@ -108,6 +153,7 @@ export function parseFaultConfig(body: unknown): FaultConfig {
   }
   return {
     rules: parsed,
+    ...(parsedHolds.length > 0 ? { holds: parsedHolds } : {}),
     latencyMs: number('latencyMs'),
     dropWatchesAfterSeconds: number('dropWatchesAfterSeconds'),
     unreachable: b.unreachable as boolean | undefined,
@@ -117,6 +163,18 @@ export function parseFaultConfig(body: unknown): FaultConfig {
 function resourceMatches(patterns: string[], resource: string): boolean {
   return patterns.some(
     p => p === '*' || p === resource || p.split('.')[0] === resource,
+  );
+}
+
+/** Whether a request of `verb` on `resource` falls under a rule's or a hold's verbs and resources. */
+export function verbAndResourceMatch(
+  rule: { verbs: string[]; resources: string[] },
+  verb: string,
+  resource: string,
+): boolean {
+  return (
+    (rule.verbs.includes('*') || rule.verbs.includes(verb)) &&
+    resourceMatches(rule.resources, resource)
   );
 }
 
@@ -130,8 +188,7 @@ export function drawFault(
   random: () => number = Math.random,
 ): ApiError | undefined {
   for (const rule of config?.rules ?? []) {
-    if (!rule.verbs.includes('*') && !rule.verbs.includes(verb)) continue;
-    if (!resourceMatches(rule.resources, resource)) continue;
+    if (!verbAndResourceMatch(rule, verb, resource)) continue;
     if (rule.namespace !== undefined && rule.namespace !== namespace) continue;
     if (random() >= rule.rate) continue;
     switch (rule.status) {

@@ -627,6 +627,89 @@ describe('the HTTPS server', () => {
       await expect(watchEnds()).resolves.toBe('ended');
     });
 
+    it('holds the first matching request until released, then answers it as the cluster is then', async () => {
+      const path =
+        '/clusters/seed/apis/apps/v1/namespaces/bookinfo/deployments/ratings-v1';
+      const mergePatch = { 'Content-Type': 'application/merge-patch+json' };
+      const annotate = (value: string, resourceVersion?: string) =>
+        t.request(
+          'PATCH',
+          path,
+          {
+            metadata: {
+              annotations: { 'test/hold': value },
+              ...(resourceVersion ? { resourceVersion } : {}),
+            },
+          },
+          mergePatch,
+        );
+      await t.request('POST', '/sim/v1/clusters/seed/faults', {
+        holds: [
+          {
+            verbs: ['patch'],
+            resources: ['deployments'],
+            namespace: 'bookinfo',
+            seconds: 60,
+          },
+        ],
+      });
+      const read = (await t.request('GET', path)).body.metadata.resourceVersion;
+      const late = annotate('late', read);
+      const held = await t.eventually(async () => {
+        const list = (await t.request('GET', '/sim/v1/clusters/seed/holds'))
+          .body.held;
+        return list.length === 1 ? list[0] : undefined;
+      });
+      expect(held).toEqual({
+        hold: 0,
+        verb: 'patch',
+        resource: 'deployments',
+        namespace: 'bookinfo',
+        name: 'ratings-v1',
+        heldAt: expect.any(String),
+      });
+      // Only the first matching request is held: another one goes through and changes the object.
+      const meanwhile = await annotate('meanwhile');
+      expect(meanwhile.status).toBe(200);
+      expect(meanwhile.body.metadata.resourceVersion).not.toBe(read);
+
+      expect(
+        (await t.request('POST', '/sim/v1/clusters/seed/holds/release')).body,
+      ).toEqual({ released: 1 });
+      const answer = await late;
+      expect(answer.status).toBe(409);
+      expect(answer.body.reason).toBe('Conflict');
+      expect(
+        (await t.request('GET', path)).body.metadata.annotations['test/hold'],
+      ).toBe('meanwhile');
+      expect(
+        (await t.request('GET', '/sim/v1/clusters/seed/holds')).body.held,
+      ).toEqual([{ ...held, releasedAt: expect.any(String), status: 409 }]);
+    });
+
+    it("lets a held request go when its hold's time runs out, and rejects a hold without one", async () => {
+      await t.request('POST', '/sim/v1/clusters/seed/faults', {
+        holds: [{ verbs: ['get'], resources: ['namespaces'], seconds: 0.3 }],
+      });
+      const started = Date.now();
+      const answer = await t.request(
+        'GET',
+        '/clusters/seed/api/v1/namespaces/nginx',
+      );
+      expect(answer.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(
+        (await t.request('GET', '/sim/v1/clusters/seed/holds')).body.held,
+      ).toEqual([expect.objectContaining({ name: 'nginx', status: 200 })]);
+      const set = await t.request('POST', '/sim/v1/clusters/seed/faults', {
+        holds: [{ verbs: ['get'], resources: ['namespaces'] }],
+      });
+      expect(set.status).toBe(400);
+      expect(set.body.message).toBe(
+        'holds[0].seconds must be a number above 0, at most 600',
+      );
+    });
+
     it('counts requests per verb and resource', async () => {
       await t.request('POST', '/sim/v1/clusters/seed/stats/reset');
       await t.request('GET', '/clusters/seed/api/v1/pods');

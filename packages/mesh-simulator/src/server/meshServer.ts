@@ -200,6 +200,16 @@ export class MeshServer {
       const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '')
         ? await readBody(req)
         : '';
+      await cluster.holds.wait(
+        cluster.faults,
+        {
+          verb: target.verb,
+          resource: target.rt.resource,
+          namespace: target.namespace,
+          name: target.name,
+        },
+        res,
+      );
       await handleResourceRequest(cluster, {
         rt: target.rt,
         verb: target.verb,

@@ -11,7 +11,7 @@ function notFound(what: string): ApiError {
 
 /**
  * The simulator's own control API under `/sim/v1` (admin token only): traffic counters,
- * faults, dropping watches, request statistics and the clock speed.
+ * faults and the requests they hold, dropping watches, request statistics and the clock speed.
  */
 export async function handleSimApi(
   req: IncomingMessage,
@@ -93,11 +93,19 @@ export async function handleSimApi(
     case 'POST faults':
     case 'PUT faults':
       cluster.faults = parseFaultConfig(parseJsonBody(await readBody(req)));
+      cluster.holds.reset();
       sendJson(res, 200, cluster.faults);
       return;
     case 'DELETE faults':
       cluster.faults = undefined;
+      cluster.holds.release();
       sendJson(res, 200, { rules: [] });
+      return;
+    case 'GET holds':
+      sendJson(res, 200, { held: cluster.holds.list() });
+      return;
+    case 'POST holds/release':
+      sendJson(res, 200, { released: cluster.holds.release() });
       return;
     case 'POST watches/drop': {
       const dropped = cluster.watches.count;
