@@ -248,8 +248,14 @@ componentsPatches:
         value: "20"
       - key: concurrent-replicaset-syncs
         value: "20"
+      # One instance, nothing to elect: on a loaded machine a lease renewal that times out would
+      # otherwise make it exit, and nothing restarts it.
+      - key: leader-elect
+        value: "false"
   - name: kube-scheduler
     extraArgs:
+      - key: leader-elect
+        value: "false"
       - key: kube-api-qps
         value: "500"
       - key: kube-api-burst
