@@ -1,4 +1,14 @@
+import { createElement } from 'react';
 import { Entity } from '@backstage/catalog-model';
+import { getComponentData } from '@backstage/core-plugin-api';
+import { screen } from '@testing-library/react';
+import { anEntityView } from './__testUtils__/istioFixtures';
+import { mockIstioUpgradeApi } from './__testUtils__/mockIstioUpgradeApi';
+import { productpage, renderIstio } from './__testUtils__/renderIstio';
+import {
+  MigrationTargetPicker,
+  validateMigrationTarget,
+} from './components/MigrationTargetPicker';
 import {
   EntityIstioClusterContent,
   EntityIstioContent,
@@ -20,16 +30,58 @@ describe('the legacy plugin', () => {
     expect(istioUpgradePlugin.routes.root).toBeDefined();
   });
 
-  it('exports the page, both tabs and the card as extensions', () => {
-    for (const extension of [
+  it('ties the page, both tabs and the card to the plugin, and mounts the fleet page at its root route', () => {
+    for (const Extension of [
       IstioUpgradePage,
       EntityIstioContent,
       EntityIstioClusterContent,
       EntityIstioRevisionCard,
-      IstioMigrationTargetPickerFieldExtension,
     ]) {
-      expect(typeof extension).toBe('function');
+      expect(getComponentData(createElement(Extension), 'core.plugin')).toBe(
+        istioUpgradePlugin,
+      );
     }
+    expect(
+      getComponentData(createElement(IstioUpgradePage), 'core.mountPoint'),
+    ).toBe(istioUpgradePlugin.routes.root);
+    expect(
+      getComponentData(createElement(EntityIstioContent), 'core.mountPoint'),
+    ).toBeUndefined();
+  });
+
+  it('registers the template field under the name templates use, with its validation', () => {
+    expect(
+      getComponentData(
+        createElement(IstioMigrationTargetPickerFieldExtension),
+        'scaffolder.extensions.field.v1',
+      ),
+    ).toEqual({
+      name: 'IstioMigrationTargetPicker',
+      component: MigrationTargetPicker,
+      validation: validateMigrationTarget,
+    });
+  });
+
+  it('loads the revision card through its extension, for the entity around it', async () => {
+    const api = mockIstioUpgradeApi({
+      getEntityView: async () => anEntityView({ clusters: [] }),
+    });
+    await renderIstio(createElement(EntityIstioRevisionCard), {
+      api,
+      entity: productpage,
+    });
+    expect(
+      await screen.findByText(
+        'No workload of productpage runs in a synced cluster.',
+      ),
+    ).toBeInTheDocument();
+    expect(api.getEntityView).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'productpage',
+      }),
+    );
   });
 
   it('shows the service tab for entities mapped to workloads, the cluster tab for clusters', () => {

@@ -1,38 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_ISTIO_RELEASES, mergeReleaseTable } from '.';
 
-describe('DEFAULT_ISTIO_RELEASES', () => {
-  it('lists every minor from 1.9 to 1.31 in order, once each', () => {
-    expect(DEFAULT_ISTIO_RELEASES.map(r => r.minor)).toEqual(
-      Array.from({ length: 23 }, (_, i) => `1.${i + 9}`),
-    );
-  });
+/** The supported-releases page of istio.io, as its data file holds it (see `source` in the file). */
+const page: {
+  releases: { version: string; releaseDate: string; eolDate?: string }[];
+} = JSON.parse(
+  readFileSync(join(__dirname, 'supportedReleasesPage.fixture.json'), 'utf8'),
+);
 
-  it('holds real dates, each end of life after its release', () => {
-    for (const release of DEFAULT_ISTIO_RELEASES) {
-      expect(release.releaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      expect(Number.isNaN(Date.parse(release.releaseDate))).toBe(false);
-    }
-    const withEnd = DEFAULT_ISTIO_RELEASES.filter(r => r.endOfLife);
-    expect(withEnd.map(r => r.minor)).toEqual(
-      Array.from({ length: 21 }, (_, i) => `1.${i + 9}`),
+const MONTHS = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+];
+
+/** `Sept 5, 2023`, `February 9, 2021` (as the page writes them) to `2023-09-05`. */
+function isoDate(written: string): string {
+  const match = /^([A-Za-z]+) (\d{1,2}), (\d{4})$/.exec(written);
+  if (!match) throw new Error(`Not a date as the page writes them: ${written}`);
+  const month = MONTHS.indexOf(match[1].slice(0, 3).toLowerCase()) + 1;
+  if (month === 0) throw new Error(`Unknown month in ${written}`);
+  return `${match[3]}-${String(month).padStart(2, '0')}-${match[2].padStart(
+    2,
+    '0',
+  )}`;
+}
+
+describe('DEFAULT_ISTIO_RELEASES', () => {
+  it('lists consecutive minors from 1.9, in the order they were released', () => {
+    const minors = DEFAULT_ISTIO_RELEASES.map(r =>
+      Number(r.minor.split('.')[1]),
     );
-    expect(withEnd.filter(r => r.endOfLife! <= r.releaseDate)).toEqual([]);
+    expect(DEFAULT_ISTIO_RELEASES.every(r => r.minor.startsWith('1.'))).toBe(
+      true,
+    );
+    expect(minors[0]).toBe(9);
+    expect(minors).toEqual(minors.map((_, i) => minors[0] + i));
     const releaseDates = DEFAULT_ISTIO_RELEASES.map(r => r.releaseDate);
     expect([...releaseDates].sort()).toEqual(releaseDates);
   });
 
-  it('records the releases istio.io announced', () => {
+  it('holds real dates, each end of life after its release', () => {
+    for (const release of DEFAULT_ISTIO_RELEASES) {
+      for (const date of [release.releaseDate, release.endOfLife]) {
+        if (date === undefined) continue;
+        expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10)).toBe(
+          date,
+        );
+      }
+    }
+    const backwards = DEFAULT_ISTIO_RELEASES.filter(
+      r => r.endOfLife && r.endOfLife <= r.releaseDate,
+    );
+    expect(backwards).toEqual([]);
+  });
+
+  it("agrees with the dates of istio.io's supported-releases page", () => {
+    expect(page.releases.length).toBeGreaterThan(10);
     const byMinor = new Map(DEFAULT_ISTIO_RELEASES.map(r => [r.minor, r]));
-    expect(byMinor.get('1.30')).toEqual({
-      minor: '1.30',
-      releaseDate: '2026-05-18',
-    });
-    expect(byMinor.get('1.10')).toEqual({
-      minor: '1.10',
-      releaseDate: '2021-05-18',
-      endOfLife: '2022-01-07',
-    });
-    expect(byMinor.get('1.29')?.endOfLife).toBe('2026-10-12');
+    const differences: string[] = [];
+    for (const published of page.releases) {
+      const release = byMinor.get(published.version);
+      if (!release) {
+        differences.push(`${published.version}: missing`);
+        continue;
+      }
+      const releaseDate = isoDate(published.releaseDate);
+      if (release.releaseDate !== releaseDate) {
+        differences.push(`${published.version} released ${releaseDate}`);
+      }
+      if (published.eolDate) {
+        const endOfLife = isoDate(published.eolDate);
+        if (release.endOfLife !== endOfLife) {
+          differences.push(`${published.version} end of life ${endOfLife}`);
+        }
+      }
+    }
+    // The table takes these two release dates from the releases' announcements, which are later
+    // than the page's (defaultIstioReleases.ts says so); every other date is the page's.
+    expect(differences).toEqual([
+      '1.18 released 2023-06-03',
+      '1.14 released 2022-05-24',
+    ]);
   });
 
   it('cannot be changed by accident', () => {
