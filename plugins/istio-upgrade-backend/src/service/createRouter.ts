@@ -16,7 +16,7 @@ import { entitySelection } from './entitySelection';
 const BODY_LIMIT = '64kb';
 
 /**
- * The REST API of DESIGN.md section 8, validated against `src/schema/openapi.yaml`.
+ * The REST API (docs/architecture.md#rest-api), validated against `src/schema/openapi.yaml`.
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;

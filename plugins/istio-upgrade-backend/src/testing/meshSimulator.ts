@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 /**
- * The mesh simulator's CLI. The plugins never import the simulator (DESIGN.md section 9): tests and
+ * The mesh simulator's CLI. The plugins never import the simulator
+ * (docs/architecture.md#why-the-simulator-shares-no-code): tests and
  * benchmarks run it as a process from the monorepo, or from `MESH_SIM_BIN`.
  */
 const meshSimBin = () =>

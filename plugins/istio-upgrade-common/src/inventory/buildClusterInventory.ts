@@ -135,7 +135,7 @@ const COLOUR_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Computes a cluster's Istio inventory (DESIGN.md section 5) from the backend's records: control
+ * Computes a cluster's Istio inventory (docs/architecture.md#inventory) from the backend's records: control
  * planes with version, readiness, tags, default, support, use and removability; revision tags;
  * gateways and the LoadBalancer Services that select them; namespaces with their injection and
  * pods per revision; workloads; warnings; totals.

@@ -33,6 +33,7 @@ describe('istio:namespace:migrate', () => {
   });
 
   /** A task step's context, as the scaffolder gives it, with its log and outputs captured. */
+  // Built here: createMockActionContext's package has no release for Backstage 1.55 (its newest needs plugin-scaffolder-node 0.13; 1.55 has 1.0.0).
   function taskContext(
     input: Record<string, unknown>,
     initiator: BackstageCredentials,
