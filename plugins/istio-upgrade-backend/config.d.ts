@@ -55,6 +55,8 @@ export interface Config {
         'namespace-migration'?: 'always' | 'never' | 'non-owners';
         'gateway-cutover'?: 'always' | 'never' | 'non-owners';
         'revision-tag-move'?: 'always' | 'never' | 'non-owners';
+        /** Moving a Gateway API gateway to a revision. Default: as `gateway-cutover`. */
+        'gateway-move'?: 'always' | 'never' | 'non-owners';
       };
       /** Who is notified when a request waits for approval (group or user entity refs). */
       approvers?: string[];

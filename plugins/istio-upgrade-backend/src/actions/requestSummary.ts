@@ -17,7 +17,12 @@ export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
       .string()
       .describe('The request id, for get-upgrade-request and the portal.'),
     type: z
-      .enum(['namespace-migration', 'gateway-cutover', 'revision-tag-move'])
+      .enum([
+        'namespace-migration',
+        'gateway-cutover',
+        'revision-tag-move',
+        'gateway-move',
+      ])
       .describe('What the request changes.'),
     state: z
       .enum([

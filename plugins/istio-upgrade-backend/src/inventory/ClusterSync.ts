@@ -3,7 +3,9 @@ import {
   LabelInterner,
   NamespaceRecord,
   PodRecord,
+  GatewayApiGatewayRecord,
   projectControlPlaneRollout,
+  projectGatewayApiGateway,
   projectNamespace,
   projectPodMetadata,
   projectService,
@@ -41,6 +43,7 @@ export class ClusterSync {
   private readonly services: ResourceWatcher<ServiceRecord>;
   private readonly webhooks: ResourceWatcher<WebhookRecord>;
   private readonly rollouts: ResourceWatcher<ControlPlaneRollout>;
+  private readonly gatewayApiGateways: ResourceWatcher<GatewayApiGatewayRecord>;
   private readonly all: ResourceWatcher<unknown>[];
   private startedAt?: number;
   /** Increases on every change of any record: the inventory cache's key. */
@@ -129,6 +132,13 @@ export class ClusterSync {
     this.all = [
       this.namespaces,
       this.pods,
+    // Clusters without the Gateway API's CRDs answer 404: they have no such gateways.
+    this.gatewayApiGateways = watcher({
+      name: 'gateways',
+      path: '/apis/gateway.networking.k8s.io/v1/gateways',
+      optional: true,
+      project: projectGatewayApiGateway,
+    });
       ...this.workloads,
       this.services,
       this.webhooks,
@@ -136,6 +146,7 @@ export class ClusterSync {
     ] as ResourceWatcher<unknown>[];
   }
 
+      this.gatewayApiGateways,
   start(): void {
     this.startedAt = Date.now();
     for (const w of this.all) w.start();
@@ -158,6 +169,7 @@ export class ClusterSync {
     };
   }
 
+      gatewayApiGateways: this.gatewayApiGateways.items.values(),
   /** Number of pod records held (for benchmarks). */
   get podCount(): number {
     return this.pods.items.size;

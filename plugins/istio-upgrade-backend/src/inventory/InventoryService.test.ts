@@ -56,7 +56,9 @@ describe('InventoryService', () => {
       ).toHaveLength(1);
       const stats = await simulator.sim('GET', 'clusters/seed/stats');
       expect(stats.byVerbAndResource['list pods']).toBe(1);
-      expect(stats.openWatches).toBe(8);
+      // One per watched kind: namespaces, pods, three workload kinds, services, webhooks, istiod
+      // ReplicaSets and Gateway API gateways.
+      expect(stats.openWatches).toBe(9);
 
       await directory.refresh();
       expect(inventory.clusterSync('seed')).toBe(sync);

@@ -355,4 +355,44 @@ export class ClusterApi {
     } while (next);
     return items;
   }
+
+  /** A Gateway API Gateway (`gateway.networking.k8s.io/v1`; a CRD, read without a typed client). */
+  readGateway(namespace: string, name: string): Promise<GatewayObject> {
+    return this.call(`GET gateway ${namespace}/${name}`, () =>
+      this.http.request<GatewayObject>({ path: gatewayPath(namespace, name) }),
+    );
+  }
+
+  /** A JSON merge patch of a Gateway API Gateway (CRDs take no strategic merge patch). */
+  patchGateway(
+    namespace: string,
+    name: string,
+    patch: object,
+  ): Promise<GatewayObject> {
+    return this.call(`PATCH gateway ${namespace}/${name}`, () =>
+      this.http.request<GatewayObject>({
+        method: 'PATCH',
+        path: gatewayPath(namespace, name),
+        contentType: 'application/merge-patch+json',
+        body: patch,
+      }),
+    );
+  }
+}
+
+/** A Gateway API Gateway, with the fields a gateway move reads. */
+export interface GatewayObject {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+  };
+  spec?: { gatewayClassName?: string };
+}
+
+function gatewayPath(namespace: string, name: string): string {
+  return `/apis/gateway.networking.k8s.io/v1/namespaces/${encodeURIComponent(
+    namespace,
+  )}/gateways/${encodeURIComponent(name)}`;
 }

@@ -78,7 +78,11 @@ async function waitFor(check: () => boolean, timeoutMs = 5000) {
   }
 }
 
-function watcherFor(url: URL, sleeps: number[] = []) {
+function watcherFor(
+  url: URL,
+  sleeps: number[] = [],
+  kind: { optional?: boolean } = {},
+) {
   const client = new ClusterHttpClient(
     {
       name: 'test',
@@ -96,6 +100,7 @@ function watcherFor(url: URL, sleeps: number[] = []) {
       name: 'pods',
       path: '/api/v1/pods',
       project: (o: any) => o.metadata.name,
+      ...kind,
     },
     {
       logger: mockServices.logger.mock(),
@@ -180,6 +185,48 @@ describe('ResourceWatcher', () => {
     expect(sleeps[0]).toBe(50);
     expect(sleeps[1]).toBe(3000);
     expect(watcher.state.error).toBeUndefined();
+  });
+
+  it('takes a 404 on an optional API (a CRD the cluster lacks) for none, and looks again after a watch timeout', async () => {
+    const sleeps: number[] = [];
+    const api = await fakeApiServer([
+      status(404, 'NotFound'),
+      list('10', ['web']),
+    ]);
+    const { watcher } = watcherFor(api.url, sleeps, { optional: true });
+    const states: Array<{ listed: boolean; error?: string; size: number }> = [];
+    const record = setInterval(
+      () =>
+        states.push({
+          listed: watcher.state.listed,
+          error: watcher.state.error,
+          size: watcher.items.size,
+        }),
+      1,
+    );
+    watcher.start();
+    await waitFor(() => watcher.items.size === 1);
+    clearInterval(record);
+    await watcher.stop();
+    await api.close();
+
+    // Never an error: first complete and empty, then the objects once the API is served.
+    expect(states.every(s => s.error === undefined)).toBe(true);
+    expect(watcher.state.listed).toBe(true);
+    expect([...watcher.items.values()]).toEqual(['web']);
+    expect(sleeps).toEqual([300_000]);
+  });
+
+  it('reports a 404 on an API that is not optional as an error', async () => {
+    const api = await fakeApiServer([status(404, 'NotFound')]);
+    const { watcher } = watcherFor(api.url);
+    watcher.start();
+    await waitFor(() => watcher.state.error !== undefined);
+    await watcher.stop();
+    await api.close();
+
+    expect(watcher.state.listed).toBe(false);
+    expect(watcher.state.error).toMatch(/404/);
   });
 
   it('resumes a dropped watch from the last resourceVersion without listing again', async () => {

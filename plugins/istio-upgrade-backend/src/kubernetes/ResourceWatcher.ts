@@ -14,6 +14,11 @@ export interface ResourceKind<R> {
   labelSelector?: string;
   fieldSelector?: string;
   /**
+   * The resource comes from an API a cluster may not serve (a CRD): a 404 on the list means none, not
+   * an error, and the list is tried again after a watch timeout in case the API is installed.
+   */
+  optional?: boolean;
+  /**
    * Projects an object (full or metadata-only) to the record kept for it, at once; `undefined` means the
    * object is not kept.
    */
@@ -118,7 +123,10 @@ export class ResourceWatcher<R> {
       this.controller = new AbortController();
       try {
         if (!this.state.resourceVersion) {
-          await this.list(this.controller.signal);
+          if (!(await this.list(this.controller.signal))) {
+            await this.awaitApi(this.controller.signal);
+            continue;
+          }
         }
         await this.watch(this.controller.signal);
       } catch (error) {
@@ -156,22 +164,36 @@ export class ResourceWatcher<R> {
     this.state.connected = false;
   }
 
-  private async list(signal: AbortSignal): Promise<void> {
+  /** Lists the resource; false when it is optional and the cluster does not serve its API. */
+  private async list(signal: AbortSignal): Promise<boolean> {
     const next = new ObjectRecords<R>();
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;
     do {
-      const page = await this.client.request<any>({
-        path: this.kind.path,
-        accept: this.kind.listAccept,
-        query: {
-          limit: this.timing.pageSize,
-          continue: continueToken,
-          labelSelector: this.kind.labelSelector,
-          fieldSelector: this.kind.fieldSelector,
-        },
-        signal,
-      });
+      let page: any;
+      try {
+        page = await this.client.request<any>({
+          path: this.kind.path,
+          accept: this.kind.listAccept,
+          query: {
+            limit: this.timing.pageSize,
+            continue: continueToken,
+            labelSelector: this.kind.labelSelector,
+            fieldSelector: this.kind.fieldSelector,
+          },
+          signal,
+        });
+      } catch (error) {
+        if (
+          this.kind.optional &&
+          error instanceof KubernetesApiError &&
+          error.status === 404
+        ) {
+          this.absent();
+          return false;
+        }
+        throw error;
+      }
       for (const object of page.items ?? []) {
         const record = this.kind.project(object);
         if (record !== undefined) {
@@ -192,6 +214,29 @@ export class ResourceWatcher<R> {
     this.state.error = undefined;
     this.failures = 0;
     this.options.onChange();
+    return true;
+  }
+
+  /** The API is not served: no objects, and the store is whole and up to date for now. */
+  private absent(): void {
+    this.items = new ObjectRecords<R>();
+    this.state.resourceVersion = undefined;
+    this.state.listed = true;
+    this.state.connected = true;
+    this.state.upToDateAt = Date.now();
+    this.state.error = undefined;
+    this.failures = 0;
+    this.options.onChange();
+  }
+
+  /** Waits a watch timeout before looking for the API again. */
+  private async awaitApi(signal: AbortSignal): Promise<void> {
+    await (this.options.sleep ?? sleep)(
+      this.timing.watchTimeoutSeconds * 1000,
+      signal,
+    ).catch(() => {});
+    this.state.connected = false;
+    this.state.relists += 1;
   }
 
   private async watch(signal: AbortSignal): Promise<void> {

@@ -154,7 +154,7 @@ export class RequestAuthorizer {
     return [
       {
         permission:
-          type === 'gateway-cutover'
+          type === 'gateway-cutover' || type === 'gateway-move'
             ? istioGatewayCutoverPermission
             : istioRevisionTagMovePermission,
       },
@@ -186,6 +186,7 @@ export class RequestAuthorizer {
         'migrate a namespace without a catalog entity (the platform team may)',
       'gateway-cutover': 'cut gateways over',
       'revision-tag-move': 'move revision tags',
+      'gateway-move': 'move gateways',
     };
     return allowed(this.createQuestions(actor, type, entityRef)[0])
       ? undefined

@@ -15,10 +15,12 @@ import {
   findCutoverTarget,
   planGatewayCutover,
 } from './planning/planGatewayCutover';
+import { planGatewayMove } from './planning/planGatewayMove';
 import { planNamespaceMigration } from './planning/planNamespaceMigration';
 import { planTagMove } from './planning/planTagMove';
 import { readTagMoveObjects } from './tagMoveObjects';
 import { cutoverPrechecks } from './prechecks/cutoverPrechecks';
+import { gatewayMovePrechecks } from './prechecks/gatewayMovePrechecks';
 import { migrationPrechecks } from './prechecks/migrationPrechecks';
 import { tagMovePrechecks } from './prechecks/tagMovePrechecks';
 import { RequestSettings } from './requestConfig';
@@ -56,6 +58,8 @@ export function targetKeyOf(type: RequestType, target: RequestTarget): string {
   if (type === 'namespace-migration') return `namespace:${target.namespace}`;
   if (type === 'gateway-cutover')
     return `service:${target.namespace}/${target.service}`;
+  if (type === 'gateway-move')
+    return `gateway:${target.namespace}/${target.gateway}`;
   return `tag:${target.tag}`;
 }
 
@@ -66,9 +70,10 @@ export function checkTarget(type: RequestType, target: RequestTarget): void {
     'namespace-migration': ['namespace'],
     'gateway-cutover': ['namespace', 'service'],
     'revision-tag-move': ['tag'],
+    'gateway-move': ['namespace', 'gateway'],
   };
   const missing = need[type].filter(key => !has(key));
-  const extra = (['namespace', 'service', 'tag'] as const).filter(
+  const extra = (['namespace', 'service', 'tag', 'gateway'] as const).filter(
     key => has(key) && !need[type].includes(key),
   );
   if (missing.length || extra.length) {
@@ -237,6 +242,35 @@ export class RequestPlanner {
         service,
         revision: spec.revision,
       });
+      return this.result(plan, prechecks, targetKey);
+    }
+
+    if (spec.type === 'gateway-move') {
+      const { namespace, gateway } = spec.target as Required<RequestTarget>;
+      const gatewayObject = await notFoundIsUndefined(
+        api.readGateway(namespace, gateway),
+      );
+      const prechecks = gatewayMovePrechecks({
+        inventory,
+        namespace,
+        gateway,
+        revision: spec.revision,
+        protectedNamespaces: settings.protectedNamespaces,
+        gatewayObject,
+      });
+      if (!gatewayObject) {
+        throw new NotFoundError(
+          `Gateway ${namespace}/${gateway} does not exist in cluster ${spec.cluster}`,
+        );
+      }
+      const plan = planGatewayMove(
+        inventory,
+        { namespace, gateway, revision: spec.revision },
+        {
+          labels: gatewayObject.metadata?.labels ?? {},
+          resourceVersion: gatewayObject.metadata?.resourceVersion,
+        },
+      );
       return this.result(plan, prechecks, targetKey);
     }
 

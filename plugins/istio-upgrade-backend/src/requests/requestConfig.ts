@@ -42,6 +42,7 @@ const TYPES: RequestType[] = [
   'namespace-migration',
   'gateway-cutover',
   'revision-tag-move',
+  'gateway-move',
 ];
 
 const ALWAYS_PROTECTED = [
@@ -77,15 +78,16 @@ export function readRequestSettings(config: Config): RequestSettings {
   const c = config.getOptionalConfig('istioUpgrade.requests');
   const approval = c?.getOptionalConfig('approval');
   const defaults = c?.getOptionalConfig('defaults');
+  // A gateway move is approved as a cutover is, unless configured on its own.
+  function policy(type: RequestType): ApprovalPolicy {
+    let fallback: ApprovalPolicy = 'always';
+    if (type === 'namespace-migration') fallback = 'non-owners';
+    if (type === 'gateway-move') fallback = policy('gateway-cutover');
+    return readPolicy(approval?.getOptionalString(type), fallback);
+  }
   return {
     approval: Object.fromEntries(
-      TYPES.map(type => [
-        type,
-        readPolicy(
-          approval?.getOptionalString(type),
-          type === 'namespace-migration' ? 'non-owners' : 'always',
-        ),
-      ]),
+      TYPES.map(type => [type, policy(type)]),
     ) as Record<RequestType, ApprovalPolicy>,
     approvers: c?.getOptionalStringArray('approvers') ?? [],
     trustedServices: c?.getOptionalStringArray('trustedServices') ?? [],

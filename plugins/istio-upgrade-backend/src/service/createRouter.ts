@@ -100,7 +100,8 @@ export async function createRouter(options: {
 
   router.get('/clusters/:cluster/prechecks', async (req, res) => {
     const credentials = await authorizeRead(req);
-    const { type, revision, namespace, service, tag, entityRef } = req.query;
+    const { type, revision, namespace, service, tag, gateway, entityRef } =
+      req.query;
     res.json(
       await requests.prechecks(
         {
@@ -111,6 +112,7 @@ export async function createRouter(options: {
             ...(namespace ? { namespace } : {}),
             ...(service ? { service } : {}),
             ...(tag ? { tag } : {}),
+            ...(gateway ? { gateway } : {}),
           },
           ...(entityRef ? { entityRef } : {}),
         },

@@ -26,6 +26,7 @@ import {
   revisionTagOf,
 } from './istioResources';
 import { ProxyVersionTimeline } from './ProxyVersionTimeline';
+import { buildGatewayApiGateways } from './buildGatewayApiGateways';
 import type {
   ClusterSnapshot,
   NamespaceRecord,
@@ -850,3 +851,9 @@ export function buildClusterInventory(
     },
   };
 }
+  const gatewayApiGateways = buildGatewayApiGateways(
+    input.gatewayApiGateways ?? [],
+    { tags, workloads: workloadList },
+  );
+
+    gatewayApiGateways,

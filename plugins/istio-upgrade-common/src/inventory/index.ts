@@ -6,6 +6,7 @@ export type {
   ServiceRecord,
   WebhookRecord,
   ClusterSnapshot,
+  GatewayApiGatewayRecord,
 } from './records';
 export type { ControlPlaneRollout, InventoryInput } from './inventoryInput';
 export type {
@@ -23,6 +24,9 @@ export { projectWorkload } from './projectWorkload';
 export { projectService } from './projectService';
 export { projectNamespace } from './projectNamespace';
 export { projectWebhook } from './projectWebhook';
+export { projectGatewayApiGateway } from './projectGatewayApiGateway';
+export type { KubeGatewayApiGatewayObject } from './projectGatewayApiGateway';
+export { gatewayApiDeploymentName } from './buildGatewayApiGateways';
 export { projectControlPlaneRollout } from './projectControlPlaneRollout';
 export { INVENTORY_WARNING_CODES, compareWarnings } from './warningCodes';
 export type { InventoryWarningCode } from './warningCodes';

@@ -117,3 +117,22 @@ export interface ClusterSnapshot {
   services: Iterable<ServiceRecord>;
   webhooks: Iterable<WebhookRecord>;
 }
+  /** Gateway API Gateways of class `istio`; none where the Gateway API is not installed. */
+  gatewayApiGateways?: Iterable<GatewayApiGatewayRecord>;
+}
+
+/**
+ * A Gateway API `Gateway` (`gateway.networking.k8s.io/v1`) of class `istio`: istiod of its revision
+ * deploys its Deployment and Service `<name>-istio`.
+ *
+ * @public
+ */
+export interface GatewayApiGatewayRecord {
+  namespace: string;
+  name: string;
+  gatewayClassName: string;
+  /** Its `istio.io/rev` label (a revision or a tag); absent for the default revision. */
+  revisionLabel?: string;
+  /** Whether istiod reports it `Programmed`. */
+  programmed: boolean;
+  resourceVersion: string;

@@ -22,6 +22,8 @@ export type ServicePort = components['schemas']['ServicePort'];
 export type Gateway = components['schemas']['Gateway'];
 /** @public A LoadBalancer Service that selects a gateway. */
 export type GatewayService = components['schemas']['GatewayService'];
+/** @public A Gateway API gateway of class istio, whose Deployment istiod manages. */
+export type GatewayApiGateway = components['schemas']['GatewayApiGateway'];
 /** @public A gateway a LoadBalancer Service could be cut over to. */
 export type StandbyGateway = components['schemas']['StandbyGateway'];
 /** @public A namespace's injection mode and sidecar revisions. */

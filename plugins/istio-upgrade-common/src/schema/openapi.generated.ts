@@ -217,6 +217,8 @@ export type components = {
     ClusterInventory: {
       cluster: components['schemas']['Cluster'];
       controlPlanes: components['schemas']['ControlPlane'][];
+      /** The Gateway API gateways of class istio. */
+      gatewayApiGateways?: components['schemas']['GatewayApiGateway'][];
       gateways: components['schemas']['Gateway'][];
       gatewayServices: components['schemas']['GatewayService'][];
       namespaces: components['schemas']['NamespaceInventory'][];
@@ -357,6 +359,29 @@ export type components = {
       services: string[];
       version?: string;
     };
+    /** A Gateway API Gateway (gateway.networking.k8s.io/v1) of class istio, whose Deployment and Service `<name>-istio` istiod of its revision deploys. */
+    GatewayApiGateway: {
+      /** Whether that Deployment exists. */
+      deployed: boolean;
+      /** The Deployment istiod manages for it (`<name>-istio`). */
+      deployment: string;
+      gatewayClassName: string;
+      name: string;
+      namespace: string;
+      /** The revisions its pods actually run. */
+      podsByRevision: components['schemas']['RevisionCount'][];
+      /** Whether its Programmed condition is True. */
+      programmed: boolean;
+      readyReplicas: number;
+      replicas: number;
+      resourceVersion?: string;
+      /** The revision whose istiod deploys it - the label's, through the tag if it names one, else the default revision. */
+      revision?: string;
+      /** Its istio.io/rev label, a revision or a tag; absent when the default revision deploys it. */
+      revisionLabel?: string;
+      /** The revision tag the label names, when it names one (moving the tag restarts this gateway at once). */
+      tag?: string;
+    };
     /** A LoadBalancer Service that selects a gateway; its selector decides which colour is live. */
     GatewayService: {
       externalAddress?: string;
@@ -433,6 +458,8 @@ export type components = {
       skipped?: components['schemas']['PlannedWorkload'][];
       summary: string;
       toRevision?: string;
+      /** What the change does beyond its writes, for people to weigh (a tag move restarts the Gateway API gateways that name the tag, at once). */
+      warnings?: string[];
       waves: components['schemas']['PlannedWave'][];
     };
     /** One write to the cluster, exactly as it will be sent. */
@@ -524,8 +551,9 @@ export type components = {
       startedAt?: string;
       state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
     };
-    /** What the request changes - a namespace, a gateway Service (namespace and service) or a tag. */
+    /** What the request changes - a namespace, a gateway Service (namespace and service), a tag or a Gateway API gateway (namespace and gateway). */
     RequestTarget: {
+      gateway?: components['schemas']['KubernetesName'];
       namespace?: components['schemas']['KubernetesName'];
       service?: components['schemas']['KubernetesName'];
       tag?: components['schemas']['RevisionName'];
@@ -533,7 +561,8 @@ export type components = {
     RequestType:
       | 'namespace-migration'
       | 'gateway-cutover'
-      | 'revision-tag-move';
+      | 'revision-tag-move'
+      | 'gateway-move';
     /** Pods per sidecar revision; revision absent means pods without a sidecar. */
     RevisionCount: {
       count: number;
@@ -758,7 +787,9 @@ export interface operations {
     parameters: {
       query: {
         entityRef?: components['schemas']['EntityRef'];
-        /** The namespace to migrate (namespace-migration) or of the gateway Service (gateway-cutover). */
+        /** The Gateway API gateway to move (gateway-move). */
+        gateway?: components['schemas']['KubernetesName'];
+        /** The namespace to migrate (namespace-migration), of the gateway Service (gateway-cutover) or of the Gateway API gateway (gateway-move). */
         namespace?: components['schemas']['KubernetesName'];
         revision: components['schemas']['RevisionName'];
         /** The LoadBalancer Service to cut over (gateway-cutover). */

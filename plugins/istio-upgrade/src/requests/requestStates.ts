@@ -32,6 +32,7 @@ export const REQUEST_TYPE_LABELS: Record<UpgradeRequest['type'], string> = {
   'namespace-migration': 'Namespace migration',
   'gateway-cutover': 'Gateway cutover',
   'revision-tag-move': 'Revision tag move',
+  'gateway-move': 'Gateway move',
 };
 
 /** The request's target in one line: a namespace, a gateway Service or a tag. */

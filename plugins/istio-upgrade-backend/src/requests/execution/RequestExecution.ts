@@ -13,6 +13,7 @@ import {
 } from '../RequestStore';
 import { RequestSettings } from '../requestConfig';
 import { rollbackSteps } from '../planning/stepsForPlan';
+import { GatewayMoveGate } from './GatewayMoveGate';
 import { StepActions, StepContext, StepFailure } from './StepActions';
 
 /** Thrown when a run must stop without deciding the request's outcome (lease lost, shutdown). */
@@ -472,6 +473,36 @@ export class RequestExecution {
       } else {
         await actions.switchSelector(back, undefined);
       }
+      return;
+    }
+    if (name === 'relabel-gateway' || name === 'rollback-relabel-gateway') {
+      const [forward] = this.patchesOf('relabel-gateway', plan.patches);
+      const [back] = this.patchesOf('relabel-gateway', plan.rollbackPatches);
+      if (name === 'relabel-gateway') {
+        await this.checkTargetStillReady(ctx);
+        await actions.relabelGateway(forward);
+      } else {
+        await actions.relabelGateway(back);
+      }
+      return;
+    }
+    if (
+      name === 'verify-gateway' ||
+      name === 'gateway-watch-window' ||
+      name === 'rollback-verify-gateway'
+    ) {
+      const [forward] = this.patchesOf('relabel-gateway', plan.patches);
+      const [back] = this.patchesOf('relabel-gateway', plan.rollbackPatches);
+      const gate = new GatewayMoveGate(ctx, actions, forward);
+      if (name === 'verify-gateway') await gate.verify(plan.toRevision);
+      else if (name === 'rollback-verify-gateway')
+        await gate.verify(plan.fromRevision);
+      else
+        await gate.watch(
+          plan.toRevision,
+          spec.options.watchWindowSeconds,
+          back,
+        );
       return;
     }
     if (name === 'repoint-tag' || name === 'rollback-repoint-tag') {

@@ -233,6 +233,45 @@ export class StepActions {
   }
 
   /**
+   * Sets a Gateway API gateway's labels as the patch says (merge patch; `null` removes a label),
+   * conditionally on the Gateway's resourceVersion read just before; nothing is written when the
+   * labels are already so. istiod of the revision the label names then redeploys the gateway.
+   */
+  async relabelGateway(patch: PlannedPatch): Promise<void> {
+    const namespace = patch.namespace!;
+    const wanted =
+      (patch.patch as { metadata?: { labels?: Record<string, string | null> } })
+        .metadata?.labels ?? {};
+    await this.conditionalWrite(async () => {
+      const gateway = await this.ctx.api.readGateway(namespace, patch.name);
+      const labels = gateway.metadata?.labels ?? {};
+      const resourceVersion = gateway.metadata?.resourceVersion;
+      if (
+        Object.entries(wanted).every(([label, value]) =>
+          value === null ? !(label in labels) : labels[label] === value,
+        )
+      ) {
+        await this.ctx.event(
+          'step',
+          `Gateway ${namespace}/${patch.name} is already labelled so`,
+        );
+        return undefined;
+      }
+      return {
+        description: `patch gateway ${namespace}/${
+          patch.name
+        } labels to ${JSON.stringify(
+          wanted,
+        )} at resourceVersion ${resourceVersion}`,
+        write: () =>
+          this.ctx.api.patchGateway(namespace, patch.name, {
+            metadata: { resourceVersion, labels: wanted },
+          }),
+      };
+    });
+  }
+
+  /**
    * Points a tag's webhook (and, for `default`, `istiod-default-validator`) at `revision`, with that
    * revision's injector and validation endpoints as the cluster has them now; each replacement is
    * conditional on the resourceVersion read, and skipped when it already points there.

@@ -33,16 +33,26 @@ export function planRollback(original: Plan): { revision: string; plan: Plan } {
       fromRevision: original.toRevision,
       toRevision: original.fromRevision,
       patches: [...undo, ...restarts],
-      rollbackPatches: forward.map(p =>
+      rollbackPatches: forward.map(p => {
         // A rollback of the rollback must not be conditional on a resourceVersion long gone.
-        p.kind === 'Service'
-          ? {
-              ...p,
-              patch: { spec: (p.patch as { spec?: object }).spec ?? {} },
-              precondition: undefined,
-            }
-          : p,
-      ),
+        if (p.kind === 'Service') {
+          return {
+            ...p,
+            patch: { spec: (p.patch as { spec?: object }).spec ?? {} },
+            precondition: undefined,
+          };
+        }
+        if (p.kind === 'Gateway') {
+          const labels = (p.patch as { metadata?: { labels?: object } })
+            .metadata?.labels;
+          return {
+            ...p,
+            patch: { metadata: { labels: labels ?? {} } },
+            precondition: undefined,
+          };
+        }
+        return p;
+      }),
       waves: original.waves,
       skipped: original.skipped ?? [],
       podsInScope: original.podsInScope,

@@ -17,6 +17,7 @@ import {
   validationClientConfig,
   WebhookConfigurationObject,
 } from './tagWebhooks';
+import { tagMoveGatewayWarnings } from './gatewayApiRestarts';
 import type { TagMoveObjects } from '../tagMoveObjects';
 
 /** What a tag move is asked to do. */
@@ -217,5 +218,6 @@ export function planTagMove(
       0,
     ),
     namespaces: [...tag.namespaces],
+    ...tagMoveGatewayWarnings(inventory, input.tag, input.revision),
   };
 }

@@ -18,6 +18,21 @@ function waveSteps(plan: Plan): PlannedStep[] {
   }));
 }
 
+/** A gateway move's readiness gate and watch window, as a cutover has them. */
+function gatewayMoveGate(to: string): PlannedStep[] {
+  return [
+    {
+      name: 'verify-gateway',
+      description: `Wait until every pod of the gateway runs ${to} and its Service has ready endpoints on every port`,
+    },
+    {
+      name: 'gateway-watch-window',
+      description:
+        'Watch the ready endpoints; put the label back at once if they vanish',
+    },
+  ];
+}
+
 /**
  * The steps that carry out a plan, in order. Every request starts with its prechecks, run again just
  * before the first write; each step after that is idempotent, so a request resumed after a crash
@@ -60,6 +75,15 @@ export function stepsForPlan(type: RequestType, plan: Plan): PlannedStep[] {
           description: 'Watch the endpoints; revert at once if they vanish',
         },
       ];
+    case 'gateway-move':
+      return [
+        precheck,
+        {
+          name: 'relabel-gateway',
+          description: `Label the Gateway istio.io/rev=${to} (conditional on its resourceVersion); istiod of ${to} redeploys it`,
+        },
+        ...gatewayMoveGate(to),
+      ];
     default:
       return [
         precheck,
@@ -98,6 +122,21 @@ export function rollbackSteps(
         name: 'rollback-switch-selector',
         description: `Point the Service's selector back at the ${from} gateway`,
       });
+    }
+    return steps;
+  }
+  if (type === 'gateway-move') {
+    if (ran.has('relabel-gateway')) {
+      steps.push(
+        {
+          name: 'rollback-relabel-gateway',
+          description: `Put the Gateway's istio.io/rev label back as it was (${from})`,
+        },
+        {
+          name: 'rollback-verify-gateway',
+          description: `Wait until the gateway's pods run ${from} again`,
+        },
+      );
     }
     return steps;
   }

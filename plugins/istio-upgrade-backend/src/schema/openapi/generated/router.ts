@@ -211,7 +211,7 @@ export const spec = {
             name: 'namespace',
             in: 'query',
             description:
-              'The namespace to migrate (namespace-migration) or of the gateway Service (gateway-cutover).',
+              'The namespace to migrate (namespace-migration), of the gateway Service (gateway-cutover) or of the Gateway API gateway (gateway-move).',
             schema: {
               $ref: '#/components/schemas/KubernetesName',
             },
@@ -231,6 +231,14 @@ export const spec = {
             description: 'The revision tag to move (revision-tag-move).',
             schema: {
               $ref: '#/components/schemas/RevisionName',
+            },
+          },
+          {
+            name: 'gateway',
+            in: 'query',
+            description: 'The Gateway API gateway to move (gateway-move).',
+            schema: {
+              $ref: '#/components/schemas/KubernetesName',
             },
           },
           {
@@ -1017,6 +1025,78 @@ export const spec = {
           },
         },
       },
+      GatewayApiGateway: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'A Gateway API Gateway (gateway.networking.k8s.io/v1) of class istio, whose Deployment and Service `<name>-istio` istiod of its revision deploys.',
+        required: [
+          'namespace',
+          'name',
+          'gatewayClassName',
+          'deployment',
+          'deployed',
+          'replicas',
+          'readyReplicas',
+          'podsByRevision',
+          'programmed',
+        ],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          gatewayClassName: {
+            type: 'string',
+          },
+          revisionLabel: {
+            type: 'string',
+            description:
+              'Its istio.io/rev label, a revision or a tag; absent when the default revision deploys it.',
+          },
+          tag: {
+            type: 'string',
+            description:
+              'The revision tag the label names, when it names one (moving the tag restarts this gateway at once).',
+          },
+          revision: {
+            type: 'string',
+            description:
+              "The revision whose istiod deploys it - the label's, through the tag if it names one, else the default revision.",
+          },
+          deployment: {
+            type: 'string',
+            description:
+              'The Deployment istiod manages for it (`<name>-istio`).',
+          },
+          deployed: {
+            type: 'boolean',
+            description: 'Whether that Deployment exists.',
+          },
+          replicas: {
+            type: 'integer',
+          },
+          readyReplicas: {
+            type: 'integer',
+          },
+          podsByRevision: {
+            type: 'array',
+            description: 'The revisions its pods actually run.',
+            items: {
+              $ref: '#/components/schemas/RevisionCount',
+            },
+          },
+          programmed: {
+            type: 'boolean',
+            description: 'Whether its Programmed condition is True.',
+          },
+          resourceVersion: {
+            type: 'string',
+          },
+        },
+      },
       GatewayService: {
         type: 'object',
         additionalProperties: false,
@@ -1303,6 +1383,13 @@ export const spec = {
               $ref: '#/components/schemas/GatewayService',
             },
           },
+          gatewayApiGateways: {
+            type: 'array',
+            description: 'The Gateway API gateways of class istio.',
+            items: {
+              $ref: '#/components/schemas/GatewayApiGateway',
+            },
+          },
           namespaces: {
             type: 'array',
             items: {
@@ -1573,7 +1660,12 @@ export const spec = {
       },
       RequestType: {
         type: 'string',
-        enum: ['namespace-migration', 'gateway-cutover', 'revision-tag-move'],
+        enum: [
+          'namespace-migration',
+          'gateway-cutover',
+          'revision-tag-move',
+          'gateway-move',
+        ],
       },
       RequestState: {
         type: 'string',
@@ -1615,12 +1707,15 @@ export const spec = {
         type: 'object',
         additionalProperties: false,
         description:
-          'What the request changes - a namespace, a gateway Service (namespace and service) or a tag.',
+          'What the request changes - a namespace, a gateway Service (namespace and service), a tag or a Gateway API gateway (namespace and gateway).',
         properties: {
           namespace: {
             $ref: '#/components/schemas/KubernetesName',
           },
           service: {
+            $ref: '#/components/schemas/KubernetesName',
+          },
+          gateway: {
             $ref: '#/components/schemas/KubernetesName',
           },
           tag: {
@@ -1875,6 +1970,14 @@ export const spec = {
           namespaces: {
             type: 'array',
             description: 'For a tag move, the namespaces that use the tag.',
+            items: {
+              type: 'string',
+            },
+          },
+          warnings: {
+            type: 'array',
+            description:
+              'What the change does beyond its writes, for people to weigh (a tag move restarts the Gateway API gateways that name the tag, at once).',
             items: {
               type: 'string',
             },
