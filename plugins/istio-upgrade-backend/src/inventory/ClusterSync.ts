@@ -129,9 +129,6 @@ export class ClusterSync {
       labelSelector: 'app=istiod',
       project: projectControlPlaneRollout,
     });
-    this.all = [
-      this.namespaces,
-      this.pods,
     // Clusters without the Gateway API's CRDs answer 404: they have no such gateways.
     this.gatewayApiGateways = watcher({
       name: 'gateways',
@@ -139,14 +136,17 @@ export class ClusterSync {
       optional: true,
       project: projectGatewayApiGateway,
     });
+    this.all = [
+      this.namespaces,
+      this.pods,
       ...this.workloads,
       this.services,
       this.webhooks,
       this.rollouts,
+      this.gatewayApiGateways,
     ] as ResourceWatcher<unknown>[];
   }
 
-      this.gatewayApiGateways,
   start(): void {
     this.startedAt = Date.now();
     for (const w of this.all) w.start();
@@ -166,10 +166,10 @@ export class ClusterSync {
       services: this.services.items.values(),
       webhooks: this.webhooks.items.values(),
       controlPlaneRollouts: this.rollouts.items.values(),
+      gatewayApiGateways: this.gatewayApiGateways.items.values(),
     };
   }
 
-      gatewayApiGateways: this.gatewayApiGateways.items.values(),
   /** Number of pod records held (for benchmarks). */
   get podCount(): number {
     return this.pods.items.size;

@@ -25,8 +25,8 @@ import {
   isGatewayWorkload,
   revisionTagOf,
 } from './istioResources';
-import { ProxyVersionTimeline } from './ProxyVersionTimeline';
 import { buildGatewayApiGateways } from './buildGatewayApiGateways';
+import { ProxyVersionTimeline } from './ProxyVersionTimeline';
 import type {
   ClusterSnapshot,
   NamespaceRecord,
@@ -825,6 +825,11 @@ export function buildClusterInventory(
         compareText(a.name, b.name),
     );
 
+  const gatewayApiGateways = buildGatewayApiGateways(
+    input.gatewayApiGateways ?? [],
+    { tags, workloads: workloadList },
+  );
+
   let pods = 0;
   let injectedPods = 0;
   let podsNeedingRestart = 0;
@@ -840,6 +845,7 @@ export function buildClusterInventory(
     tags: tagList,
     gateways,
     gatewayServices,
+    gatewayApiGateways,
     namespaces,
     workloads: workloadList,
     warnings: warnings.sort(compareWarnings),
@@ -851,9 +857,3 @@ export function buildClusterInventory(
     },
   };
 }
-  const gatewayApiGateways = buildGatewayApiGateways(
-    input.gatewayApiGateways ?? [],
-    { tags, workloads: workloadList },
-  );
-
-    gatewayApiGateways,

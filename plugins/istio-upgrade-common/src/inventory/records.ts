@@ -116,7 +116,6 @@ export interface ClusterSnapshot {
   workloads: Iterable<WorkloadRecord>;
   services: Iterable<ServiceRecord>;
   webhooks: Iterable<WebhookRecord>;
-}
   /** Gateway API Gateways of class `istio`; none where the Gateway API is not installed. */
   gatewayApiGateways?: Iterable<GatewayApiGatewayRecord>;
 }
@@ -136,3 +135,4 @@ export interface GatewayApiGatewayRecord {
   /** Whether istiod reports it `Programmed`. */
   programmed: boolean;
   resourceVersion: string;
+}
