@@ -56,6 +56,9 @@ describe('get-istio-cluster-inventory', () => {
       safeToRemove: false,
     });
     expect(old.notRemovableBecause.length).toBeGreaterThan(0);
+    // The seed lab has no Gateway API gateways.
+    expect(seed.gatewayApiGateways).toEqual([]);
+    expect(seed.gatewayApiGatewaysOmitted).toBe(0);
     expect(seed.gatewayServices).toEqual([
       expect.objectContaining({
         namespace: 'istio-gateways',

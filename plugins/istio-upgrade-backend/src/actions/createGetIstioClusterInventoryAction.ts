@@ -154,6 +154,10 @@ function summarize(inventory: ClusterInventory, namespace?: string) {
     MAX_WORKLOADS,
   );
   const gateways = capped(inventory.gateways, MAX_GATEWAYS);
+  const gatewayApiGateways = capped(
+    inventory.gatewayApiGateways ?? [],
+    MAX_GATEWAYS,
+  );
   const warnings = capped(
     namespace
       ? inventory.warnings.filter(w => w.subject.namespace === namespace)
@@ -195,6 +199,17 @@ function summarize(inventory: ClusterInventory, namespace?: string) {
       replicas: g.replicas,
     })),
     gatewaysOmitted: gateways.omitted,
+    gatewayApiGateways: gatewayApiGateways.items.map(g => ({
+      namespace: g.namespace,
+      name: g.name,
+      ...(g.revisionLabel !== undefined && { revisionLabel: g.revisionLabel }),
+      ...(g.revision !== undefined && { revision: g.revision }),
+      deployment: g.deployment,
+      readyReplicas: g.readyReplicas,
+      replicas: g.replicas,
+      podRevisions: g.podsByRevision.map(r => r.revision ?? 'none'),
+    })),
+    gatewayApiGatewaysOmitted: gatewayApiGateways.omitted,
     namespaces: namespaces.items.map(compactNamespace),
     namespacesOmitted: namespaces.omitted,
     ...(namespace !== undefined && {
@@ -216,7 +231,7 @@ export function createGetIstioClusterInventoryAction({
   actionsRegistry.register({
     name: 'get-istio-cluster-inventory',
     title: 'Get Istio cluster inventory',
-    description: `Describes Istio in one Kubernetes cluster of the catalog: its control planes (revision, version, readiness, tags, support status, what still uses them, and whether and why not they can be removed), revision tags and the revisions they point at, ingress gateway Services with their live and standby colours, and its namespaces with their injection mode, desired revision and pods per sidecar revision. Give a namespace to also see its workloads.
+    description: `Describes Istio in one Kubernetes cluster of the catalog: its control planes (revision, version, readiness, tags, support status, what still uses them, and whether and why not they can be removed), revision tags and the revisions they point at, ingress gateway Services with their live and standby colours, its Gateway API gateways with the revision that deploys them, and its namespaces with their injection mode, desired revision and pods per sidecar revision. Give a namespace to also see its workloads.
 
 Use it to decide what to migrate or cut over in a cluster: which namespaces still run an old revision or need a restart, which gateway colour is live, whether a revision can be removed. For the whole fleet use get-istio-fleet-status; for one service across clusters use get-sidecar-revisions.
 
@@ -367,6 +382,33 @@ Namespaces are listed neediest first (most pods needing a restart) and capped at
             )
             .describe('Gateway Deployments.'),
           gatewaysOmitted: omittedSchema(z, 'gateways'),
+          gatewayApiGateways: z
+            .array(
+              z.object({
+                namespace: z.string().describe('Its namespace.'),
+                name: z.string().describe('The Gateway.'),
+                revisionLabel: z
+                  .string()
+                  .optional()
+                  .describe('Its istio.io/rev label: a revision or a tag.'),
+                revision: z
+                  .string()
+                  .optional()
+                  .describe('The revision whose istiod deploys it.'),
+                deployment: z
+                  .string()
+                  .describe('The Deployment istiod manages for it.'),
+                readyReplicas: z.number().int().describe('Ready pods.'),
+                replicas: z.number().int().describe('Desired pods.'),
+                podRevisions: z
+                  .array(z.string())
+                  .describe('The revisions its pods run (none: no sidecar).'),
+              }),
+            )
+            .describe(
+              'Gateway API gateways (gateway.networking.k8s.io Gateways of class istio).',
+            ),
+          gatewayApiGatewaysOmitted: omittedSchema(z, 'Gateway API gateways'),
           namespaces: z
             .array(namespaceSchema(z))
             .describe('Namespaces, neediest first.'),
