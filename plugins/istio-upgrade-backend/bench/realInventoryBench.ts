@@ -215,15 +215,18 @@ function adminClient(cluster: RealCluster): Admin {
       req.end(payload);
     });
   return {
-    // Reads are retried: a busy API server answers 504 or 429 now and then.
+    // Reads are retried for up to 10 minutes: a busy API server answers 504 or 429 now and then, and
+    // 429 "storage is (re)initializing" while a watch cache is rebuilt, which takes minutes at 20,000
+    // pods on a loaded machine.
     async get(path, accept = 'application/json') {
+      const started = performance.now();
       for (let attempt = 1; ; attempt++) {
         try {
           return await request('GET', path, accept);
         } catch (error) {
-          if (attempt >= 5) throw error;
-          log(`${String(error).slice(0, 200)}; retrying`);
-          await sleep(5000 * attempt);
+          if (performance.now() - started > 600_000) throw error;
+          log(`${String(error).slice(0, 120).replace(/\s+/g, ' ')}; retrying`);
+          await sleep(Math.min(30_000, 5000 * attempt));
         }
       }
     },
