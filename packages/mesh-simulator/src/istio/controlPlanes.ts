@@ -32,6 +32,12 @@ export function injectorWebhookName(revision: string): string {
     : `istio-sidecar-injector-${revision}`;
 }
 
+/**
+ * Annotation (the simulator's own) on the injector webhook of a control plane outside the cluster:
+ * the Istio version that istiod runs, which nothing inside the cluster tells.
+ */
+export const externalVersionAnnotation = 'mesh-sim.dev/external-istio-version';
+
 /** The MutatingWebhookConfiguration of a revision tag. */
 export function tagWebhookName(tag: string): string {
   return `istio-revision-tag-${tag}`;
@@ -89,6 +95,20 @@ export class ControlPlanes {
   /** The revision's injector configuration, if installed. */
   injector(revision: string): KubeObject | undefined {
     return this.store.get(webhooks, undefined, injectorWebhookName(revision));
+  }
+
+  /**
+   * The version of a revision served from outside the cluster (an external or remote istiod): no
+   * istiod Deployment here, and an injector webhook that calls a URL. Undefined otherwise.
+   */
+  externalVersion(revision: string): string | undefined {
+    if (this.istiod(revision)) return undefined;
+    const injector = this.injector(revision);
+    const hooks: any[] = injector?.webhooks ?? [];
+    if (!hooks.some(h => typeof h.clientConfig?.url === 'string')) {
+      return undefined;
+    }
+    return injector?.metadata.annotations?.[externalVersionAnnotation];
   }
 
   /**

@@ -1,5 +1,6 @@
 import { KubeObject } from '../store/kubeObject';
 import {
+  externalVersionAnnotation,
   injectorWebhookName,
   istiodName,
   istioSystem,
@@ -1249,4 +1250,40 @@ export function tagService(
           : { app: 'istiod', 'istio.io/rev': revision },
     },
   };
+}
+
+/**
+ * A webhook configuration as a control plane outside the cluster leaves it (Istio's `remote`
+ * profile, `istiodRemote.injectionURL`, `base.validationURL`): each webhook calls `url` (the
+ * injection URL; a validator the same host at its own path) instead of an istiod Service, and the
+ * configuration carries the simulator's note of the Istio version that istiod runs.
+ */
+export function servedFromOutside(
+  object: KubeObject,
+  url: string,
+  version: string,
+): KubeObject {
+  const webhooks: any[] | undefined = (object as any).webhooks;
+  if (!webhooks) return object;
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: {
+        ...(object.metadata.annotations ?? {}),
+        [externalVersionAnnotation]: version,
+      },
+    },
+    webhooks: webhooks.map(hook => {
+      const { service, ...clientConfig } = hook.clientConfig ?? {};
+      const path: string = service?.path ?? '/inject';
+      return {
+        ...hook,
+        clientConfig: {
+          ...clientConfig,
+          url: path === '/inject' ? url : new URL(path, url).href,
+        },
+      };
+    }),
+  } as KubeObject;
 }

@@ -77,6 +77,11 @@ export function resolveInjection(
     }
     revision = target.name;
   }
+  // An istiod outside the cluster answers at its URL; the simulator takes it as reachable.
+  const external = controlPlanes.externalVersion(revision);
+  if (external) {
+    return { inject: true, revision, version: external };
+  }
   const service = istiodName(revision);
   if (!controlPlanes.istiod(revision)) {
     throw webhookFailure(

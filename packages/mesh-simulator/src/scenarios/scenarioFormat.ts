@@ -59,7 +59,18 @@ export interface ScenarioCluster {
    * ConfigMaps `istio` and `istio-sidecar-injector`).
    */
   istio?: {
-    revisions: Array<{ name: string; version: string; replicas?: number }>;
+    revisions: Array<{
+      name: string;
+      version: string;
+      replicas?: number;
+      /**
+       * A control plane outside the cluster (an external control plane, or the primary of a
+       * remote cluster): no istiod Deployment, Service or ConfigMaps here, only its webhooks,
+       * which call this URL (`https://<istiod>:15017/inject/cluster/<cluster>/net/<network>`)
+       * instead of a Service. The simulator takes it as reachable.
+       */
+      externalUrl?: string;
+    }>;
     /** tag name → revision */
     tags?: Record<string, string>;
     /**

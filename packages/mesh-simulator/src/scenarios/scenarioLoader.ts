@@ -20,6 +20,7 @@ import {
   istiodRelease,
   istioConfigMaps,
   istiodObjects,
+  servedFromOutside,
   tagService,
   tagWebhook,
 } from '../istio/istioObjects';
@@ -288,11 +289,18 @@ export function loadScenarioCluster(
       `scenario cluster ${spec.name}: istio.installedWith is istioctl or helm, not ${spec.istio.installedWith}`,
     );
   }
-  // A revision's chart objects as its Helm release (`istiod-<revision>`) leaves them.
-  const ofRelease = (revision: string | undefined) => (o: KubeObject) =>
-    istioByHelm && revision && revisions.some(r => r.name === revision)
-      ? installedByHelm(o, istiodRelease(revision), istioSystem)
-      : o;
+  // A revision's chart objects as its Helm release (`istiod-<revision>`) leaves them; the webhooks
+  // of a control plane outside the cluster call its URL.
+  const ofRelease = (revision: string | undefined) => (o: KubeObject) => {
+    const r = revisions.find(candidate => candidate.name === revision);
+    const installed =
+      istioByHelm && r
+        ? installedByHelm(o, istiodRelease(r.name), istioSystem)
+        : o;
+    return r?.externalUrl
+      ? servedFromOutside(installed, r.externalUrl, r.version)
+      : installed;
+  };
   const versionOf = (revision: string) => {
     const version = revisions.find(r => r.name === revision)?.version;
     if (!version) {
@@ -303,6 +311,13 @@ export function loadScenarioCluster(
     return version;
   };
   for (const r of revisions) {
+    if (r.externalUrl) {
+      createObject(
+        cluster,
+        ofRelease(r.name)(injectorWebhook(r.name, r.version, chartVersion)),
+      );
+      continue;
+    }
     istiodObjects(r.name, r.version, r.replicas ?? 1, chartVersion).forEach(o =>
       createObject(cluster, ofRelease(r.name)(o)),
     );
@@ -321,7 +336,8 @@ export function loadScenarioCluster(
       ofRelease(revision)(tagWebhook(tag, revision, version, chartVersion)),
     );
     const service = tagService(tag, revision, version, chartVersion);
-    if (service) createObject(cluster, service);
+    const external = revisions.some(r => r.name === revision && r.externalUrl);
+    if (service && !external) createObject(cluster, service);
   }
   // Each validator as its revision's release (or, for `istiod-default-validator`, `istioctl tag
   // set` copying the tag's revision's injector annotations) leaves it.

@@ -114,8 +114,11 @@ export class ClusterSync {
       path: '/api/v1/services',
       project: object => {
         const record = projectService(object);
-        // Only load balancers can be gateway Services; other Services are not kept.
-        return record?.type === 'LoadBalancer' ? record : undefined;
+        // Services that select pods: LoadBalancers in front of gateways, and the Services that tell
+        // how every other gateway is exposed (NodePort, ClusterIP). Selectorless ones are not kept.
+        return record && Object.keys(record.selector).length > 0
+          ? record
+          : undefined;
       },
     });
     this.webhooks = watcher({

@@ -218,7 +218,7 @@ export class RequestPlanner {
         'gateway' in target
           ? await notFoundIsUndefined(
               api.readWorkload(
-                'Deployment',
+                target.gateway.workloadKind ?? 'Deployment',
                 target.gateway.namespace,
                 target.gateway.name,
               ),

@@ -8,6 +8,7 @@ const releases = [
   { minor: '1.11', releaseDate: '2021-08-12', endOfLife: '2022-03-25' },
   { minor: '1.12', releaseDate: '2021-11-18', endOfLife: '2022-07-12' },
 ];
+const W = INVENTORY_WARNING_CODES;
 const JUNE_2021 = Date.parse('2021-06-01T00:00:00Z');
 
 function build(mesh: MeshSnapshot, now = JUNE_2021): ClusterInventory {
@@ -86,7 +87,7 @@ describe('buildClusterInventory', () => {
       '7 pods still run it',
       '1 namespace asks for it: legacy',
       'tag points at it: default',
-      '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (live)',
+      '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (ingress, live behind LoadBalancer ingress)',
       'it is the default revision',
     ]);
     const current = inventory.controlPlanes.find(
@@ -379,8 +380,6 @@ describe('buildClusterInventory', () => {
 });
 
 describe('inventory warnings', () => {
-  const W = INVENTORY_WARNING_CODES;
-
   it(`reports ${W.endOfLife} for a control plane past its end of life`, () => {
     const result = build(
       new MeshSnapshot().controlPlane('1-9-7', '1.9.7'),
@@ -650,7 +649,7 @@ describe('inventory warnings', () => {
       safeToRemove: false,
       notRemovableBecause: [
         '2 pods still run it',
-        '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (standby)',
+        '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (ingress, standby for LoadBalancer ingressgateway)',
       ],
       inUse: { pods: 2, gateways: 1 },
     });
@@ -661,7 +660,7 @@ describe('inventory warnings', () => {
       notRemovableBecause: [
         '2 pods still run it',
         'tag points at it: default',
-        '1 gateway runs it: istio-ingress/ingressgateway-1-10-4 (live)',
+        '1 gateway runs it: istio-ingress/ingressgateway-1-10-4 (ingress, live behind LoadBalancer ingressgateway)',
         'it is the default revision',
       ],
     });
@@ -688,7 +687,7 @@ describe('inventory warnings', () => {
       safeToRemove: false,
       notRemovableBecause: [
         'tag points at it: legacy',
-        '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (standby)',
+        '1 gateway runs it: istio-ingress/ingressgateway-1-9-7 (ingress, no Service)',
         '1 workload pins it in its pod template: shop/Deployment/cart',
       ],
     });
@@ -724,6 +723,237 @@ describe('inventory warnings', () => {
         message:
           '2 pods in namespace ns have no sidecar although the namespace injects 1-10-4; a restart would add one',
       },
+    ]);
+  });
+});
+
+/**
+ * Gateways a real mesh has besides the lab's blue/green ingress Deployments: Istio's egress gateway
+ * (ClusterIP), an ingress gateway exposed by a NodePort Service, a DaemonSet gateway, and a gateway
+ * known only by its `inject.istio.io/templates: gateway` annotation.
+ */
+function gatewayKinds(): MeshSnapshot {
+  const egressLabels = {
+    app: 'istio-egressgateway',
+    istio: 'egressgateway',
+    'sidecar.istio.io/inject': 'true',
+  };
+  const edgeLabels = {
+    app: 'edge-gateway',
+    istio: 'edge-gateway',
+    'istio.io/rev': '1-9-7',
+  };
+  return new MeshSnapshot()
+    .namespace('istio-system')
+    .namespace('istio-ingress')
+    .namespace('edge')
+    .namespace('partners')
+    .controlPlane('1-9-7', '1.9.7')
+    .controlPlane('1-10-4', '1.10.4')
+    .tag('default', '1-10-4')
+    .tag('legacy', '1-9-7')
+    .deployment('istio-system', 'istio-egressgateway', {
+      labels: { app: 'istio-egressgateway' },
+      podLabels: { ...egressLabels, 'istio.io/rev': '1-9-7' },
+      podAnnotations: { 'inject.istio.io/templates': 'gateway' },
+      images: { 'istio-proxy': 'auto' },
+    })
+    .pods('istio-system', 'istio-egressgateway', 1, {
+      revision: '1-9-7',
+      labels: { ...egressLabels, 'istio.io/rev': '1-9-7' },
+      gateway: true,
+    })
+    .service('istio-system', 'istio-egressgateway', 'ClusterIP', {
+      app: 'istio-egressgateway',
+      istio: 'egressgateway',
+    })
+    .gateway('istio-ingress', 'ingress-nodeport', '1-9-7', {
+      labels: { app: 'ingress-nodeport', istio: 'ingressgateway' },
+    })
+    .service('istio-ingress', 'ingress-nodeport', 'NodePort', {
+      app: 'ingress-nodeport',
+      istio: 'ingressgateway',
+    })
+    .deployment('edge', 'edge-gateway', {
+      kind: 'DaemonSet',
+      labels: { app: 'edge-gateway' },
+      podLabels: edgeLabels,
+      podAnnotations: { 'inject.istio.io/templates': 'gateway' },
+      images: { 'istio-proxy': 'auto' },
+      replicas: 2,
+    })
+    .pods('edge', 'edge-gateway', 2, {
+      kind: 'DaemonSet',
+      revision: '1-9-7',
+      labels: edgeLabels,
+      gateway: true,
+    })
+    .service('edge', 'edge-gateway', 'ClusterIP', { app: 'edge-gateway' })
+    .deployment('partners', 'partner-proxy', {
+      labels: { app: 'partner-proxy' },
+      podLabels: { app: 'partner-proxy', 'istio.io/rev': 'legacy' },
+      podAnnotations: { 'inject.istio.io/templates': 'gateway' },
+      images: { 'istio-proxy': 'auto' },
+      replicas: 0,
+    });
+}
+
+describe('gateways of every kind', () => {
+  it('recognises each gateway for what it is: direction, exposure and workload kind', () => {
+    // The backend hands its records over as iterators, read once.
+    const snapshot = gatewayKinds().snapshot();
+    const result = buildClusterInventory(
+      testCluster(),
+      { ...snapshot, services: [...snapshot.services].values() },
+      { releases, now: JUNE_2021 },
+    );
+    expect(
+      result.gateways.map(g => [
+        `${g.namespace}/${g.name}`,
+        g.revision,
+        g.direction,
+        g.exposure,
+        g.workloadKind,
+      ]),
+    ).toEqual([
+      ['edge/edge-gateway', '1-9-7', 'ingress', 'ClusterIP', 'DaemonSet'],
+      [
+        'istio-ingress/ingress-nodeport',
+        '1-9-7',
+        'ingress',
+        'NodePort',
+        'Deployment',
+      ],
+      [
+        'istio-system/istio-egressgateway',
+        '1-9-7',
+        'egress',
+        'ClusterIP',
+        'Deployment',
+      ],
+      ['partners/partner-proxy', '1-9-7', 'ingress', undefined, 'Deployment'],
+    ]);
+  });
+
+  it('keeps a revision in use while only gateways of any kind run it, and names each with its kind', () => {
+    const result = build(gatewayKinds());
+    const old = result.controlPlanes.find(cp => cp.revision === '1-9-7')!;
+    expect(old.safeToRemove).toBe(false);
+    expect(old.inUse.gateways).toBe(4);
+    expect(old.notRemovableBecause).toEqual([
+      '4 pods still run it',
+      'tag points at it: legacy',
+      '4 gateways run it: edge/edge-gateway (ingress, DaemonSet, ClusterIP), istio-ingress/ingress-nodeport (ingress, NodePort), istio-system/istio-egressgateway (egress, ClusterIP), partners/partner-proxy (ingress, no Service)',
+    ]);
+    expect(
+      warningsOf(result, W.revisionRemovable).map(w => w.subject.name),
+    ).toEqual([]);
+  });
+
+  it('offers as standby only the gateways the selector selects once its version changes: every other key and value matches, never an egress gateway', () => {
+    const mesh = new MeshSnapshot()
+      .controlPlane('1-9-7', '1.9.7')
+      .controlPlane('1-10-4', '1.10.4')
+      .gateway('istio-ingress', 'ingressgateway-1-9-7', '1-9-7')
+      .gateway('istio-ingress', 'ingressgateway-1-10-4', '1-10-4')
+      // Carries the selector's keys, but another value of `istio`.
+      .gateway('istio-ingress', 'internal-1-10-4', '1-10-4', {
+        labels: { istio: 'internalgateway' },
+      })
+      // Carries the selector's values but no `version` at all: no version value selects it.
+      .deployment('istio-ingress', 'unversioned', {
+        podLabels: { istio: 'ingressgateway', 'istio.io/rev': '1-10-4' },
+        podAnnotations: { 'inject.istio.io/templates': 'gateway' },
+      })
+      .pods('istio-ingress', 'unversioned', 1, {
+        revision: '1-10-4',
+        labels: { istio: 'ingressgateway', 'istio.io/rev': '1-10-4' },
+      })
+      .gateway('istio-ingress', 'istio-egressgateway-1-10-4', '1-10-4', {
+        labels: { app: 'istio-egressgateway' },
+      })
+      .loadBalancer('istio-ingress', 'ingress', {
+        istio: 'ingressgateway',
+        version: '1-9-7',
+      });
+    const [service] = build(mesh).gatewayServices;
+    expect(service.live?.name).toBe('ingressgateway-1-9-7');
+    expect(service.standby.map(s => s.name)).toEqual(['ingressgateway-1-10-4']);
+  });
+});
+
+describe('control planes that are not istiod-<rev> in istio-system', () => {
+  it(`reports no ${W.proxyDetached} for pods of a revisionless istiod (no istio.io/rev label, injector istio-sidecar-injector)`, () => {
+    const mesh = new MeshSnapshot()
+      .deployment('istio-system', 'istiod', {
+        labels: { app: 'istiod', istio: 'pilot' },
+        podLabels: { app: 'istiod', istio: 'pilot' },
+        images: { discovery: 'docker.io/istio/pilot:1.10.4' },
+      })
+      .namespace('shop', { 'istio-injection': 'enabled' })
+      .pods('shop', 'cart', 2, { revision: 'default' });
+    mesh.webhooks.push({
+      name: 'istio-sidecar-injector',
+      labels: { app: 'sidecar-injector' },
+      services: ['istio-system/istiod'],
+    });
+    const result = build(mesh);
+    expect(result.controlPlanes.map(cp => cp.revision)).toEqual(['default']);
+    expect(warningsOf(result, W.proxyDetached)).toEqual([]);
+    expect(warningsOf(result, W.namespaceRevisionMissing)).toEqual([]);
+  });
+
+  it(`reports no ${W.proxyDetached} for pods injected by an external control plane (a URL webhook, no istiod in the cluster), and names it`, () => {
+    const mesh = new MeshSnapshot()
+      .externalInjector(
+        'default',
+        'https://istiod.mesh-control.example:15017/inject/cluster/remote/net/net1',
+      )
+      .externalInjector(
+        '1-10-4',
+        'https://istiod-1-10-4.mesh-control.example:15017/inject',
+      )
+      .tag('prod', '1-10-4')
+      .namespace('shop', { 'istio-injection': 'enabled' })
+      .namespace('pay', { 'istio.io/rev': 'prod' })
+      .pods('shop', 'cart', 2, { revision: 'default' })
+      .pods('pay', 'ledger', 1, { revision: '1-10-4' });
+    const result = build(mesh);
+    expect(warningsOf(result, W.proxyDetached)).toEqual([]);
+    expect(warningsOf(result, W.namespaceRevisionMissing)).toEqual([]);
+    expect(warningsOf(result, W.tagMissingRevision)).toEqual([]);
+    expect(result.tags).toMatchObject([
+      { name: 'prod', revision: '1-10-4', revisionExists: true },
+    ]);
+    expect(namespaceNamed(result, 'shop')).toMatchObject({
+      desiredRevision: 'default',
+      podsNeedingRestart: 0,
+    });
+    expect(warningsOf(result, W.controlPlaneExternal)).toMatchObject([
+      {
+        severity: 'info',
+        subject: { kind: 'ControlPlane', name: '1-10-4' },
+        message:
+          'Revision 1-10-4 is served by a control plane outside the cluster (https://istiod-1-10-4.mesh-control.example:15017/inject); 1 pod runs it',
+      },
+      {
+        severity: 'info',
+        subject: { kind: 'ControlPlane', name: 'default' },
+        message:
+          'Revision default is served by a control plane outside the cluster (https://istiod.mesh-control.example:15017/inject/cluster/remote/net/net1); 2 pods run it',
+      },
+    ]);
+  });
+
+  it(`still reports ${W.proxyDetached} for a revision whose injector is gone as well as its istiod`, () => {
+    const mesh = new MeshSnapshot()
+      .externalInjector('default', 'https://istiod.example:15017/inject')
+      .namespace('ns')
+      .pods('ns', 'app', 1, { revision: '1-8-0' });
+    expect(
+      warningsOf(build(mesh), W.proxyDetached).map(w => w.message),
+    ).toEqual([
+      '1 pod in namespace ns runs revision 1-8-0, which has no control plane, so it gets no configuration or certificates',
     ]);
   });
 });

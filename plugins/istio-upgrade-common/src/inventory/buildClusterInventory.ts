@@ -21,10 +21,12 @@ import { istioVersionFromImage } from '../versions/istioVersionFromImage';
 import type { ControlPlaneRollout } from './inventoryInput';
 import {
   controlPlaneRevisionOf,
+  gatewayDirectionOf,
   injectorRevisionOf,
   isGatewayWorkload,
   revisionTagOf,
 } from './istioResources';
+import { isCutoverCandidate } from './isCutoverCandidate';
 import { buildGatewayApiGateways } from './buildGatewayApiGateways';
 import { ProxyVersionTimeline } from './ProxyVersionTimeline';
 import type {
@@ -111,29 +113,17 @@ function listed(names: string[], max = 5) {
     : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-function selectorMatches(
-  selector: StringMap,
-  labels: StringMap,
-  ignoredKeys?: ReadonlySet<string>,
-): boolean {
-  let keys = 0;
-  for (const key of Object.keys(selector)) {
-    if (ignoredKeys?.has(key)) {
-      continue;
-    }
-    keys++;
-    if (labels[key] !== selector[key]) {
-      return false;
-    }
-  }
-  return keys > 0;
+function selectorMatches(selector: StringMap, labels: StringMap): boolean {
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every(key => labels[key] === selector[key]);
 }
 
-// The keys a blue/green LoadBalancer Service uses to pick one colour of a gateway.
-const COLOUR_KEYS: ReadonlySet<string> = new Set([
-  'version',
-  ISTIO_LABELS.revision,
-]);
+// How exposed a Service type makes the pods it selects, most exposed first.
+const EXPOSURES: ReadonlyArray<NonNullable<Gateway['exposure']>> = [
+  'LoadBalancer',
+  'NodePort',
+  'ClusterIP',
+];
 
 /**
  * Computes a cluster's Istio inventory (docs/architecture.md#inventory) from the backend's records: control
@@ -180,10 +170,12 @@ export function buildClusterInventory(
       });
     }
   }
-  const revisions: ReadonlySet<string> = new Set(controlPlaneTallies.keys());
 
   const tags = new Map<string, string | undefined>();
   const injectors = new Set<string>();
+  // Revisions served by a control plane outside the cluster (an external or remote istiod): no
+  // istiod here, and an injector webhook that calls a URL. Their pods are attached, not detached.
+  const externalInjectors = new Map<string, string>();
   for (const webhook of input.webhooks) {
     const tag = revisionTagOf(webhook);
     if (tag !== undefined) {
@@ -193,8 +185,17 @@ export function buildClusterInventory(
     const injector = injectorRevisionOf(webhook);
     if (injector !== undefined) {
       injectors.add(injector);
+      const url = webhook.urls?.[0];
+      if (url !== undefined && !controlPlaneTallies.has(injector)) {
+        externalInjectors.set(injector, url);
+      }
     }
   }
+  // Revisions a control plane serves, in the cluster or outside it.
+  const revisions: ReadonlySet<string> = new Set([
+    ...controlPlaneTallies.keys(),
+    ...externalInjectors.keys(),
+  ]);
   for (const [tag, revision] of tags) {
     if (revision !== undefined) {
       controlPlaneTallies.get(revision)?.tags.push(tag);
@@ -443,10 +444,7 @@ export function buildClusterInventory(
     }
     const detached = new Map<string, number>();
     for (const entry of tally.revisions.list()) {
-      if (
-        entry.revision !== undefined &&
-        !controlPlaneTallies.has(entry.revision)
-      ) {
+      if (entry.revision !== undefined && !revisions.has(entry.revision)) {
         detached.set(
           entry.revision,
           (detached.get(entry.revision) ?? 0) + entry.count,
@@ -509,8 +507,10 @@ export function buildClusterInventory(
       continue;
     }
     const dominant = tally.revisions.dominant();
+    // A gateway pinned to a tag runs the tag's revision.
+    const pinned = record.podLabels[ISTIO_LABELS.revision];
     const revision =
-      record.podLabels[ISTIO_LABELS.revision] ??
+      (pinned === undefined ? undefined : tags.get(pinned) ?? pinned) ??
       dominant?.revision ??
       tally.desiredRevision;
     const version =
@@ -525,6 +525,8 @@ export function buildClusterInventory(
       labels: { ...record.podLabels },
       ...(revision !== undefined && { revision }),
       ...(version !== undefined && { version }),
+      direction: gatewayDirectionOf(record),
+      workloadKind: record.kind === 'DaemonSet' ? 'DaemonSet' : 'Deployment',
       ready: record.readyReplicas > 0,
       readyReplicas: record.readyReplicas,
       replicas: record.replicas,
@@ -548,9 +550,30 @@ export function buildClusterInventory(
     list.sort(byNamespaceAndName);
   }
 
-  // LoadBalancer Services in front of gateways: which colour is live, which is standby.
+  // How each gateway is exposed: the most exposed type of the Services selecting its pods. (The
+  // input is an Iterable, read once.)
+  const services = [...input.services].sort(byNamespaceAndName);
+  for (const service of services) {
+    const rank = EXPOSURES.indexOf(service.type as Gateway['exposure'] & {});
+    if (rank < 0) {
+      continue;
+    }
+    for (const gateway of gatewaysByNamespace.get(service.namespace) ?? []) {
+      if (
+        selectorMatches(service.selector, gateway.labels) &&
+        (gateway.exposure === undefined ||
+          rank < EXPOSURES.indexOf(gateway.exposure))
+      ) {
+        gateway.exposure = EXPOSURES[rank];
+      }
+    }
+  }
+
+  // LoadBalancer Services in front of gateways: which colour is live, which is standby (the
+  // cutover candidates: selected once only the selector's colour values change).
   const gatewayServices: GatewayService[] = [];
-  for (const service of [...input.services].sort(byNamespaceAndName)) {
+  const standbyFor = new Map<Gateway, string[]>();
+  for (const service of services) {
     if (service.type !== 'LoadBalancer') {
       continue;
     }
@@ -559,7 +582,7 @@ export function buildClusterInventory(
       selectorMatches(service.selector, g.labels),
     );
     const related = candidates.filter(g =>
-      selectorMatches(service.selector, g.labels, COLOUR_KEYS),
+      isCutoverCandidate(service.selector, g),
     );
     if (live.length === 0 && related.length === 0) {
       continue;
@@ -567,6 +590,14 @@ export function buildClusterInventory(
     gatewayServices.push(gatewayServiceOf(service, live, related));
     for (const gateway of live) {
       gateway.services.push(service.name);
+    }
+    for (const gateway of related) {
+      if (!live.includes(gateway)) {
+        standbyFor.set(gateway, [
+          ...(standbyFor.get(gateway) ?? []),
+          service.name,
+        ]);
+      }
     }
   }
 
@@ -622,12 +653,46 @@ export function buildClusterInventory(
     return result;
   }
 
+  // A gateway in a removal reason: which way it carries traffic, its workload when not a
+  // Deployment, and how it is exposed (live or standby behind a LoadBalancer Service, else the
+  // type of the Services selecting it).
+  function describeGateway(gateway: Gateway): string {
+    const standby = standbyFor.get(gateway) ?? [];
+    let exposure = gateway.exposure ?? 'no Service';
+    if (gateway.services.length) {
+      exposure = `live behind LoadBalancer ${gateway.services.join(', ')}`;
+    } else if (standby.length) {
+      exposure = `standby for LoadBalancer ${standby.join(', ')}`;
+    }
+    const workload =
+      gateway.workloadKind === 'DaemonSet' ? `${gateway.workloadKind}, ` : '';
+    return `${gateway.namespace}/${gateway.name} (${gateway.direction}, ${workload}${exposure})`;
+  }
+
   // Control planes, now that pods, namespaces, tags and gateways are counted.
   const controlPlanes: ControlPlane[] = [];
   for (const tally of [...controlPlaneTallies.values()].sort((a, b) =>
     compareText(a.revision, b.revision),
   )) {
     controlPlanes.push(controlPlaneOf(tally));
+  }
+  for (const [revision, url] of externalInjectors) {
+    let pods = 0;
+    for (const namespace of namespaceTallies.values()) {
+      pods += namespace.revisions
+        .list()
+        .filter(entry => entry.revision === revision)
+        .reduce((sum, entry) => sum + entry.count, 0);
+    }
+    warn(
+      W.controlPlaneExternal,
+      'info',
+      { kind: 'ControlPlane', name: revision },
+      `Revision ${revision} is served by a control plane outside the cluster (${url}); ${plural(
+        pods,
+        'pod',
+      )} ${agree(pods, 'runs', 'run')} it`,
+    );
   }
 
   function controlPlaneOf(tally: ControlPlaneTally): ControlPlane {
@@ -649,7 +714,7 @@ export function buildClusterInventory(
     // revision, in a removal that checks no LoadBalancer Service selects it).
     const revisionGateways = gateways.filter(g => g.revision === revision);
     const gatewayKeys = new Set(
-      revisionGateways.map(g => `${g.namespace}/Deployment/${g.name}`),
+      revisionGateways.map(g => `${g.namespace}/${g.workloadKind}/${g.name}`),
     );
     // Workloads whose pod template asks for the revision (or a tag pointing at it): their next pods
     // need it, whatever their namespace says.
@@ -700,14 +765,7 @@ export function buildClusterInventory(
           revisionGateways.length,
           'runs',
           'run',
-        )} it: ${listed(
-          revisionGateways.map(
-            g =>
-              `${g.namespace}/${g.name} (${
-                g.services.length ? 'live' : 'standby'
-              })`,
-          ),
-        )}`,
+        )} it: ${listed(revisionGateways.map(describeGateway))}`,
       );
     }
     if (pinnedWorkloads.length > 0) {

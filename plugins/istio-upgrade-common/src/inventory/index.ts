@@ -33,6 +33,11 @@ export type { InventoryWarningCode } from './warningCodes';
 export { buildClusterInventory } from './buildClusterInventory';
 export type { BuildInventoryOptions } from './buildClusterInventory';
 export { buildFleetSummary } from './buildFleetSummary';
+export {
+  CUTOVER_COLOUR_KEYS,
+  isCutoverCandidate,
+  whyNotCutoverCandidate,
+} from './isCutoverCandidate';
 export { migrationTargets } from './migrationTargets';
 export { migrationNamespace } from './migrationNamespace';
 export { buildEntityView } from './buildEntityView';

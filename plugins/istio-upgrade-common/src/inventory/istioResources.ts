@@ -76,13 +76,13 @@ export function injectorRevisionOf(webhook: WebhookRecord): string | undefined {
 }
 
 /**
- * Whether a workload is a gateway: a Deployment whose pods get the `gateway` injection template
- * or carry an `istio` label ending in `gateway` (`ingressgateway`).
+ * Whether a workload is a gateway: a Deployment or DaemonSet whose pods get the `gateway`
+ * injection template or carry an `istio` label ending in `gateway` (`ingressgateway`).
  *
  * @internal
  */
 export function isGatewayWorkload(workload: WorkloadRecord): boolean {
-  if (workload.kind !== 'Deployment') {
+  if (workload.kind !== 'Deployment' && workload.kind !== 'DaemonSet') {
     return false;
   }
   const templates = workload.podAnnotations[ISTIO_LABELS.injectTemplates];
@@ -90,4 +90,22 @@ export function isGatewayWorkload(workload: WorkloadRecord): boolean {
     return true;
   }
   return workload.podLabels.istio?.endsWith('gateway') ?? false;
+}
+
+/**
+ * Whether a gateway carries traffic out of the mesh (`egress`: Istio's `istio-egressgateway`, its
+ * pods labelled `istio=egressgateway`, or by the gateway chart `istio=egressgateway-<suffix>`) or
+ * into it.
+ *
+ * @internal
+ */
+export function gatewayDirectionOf(
+  workload: WorkloadRecord,
+): 'ingress' | 'egress' {
+  const { istio, app } = workload.podLabels;
+  return istio?.includes('egress') ||
+    app?.includes('egressgateway') ||
+    workload.name.includes('egressgateway')
+    ? 'egress'
+    : 'ingress';
 }

@@ -115,6 +115,9 @@ export interface KubeServiceObject extends KubeObject {
 export interface KubeWebhookConfigurationObject extends KubeObject {
   webhooks?: Array<{
     name?: string;
-    clientConfig?: { service?: { namespace?: string; name?: string } };
+    clientConfig?: {
+      service?: { namespace?: string; name?: string };
+      url?: string;
+    };
   }> | null;
 }

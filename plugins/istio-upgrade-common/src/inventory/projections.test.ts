@@ -344,6 +344,28 @@ describe('projectService, projectNamespace and projectWebhook', () => {
       services: ['istio-system/istiod-1-9-7'],
     });
   });
+
+  it('keeps the URLs a webhook configuration calls (a control plane outside the cluster)', () => {
+    const url =
+      'https://istiod.mesh-control.example:15017/inject/cluster/remote/net/net1';
+    expect(
+      projectWebhook({
+        metadata: { name: 'istio-sidecar-injector' },
+        webhooks: [
+          {
+            name: 'namespace.sidecar-injector.istio.io',
+            clientConfig: { url },
+          },
+          { name: 'object.sidecar-injector.istio.io', clientConfig: { url } },
+        ],
+      }),
+    ).toEqual({
+      name: 'istio-sidecar-injector',
+      labels: {},
+      services: [],
+      urls: [url],
+    });
+  });
 });
 
 describe('projectControlPlaneRollout', () => {

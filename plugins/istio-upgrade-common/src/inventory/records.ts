@@ -103,6 +103,11 @@ export interface WebhookRecord {
   labels: StringMap;
   /** `namespace/name` of each webhook's `clientConfig.service`. */
   services: string[];
+  /**
+   * Each webhook's `clientConfig.url`: a control plane outside the cluster (an external or remote
+   * istiod) serves it.
+   */
+  urls?: string[];
 }
 
 /**

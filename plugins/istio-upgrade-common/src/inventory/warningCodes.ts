@@ -11,6 +11,7 @@ export const INVENTORY_WARNING_CODES = Object.freeze({
   endOfLifeSoon: 'end-of-life-soon',
   unsupportedSkew: 'unsupported-skew',
   proxyDetached: 'proxy-detached',
+  controlPlaneExternal: 'control-plane-external',
   drift: 'drift',
   conflictingInjectionLabels: 'conflicting-injection-labels',
   tagMissingRevision: 'tag-missing-revision',

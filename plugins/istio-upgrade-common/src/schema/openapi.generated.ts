@@ -343,8 +343,16 @@ export type components = {
       newestVersion?: string;
       warnings: components['schemas']['Warning'][];
     };
-    /** A gateway Deployment (injected with a gateway template, or labelled istio=*gateway). */
+    /** A gateway Deployment or DaemonSet (injected with a gateway template, or labelled istio=*gateway). */
     Gateway: {
+      /**
+       * An egress gateway (labelled istio=egressgateway, or named *egressgateway) carries traffic out of the mesh and is never a cutover target; every other gateway is an ingress gateway.
+       */
+      direction?: 'ingress' | 'egress';
+      /**
+       * The most exposed type of the Services whose selector selects the gateway's pods; absent when no Service does.
+       */
+      exposure?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
       /** The gateway pods' labels (the Deployment's pod template). */
       labels: {
         [key: string]: string;
@@ -358,6 +366,10 @@ export type components = {
       /** LoadBalancer Services that select this gateway (it is live for them). */
       services: string[];
       version?: string;
+      /**
+       * The kind of the workload that runs the gateway's pods.
+       */
+      workloadKind?: 'Deployment' | 'DaemonSet';
     };
     /** A Gateway API Gateway (gateway.networking.k8s.io/v1) of class istio, whose Deployment and Service `<name>-istio` istiod of its revision deploys. */
     GatewayApiGateway: {

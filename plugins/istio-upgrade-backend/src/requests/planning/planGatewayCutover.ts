@@ -1,7 +1,10 @@
 import {
   ClusterInventory,
+  CUTOVER_COLOUR_KEYS,
   Gateway,
+  isCutoverCandidate,
   Plan,
+  whyNotCutoverCandidate,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { InputError } from '@backstage/errors';
 
@@ -21,8 +24,9 @@ export interface CutoverTarget {
 
 /**
  * Finds the gateway of `revision` that the LoadBalancer Service can be pointed at: a gateway in the
- * Service's namespace whose pods carry every key of the Service's selector. The new selector takes
- * each key's value from that gateway's pod labels (typically `version` or `istio.io/rev` changes).
+ * Service's namespace whose pods the Service's selector selects once only its colour values
+ * (`version`, `istio.io/rev`) change, every other key keeping its value; never an egress gateway.
+ * The new selector takes the colour values from that gateway's pod labels.
  */
 export function findCutoverTarget(
   inventory: ClusterInventory,
@@ -36,19 +40,29 @@ export function findCutoverTarget(
       `${input.namespace}/${input.service} is not a LoadBalancer Service that selects a gateway in cluster ${inventory.cluster.name}`,
     );
   }
-  const candidates = inventory.gateways.filter(
-    g =>
-      g.namespace === input.namespace &&
-      g.revision === input.revision &&
-      Object.keys(service.selector).every(key => g.labels[key] !== undefined),
+  const ofRevision = inventory.gateways.filter(
+    g => g.namespace === input.namespace && g.revision === input.revision,
+  );
+  const candidates = ofRevision.filter(g =>
+    isCutoverCandidate(service.selector, g),
   );
   if (candidates.length === 0) {
+    const colours = Object.keys(service.selector).filter(key =>
+      CUTOVER_COLOUR_KEYS.includes(key),
+    );
+    const why = ofRevision
+      .map(g => whyNotCutoverCandidate(service.selector, g))
+      .filter(reason => reason !== undefined);
     throw new InputError(
       `No gateway of revision ${input.revision} in namespace ${
         input.namespace
-      } carries the labels of ${input.service}'s selector (${Object.keys(
-        service.selector,
-      ).join(', ')})`,
+      } is selected by ${input.service} once only its ${
+        colours.length ? colours.join(' and ') : 'version'
+      } changes: ${
+        why.length
+          ? why.join('; ')
+          : `there is no gateway of revision ${input.revision} there`
+      }`,
     );
   }
   if (candidates.length > 1) {
@@ -60,7 +74,10 @@ export function findCutoverTarget(
   }
   const gateway = candidates[0];
   const toSelector = Object.fromEntries(
-    Object.keys(service.selector).map(key => [key, gateway.labels[key]]),
+    Object.entries(service.selector).map(([key, value]) => [
+      key,
+      CUTOVER_COLOUR_KEYS.includes(key) ? gateway.labels[key] : value,
+    ]),
   );
   return { gateway, fromSelector: { ...service.selector }, toSelector };
 }

@@ -36,6 +36,8 @@ interface PodOptions {
   labels?: Record<string, string>;
   createdAt?: number;
   gateway?: boolean;
+  /** The owning workload's kind; Deployment by default. */
+  kind?: WorkloadRecord['kind'];
 }
 
 /** Builds the records of a cluster snapshot, Istio objects named as Istio names them. */
@@ -171,6 +173,42 @@ export class MeshSnapshot {
     );
   }
 
+  /** A Service of any type (ClusterIP, NodePort, LoadBalancer) selecting pods. */
+  service(
+    namespace: string,
+    name: string,
+    type: string,
+    selector: Record<string, string>,
+    ports: number[] = [80, 443],
+  ): this {
+    this.services.push({
+      namespace,
+      name,
+      type,
+      selector,
+      ports: ports.map(port => ({ name: `p${port}`, port, protocol: 'TCP' })),
+      resourceVersion: '7',
+    });
+    return this;
+  }
+
+  /**
+   * The injector webhook of a control plane outside the cluster (an external or remote istiod):
+   * its clientConfig is a URL, and no istiod runs here.
+   */
+  externalInjector(revision: string, url: string): this {
+    this.webhooks.push({
+      name:
+        revision === 'default'
+          ? 'istio-sidecar-injector'
+          : `istio-sidecar-injector-${revision}`,
+      labels: { app: 'sidecar-injector', 'istio.io/rev': revision },
+      services: [],
+      urls: [url],
+    });
+    return this;
+  }
+
   loadBalancer(
     namespace: string,
     name: string,
@@ -189,7 +227,7 @@ export class MeshSnapshot {
     return this;
   }
 
-  /** `count` pods of a Deployment, each with the given sidecar revision (none when absent). */
+  /** `count` pods of a workload (a Deployment unless told), each with the given sidecar revision (none when absent). */
   pods(
     namespace: string,
     workload: string,
@@ -203,7 +241,7 @@ export class MeshSnapshot {
         name: `${workload}-${this.podRecords.length}`,
         labels,
         ...(options.revision !== undefined && { revision: options.revision }),
-        workload: `Deployment/${workload}`,
+        workload: `${options.kind ?? 'Deployment'}/${workload}`,
         ...(options.gateway && { gateway: true }),
         ...(options.createdAt !== undefined && {
           createdAt: options.createdAt,

@@ -13,6 +13,8 @@ export const WARNING_EXPLANATIONS: Record<InventoryWarningCode, string> = {
     'The proxies and their control plane are further apart than Istio supports (the control plane may be at most one minor ahead of its proxies, never behind). Restart the workloads onto a matching revision.',
   'proxy-detached':
     'These sidecars run a revision whose control plane is gone, so they receive no configuration updates. Restart them onto an existing revision.',
+  'control-plane-external':
+    'The sidecars of this revision are served by an istiod outside the cluster (an external or remote control plane), through a URL webhook. They are attached; its version and readiness are not visible from this cluster.',
   drift:
     'Some pods run another revision than their namespace asks for; they keep the old proxy until restarted. A migration (or a rolling restart) moves them.',
   'conflicting-injection-labels':

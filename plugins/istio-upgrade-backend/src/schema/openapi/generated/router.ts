@@ -975,7 +975,7 @@ export const spec = {
         type: 'object',
         additionalProperties: false,
         description:
-          'A gateway Deployment (injected with a gateway template, or labelled istio=*gateway).',
+          'A gateway Deployment or DaemonSet (injected with a gateway template, or labelled istio=*gateway).',
         required: [
           'namespace',
           'name',
@@ -997,6 +997,24 @@ export const spec = {
           },
           version: {
             type: 'string',
+          },
+          direction: {
+            type: 'string',
+            enum: ['ingress', 'egress'],
+            description:
+              'An egress gateway (labelled istio=egressgateway, or named *egressgateway) carries traffic out of the mesh and is never a cutover target; every other gateway is an ingress gateway.',
+          },
+          exposure: {
+            type: 'string',
+            enum: ['LoadBalancer', 'NodePort', 'ClusterIP'],
+            description:
+              "The most exposed type of the Services whose selector selects the gateway's pods; absent when no Service does.",
+          },
+          workloadKind: {
+            type: 'string',
+            enum: ['Deployment', 'DaemonSet'],
+            description:
+              "The kind of the workload that runs the gateway's pods.",
           },
           labels: {
             type: 'object',
