@@ -217,6 +217,19 @@ describe('ResourceWatcher', () => {
     expect(sleeps).toEqual([300_000]);
   });
 
+  it('takes a 403 on an optional API for none too, keeping the store whole but saying why', async () => {
+    const api = await fakeApiServer([status(403, 'Forbidden')]);
+    const { watcher } = watcherFor(api.url, [], { optional: true });
+    watcher.start();
+    await waitFor(() => watcher.state.listed);
+    const { error } = watcher.state;
+    await watcher.stop();
+    await api.close();
+
+    expect(watcher.items.size).toBe(0);
+    expect(error).toMatch(/^pods cannot be read: .*403 Forbidden/);
+  });
+
   it('reports a 404 on an API that is not optional as an error', async () => {
     const api = await fakeApiServer([status(404, 'NotFound')]);
     const { watcher } = watcherFor(api.url);

@@ -15,7 +15,9 @@ export interface ResourceKind<R> {
   fieldSelector?: string;
   /**
    * The resource comes from an API a cluster may not serve (a CRD): a 404 on the list means none, not
-   * an error, and the list is tried again after a watch timeout in case the API is installed.
+   * an error, and the list is tried again after a watch timeout in case the API is installed. A 403
+   * (RBAC that predates the kind) also leaves none, so the rest of the inventory stays usable, but is
+   * reported as the watcher's error.
    */
   optional?: boolean;
   /**
@@ -187,9 +189,13 @@ export class ResourceWatcher<R> {
         if (
           this.kind.optional &&
           error instanceof KubernetesApiError &&
-          error.status === 404
+          (error.status === 404 || error.status === 403)
         ) {
-          this.absent();
+          this.absent(
+            error.status === 403
+              ? `${this.kind.name} cannot be read: ${error.message}`
+              : undefined,
+          );
           return false;
         }
         throw error;
@@ -217,14 +223,17 @@ export class ResourceWatcher<R> {
     return true;
   }
 
-  /** The API is not served: no objects, and the store is whole and up to date for now. */
-  private absent(): void {
+  /**
+   * The API is not served (or not to us: `error` says so): no objects, and the store is whole and up
+   * to date for now.
+   */
+  private absent(error?: string): void {
     this.items = new ObjectRecords<R>();
     this.state.resourceVersion = undefined;
     this.state.listed = true;
     this.state.connected = true;
     this.state.upToDateAt = Date.now();
-    this.state.error = undefined;
+    this.state.error = error;
     this.failures = 0;
     this.options.onChange();
   }
