@@ -287,6 +287,17 @@ describe('Gateway API gateways', () => {
     expect(plan.body.plan.warnings).toEqual([
       'Moving tag stable restarts 1 Gateway API gateway at once, before any wave: istiod of 1-30-1 redeploys ingress/api (1 pod)',
     ]);
+    // The prechecks say it too, as a warning that does not stop the move.
+    expect(
+      plan.body.prechecks.checks.find(
+        (c: any) => c.id === 'gateway-api-restarts',
+      ),
+    ).toEqual({
+      id: 'gateway-api-restarts',
+      status: 'warn',
+      message:
+        'istiod of 1-30-1 will redeploy the Gateway API gateways that name stable at once: ingress/api',
+    });
     const other = await api(ALICE).post('/requests', {
       type: 'revision-tag-move',
       cluster: 'gwapi',

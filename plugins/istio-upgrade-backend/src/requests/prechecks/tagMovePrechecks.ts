@@ -4,7 +4,8 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { controlPlaneChecks } from './migrationPrechecks';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
-import { clusterSyncedCheck, fail, pass } from './precheckResults';
+import { clusterSyncedCheck, fail, pass, warn } from './precheckResults';
+import { gatewaysRestartedByTagMove } from '../planning/gatewayApiRestarts';
 import {
   describeClientConfig,
   injectorClientConfig,
@@ -75,6 +76,17 @@ export function tagMovePrechecks(facts: TagMoveFacts): Precheck[] {
         : 'No namespace uses the tag',
     ),
   );
+  const gateways = gatewaysRestartedByTagMove(inventory, tag);
+  if (gateways.length > 0) {
+    checks.push(
+      warn(
+        'gateway-api-restarts',
+        `istiod of ${revision} will redeploy the Gateway API gateways that name ${tag} at once: ${gateways
+          .map(g => `${g.namespace}/${g.name}`)
+          .join(', ')}`,
+      ),
+    );
+  }
   const owner = gitOpsOwner(facts.webhookObject.metadata ?? {}, [
     ['f:metadata', 'f:labels', 'f:istio.io/rev'],
     ['f:webhooks'],
