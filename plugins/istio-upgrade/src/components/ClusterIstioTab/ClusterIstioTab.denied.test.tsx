@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
 import { ClusterIstioTab } from './ClusterIstioTab';
@@ -24,4 +24,26 @@ describe('ClusterIstioTab for a user outside the platform team', () => {
       /You may not move revision tags: that takes the istio-upgrade.tag.move permission/,
     );
   });
+
+  it('offers no Migrate on namespaces without istio-upgrade.namespace.migrate-any', async () => {
+    await renderIstio(<ClusterIstioTab />, {
+      entity: seedCluster,
+      authorize: AuthorizeResult.DENY,
+    });
+    // Once the cutover button says why it is disabled, the permission answers are in.
+    const cutover = await screen.findByRole('button', {
+      name: 'Request cutover',
+    });
+    await waitFor(() =>
+      expect(cutover).toHaveAccessibleDescription(/You may not cut gateways/),
+    );
+    const namespaces = screen.getByRole('region', { name: 'Namespaces' });
+    expect(within(namespaces).getByText('nginx')).toBeInTheDocument();
+    expect(
+      within(namespaces).queryByRole('button', { name: /^Migrate/ }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(namespaces).queryByRole('columnheader', { name: 'Migrate' }),
+    ).not.toBeInTheDocument();
+  }, 30_000);
 });

@@ -283,6 +283,82 @@ describe('ClusterIstioTab', () => {
     ).toBeInTheDocument();
   });
 
+  it('lets the platform team migrate a namespace without a catalog entity', async () => {
+    const created = aRequest({
+      id: 'migrate-nginx',
+      entityRef: undefined,
+      target: { namespace: 'nginx' },
+      state: 'running',
+    });
+    const api = mockIstioUpgradeApi({
+      createRequest: async () => created,
+      getRequest: async () => created,
+    });
+    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    const namespaces = await screen.findByRole('region', {
+      name: 'Namespaces',
+    });
+    const button = await within(namespaces).findByRole('button', {
+      name: 'Migrate namespace nginx',
+    });
+    expect(
+      within(namespaces).getByRole('button', {
+        name: 'Migrate namespace bookinfo',
+      }),
+    ).toBeEnabled();
+    await userEvent.click(button);
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Migrate namespace nginx',
+    });
+    await userEvent.click(within(dialog).getByLabelText('Revision'));
+    await userEvent.click(
+      await screen.findByRole('option', { name: /1-10-4/ }),
+    );
+    await waitFor(() =>
+      expect(api.planRequest).toHaveBeenCalledWith({
+        type: 'namespace-migration',
+        cluster: 'seed',
+        revision: '1-10-4',
+        target: { namespace: 'nginx' },
+      }),
+    );
+    await userEvent.click(
+      await within(dialog).findByRole('button', { name: 'Start migration' }),
+    );
+    await waitFor(() => expect(api.createRequest).toHaveBeenCalledTimes(1));
+    expect(api.createRequest.mock.calls[0][0]).toEqual({
+      type: 'namespace-migration',
+      cluster: 'seed',
+      revision: '1-10-4',
+      target: { namespace: 'nginx' },
+      idempotencyKey: expect.stringMatching(/^ui:/),
+    });
+    expect(api.createRequest.mock.calls[0][0]).not.toHaveProperty('entityRef');
+    expect(
+      await screen.findByRole('region', {
+        name: /Namespace migration: namespace nginx on seed to 1-10-4/,
+      }),
+    ).toBeInTheDocument();
+  }, 30_000);
+
+  it('disables Migrate on a namespace while a migration of it is active', async () => {
+    const active = aRequest({ state: 'pending-approval' });
+    const api = mockIstioUpgradeApi({
+      listRequests: async () => [active],
+      getRequest: async () => active,
+    });
+    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    const button = await screen.findByRole('button', {
+      name: 'Migrate namespace bookinfo',
+    });
+    await waitFor(() =>
+      expect(button).toHaveAccessibleDescription(
+        /A request to 1-10-4 is waiting for approval; one request per target at a time/,
+      ),
+    );
+    expect(button).toBeDisabled();
+  }, 30_000);
+
   it('disables cutover while a cutover of the Service is active', async () => {
     const active = aRequest({
       type: 'gateway-cutover',

@@ -16,7 +16,9 @@ import {
   Cluster,
   GatewayService,
   istioGatewayCutoverPermission,
+  istioNamespaceMigrateAnyPermission,
   istioRevisionTagMovePermission,
+  NamespaceInventory,
   RevisionTag,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
@@ -30,6 +32,7 @@ import {
 import { ClusterStatus } from '../ClusterStatus';
 import { ClusterSyncState, isSyncHealthy } from '../ClusterSyncState';
 import { CutoverDialog, cutoverCandidates } from '../CutoverDialog';
+import { MigrateDialog } from '../MigrateDialog';
 import { MoveTagDialog } from '../MoveTagDialog';
 import { RequestHistoryTable } from '../RequestHistoryTable';
 import { RequestProgressView } from '../RequestProgressView';
@@ -79,7 +82,12 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
   const [watched, setWatched] = useState<
     ReadonlyArray<{ id: string; initial?: UpgradeRequest }>
   >([]);
+  // Migrating any namespace, without a catalog entity, is the platform team's: hidden from others.
+  const migrateAnyPermission = usePermission({
+    permission: istioNamespaceMigrateAnyPermission,
+  });
   const [cutover, setCutover] = useState<GatewayService>();
+  const [migration, setMigration] = useState<NamespaceInventory>();
   const [tagMove, setTagMove] = useState<RevisionTag>();
 
   const watch = useCallback((request: UpgradeRequest) => {
@@ -162,6 +170,9 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
     return map;
   }, [active]);
 
+  const migrateBlocker = (namespace: NamespaceInventory) =>
+    busyReason(activeByNamespace.get(namespace.name)) ?? notSynced;
+
   return (
     <Grid container spacing={3}>
       {live.length > 0 && (
@@ -234,6 +245,11 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
               namespaces={value.namespaces}
               palette={palette}
               activeRequests={activeByNamespace}
+              migrate={
+                migrateAnyPermission.allowed
+                  ? { blocker: migrateBlocker, onMigrate: setMigration }
+                  : undefined
+              }
             />
           </Section>
           <Section title="Warnings" heading={false}>
@@ -271,6 +287,22 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
           }}
         />
       )}
+      {migration && value && (
+        <MigrateDialog
+          open
+          cluster={cluster.name}
+          clusterTitle={cluster.title}
+          namespace={migration.name}
+          fromRevision={migration.desiredRevision}
+          controlPlanes={value.controlPlanes}
+          onClose={() => setMigration(undefined)}
+          onCreated={request => {
+            setMigration(undefined);
+            watch(request);
+            requests.retry();
+          }}
+        />
+      )}
       {tagMove && value && (
         <MoveTagDialog
           open
@@ -293,7 +325,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
  * The Istio tab of a `kubernetes-cluster` Resource: its connection and sync state, control planes
  * (support, end of life, tags, readiness, in-use counts, safe to remove), revision tags with "Move
  * tag", gateways with their live and standby colours and "Request cutover", namespaces with their
- * migration state, warnings, and its requests.
+ * migration state (and "Migrate" for the platform team), warnings, and its requests.
  */
 export function ClusterIstioTab() {
   const { entity } = useEntity();

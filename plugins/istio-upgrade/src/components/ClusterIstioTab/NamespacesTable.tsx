@@ -8,6 +8,7 @@ import {
   RevisionCount,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { ActionButton } from '../ActionButton';
 import { RevisionBar } from '../RevisionBar';
 import { RequestStateChip } from '../RequestStateChip';
 import { explainWarning } from '../WarningChips';
@@ -17,15 +18,21 @@ type Row = NamespaceInventory & { id: string };
 
 /**
  * A cluster's namespaces and their migration state: injection mode, desired revision, pods per
- * revision, drift, and any active request on them.
+ * revision, drift, any active request on them and, for the platform team, a Migrate action.
  */
 export function NamespacesTable(props: {
   namespaces: ReadonlyArray<NamespaceInventory>;
   /** Every revision counted in the cluster, so that all bars share colours. */
   palette: ReadonlyArray<RevisionCount>;
   activeRequests: ReadonlyMap<string, UpgradeRequest>;
+  /** Offers "Migrate" on each namespace (to those who may migrate any); absent, no such column. */
+  migrate?: {
+    /** Why a namespace cannot be migrated now, if it cannot. */
+    blocker: (namespace: NamespaceInventory) => string | undefined;
+    onMigrate: (namespace: NamespaceInventory) => void;
+  };
 }) {
-  const { palette, activeRequests } = props;
+  const { palette, activeRequests, migrate } = props;
   const columns: TableColumn<Row>[] = [
     { title: 'Namespace', field: 'name', highlight: true },
     { title: 'Team', field: 'team', render: n => n.team ?? '—' },
@@ -88,6 +95,21 @@ export function NamespacesTable(props: {
       },
     },
   ];
+  if (migrate) {
+    columns.push({
+      title: 'Migrate',
+      render: n => (
+        <ActionButton
+          onClick={() => migrate.onMigrate(n)}
+          disabledReason={migrate.blocker(n)}
+          aria-label={`Migrate namespace ${n.name}`}
+          data-testid={`migrate-namespace-${n.name}`}
+        >
+          Migrate
+        </ActionButton>
+      ),
+    });
+  }
   return (
     <Table<Row>
       title="Namespaces"

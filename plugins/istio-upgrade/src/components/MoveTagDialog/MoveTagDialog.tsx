@@ -1,18 +1,14 @@
 import Checkbox from '@material-ui/core/Checkbox';
-import FormControl from '@material-ui/core/FormControl';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
-import FormHelperText from '@material-ui/core/FormHelperText';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   ControlPlane,
   RevisionTag,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { RequestDialog } from '../RequestDialog';
+import { RevisionSelect } from '../RevisionSelect';
 
 /**
  * Moves a revision tag to another revision: pick the revision, check the dry run (the webhook
@@ -30,7 +26,6 @@ export function MoveTagDialog(props: {
   const choices = controlPlanes.filter(cp => cp.revision !== tag.revision);
   const [revision, setRevision] = useState<string>('');
   const [migrateNamespaces, setMigrateNamespaces] = useState(false);
-  const labelId = useId();
   useEffect(() => {
     if (open) {
       setRevision('');
@@ -61,31 +56,11 @@ export function MoveTagDialog(props: {
         using it ({tag.namespaces.length ? tag.namespaces.join(', ') : 'none'})
         get the new revision's sidecar when their pods restart.
       </Typography>
-      <FormControl fullWidth margin="normal">
-        <InputLabel id={labelId}>Revision</InputLabel>
-        <Select
-          labelId={labelId}
-          value={revision}
-          onChange={e => setRevision(e.target.value as string)}
-        >
-          {choices.map(cp => (
-            <MenuItem
-              key={cp.revision}
-              value={cp.revision}
-              disabled={!cp.ready}
-            >
-              {cp.revision}
-              {cp.version ? ` (${cp.version})` : ''}
-              {cp.ready ? '' : ' — not ready'}
-            </MenuItem>
-          ))}
-        </Select>
-        {choices.length === 0 && (
-          <FormHelperText>
-            No other revision is installed in this cluster.
-          </FormHelperText>
-        )}
-      </FormControl>
+      <RevisionSelect
+        controlPlanes={choices}
+        value={revision}
+        onChange={setRevision}
+      />
       <FormControlLabel
         control={
           <Checkbox

@@ -8,8 +8,11 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
-import { ReactNode, useId, useMemo, useState } from 'react';
-import { UpgradeRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
+import {
+  RequestPlan,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { istioUpgradeApiRef, RequestDraft } from '../../api/IstioUpgradeApi';
 import { useRequestPlan } from '../../hooks/useRequestPlan';
 import { RequestPlanView } from '../RequestPlanView';
@@ -41,12 +44,19 @@ export function RequestDialog(props: {
   onCreated: (request: UpgradeRequest) => void;
   /** Choices above the plan, such as the target revision. */
   children?: ReactNode;
+  /** Told each dry run's answer, for choices that depend on it (a shared namespace's restart scope). */
+  onPlan?: (plan: RequestPlan) => void;
 }) {
   const { open, title, draft, noun, onClose, onCreated, children } = props;
   const api = useApi(istioUpgradeApiRef);
   const titleId = useId();
   const commentId = useId();
   const plan = useRequestPlan(open ? draft : undefined);
+  const onPlan = useRef(props.onPlan);
+  onPlan.current = props.onPlan;
+  useEffect(() => {
+    if (plan.value) onPlan.current?.(plan.value);
+  }, [plan.value]);
   const [comment, setComment] = useState('');
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<Error>();

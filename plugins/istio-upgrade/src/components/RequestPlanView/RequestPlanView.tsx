@@ -10,7 +10,9 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
+  Plan,
   Precheck,
   PlannedPatch,
   PlannedWorkload,
@@ -82,6 +84,47 @@ function WorkloadList(props: { workloads: PlannedWorkload[] }) {
 }
 
 /**
+ * A namespace migration asked for an entity, of a namespace where others' workloads run: which
+ * they are, and whose approval the request waits for.
+ */
+function SharedNamespace(props: {
+  sharedWith: NonNullable<Plan['sharedWith']>;
+  approvalRequired: boolean;
+}) {
+  const { workloads, owners } = props.sharedWith;
+  let approvers = 'an approver';
+  if (owners.length === 1)
+    approvers = `${owners[0]} (their owner) or an approver`;
+  if (owners.length > 1)
+    approvers = `one of their owners (${owners.join(', ')}) or an approver`;
+  return (
+    <Alert severity="warning" role="region" aria-label="Shared namespace">
+      <AlertTitle>Others' workloads run in this namespace</AlertTitle>
+      <Typography variant="body2">
+        {workloads.length === 1
+          ? '1 workload here is'
+          : `${workloads.length} workloads here are`}{' '}
+        not this entity's, and restart with it:
+      </Typography>
+      <List dense disablePadding aria-label="Others' workloads">
+        {workloads.map(w => (
+          <ListItem key={w} dense disableGutters>
+            <ListItemText primary={w} />
+          </ListItem>
+        ))}
+      </List>
+      <Typography variant="body2">
+        {owners.length === 0 &&
+          'None of them belongs to a catalog entity with an owner. '}
+        {props.approvalRequired
+          ? `The request waits for ${approvers} to approve it.`
+          : 'The approval policy lets it start without their approval.'}
+      </Typography>
+    </Alert>
+  );
+}
+
+/**
  * A dry run's answer, for a person to check before confirming: the prechecks, the exact changes
  * (labels, selectors, tags — in words and as the body sent), the workloads restarted wave by wave,
  * those a restart will not move, and whether the request waits for approval.
@@ -111,6 +154,14 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
         <Alert severity="success" className={classes.section}>
           No approval needed: it starts as soon as you confirm.
         </Alert>
+      )}
+      {plan.sharedWith && (
+        <Box className={classes.section}>
+          <SharedNamespace
+            sharedWith={plan.sharedWith}
+            approvalRequired={approvalRequired}
+          />
+        </Box>
       )}
 
       <Box className={classes.section}>

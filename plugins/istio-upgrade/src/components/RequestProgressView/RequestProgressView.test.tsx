@@ -245,6 +245,85 @@ describe('RequestProgressView', () => {
     ).toBeInTheDocument();
     expect(screen.getByTestId('request-state')).toHaveTextContent('Failed');
   });
+
+  describe('a migration of a shared namespace waiting for its other owners', () => {
+    const waiting = aRequest({
+      state: 'pending-approval',
+      approvalRequired: true,
+      approvalReason:
+        "the namespace also runs workloads that are not component:default/productpage's (Deployment/details-v1): user:default/erin or an approver must approve; restartScope entity restarts only yours",
+      plan: {
+        ...aRequest().plan,
+        sharedWith: {
+          workloads: ['Deployment/details-v1'],
+          owners: ['user:default/erin'],
+        },
+      },
+      progress: { podsInScope: 6, podsMigrated: 0 },
+    });
+
+    it('lets a co-owner the backend allows approve it here', async () => {
+      const forErin = {
+        ...waiting,
+        allowedActions: ['approve' as const, 'reject' as const],
+      };
+      const approved = { ...forErin, state: 'approved' as const };
+      const api = mockIstioUpgradeApi({
+        getRequest: async () => forErin,
+        approveRequest: async () => approved,
+      });
+      await renderIstio(<RequestProgressView requestId={waiting.id} />, {
+        api,
+      });
+      expect(
+        await screen.findByText(
+          /An approver, or an owner of the other workloads it restarts \(user:default\/erin\), decides here/,
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Reject' })).toBeEnabled();
+      await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
+      const dialog = await screen.findByRole('dialog');
+      await userEvent.type(
+        within(dialog).getByLabelText(/Comment/),
+        'details can move too',
+      );
+      await userEvent.click(
+        within(dialog).getByRole('button', { name: 'Approve' }),
+      );
+      await waitFor(() =>
+        expect(api.approveRequest).toHaveBeenCalledWith(waiting.id, {
+          comment: 'details can move too',
+        }),
+      );
+      expect(await screen.findByTestId('request-state')).toHaveTextContent(
+        'Approved',
+      );
+    }, 30_000);
+
+    it('offers the requester no Approve on their own request', async () => {
+      const forCarol = {
+        ...waiting,
+        allowedActions: ['cancel' as const],
+        notAllowedBecause: {
+          approve: 'nobody approves or rejects their own request',
+          reject: 'nobody approves or rejects their own request',
+        },
+      };
+      const api = mockIstioUpgradeApi({ getRequest: async () => forCarol });
+      await renderIstio(<RequestProgressView requestId={waiting.id} />, {
+        api,
+      });
+      expect(
+        await screen.findByRole('button', { name: 'Cancel request' }),
+      ).toBeEnabled();
+      expect(
+        screen.queryByRole('button', { name: 'Approve' }),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Reject' }),
+      ).not.toBeInTheDocument();
+    });
+  });
 });
 
 describe('progressPercent', () => {

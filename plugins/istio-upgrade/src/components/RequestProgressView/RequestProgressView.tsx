@@ -169,6 +169,12 @@ export function RequestProgressView(props: {
     return error ? <ResponseErrorPanel error={error} /> : null;
   }
   const percent = progressPercent(request);
+  const coOwners = request.plan.sharedWith?.owners ?? [];
+  // Approving and rejecting are shown only to those who may (an approver, a co-owner of a shared
+  // namespace); the requester is not offered a disabled Approve on their own request.
+  const decisions = (['approve', 'reject'] as const).filter(a =>
+    request.allowedActions.includes(a),
+  );
   const { podsInScope, podsMigrated } = request.progress;
   // The step a request is on; once it has ended, its last step is history, not "now".
   const currentStep = isActiveRequest(request)
@@ -209,8 +215,12 @@ export function RequestProgressView(props: {
       {request.state === 'pending-approval' && (
         <Alert severity="info">
           Waiting for approval
-          {request.approvalReason ? `: ${request.approvalReason}` : ''}. An
-          approver decides in the Istio fleet page's requests queue.
+          {request.approvalReason ? `: ${request.approvalReason}` : ''}.{' '}
+          {coOwners.length > 0
+            ? `An approver, or an owner of the other workloads it restarts (${coOwners.join(
+                ', ',
+              )}), decides here or in the Istio fleet page's requests queue.`
+            : "An approver decides in the Istio fleet page's requests queue."}
         </Alert>
       )}
       {request.error && <Alert severity="error">{request.error}</Alert>}
@@ -254,7 +264,7 @@ export function RequestProgressView(props: {
       <Box mt={2}>
         <RequestActions
           request={request}
-          actions={['cancel', 'rollback']}
+          actions={[...decisions, 'cancel', 'rollback']}
           onDone={(result, action) => {
             if (action === 'rollback') {
               callbacks.current.onRollback?.(result);

@@ -97,7 +97,8 @@ export function RequestsQueue() {
         {!approver.loading && !approver.allowed && (
           <Alert severity="info">
             You are not an approver: approving takes the
-            istio-upgrade.request.approve permission.
+            istio-upgrade.request.approve permission. You may still decide a
+            migration that restarts workloads you own.
           </Alert>
         )}
         {pending.loading && !pending.value && <Progress />}

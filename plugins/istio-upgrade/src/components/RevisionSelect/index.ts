@@ -1,0 +1,1 @@
+export { RevisionSelect } from './RevisionSelect';
