@@ -303,6 +303,14 @@ EOF
   # Namespaces get their `default` ServiceAccount from the controller-manager.
   wait_for "the default ServiceAccount" 60 kube get serviceaccount default -n default
 
+  # The Gateway API's CRDs before istiod starts: each istiod then deploys the Gateways of class istio
+  # that name its revision.
+  log "Gateway API $RC_GATEWAY_API_VERSION CRDs"
+  run "kubectl apply (Gateway API CRDs)" "$STATE/logs/workloads.log" \
+    kube apply --server-side -f "$RC_GATEWAY_API_DIR/files"
+  wait_for "the Gateway API CRDs" 60 kube wait --for condition=Established --timeout=5s \
+    crd/gateways.gateway.networking.k8s.io crd/gatewayclasses.gateway.networking.k8s.io
+
   local old_dir_var="RC_ISTIO_${OLD_MINOR//./_}_DIR" new_dir_var="RC_ISTIO_${NEW_MINOR//./_}_DIR"
   local old_version_var="RC_ISTIO_${OLD_MINOR//./_}_VERSION" new_version_var="RC_ISTIO_${NEW_MINOR//./_}_VERSION"
   log "installing Istio's base chart ($OLD_MINOR)"

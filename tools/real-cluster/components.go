@@ -125,6 +125,23 @@ var components = []component{
 		},
 		LDFlags: []string{"-X helm.sh/helm/v3/internal/version.version=v3.22.0"},
 	},
+	{
+		// The Gateway API's standard CRDs, the release both Istio versions build with: istiod deploys
+		// a Gateway of class istio (gateway.networking.k8s.io/v1) as a Deployment and Service of its own.
+		Name:    "gateway-api",
+		Version: "1.4.0",
+		Files: &fileSource{
+			Module: "sigs.k8s.io/gateway-api",
+			Files: []string{
+				"config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml",
+				"config/crd/standard/gateway.networking.k8s.io_gateways.yaml",
+				"config/crd/standard/gateway.networking.k8s.io_httproutes.yaml",
+				"config/crd/standard/gateway.networking.k8s.io_grpcroutes.yaml",
+				"config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml",
+				"config/crd/standard/gateway.networking.k8s.io_backendtlspolicies.yaml",
+			},
+		},
+	},
 	istio("1.28", "1.28.3", "4c1f845d839e9086ee85ad9337f2647492322eb4"),
 	istio("1.29", "1.29.1", "6991a379e1fcfbe21e64da2eda5d56624a5547b4"),
 }
