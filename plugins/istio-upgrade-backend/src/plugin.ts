@@ -86,15 +86,16 @@ export const istioUpgradePlugin = createBackendPlugin({
         });
 
         const releases = readReleaseTable(config);
+        const settings = readRequestSettings(config);
         const inventory = new InventoryService({
           directory: clusters,
           logger,
           settings: readInventorySettings(config),
           releases,
           allowPrivateHosts: clusterConfig.allowedPrivateHosts,
+          protectedNamespaces: settings.protectedNamespaces,
         });
 
-        const settings = readRequestSettings(config);
         const store = await RequestStore.create({ database });
         const planner = new RequestPlanner({ inventory, settings, releases });
         const notifier = new RequestNotifier({

@@ -55,6 +55,8 @@ export class InventoryService {
       settings: InventorySettings;
       releases: IstioRelease[];
       allowPrivateHosts: string[];
+      /** Namespaces no request may change, marked as such in the served inventory. */
+      protectedNamespaces?: ReadonlyArray<string>;
       timing?: Partial<WatcherOptions>;
     },
   ) {}
@@ -186,12 +188,20 @@ export class InventoryService {
   }
 
   /**
-   * One cluster's inventory, as last computed.
+   * One cluster's inventory, as last computed, its namespaces marked protected or not.
    *
    * @throws NotFoundError for a cluster the catalog does not have
    */
   async getInventory(name: string): Promise<ClusterInventory> {
-    return this.inventoryOf(await this.options.directory.get(name));
+    const inventory = this.inventoryOf(await this.options.directory.get(name));
+    const protectedNamespaces = new Set(this.options.protectedNamespaces);
+    return {
+      ...inventory,
+      namespaces: inventory.namespaces.map(n => ({
+        ...n,
+        protected: protectedNamespaces.has(n.name),
+      })),
+    };
   }
 
   /** Every cluster's summary and the fleet's warnings. */

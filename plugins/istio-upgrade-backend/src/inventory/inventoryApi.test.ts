@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   componentEntity,
   MeshSimulatorProcess,
+  meshSimulatorBackendSetup,
   startMeshSimulator,
 } from '../testing/meshSimulator';
 import {
@@ -24,8 +25,15 @@ describe('the inventory API against the seed cluster', () => {
 
   beforeAll(async () => {
     simulator = await startMeshSimulator({ scenarios: ['seed'], speed: 20 });
+    const { istioUpgrade } = meshSimulatorBackendSetup(simulator).config;
     backend = await startInventoryTestBackend(simulator, {
       entities: [productpage, unmapped],
+      config: {
+        istioUpgrade: {
+          ...istioUpgrade,
+          requests: { protectedNamespaces: ['nginx'] },
+        },
+      },
     });
     await eventually(async () => {
       const res = await backend.get('/clusters');
@@ -53,6 +61,19 @@ describe('the inventory API against the seed cluster', () => {
     const token = simulator.clusters[0].tokens.readOnly;
     expect(res.text).not.toContain(token);
     expect(res.text).not.toContain('BEGIN CERTIFICATE');
+  });
+
+  it('marks the namespaces requests may not change as protected: configured ones and the always protected', async () => {
+    const res = await backend.get('/clusters/seed/inventory');
+    expect(res.status).toBe(200);
+    const protectedOf = Object.fromEntries(
+      res.body.namespaces.map((n: any) => [n.name, n.protected]),
+    );
+    expect(protectedOf).toMatchObject({
+      nginx: true,
+      bookinfo: false,
+      'istio-system': true,
+    });
   });
 
   it("serves the seed cluster's control planes, tag, gateways and namespaces", async () => {

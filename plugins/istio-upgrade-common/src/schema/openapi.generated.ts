@@ -441,6 +441,8 @@ export type components = {
       podsByRevision: components['schemas']['RevisionCount'][];
       /** Injected pods whose revision is not the desired one. */
       podsNeedingRestart: number;
+      /** Whether requests may not change it (istioUpgrade.requests.protectedNamespaces and the namespaces always protected); set on every namespace of a served cluster inventory. */
+      protected?: boolean;
       /** The namespace's istio.io/rev label. */
       revisionLabel?: string;
       /** The tag that decides the revision (default for legacy injection). */

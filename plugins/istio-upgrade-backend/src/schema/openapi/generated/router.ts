@@ -1250,6 +1250,11 @@ export const spec = {
               $ref: '#/components/schemas/RevisionCount',
             },
           },
+          protected: {
+            type: 'boolean',
+            description:
+              'Whether requests may not change it (istioUpgrade.requests.protectedNamespaces and the namespaces always protected); set on every namespace of a served cluster inventory.',
+          },
         },
       },
       Workload: {
