@@ -556,6 +556,17 @@ async function populate(
       last = { created, ready };
     }
     if (ready >= options.pods) break;
+    if (now - started > options.populateTimeoutMs && created >= options.pods) {
+      // Every pod exists (and went through istiod's webhook) but kwok has not made all of them Ready:
+      // measure anyway, and say so in the figures (readyWhenMeasured).
+      log(
+        `population: ${ready} of ${created} pods Ready after ${Math.round(
+          (now - started) / 1000,
+        )} s; measuring with the rest still becoming Ready`,
+      );
+      last = { created, ready };
+      break;
+    }
     if (now - started > options.populateTimeoutMs) {
       throw new Error(
         `population: only ${created} pods created and ${ready} Ready after ${Math.round(
@@ -598,6 +609,7 @@ async function populate(
     scaledMs: Math.round(scaledMs),
     allCreatedMs: Math.round((createdAt ?? readyAt) - started),
     allReadyMs: Math.round(readyAt - started),
+    readyWhenMeasured: last.ready,
     podsPerSecond: round(options.pods / ((readyAt - started) / 1000)),
     peakMemoryBytes: peak,
   };
@@ -1108,7 +1120,7 @@ function table(r: Report) {
   const p = r.population;
   rows.push([
     'population (apply → every pod Ready)',
-    `${p.generatedPods} pods, ${
+    `${p.generatedPods} pods (${p.readyWhenMeasured} Ready when measured), ${
       p.generatedPodsInjected
     } injected by real istiod, ${r.cluster.nodes} nodes: ${round(
       p.allReadyMs / 1000,
