@@ -296,6 +296,8 @@ export function applyCreateDefaults(
       return defaultWebhooks(object, true);
     case 'validatingwebhookconfigurations.admissionregistration.k8s.io':
       return defaultWebhooks(object, false);
+    case 'gateways.gateway.networking.k8s.io':
+      return defaultGateway(object);
     case 'poddisruptionbudgets.policy':
       return {
         ...object,
@@ -309,6 +311,31 @@ export function applyCreateDefaults(
     default:
       return object;
   }
+}
+
+/**
+ * The Gateway API CRD's schema defaults for a Gateway: each listener's `allowedRoutes` is
+ * `{namespaces: {from: Same}}` (and `namespaces.from` is `Same`) unless set.
+ */
+function defaultGateway(object: KubeObject): KubeObject {
+  const listeners = object.spec?.listeners;
+  if (!Array.isArray(listeners)) return object;
+  return {
+    ...object,
+    spec: {
+      ...object.spec,
+      listeners: listeners.map((l: JsonObject) => {
+        const allowed = l.allowedRoutes ?? {};
+        return {
+          ...l,
+          allowedRoutes: {
+            ...allowed,
+            namespaces: { from: 'Same', ...(allowed.namespaces ?? {}) },
+          },
+        };
+      }),
+    },
+  };
 }
 
 /** Defaults re-applied on update so a client that drops a defaulted field does not erase it. */
@@ -330,6 +357,9 @@ export function applyUpdateDefaults(
   }
   if (tk.startsWith('validatingwebhookconfigurations')) {
     return defaultWebhooks(object, false);
+  }
+  if (tk === 'gateways.gateway.networking.k8s.io') {
+    return defaultGateway(object);
   }
   return object;
 }

@@ -131,9 +131,15 @@ export function registerEndpointsController(ctx: ClusterContext) {
           name: p.name,
           port: resolveTargetPort(pod, p.targetPort, p.port),
           protocol: p.protocol ?? 'TCP',
+          // The controllers copy a Service port's appProtocol onto the endpoint ports.
+          ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
         }))
         .filter(p => p.port !== undefined)
-        .map(p => (p.name ? p : { port: p.port, protocol: p.protocol }));
+        .map(p => {
+          if (p.name) return p;
+          const { name: _unnamed, ...rest } = p;
+          return rest;
+        });
       const groupKey = JSON.stringify(ports);
       let group = groups.get(groupKey);
       if (!group) {
@@ -176,6 +182,7 @@ export function registerEndpointsController(ctx: ClusterContext) {
         name: p.name ?? '',
         port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
         protocol: p.protocol ?? 'TCP',
+        ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
       }));
     const slice = sliceName(service);
     write(endpointSlices, namespace, slice, {
@@ -213,10 +220,11 @@ export function registerEndpointsController(ctx: ClusterContext) {
         nodeName: pod.spec.nodeName,
         targetRef: targetRef(pod),
       })),
-      ports: firstPorts.map(p => ({
+      ports: firstPorts.map((p: JsonObject) => ({
         name: p.name ?? '',
         port: p.port,
         protocol: p.protocol ?? 'TCP',
+        ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
       })),
     });
   });

@@ -2,16 +2,24 @@ import { applyCreateDefaults } from '../api/defaults';
 import { resourceTypeNamed } from '../api/resourceTypes';
 import { ClusterContext, timestamp } from '../controllers/clusterContext';
 import { JsonObject, KubeObject } from '../store/kubeObject';
-import { istioSystem, revisionOfIstiodService } from './controlPlanes';
+import {
+  istiodName,
+  istioSystem,
+  revisionOfIstiodService,
+} from './controlPlanes';
+import { istioAtLeast } from './istioVersions';
+import { sidecarVolumes } from './sidecarInjector';
 
 const gateways = resourceTypeNamed('gateways');
 const deployments = resourceTypeNamed('deployments');
 const services = resourceTypeNamed('services');
+const serviceAccounts = resourceTypeNamed('serviceaccounts');
 
 const revisionLabel = 'istio.io/rev';
 const gatewayNameLabel = 'gateway.networking.k8s.io/gateway-name';
 const managedLabel = 'gateway.istio.io/managed';
 const managedBy = 'istio.io-gateway-controller';
+const gatewayClassLabel = 'gateway.networking.k8s.io/gateway-class-name';
 /** The GatewayClass istiod deploys for. */
 export const istioGatewayClass = 'istio';
 
@@ -38,8 +46,59 @@ export function gatewayRevision(
   return label;
 }
 
-function listenerPorts(gateway: KubeObject) {
+/**
+ * What istiod copies onto the objects it deploys for a Gateway: `spec.infrastructure`'s labels and
+ * annotations when the Gateway has `spec.infrastructure`, else the Gateway's own (without kubectl's
+ * last-applied configuration). So `istio.io/rev` is on them only as the Gateway's own label says it
+ * (a tag's name stays a tag's name), and not at all when `spec.infrastructure` is set.
+ */
+function copiedMetadata(gateway: KubeObject): {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+} {
+  const infrastructure = gateway.spec?.infrastructure;
+  if (infrastructure) {
+    return {
+      labels: { ...(infrastructure.labels ?? {}) },
+      annotations: { ...(infrastructure.annotations ?? {}) },
+    };
+  }
+  const annotations: Record<string, string> = {
+    ...(gateway.metadata.annotations ?? {}),
+  };
+  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  return { labels: { ...(gateway.metadata.labels ?? {}) }, annotations };
+}
+
+/** The labels of the Deployment, Service and ServiceAccount istiod deploys for a Gateway. */
+function objectLabels(gateway: KubeObject): Record<string, string> {
+  return {
+    ...copiedMetadata(gateway).labels,
+    [managedLabel]: managedBy,
+    [gatewayClassLabel]: String(gateway.spec?.gatewayClassName ?? ''),
+    [gatewayNameLabel]: gateway.metadata.name,
+  };
+}
+
+/** A listener's name as a Service port name (istiod's `sanitizeListenerNameForPort`). */
+const portName = (listener: JsonObject, index: number) =>
+  String(listener.name ?? '').replace(/\./g, '-') ||
+  `${String(listener.protocol ?? 'TCP').toLowerCase()}-${index}`;
+
+/** The listeners' distinct ports, the first listener of a port naming it. */
+function distinctListeners(gateway: KubeObject): JsonObject[] {
   const seen = new Set<number>();
+  const out: JsonObject[] = [];
+  for (const listener of gateway.spec?.listeners ?? []) {
+    const port = Number(listener.port);
+    if (!port || seen.has(port)) continue;
+    seen.add(port);
+    out.push(listener);
+  }
+  return out;
+}
+
+function listenerPorts(gateway: KubeObject) {
   const ports: Array<Record<string, unknown>> = [
     {
       name: 'status-port',
@@ -49,20 +108,16 @@ function listenerPorts(gateway: KubeObject) {
       targetPort: 15021,
     },
   ];
-  for (const listener of gateway.spec?.listeners ?? []) {
+  distinctListeners(gateway).forEach((listener, index) => {
     const port = Number(listener.port);
-    if (!port || seen.has(port)) continue;
-    seen.add(port);
-    const protocol = String(listener.protocol ?? 'TCP').toLowerCase();
     ports.push({
-      name: `${protocol}-${port}`,
+      name: portName(listener, index),
       port,
       protocol: 'TCP',
-      appProtocol:
-        protocol === 'https' || protocol === 'tls' ? 'tcp' : protocol,
+      appProtocol: String(listener.protocol ?? 'TCP').toLowerCase(),
       targetPort: port,
     });
-  }
+  });
   return ports;
 }
 
@@ -77,29 +132,152 @@ function ownerReference(gateway: KubeObject) {
   ];
 }
 
+function envFromField(name: string, fieldPath: string): JsonObject {
+  return { name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } };
+}
+
 /**
- * The Deployment of Istio's `kube-gateway` template as istiod of `revision` renders it: one
- * `istio-proxy` container (`image: auto`) that the injector fills with the gateway template of
- * that revision's version; `spec.replicas` is left to the user (and to an autoscaler) after
+ * The `istio-proxy` container of the `kube-gateway` template of istiod `revision` at `version`, as
+ * 1.28.3 and 1.29.1 render it into the Deployment itself: the pods are not injected (they are
+ * labelled `sidecar.istio.io/inject: "false"`). Before 1.29 the resource fields' divisor is Go's zero
+ * Quantity, `"0"`; from 1.29 `"1"`.
+ */
+function gatewayProxy(
+  revision: string,
+  version: string,
+  namespace: string,
+  workload: string,
+): JsonObject {
+  const discovery = `${istiodName(revision)}.${istioSystem}.svc:15012`;
+  const divisor = istioAtLeast(version, 29) ? '1' : '0';
+  const resourceEnv = (name: string, resource: string) => ({
+    name,
+    valueFrom: { resourceFieldRef: { divisor, resource } },
+  });
+  const readyProbe = {
+    httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
+    successThreshold: 1,
+    timeoutSeconds: 1,
+  };
+  return {
+    name: 'istio-proxy',
+    image: `docker.io/istio/proxyv2:${version}`,
+    args: [
+      'proxy',
+      'router',
+      '--domain',
+      '$(POD_NAMESPACE).svc.cluster.local',
+      '--proxyLogLevel',
+      'warning',
+      '--proxyComponentLogLevel',
+      'misc:error',
+      '--log_output_level',
+      'default:info',
+    ],
+    env: [
+      { name: 'PILOT_CERT_PROVIDER', value: 'istiod' },
+      { name: 'CA_ADDR', value: discovery },
+      envFromField('POD_NAME', 'metadata.name'),
+      envFromField('POD_NAMESPACE', 'metadata.namespace'),
+      envFromField('INSTANCE_IP', 'status.podIP'),
+      envFromField('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
+      envFromField('HOST_IP', 'status.hostIP'),
+      resourceEnv('ISTIO_CPU_LIMIT', 'limits.cpu'),
+      {
+        name: 'PROXY_CONFIG',
+        value: `${JSON.stringify({ discoveryAddress: discovery })}\n`,
+      },
+      { name: 'ISTIO_META_POD_PORTS', value: '[]' },
+      // Go omits the empty value.
+      { name: 'ISTIO_META_APP_CONTAINERS' },
+      resourceEnv('GOMEMLIMIT', 'limits.memory'),
+      resourceEnv('GOMAXPROCS', 'limits.cpu'),
+      { name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' },
+      envFromField('ISTIO_META_NODE_NAME', 'spec.nodeName'),
+      { name: 'ISTIO_META_INTERCEPTION_MODE', value: 'REDIRECT' },
+      { name: 'ISTIO_META_WORKLOAD_NAME', value: workload },
+      {
+        name: 'ISTIO_META_OWNER',
+        value: `kubernetes://apis/apps/v1/namespaces/${namespace}/deployments/${workload}`,
+      },
+      { name: 'ISTIO_META_MESH_ID', value: 'cluster.local' },
+      { name: 'TRUST_DOMAIN', value: 'cluster.local' },
+    ],
+    imagePullPolicy: 'IfNotPresent',
+    ports: [
+      { containerPort: 15020, name: 'metrics', protocol: 'TCP' },
+      { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
+      { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+    ],
+    readinessProbe: { failureThreshold: 4, ...readyProbe, periodSeconds: 15 },
+    resources: {
+      limits: { cpu: '2', memory: '1Gi' },
+      requests: { cpu: '100m', memory: '128Mi' },
+    },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 1337,
+      runAsNonRoot: true,
+      runAsUser: 1337,
+    },
+    startupProbe: {
+      failureThreshold: 30,
+      ...readyProbe,
+      initialDelaySeconds: 1,
+      periodSeconds: 1,
+    },
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    volumeMounts: [
+      {
+        mountPath: '/var/run/secrets/workload-spiffe-uds',
+        name: 'workload-socket',
+      },
+      {
+        mountPath: '/var/run/secrets/credential-uds',
+        name: 'credential-socket',
+      },
+      {
+        mountPath: '/var/run/secrets/workload-spiffe-credentials',
+        name: 'workload-certs',
+      },
+      { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
+      { mountPath: '/var/lib/istio/data', name: 'istio-data' },
+      { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
+      { mountPath: '/var/run/secrets/tokens', name: 'istio-token' },
+      { mountPath: '/etc/istio/pod', name: 'istio-podinfo' },
+    ],
+  };
+}
+
+/**
+ * The Deployment of Istio's `kube-gateway` template as istiod of `revision` (at `version`) renders
+ * it: the whole `istio-proxy` container, pods labelled `sidecar.istio.io/inject: "false"` (the
+ * injector leaves them alone: no `sidecar.istio.io/status`) and annotated `istio.io/rev` with the
+ * revision that deployed them; `spec.replicas` is left to the user (and to an autoscaler) after
  * creation, as istiod's server-side apply does not own it.
  */
-function desiredDeployment(gateway: KubeObject, revision: string): KubeObject {
+function desiredDeployment(
+  gateway: KubeObject,
+  revision: string,
+  version: string,
+): KubeObject {
   const name = gateway.metadata.name;
-  const infrastructure = gateway.spec?.infrastructure ?? {};
-  const labels = {
-    ...(infrastructure.labels ?? {}),
-    [gatewayNameLabel]: name,
-    [managedLabel]: managedBy,
-    [revisionLabel]: revision,
-  };
+  const namespace = gateway.metadata.namespace!;
+  const workload = gatewayApiDeploymentName(name);
+  const copied = copiedMetadata(gateway);
+  const labels = objectLabels(gateway);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {
-      name: gatewayApiDeploymentName(name),
-      namespace: gateway.metadata.namespace,
+      name: workload,
+      namespace,
       labels,
-      annotations: { ...(infrastructure.annotations ?? {}) },
+      annotations: copied.annotations,
       ownerReferences: ownerReference(gateway),
     } as unknown as KubeObject['metadata'],
     spec: {
@@ -107,45 +285,35 @@ function desiredDeployment(gateway: KubeObject, revision: string): KubeObject {
       template: {
         metadata: {
           labels: {
-            ...(infrastructure.labels ?? {}),
-            'sidecar.istio.io/inject': 'true',
-            'service.istio.io/canonical-name': gatewayApiDeploymentName(name),
+            ...labels,
+            'service.istio.io/canonical-name': workload,
             'service.istio.io/canonical-revision': 'latest',
-            'istio.io/gateway-name': name,
-            [gatewayNameLabel]: name,
-            [revisionLabel]: revision,
+            'sidecar.istio.io/inject': 'false',
           },
           annotations: {
-            ...(infrastructure.annotations ?? {}),
-            'inject.istio.io/templates': 'gateway',
+            ...copied.annotations,
+            [revisionLabel]: revision,
             'prometheus.io/path': '/stats/prometheus',
             'prometheus.io/port': '15020',
             'prometheus.io/scrape': 'true',
           },
         },
         spec: {
-          serviceAccountName: gatewayApiDeploymentName(name),
-          containers: [
-            {
-              name: 'istio-proxy',
-              image: 'auto',
-              ports: [
-                { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
-                {
-                  containerPort: 15090,
-                  name: 'http-envoy-prom',
-                  protocol: 'TCP',
-                },
-              ],
-            },
-          ],
+          serviceAccountName: workload,
+          securityContext: {
+            sysctls: [
+              { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' },
+            ],
+          },
+          containers: [gatewayProxy(revision, version, namespace, workload)],
+          volumes: sidecarVolumes(version, true),
         },
       },
     },
   };
 }
 
-function desiredService(gateway: KubeObject, revision: string): KubeObject {
+function desiredService(gateway: KubeObject): KubeObject {
   const name = gateway.metadata.name;
   return {
     apiVersion: 'v1',
@@ -153,19 +321,40 @@ function desiredService(gateway: KubeObject, revision: string): KubeObject {
     metadata: {
       name: gatewayApiDeploymentName(name),
       namespace: gateway.metadata.namespace,
-      labels: {
-        [gatewayNameLabel]: name,
-        [managedLabel]: managedBy,
-        [revisionLabel]: revision,
-      },
+      labels: objectLabels(gateway),
+      annotations: copiedMetadata(gateway).annotations,
       ownerReferences: ownerReference(gateway),
     } as unknown as KubeObject['metadata'],
     spec: {
       type: 'LoadBalancer',
+      // The kube-gateway template asks for both families where the cluster has them.
+      ipFamilyPolicy: 'PreferDualStack',
       selector: { [gatewayNameLabel]: name },
       ports: listenerPorts(gateway),
     },
   };
+}
+
+/** The ServiceAccount `<name>-istio` istiod creates for the gateway's pods. */
+function desiredServiceAccount(gateway: KubeObject): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: {
+      name: gatewayApiDeploymentName(gateway.metadata.name),
+      namespace: gateway.metadata.namespace,
+      labels: objectLabels(gateway),
+      annotations: copiedMetadata(gateway).annotations,
+      ownerReferences: ownerReference(gateway),
+    } as unknown as KubeObject['metadata'],
+  };
+}
+
+/** Drops an empty `annotations` map, as the API server stores none. */
+function withoutEmptyAnnotations(object: KubeObject): KubeObject {
+  if (Object.keys(object.metadata.annotations ?? {}).length) return object;
+  const { annotations: _dropped, ...metadata } = object.metadata as any;
+  return { ...object, metadata };
 }
 
 const same = (a: unknown, b: unknown) =>
@@ -173,8 +362,8 @@ const same = (a: unknown, b: unknown) =>
 
 /**
  * istiod's gateway deployment controller: for each Gateway of class `istio` whose revision (see
- * {@link gatewayRevision}) has a ready istiod, the Deployment and LoadBalancer Service
- * `<name>-istio`, kept as that revision renders them. Relabelling the Gateway, or moving the tag
+ * {@link gatewayRevision}) has a ready istiod, the Deployment, LoadBalancer Service and
+ * ServiceAccount `<name>-istio`, kept as that revision renders them. Relabelling the Gateway, or moving the tag
  * it names, hands it to another istiod, which rewrites the Deployment's pod template: its pods
  * move to the new revision by a rolling update. Gateways no running istiod owns are left as they
  * are, and so is their Deployment.
@@ -194,7 +383,12 @@ export function registerGatewayApiDeployer(
     const revision = gatewayRevision(ctx, gateway);
     if (!ctx.controlPlanes.hasReadyPod(revision)) return;
 
-    const wanted = desiredDeployment(gateway, revision);
+    const version = ctx.controlPlanes.version(revision);
+    if (!version) return;
+
+    const wanted = withoutEmptyAnnotations(
+      desiredDeployment(gateway, revision, version),
+    );
     const current = store.get(deployments, namespace, wanted.metadata.name);
     if (!current) {
       store.create(
@@ -211,6 +405,7 @@ export function registerGatewayApiDeployer(
         metadata: wanted.spec.template.metadata,
         spec: {
           ...current.spec.template.spec,
+          ...wanted.spec.template.spec,
           containers: wanted.spec.template.spec.containers.map(
             (c: KubeObject) => ({
               ...(current.spec.template.spec.containers ?? []).find(
@@ -221,24 +416,70 @@ export function registerGatewayApiDeployer(
           ),
         },
       };
+      const annotations = {
+        ...(current.metadata.annotations?.['deployment.kubernetes.io/revision']
+          ? {
+              'deployment.kubernetes.io/revision':
+                current.metadata.annotations[
+                  'deployment.kubernetes.io/revision'
+                ],
+            }
+          : {}),
+        ...(wanted.metadata.annotations ?? {}),
+      };
       if (
         !same(current.metadata.labels, wanted.metadata.labels) ||
+        !same(current.metadata.annotations ?? {}, annotations) ||
         !same(current.spec.template, template)
       ) {
+        const metadata: any = {
+          ...current.metadata,
+          labels: wanted.metadata.labels,
+          annotations,
+        };
+        if (!Object.keys(annotations).length) delete metadata.annotations;
         store.replace(deployments, {
           ...current,
-          metadata: { ...current.metadata, labels: wanted.metadata.labels },
+          metadata,
           spec: { ...current.spec, template },
         });
       }
     }
 
-    const service = desiredService(gateway, revision);
+    const account = withoutEmptyAnnotations(desiredServiceAccount(gateway));
+    const currentAccount = store.get(
+      serviceAccounts,
+      namespace,
+      account.metadata.name,
+    );
+    if (!currentAccount) {
+      store.create(
+        serviceAccounts,
+        applyCreateDefaults(serviceAccounts, account, allocateClusterIP),
+      );
+    } else if (
+      !same(currentAccount.metadata.labels, account.metadata.labels) ||
+      !same(currentAccount.metadata.annotations, account.metadata.annotations)
+    ) {
+      store.replace(serviceAccounts, {
+        ...currentAccount,
+        metadata: {
+          ...account.metadata,
+          ...currentAccount.metadata,
+          labels: account.metadata.labels,
+          annotations: account.metadata.annotations,
+        } as any,
+      });
+    }
+
+    const service = withoutEmptyAnnotations(desiredService(gateway));
     const currentService = store.get(
       services,
       namespace,
       service.metadata.name,
     );
+    const portShape = (ports: KubeObject[]) =>
+      ports.map(p => [p.name, p.port, p.appProtocol]);
     if (!currentService) {
       store.create(
         services,
@@ -247,20 +488,24 @@ export function registerGatewayApiDeployer(
     } else if (
       !same(currentService.metadata.labels, service.metadata.labels) ||
       !same(
-        currentService.spec.ports.map((p: KubeObject) => p.port),
-        service.spec.ports.map((p: KubeObject) => p.port),
-      )
+        currentService.metadata.annotations,
+        service.metadata.annotations,
+      ) ||
+      !same(portShape(currentService.spec.ports), portShape(service.spec.ports))
     ) {
+      const metadata: any = {
+        ...currentService.metadata,
+        labels: service.metadata.labels,
+        annotations: service.metadata.annotations,
+      };
+      if (!metadata.annotations) delete metadata.annotations;
       store.replace(
         services,
         applyCreateDefaults(
           services,
           {
             ...currentService,
-            metadata: {
-              ...currentService.metadata,
-              labels: service.metadata.labels,
-            },
+            metadata,
             spec: {
               ...currentService.spec,
               ports: service.spec.ports.map((p: KubeObject) => ({
@@ -304,7 +549,8 @@ export function registerGatewayApiDeployer(
       enqueueAll();
     } else if (
       (change.typeKey === 'deployments.apps' ||
-        change.typeKey === 'services') &&
+        change.typeKey === 'services' ||
+        change.typeKey === 'serviceaccounts') &&
       object.metadata.labels?.[managedLabel] === managedBy
     ) {
       const owner = object.metadata.labels?.[gatewayNameLabel];
@@ -314,9 +560,80 @@ export function registerGatewayApiDeployer(
   });
 }
 
+/** Istio's `humanReadableJoin`: `a`, `a and b`, `a, b, and c`. */
+function humanReadableJoin(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  if (items.length === 2) return `${items[0]} and ${items[1]}`;
+  return `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}`;
+}
+
+const routeKinds: Record<string, string[]> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  TLS: ['TLSRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
+
 /**
- * The status istiod writes on a Gateway it deployed: Accepted and Programmed, with the load
- * balancer's address once it has one.
+ * A listener's status as istiod 1.28/1.29 write it with their defaults: TLS, TCP and UDP listeners
+ * are not accepted (alpha Gateway API off); an HTTPS listener's certificate references must name
+ * Secrets, which the simulator does not serve, so they never resolve.
+ */
+function listenerStatus(
+  gateway: KubeObject,
+  listener: JsonObject,
+  condition: (
+    type: string,
+    status: string,
+    reason: string,
+    message: string,
+  ) => JsonObject,
+): JsonObject {
+  const protocol = String(listener.protocol ?? '');
+  const ok = 'No errors found';
+  const accepted = ['TLS', 'TCP', 'UDP'].includes(protocol)
+    ? condition(
+        'Accepted',
+        'False',
+        'UnsupportedProtocol',
+        `protocol "${protocol}" is supported, but only when PILOT_ENABLE_ALPHA_GATEWAY_API=true is configured`,
+      )
+    : condition('Accepted', 'True', 'Accepted', ok);
+  const ref = (listener.tls?.certificateRefs ?? [])[0];
+  const badRef =
+    protocol === 'HTTPS' && listener.tls?.mode !== 'Passthrough' && ref
+      ? `invalid certificate reference ${ref.group ?? ''}/${
+          ref.kind ?? 'Secret'
+        }/${ref.name}., secret ${ref.namespace ?? gateway.metadata.namespace}/${
+          ref.name
+        } not found`
+      : undefined;
+  return {
+    attachedRoutes: 0,
+    conditions: [
+      accepted,
+      condition('Conflicted', 'False', 'NoConflicts', ok),
+      badRef
+        ? condition('Programmed', 'False', 'Invalid', 'Bad TLS configuration')
+        : condition('Programmed', 'True', 'Programmed', ok),
+      badRef
+        ? condition('ResolvedRefs', 'False', 'InvalidCertificateRef', badRef)
+        : condition('ResolvedRefs', 'True', 'ResolvedRefs', ok),
+    ],
+    name: listener.name,
+    supportedKinds: (routeKinds[protocol] ?? []).map(kind => ({
+      group: 'gateway.networking.k8s.io',
+      kind,
+    })),
+  };
+}
+
+/**
+ * The status istiod writes on a Gateway it deployed: Accepted; Programmed, naming the Service's
+ * host and the listeners' ports (`<name>-istio.<namespace>.svc.cluster.local:<port>`, sorted as
+ * text), True with the load balancer's address once it has one, else False `AddressNotAssigned`;
+ * and each listener's conditions.
  */
 function gatewayStatus(
   ctx: ClusterContext,
@@ -324,24 +641,32 @@ function gatewayStatus(
   address: string | undefined,
 ): JsonObject {
   const previous: JsonObject[] = gateway.status?.conditions ?? [];
+  const previousListeners: JsonObject[] = gateway.status?.listeners ?? [];
   const generation = gateway.metadata.generation ?? 1;
-  const condition = (
-    type: string,
-    status: string,
-    reason: string,
-    message: string,
-  ) => {
-    const before = previous.find(c => c.type === type);
-    return {
-      type,
-      status,
-      reason,
-      message,
-      observedGeneration: generation,
-      lastTransitionTime:
-        before?.status === status ? before.lastTransitionTime : timestamp(ctx),
+  const conditionFrom =
+    (before: JsonObject[]) =>
+    (type: string, status: string, reason: string, message: string) => {
+      const was = before.find(c => c.type === type);
+      return {
+        lastTransitionTime:
+          was?.status === status ? was.lastTransitionTime : timestamp(ctx),
+        message,
+        observedGeneration: generation,
+        reason,
+        status,
+        type,
+      };
     };
-  };
+  const condition = conditionFrom(previous);
+  const host = `${gatewayApiDeploymentName(gateway.metadata.name)}.${
+    gateway.metadata.namespace
+  }.svc.cluster.local`;
+  const assigned = humanReadableJoin(
+    distinctListeners(gateway)
+      .map(l => `${host}:${Number(l.port)}`)
+      .sort(),
+  );
+  const listeners: JsonObject[] = gateway.spec?.listeners ?? [];
   return {
     ...(address ? { addresses: [{ type: 'IPAddress', value: address }] } : {}),
     conditions: [
@@ -351,14 +676,28 @@ function gatewayStatus(
             'Programmed',
             'True',
             'Programmed',
-            'Resource programmed, assigned to service(s)',
+            `Resource programmed, assigned to service(s) ${assigned}`,
           )
         : condition(
             'Programmed',
             'False',
             'AddressNotAssigned',
-            'Assigned to service(s), but no address is assigned yet',
+            `Assigned to service(s) ${assigned}, but failed to assign to all requested addresses: address pending for hostname "${host}"`,
           ),
     ],
+    ...(listeners.length
+      ? {
+          listeners: listeners.map(l =>
+            listenerStatus(
+              gateway,
+              l,
+              conditionFrom(
+                previousListeners.find(p => p.name === l.name)?.conditions ??
+                  [],
+              ),
+            ),
+          ),
+        }
+      : {}),
   };
 }

@@ -417,7 +417,10 @@ function initContainer(version: string): JsonObject {
   };
 }
 
-function sidecarVolumes(version: string, gateway: boolean): JsonObject[] {
+export function sidecarVolumes(
+  version: string,
+  gateway: boolean,
+): JsonObject[] {
   const volumes: JsonObject[] = [
     { name: 'workload-socket', emptyDir: {} },
     { name: 'credential-socket', emptyDir: {} },
@@ -867,17 +870,25 @@ export function mountServiceAccountToken(
   };
 }
 
-/** Whether a stored pod carries a sidecar, and of which revision and proxy version. */
+/**
+ * Whether a stored pod carries a proxy, and of which revision and proxy version: from
+ * `sidecar.istio.io/status`, else (a Gateway API gateway's pod) its annotation `istio.io/rev`.
+ */
 export function sidecarOf(
   pod: KubeObject,
 ): { revision: string; version: string } | undefined {
   const statusText = pod.metadata.annotations?.['sidecar.istio.io/status'];
-  if (!statusText) return undefined;
   let revision: string | undefined;
-  try {
-    revision = JSON.parse(statusText).revision;
-  } catch {
-    return undefined;
+  if (statusText) {
+    try {
+      revision = JSON.parse(statusText).revision;
+    } catch {
+      return undefined;
+    }
+  } else {
+    // A Gateway API gateway's pod is not injected: istiod renders its proxy into the Deployment
+    // and annotates the pods with its revision.
+    revision = pod.metadata.annotations?.['istio.io/rev'];
   }
   // A native sidecar is an init container.
   const proxy = [

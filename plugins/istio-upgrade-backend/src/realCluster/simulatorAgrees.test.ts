@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   MeshSimulatorProcess,
   startMeshSimulator,
@@ -8,6 +11,7 @@ jest.setTimeout(300_000);
 
 const cluster = realCluster();
 const OLD = cluster.oldRevision;
+const NEW = cluster.newRevision;
 
 /**
  * Labels an install tool adds (Helm, the operator) and that tell nothing about Istio's behaviour: the real
@@ -251,6 +255,166 @@ describe('the simulator agrees with real Kubernetes and Istio', () => {
       };
     });
     expect(simSlice).toEqual(realSlice);
+  });
+
+  it("deploys a Gateway API Gateway as real istiod does (pods, Service, ServiceAccount, the Gateway's status)", async () => {
+    // The real lab has no Gateway: the same one as the scenario's, in a namespace of this test's own.
+    const namespace = 'gateway-api';
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-api-'));
+    const manifest = join(dir, 'gateway.yaml');
+    writeFileSync(
+      manifest,
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: web
+  namespace: ${namespace}
+  labels:
+    istio.io/rev: ${NEW}
+spec:
+  gatewayClassName: istio
+  listeners:
+    - name: http
+      port: 80
+      protocol: HTTP
+`,
+    );
+    const until = async (check: () => Promise<boolean>, what: string) => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        if (await check().catch(() => false)) return;
+        if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+        await new Promise(r => setTimeout(r, 1000));
+      }
+    };
+    const ready = (run: (a: string[]) => Promise<string>) =>
+      until(async () => {
+        const d = JSON.parse(
+          await run([
+            'get',
+            'deployment',
+            'web-istio',
+            '-n',
+            namespace,
+            '-o',
+            'json',
+          ]),
+        );
+        return (
+          d.status?.observedGeneration === d.metadata.generation &&
+          d.status?.readyReplicas === 1 &&
+          d.status?.updatedReplicas === 1 &&
+          d.status?.replicas === 1
+        );
+      }, 'web-istio ready');
+    try {
+      await real(['apply', '-f', manifest]);
+      await Promise.all([ready(real), ready(sim)]);
+      // The simulator's load balancer controller gives the Service an address; the real lab has
+      // none, so the test gives it one as a cloud's would, and istiod programs the Gateway.
+      await real([
+        'patch',
+        'service',
+        'web-istio',
+        '-n',
+        namespace,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        '{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.250"}]}}}',
+      ]);
+      const programmed = (run: (a: string[]) => Promise<string>) =>
+        until(async () => {
+          const g = JSON.parse(
+            await run(['get', 'gateway', 'web', '-n', namespace, '-o', 'json']),
+          );
+          return (g.status?.conditions ?? []).some(
+            (c: any) => c.type === 'Programmed' && c.status === 'True',
+          );
+        }, 'Gateway web programmed');
+      await Promise.all([programmed(real), programmed(sim)]);
+
+      const shape = async (run: (a: string[]) => Promise<string>) => {
+        const get = async (what: string[]) =>
+          JSON.parse(
+            await run(['get', ...what, '-n', namespace, '-o', 'json']),
+          );
+        const [pods, service, account, gateway] = await Promise.all([
+          get(['pods', '-l', 'gateway.networking.k8s.io/gateway-name=web']),
+          get(['service', 'web-istio']),
+          get(['serviceaccount', 'web-istio']),
+          get(['gateway', 'web']),
+        ]);
+        const live = pods.items.filter(
+          (p: any) => !p.metadata.deletionTimestamp,
+        );
+        const pod = live[0];
+        const { 'pod-template-hash': _hash, ...podLabels } =
+          pod.metadata.labels;
+        return {
+          pods: live.length,
+          podLabels,
+          podAnnotations: pod.metadata.annotations,
+          initContainers: (pod.spec.initContainers ?? []).map(
+            (c: any) => `${c.name} ${c.image}`,
+          ),
+          containers: pod.spec.containers.map(
+            (c: any) => `${c.name} ${c.image}`,
+          ),
+          containerPorts: pod.spec.containers.map((c: any) => c.ports),
+          serviceAccountName: pod.spec.serviceAccountName,
+          serviceLabels: service.metadata.labels,
+          serviceType: service.spec.type,
+          ipFamilyPolicy: service.spec.ipFamilyPolicy,
+          serviceSelector: service.spec.selector,
+          servicePorts: service.spec.ports.map((p: any) => ({
+            name: p.name,
+            port: p.port,
+            protocol: p.protocol,
+            appProtocol: p.appProtocol,
+            targetPort: p.targetPort,
+          })),
+          accountLabels: account.metadata.labels,
+          ownerKinds: [service, account].map((o: any) =>
+            (o.metadata.ownerReferences ?? []).map(
+              (r: any) => `${r.kind}/${r.name}`,
+            ),
+          ),
+          gatewayConditions: gateway.status.conditions.map(
+            (c: any) => `${c.type}=${c.status} ${c.reason}`,
+          ),
+          listenerConditions: (gateway.status.listeners ?? []).map(
+            (l: any) => ({
+              name: l.name,
+              conditions: l.conditions.map(
+                (c: any) => `${c.type}=${c.status} ${c.reason}`,
+              ),
+              supportedKinds: l.supportedKinds,
+            }),
+          ),
+        };
+      };
+      const [realShape, simShape] = await Promise.all([
+        shape(real),
+        shape(sim),
+      ]);
+      expect(simShape).toEqual(realShape);
+      // Not injected: istiod renders the proxy into the Deployment, the pods name their revision.
+      expect(
+        realShape.podAnnotations['sidecar.istio.io/status'],
+      ).toBeUndefined();
+      expect(realShape.podAnnotations['istio.io/rev']).toBe(NEW);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await real(['delete', 'namespace', namespace, '--wait=false']).catch(
+        () => undefined,
+      );
+    }
   });
 
   it('answers /version and discovery for the kinds the product reads like the real API server', async () => {
