@@ -35,13 +35,16 @@ export const REQUEST_TYPE_LABELS: Record<UpgradeRequest['type'], string> = {
   'gateway-move': 'Gateway move',
 };
 
-/** The request's target in one line: a namespace, a gateway Service or a tag. */
+/** The request's target in one line: a namespace, a gateway Service, a Gateway or a tag. */
 export function describeTarget(
   request: Pick<UpgradeRequest, 'target' | 'type'>,
 ): string {
-  const { namespace, service, tag } = request.target;
+  const { namespace, service, gateway, tag } = request.target;
   if (request.type === 'gateway-cutover') {
     return `Service ${namespace ?? '?'}/${service ?? '?'}`;
+  }
+  if (request.type === 'gateway-move') {
+    return `Gateway ${namespace ?? '?'}/${gateway ?? '?'}`;
   }
   if (request.type === 'revision-tag-move') {
     return `tag ${tag ?? '?'}`;

@@ -1,5 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { anInventory } from '../../__testUtils__/istioFixtures';
+import { aGatewayApiGateway } from '../../__testUtils__/gatewayApiFixtures';
+import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
 import { ClusterIstioTab } from './ClusterIstioTab';
 
@@ -46,4 +49,29 @@ describe('ClusterIstioTab for a user outside the platform team', () => {
       within(namespaces).queryByRole('columnheader', { name: 'Migrate' }),
     ).not.toBeInTheDocument();
   }, 30_000);
+
+  it('shows Gateway API gateways without Move to those who may not cut gateways over', async () => {
+    const api = mockIstioUpgradeApi({
+      getClusterInventory: async () =>
+        anInventory({ gatewayApiGateways: [aGatewayApiGateway()] }),
+    });
+    await renderIstio(<ClusterIstioTab />, {
+      api,
+      entity: seedCluster,
+      authorize: AuthorizeResult.DENY,
+    });
+    const cutover = await screen.findByRole('button', {
+      name: 'Request cutover',
+    });
+    await waitFor(() =>
+      expect(cutover).toHaveAccessibleDescription(/You may not cut gateways/),
+    );
+    const section = screen.getByRole('region', {
+      name: 'Gateway API gateways',
+    });
+    expect(within(section).getByText('ingress/web')).toBeInTheDocument();
+    expect(
+      within(section).queryByRole('button', { name: /^Move/ }),
+    ).not.toBeInTheDocument();
+  }, 60_000);
 });

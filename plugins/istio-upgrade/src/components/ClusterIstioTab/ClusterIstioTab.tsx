@@ -14,6 +14,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useCallback, useMemo, useState } from 'react';
 import {
   Cluster,
+  GatewayApiGateway,
   GatewayService,
   istioGatewayCutoverPermission,
   istioNamespaceMigrateAnyPermission,
@@ -32,12 +33,14 @@ import {
 import { ClusterStatus } from '../ClusterStatus';
 import { ClusterSyncState, isSyncHealthy } from '../ClusterSyncState';
 import { CutoverDialog, cutoverCandidates } from '../CutoverDialog';
+import { GatewayMoveDialog } from '../GatewayMoveDialog';
 import { MigrateDialog } from '../MigrateDialog';
 import { MoveTagDialog } from '../MoveTagDialog';
 import { RequestHistoryTable } from '../RequestHistoryTable';
 import { RequestProgressView } from '../RequestProgressView';
 import { WarningsTable } from '../WarningsTable';
 import { ControlPlanesTable } from './ControlPlanesTable';
+import { GatewayApiGatewaysTable } from './GatewayApiGatewaysTable';
 import { GatewaysPanel } from './GatewaysPanel';
 import { NamespacesTable } from './NamespacesTable';
 import { RevisionTagsTable } from './RevisionTagsTable';
@@ -87,6 +90,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
     permission: istioNamespaceMigrateAnyPermission,
   });
   const [cutover, setCutover] = useState<GatewayService>();
+  const [gatewayMove, setGatewayMove] = useState<GatewayApiGateway>();
   const [migration, setMigration] = useState<NamespaceInventory>();
   const [tagMove, setTagMove] = useState<RevisionTag>();
 
@@ -143,6 +147,16 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
     }
     return notSynced;
   };
+
+  const gatewayMoveBlocker = (gateway: GatewayApiGateway) =>
+    busyReason(
+      activeFor(
+        'gateway-move',
+        r =>
+          r.target.namespace === gateway.namespace &&
+          r.target.gateway === gateway.name,
+      ),
+    ) ?? notSynced;
 
   const tagBlocker = (tag: RevisionTag) => {
     if (!tagPermission.loading && !tagPermission.allowed) {
@@ -240,6 +254,16 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
               onCutover={setCutover}
             />
           </Section>
+          <Section title="Gateway API gateways" heading={false}>
+            <GatewayApiGatewaysTable
+              gateways={value.gatewayApiGateways ?? []}
+              move={
+                cutoverPermission.allowed
+                  ? { blocker: gatewayMoveBlocker, onMove: setGatewayMove }
+                  : undefined
+              }
+            />
+          </Section>
           <Section title="Namespaces" heading={false}>
             <NamespacesTable
               namespaces={value.namespaces}
@@ -287,6 +311,20 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
           }}
         />
       )}
+      {gatewayMove && value && (
+        <GatewayMoveDialog
+          open
+          cluster={cluster.name}
+          gateway={gatewayMove}
+          controlPlanes={value.controlPlanes}
+          onClose={() => setGatewayMove(undefined)}
+          onCreated={request => {
+            setGatewayMove(undefined);
+            watch(request);
+            requests.retry();
+          }}
+        />
+      )}
       {migration && value && (
         <MigrateDialog
           open
@@ -324,7 +362,8 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
 /**
  * The Istio tab of a `kubernetes-cluster` Resource: its connection and sync state, control planes
  * (support, end of life, tags, readiness, in-use counts, safe to remove), revision tags with "Move
- * tag", gateways with their live and standby colours and "Request cutover", namespaces with their
+ * tag", gateways with their live and standby colours and "Request cutover", Gateway API gateways
+ * with their revisions and "Move", namespaces with their
  * migration state (and "Migrate" for the platform team), warnings, and its requests.
  */
 export function ClusterIstioTab() {

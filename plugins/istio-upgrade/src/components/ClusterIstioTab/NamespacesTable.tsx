@@ -18,7 +18,8 @@ type Row = NamespaceInventory & { id: string };
 
 /**
  * A cluster's namespaces and their migration state: injection mode, desired revision, pods per
- * revision, drift, any active request on them and, for the platform team, a Migrate action.
+ * revision, drift, any active request on them and, for the platform team, a Migrate action on
+ * those that are not protected.
  */
 export function NamespacesTable(props: {
   namespaces: ReadonlyArray<NamespaceInventory>;
@@ -98,16 +99,21 @@ export function NamespacesTable(props: {
   if (migrate) {
     columns.push({
       title: 'Migrate',
-      render: n => (
-        <ActionButton
-          onClick={() => migrate.onMigrate(n)}
-          disabledReason={migrate.blocker(n)}
-          aria-label={`Migrate namespace ${n.name}`}
-          data-testid={`migrate-namespace-${n.name}`}
-        >
-          Migrate
-        </ActionButton>
-      ),
+      render: n =>
+        n.protected ? (
+          <Typography variant="caption" color="textSecondary">
+            Protected: no request may change it
+          </Typography>
+        ) : (
+          <ActionButton
+            onClick={() => migrate.onMigrate(n)}
+            disabledReason={migrate.blocker(n)}
+            aria-label={`Migrate namespace ${n.name}`}
+            data-testid={`migrate-namespace-${n.name}`}
+          >
+            Migrate
+          </ActionButton>
+        ),
     });
   }
   return (

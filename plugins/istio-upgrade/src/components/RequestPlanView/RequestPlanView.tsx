@@ -125,7 +125,8 @@ function SharedNamespace(props: {
 }
 
 /**
- * A dry run's answer, for a person to check before confirming: the prechecks, the exact changes
+ * A dry run's answer, for a person to check before confirming: what it does beyond its writes
+ * (such as the Gateway API gateways a tag move restarts at once), the prechecks, the exact changes
  * (labels, selectors, tags — in words and as the body sent), the workloads restarted wave by wave,
  * those a restart will not move, and whether the request waits for approval.
  */
@@ -162,6 +163,23 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
             approvalRequired={approvalRequired}
           />
         </Box>
+      )}
+      {plan.warnings && plan.warnings.length > 0 && (
+        <Alert
+          severity="warning"
+          role="region"
+          aria-label="Plan warnings"
+          className={classes.section}
+        >
+          <AlertTitle>Beyond its writes</AlertTitle>
+          <List dense disablePadding>
+            {plan.warnings.map(warning => (
+              <ListItem key={warning} dense disableGutters>
+                <ListItemText primary={warning} />
+              </ListItem>
+            ))}
+          </List>
+        </Alert>
       )}
 
       <Box className={classes.section}>

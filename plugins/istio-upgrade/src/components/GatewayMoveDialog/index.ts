@@ -1,0 +1,1 @@
+export { GatewayMoveDialog } from './GatewayMoveDialog';
