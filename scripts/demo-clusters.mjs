@@ -82,7 +82,11 @@ write(
   entities.map(e => `---\n${JSON.stringify(e, null, 2)}\n`).join(''),
   0o644,
 );
-write('app-config.clusters.yaml', `${JSON.stringify(config, null, 2)}\n`, 0o600);
+write(
+  'app-config.clusters.yaml',
+  `${JSON.stringify(config, null, 2)}\n`,
+  0o600,
+);
 console.error(
   `demo-clusters: registered ${entities
     .map(e => e.metadata.name)
