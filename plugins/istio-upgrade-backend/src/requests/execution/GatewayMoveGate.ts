@@ -62,7 +62,13 @@ export class GatewayMoveGate {
       this.namespace,
       this.deployment,
     );
-    const podLabels = object.spec?.template?.metadata?.labels ?? {};
+    // istiod renders a Gateway API gateway's pods itself (they are not injected): the revision that
+    // rendered them is the pod template's istio.io/rev annotation. Its label repeats the Gateway's
+    // own label, which may name a tag.
+    const template = object.spec?.template?.metadata;
+    const renderedBy =
+      template?.annotations?.[ISTIO_LABELS.revision] ??
+      template?.labels?.[ISTIO_LABELS.revision];
     const rollout = judgeRollout({
       ...(object as unknown as RolloutObject),
       kind: 'Deployment',
@@ -96,7 +102,7 @@ export class GatewayMoveGate {
       .map(p => p.name ?? String(p.port));
     return {
       revision,
-      redeployed: podLabels[ISTIO_LABELS.revision] === revision,
+      redeployed: renderedBy === revision,
       rollout,
       replicas: (object.spec as { replicas?: number })?.replicas ?? 1,
       pods: pods.length,
