@@ -202,6 +202,14 @@ describe('a Gateway API gateway on the real cluster', () => {
       deployed: true,
     });
     expect(gateway.podsByRevision.map((r: any) => r.revision)).toEqual([OLD]);
+
+    // Each istiod of this lab runs outside the cluster, its webhooks calling a URL: no proxy, the
+    // Gateway API gateway's included, is reported detached from its control plane.
+    const body = (await api(ALICE).get(`/clusters/${cluster.name}/inventory`))
+      .body;
+    expect(
+      (body.warnings ?? []).filter((w: any) => w.code === 'proxy-detached'),
+    ).toEqual([]);
   });
 
   it('moves it to the new revision once approved, real istiod redeploys it, and the rollback puts it back', async () => {
