@@ -254,7 +254,7 @@ describe('the article end to end through the REST API', () => {
     expect(inUse.safeToRemove).toBe(false);
     expect(inUse.notRemovableBecause).toEqual([
       '2 pods still run it',
-      '1 gateway runs it: istio-gateways/istio-ingressgateway-1-9-7 (standby)',
+      '1 gateway runs it: istio-gateways/istio-ingressgateway-1-9-7 (ingress, standby for LoadBalancer istio-ingressgateway)',
     ]);
     const blue = await simulator.kubectl([
       'get',
