@@ -200,7 +200,8 @@ test.describe('the seed cluster upgrades without a failed request', () => {
     await test.step("the fleet page's queue refuses alice's own approval, with the reason", async () => {
       await openAs(page, 'alice', FLEET_PAGE);
       const pending = page.getByTestId(`pending-request-${id}`);
-      await expect(pending).toBeVisible();
+      // The first visit of the fleet page in the run loads its code and the fleet: over 30 s at times.
+      await expect(pending).toBeVisible({ timeout: 120_000 });
       const approve = pending.getByRole('button', { name: 'Approve' });
       await expect(approve).toBeDisabled();
       await expect(approve).toHaveAccessibleDescription(reason);
