@@ -8,7 +8,11 @@ import {
   revisionOfIstiodService,
 } from './controlPlanes';
 import { istioAtLeast } from './istioVersions';
-import { sidecarVolumes } from './sidecarInjector';
+import {
+  proxyResources,
+  proxySecurityContext,
+  sidecarVolumes,
+} from './sidecarInjector';
 
 const gateways = resourceTypeNamed('gateways');
 const deployments = resourceTypeNamed('deployments');
@@ -210,19 +214,8 @@ function gatewayProxy(
       { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
     ],
     readinessProbe: { failureThreshold: 4, ...readyProbe, periodSeconds: 15 },
-    resources: {
-      limits: { cpu: '2', memory: '1Gi' },
-      requests: { cpu: '100m', memory: '128Mi' },
-    },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: 1337,
-      runAsNonRoot: true,
-      runAsUser: 1337,
-    },
+    resources: proxyResources(),
+    securityContext: proxySecurityContext(),
     startupProbe: {
       failureThreshold: 30,
       ...readyProbe,

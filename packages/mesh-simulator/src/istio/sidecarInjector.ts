@@ -117,6 +117,26 @@ function envFromField(name: string, fieldPath: string): JsonObject {
 const proxyName = 'istio-proxy';
 const initName = 'istio-init';
 
+/** The resources Istio's templates give the proxy (and istio-init), as a new object each call. */
+export const proxyResources = (): JsonObject => ({
+  limits: { cpu: '2', memory: '1Gi' },
+  requests: { cpu: '100m', memory: '128Mi' },
+});
+
+/**
+ * The proxy's securityContext in the sidecar template and istiod's kube-gateway template (not the
+ * injected gateway template, which sets only the user), as a new object each call.
+ */
+export const proxySecurityContext = (): JsonObject => ({
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsGroup: 1337,
+  runAsNonRoot: true,
+  runAsUser: 1337,
+});
+
 /**
  * The workload Istio's injector names a pod after (`DeploymentMeta` and `TypeMeta` of
  * `kube.GetDeployMetaFromPod`).
@@ -331,19 +351,8 @@ function templateProxy(
     ...(gateway
       ? { securityContext: { runAsGroup: 1337, runAsUser: 1337 } }
       : {
-          resources: {
-            limits: { cpu: '2', memory: '1Gi' },
-            requests: { cpu: '100m', memory: '128Mi' },
-          },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ['ALL'] },
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            runAsGroup: 1337,
-            runAsNonRoot: true,
-            runAsUser: 1337,
-          },
+          resources: proxyResources(),
+          securityContext: proxySecurityContext(),
           startupProbe: {
             failureThreshold: 600,
             httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' },
@@ -401,10 +410,7 @@ function initContainer(version: string): JsonObject {
       '15090,15021,15020',
       '--log_output_level=default:info',
     ],
-    resources: {
-      limits: { cpu: '2', memory: '1Gi' },
-      requests: { cpu: '100m', memory: '128Mi' },
-    },
+    resources: proxyResources(),
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },

@@ -1,4 +1,4 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage } from 'node:http';
@@ -6,7 +6,6 @@ import { createServer, request as httpsRequest, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { meshSimulatorBackendSetup } from '../testing/meshSimulator';
 import { eventually } from '../testing/__testUtils__/inventoryTestBackend';
 import {
@@ -15,13 +14,13 @@ import {
   realCluster,
 } from '../testing/__testUtils__/realCluster';
 import {
+  apiAs,
   deploymentRestarts,
   ENDED_STATES,
   logOf,
   ownedComponent,
   RequestView,
   restartWrites,
-  sharedPostgresConfig,
 } from '../testing/__testUtils__/requestTestKit';
 import { selfSignedCertificate } from '../testing/__testUtils__/selfSignedCertificate';
 import {
@@ -29,6 +28,11 @@ import {
   freePort,
   startBackendProcess,
 } from '../testing/__testUtils__/startBackendProcess';
+import {
+  freezeOutsideTransaction,
+  leaseHolder,
+  sharedReplicaConfig,
+} from '../testing/__testUtils__/replicaTestKit';
 import { configuredPostgres } from '../testing/__testUtils__/testPostgres';
 
 jest.setTimeout(240_000);
@@ -170,26 +174,7 @@ const databases = TestDatabases.create({ ids: postgres ? [postgres] : [] });
     let work: string;
     const replicas: BackendProcess[] = [];
 
-    const api = (replica: BackendProcess) => ({
-      get: (path: string) =>
-        request(replica.url)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', mockCredentials.user.header(CAROL)),
-      post: (path: string, body: object) =>
-        request(replica.url)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', mockCredentials.user.header(CAROL))
-          .send(body),
-    });
-
-    /** Whether a connection to the test's database is inside a transaction now. */
-    const inTransaction = async () => {
-      const rows = await knex('pg_stat_activity')
-        .where('datname', (knex.client.config as any).connection.database)
-        .where('state', 'like', 'idle in transaction%')
-        .count({ count: '*' });
-      return Number(rows[0].count) > 0;
-    };
+    const api = (replica: BackendProcess) => apiAs(() => replica.url, CAROL);
 
     beforeAll(async () => {
       cluster = realCluster();
@@ -228,19 +213,7 @@ const databases = TestDatabases.create({ ids: postgres ? [postgres] : [] });
         { token: 'admin' },
       );
       knex = await databases.init(postgres!);
-      const config = {
-        backend: { database: sharedPostgresConfig(knex as any).config },
-        permission: { enabled: true },
-        istioUpgrade: {
-          ...setup.config.istioUpgrade,
-          requests: {
-            leaseTtl: { seconds: 3 },
-            sweepInterval: { seconds: 1 },
-            pollIntervalMs: 100,
-            defaults: { waveSize: 3, pauseBetweenWavesSeconds: 0 },
-          },
-        },
-      };
+      const config = sharedReplicaConfig(knex, setup.config.istioUpgrade);
       const entities = [
         ...setup.entities,
         ownedComponent(APP, NAMESPACE, CAROL),
@@ -303,22 +276,12 @@ const databases = TestDatabases.create({ ids: postgres ? [postgres] : [] });
       const caught = await eventually(async () => proxy.held[0], 120_000, 10);
       const name = decodeURIComponent(caught.path.split('?')[0].split('/')[7]);
       expect(DEPLOYMENTS).toContain(name);
-      const { lease_owner: owner } = await knex('istio_upgrade_requests')
-        .where({ id })
-        .first('lease_owner');
-      const frozen = replicas.find(r => owner?.includes(`:${r.pid}:`))!;
-      const other = replicas.find(r => r !== frozen)!;
+      const { holder: frozen, other } = await leaseHolder(knex, id, replicas);
       expect(frozen).toBeDefined();
 
       // Freeze it while its PATCH is held, outside a database transaction (a frozen open transaction
       // would hold its row lock, and the takeover would rightly wait for it).
-      await eventually(async () => {
-        process.kill(frozen.pid, 'SIGSTOP');
-        if (!(await inTransaction())) return true;
-        process.kill(frozen.pid, 'SIGCONT');
-        await new Promise(r => setTimeout(r, 20));
-        return false;
-      }, 10_000);
+      await freezeOutsideTransaction(knex, frozen);
 
       // Its lease expires; the other replica takes the request over and restarts that Deployment.
       await eventually(

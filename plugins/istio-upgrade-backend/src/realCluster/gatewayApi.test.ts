@@ -1,8 +1,6 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import {
   eventually,
   startInventoryTestBackend,
@@ -11,7 +9,7 @@ import {
   BACKEND_USER,
   realCluster,
 } from '../testing/__testUtils__/realCluster';
-import { ENDED_STATES } from '../testing/__testUtils__/requestTestKit';
+import { apiAs, settleRequest } from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(300_000);
 
@@ -33,30 +31,9 @@ describe('a Gateway API gateway on the real cluster', () => {
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
   let work: string;
 
-  const api = (user: string) => {
-    const auth = mockCredentials.user.header(user);
-    return {
-      get: (path: string) =>
-        request(backend.server)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth),
-      post: (path: string, body: object = {}) =>
-        request(backend.server)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth)
-          .send(body),
-    };
-  };
+  const api = (user: string) => apiAs(() => backend.server, user);
 
-  const settle = (id: string) =>
-    eventually(
-      async () => {
-        const res = await api(ALICE).get(`/requests/${id}`);
-        return ENDED_STATES.includes(res.body.state) ? res.body : undefined;
-      },
-      180_000,
-      300,
-    );
+  const settle = (id: string) => settleRequest(api(ALICE), id);
 
   /** What kubectl shows of the gateway: its label, and the revision its ready pods run. */
   const kubectlGateway = async () => {

@@ -1,6 +1,5 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import request from 'supertest';
 import {
   meshSimulatorBackendSetup,
   MeshSimulatorProcess,
@@ -8,6 +7,7 @@ import {
 } from '../testing/meshSimulator';
 import { eventually } from '../testing/__testUtils__/inventoryTestBackend';
 import {
+  apiAs,
   BOOKINFO_WAVES,
   bookinfoComponents,
   deploymentRestarts,
@@ -15,13 +15,17 @@ import {
   logOf,
   RequestView,
   restartWrites,
-  sharedPostgresConfig,
 } from '../testing/__testUtils__/requestTestKit';
 import {
   BackendProcess,
   freePort,
   startBackendProcess,
 } from '../testing/__testUtils__/startBackendProcess';
+import {
+  freezeOutsideTransaction,
+  leaseHolder,
+  sharedReplicaConfig,
+} from '../testing/__testUtils__/replicaTestKit';
 import { configuredPostgres } from '../testing/__testUtils__/testPostgres';
 
 jest.setTimeout(180_000);
@@ -65,17 +69,7 @@ interface HeldRequest {
     let knex: Knex;
     const replicas: BackendProcess[] = [];
 
-    const api = (replica: BackendProcess) => ({
-      get: (path: string) =>
-        request(replica.url)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', mockCredentials.user.header(CAROL)),
-      post: (path: string, body: object) =>
-        request(replica.url)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', mockCredentials.user.header(CAROL))
-          .send(body),
-    });
+    const api = (replica: BackendProcess) => apiAs(() => replica.url, CAROL);
 
     const held = async (): Promise<HeldRequest[]> =>
       (await simulator.sim('GET', 'clusters/seed/holds')).held;
@@ -86,32 +80,11 @@ interface HeldRequest {
       return WRITE_VERBS.reduce((sum, verb) => sum + (byVerb[verb] ?? 0), 0);
     };
 
-    /** Whether a connection to the test's database is inside a transaction now. */
-    const inTransaction = async () => {
-      const rows = await knex('pg_stat_activity')
-        .where('datname', (knex.client.config as any).connection.database)
-        .where('state', 'like', 'idle in transaction%')
-        .count({ count: '*' });
-      return Number(rows[0].count) > 0;
-    };
-
     beforeAll(async () => {
       simulator = await startMeshSimulator({ scenarios: ['seed'], speed: 2 });
       knex = await databases.init(postgres!);
       const setup = meshSimulatorBackendSetup(simulator, { token: 'admin' });
-      const config = {
-        backend: { database: sharedPostgresConfig(knex as any).config },
-        permission: { enabled: true },
-        istioUpgrade: {
-          ...setup.config.istioUpgrade,
-          requests: {
-            leaseTtl: { seconds: 3 },
-            sweepInterval: { seconds: 1 },
-            pollIntervalMs: 100,
-            defaults: { waveSize: 3, pauseBetweenWavesSeconds: 0 },
-          },
-        },
-      };
+      const config = sharedReplicaConfig(knex, setup.config.istioUpgrade);
       const entities = [...setup.entities, ...bookinfoComponents(CAROL)];
       // One after the other: both run the plugin's migrations on the same database.
       for (let i = 0; i < 2; i++) {
@@ -171,22 +144,12 @@ interface HeldRequest {
       );
       expect(caught).toMatchObject({ verb: 'patch', namespace: 'bookinfo' });
       expect(caught.releasedAt).toBeUndefined();
-      const { lease_owner: owner } = await knex('istio_upgrade_requests')
-        .where({ id })
-        .first('lease_owner');
-      const frozen = replicas.find(r => owner?.includes(`:${r.pid}:`))!;
-      const other = replicas.find(r => r !== frozen)!;
+      const { holder: frozen, other } = await leaseHolder(knex, id, replicas);
       expect(frozen).toBeDefined();
 
       // The PATCH it sent is held: freeze it there, outside a database transaction (a frozen open
       // transaction would hold its row lock, and the takeover would rightly wait for it).
-      await eventually(async () => {
-        process.kill(frozen.pid, 'SIGSTOP');
-        if (!(await inTransaction())) return true;
-        process.kill(frozen.pid, 'SIGCONT');
-        await new Promise(r => setTimeout(r, 20));
-        return false;
-      }, 10_000);
+      await freezeOutsideTransaction(knex, frozen);
 
       // Its lease expires; the other replica takes the request over and restarts that Deployment.
       await eventually(

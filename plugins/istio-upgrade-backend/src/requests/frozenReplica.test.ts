@@ -1,6 +1,5 @@
-import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import request from 'supertest';
 import {
   meshSimulatorBackendSetup,
   MeshSimulatorProcess,
@@ -8,6 +7,7 @@ import {
 } from '../testing/meshSimulator';
 import { eventually } from '../testing/__testUtils__/inventoryTestBackend';
 import {
+  apiAs,
   BOOKINFO_WAVES,
   deploymentRestarts,
   ENDED_STATES,
@@ -15,7 +15,6 @@ import {
   bookinfoComponents,
   RequestView,
   restartWrites,
-  sharedPostgresConfig,
   stepState,
 } from '../testing/__testUtils__/requestTestKit';
 import {
@@ -23,6 +22,11 @@ import {
   freePort,
   startBackendProcess,
 } from '../testing/__testUtils__/startBackendProcess';
+import {
+  freezeOutsideTransaction,
+  leaseHolder,
+  sharedReplicaConfig,
+} from '../testing/__testUtils__/replicaTestKit';
 import { configuredPostgres } from '../testing/__testUtils__/testPostgres';
 
 jest.setTimeout(180_000);
@@ -51,35 +55,13 @@ if (!postgres) {
   let knex: Knex;
   const replicas: BackendProcess[] = [];
 
-  const api = (replica: BackendProcess) => ({
-    get: (path: string) =>
-      request(replica.url)
-        .get(`/api/istio-upgrade${path}`)
-        .set('Authorization', mockCredentials.user.header(CAROL)),
-    post: (path: string, body: object) =>
-      request(replica.url)
-        .post(`/api/istio-upgrade${path}`)
-        .set('Authorization', mockCredentials.user.header(CAROL))
-        .send(body),
-  });
+  const api = (replica: BackendProcess) => apiAs(() => replica.url, CAROL);
 
   beforeAll(async () => {
     simulator = await startMeshSimulator({ scenarios: ['seed'], speed: 2 });
     knex = await databases.init(postgres!);
     const setup = meshSimulatorBackendSetup(simulator, { token: 'admin' });
-    const config = {
-      backend: { database: sharedPostgresConfig(knex as any).config },
-      permission: { enabled: true },
-      istioUpgrade: {
-        ...setup.config.istioUpgrade,
-        requests: {
-          leaseTtl: { seconds: 3 },
-          sweepInterval: { seconds: 1 },
-          pollIntervalMs: 100,
-          defaults: { waveSize: 3, pauseBetweenWavesSeconds: 0 },
-        },
-      },
-    };
+    const config = sharedReplicaConfig(knex, setup.config.istioUpgrade);
     const entities = [...setup.entities, ...bookinfoComponents(CAROL)];
     // One after the other: both run the plugin's migrations on the same database.
     for (let i = 0; i < 2; i++) {
@@ -106,15 +88,6 @@ if (!postgres) {
     await simulator?.stop();
   });
 
-  /** Whether a connection to the test's database is inside a transaction now. */
-  const inTransaction = async () => {
-    const rows = await knex('pg_stat_activity')
-      .where('datname', (knex.client.config as any).connection.database)
-      .where('state', 'like', 'idle in transaction%')
-      .count({ count: '*' });
-    return Number(rows[0].count) > 0;
-  };
-
   it('writes nothing after another replica took its request over, and the request completes once', async () => {
     const before = await deploymentRestarts(simulator.kubectl, 'bookinfo');
     const created = await api(replicas[0]).post('/requests', {
@@ -139,22 +112,12 @@ if (!postgres) {
       60_000,
       25,
     );
-    const { lease_owner: owner } = await knex('istio_upgrade_requests')
-      .where({ id })
-      .first('lease_owner');
-    const holder = replicas.find(r => owner?.includes(`:${r.pid}:`))!;
-    const other = replicas.find(r => r !== holder)!;
+    const { holder, other } = await leaseHolder(knex, id, replicas);
     expect(holder).toBeDefined();
 
     // Freeze the holder outside a database transaction (a frozen open transaction would hold its
     // row lock, and the takeover would rightly wait for it).
-    await eventually(async () => {
-      process.kill(holder.pid, 'SIGSTOP');
-      if (!(await inTransaction())) return true;
-      process.kill(holder.pid, 'SIGCONT');
-      await new Promise(r => setTimeout(r, 20));
-      return false;
-    }, 10_000);
+    await freezeOutsideTransaction(knex, holder);
 
     const done: RequestView = await eventually(
       async () => {

@@ -1,5 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import request from 'supertest';
 import {
   meshSimulatorBackendSetup,
   MeshSimulatorProcess,
@@ -9,12 +7,12 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
+import { apiAs, settleRequest } from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(300_000);
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
-const FINAL = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
 
 /**
  * Gateway API gateways on the simulator's `gateway-api` scenario: seen in the inventory with their
@@ -26,30 +24,9 @@ describe('Gateway API gateways', () => {
   let simulator: MeshSimulatorProcess;
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
 
-  const api = (user: string) => {
-    const auth = mockCredentials.user.header(user);
-    return {
-      get: (path: string) =>
-        request(backend.server)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth),
-      post: (path: string, body: object = {}) =>
-        request(backend.server)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth)
-          .send(body),
-    };
-  };
+  const api = (user: string) => apiAs(() => backend.server, user);
 
-  const settle = (id: string) =>
-    eventually(
-      async () => {
-        const res = await api(ALICE).get(`/requests/${id}`);
-        return FINAL.includes(res.body.state) ? res.body : undefined;
-      },
-      180_000,
-      300,
-    );
+  const settle = (id: string) => settleRequest(api(ALICE), id);
 
   const inventory = async () =>
     (await api(ALICE).get('/clusters/gwapi/inventory')).body;

@@ -1,5 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import request from 'supertest';
 import {
   meshSimulatorBackendSetup,
   MeshSimulatorProcess,
@@ -9,7 +7,7 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
-import { ENDED_STATES } from '../testing/__testUtils__/requestTestKit';
+import { apiAs, settleRequest } from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(180_000);
 
@@ -68,30 +66,9 @@ describe('rolling back a revision tag move', () => {
   let simulator: MeshSimulatorProcess;
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
 
-  const api = (user: string) => {
-    const auth = mockCredentials.user.header(user);
-    return {
-      get: (path: string) =>
-        request(backend.server)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth),
-      post: (path: string, body: object = {}) =>
-        request(backend.server)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth)
-          .send(body),
-    };
-  };
+  const api = (user: string) => apiAs(() => backend.server, user);
 
-  const settle = (id: string) =>
-    eventually(
-      async () => {
-        const res = await api(ALICE).get(`/requests/${id}`);
-        return ENDED_STATES.includes(res.body.state) ? res.body : undefined;
-      },
-      120_000,
-      300,
-    );
+  const settle = (id: string) => settleRequest(api(ALICE), id, 120_000);
 
   /** The revision that injects a new pod of a namespace labelled istio-injection=enabled. */
   const injectedRevision = async (name: string) => {

@@ -1,3 +1,7 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { eventually } from './inventoryTestBackend';
+
 /** States a request does not leave. */
 export const ENDED_STATES = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
 
@@ -116,4 +120,42 @@ export function sharedPostgresConfig(knex: {
       plugin: { 'istio-upgrade': { connection: { database } } },
     },
   };
+}
+
+/**
+ * The istio-upgrade REST API as `user`, on the server `server()` returns at each call (a test's backend
+ * is started in its beforeAll, after the helper is made).
+ */
+export function apiAs(
+  server: () => Parameters<typeof request>[0],
+  user: string,
+) {
+  const auth = mockCredentials.user.header(user);
+  return {
+    get: (path: string) =>
+      request(server())
+        .get(`/api/istio-upgrade${path}`)
+        .set('Authorization', auth),
+    post: (path: string, body: object = {}) =>
+      request(server())
+        .post(`/api/istio-upgrade${path}`)
+        .set('Authorization', auth)
+        .send(body),
+  };
+}
+
+/** Waits until request `id` has ended (read through `api`) and returns it. */
+export function settleRequest(
+  api: ReturnType<typeof apiAs>,
+  id: string,
+  timeoutMs = 180_000,
+): Promise<any> {
+  return eventually(
+    async () => {
+      const res = await api.get(`/requests/${id}`);
+      return ENDED_STATES.includes(res.body.state) ? res.body : undefined;
+    },
+    timeoutMs,
+    300,
+  );
 }
