@@ -13,11 +13,11 @@ export {
   EntityIstioRevisionCard,
   IstioMigrationTargetPickerFieldExtension,
 } from './plugin';
-export { MIGRATION_TARGET_PICKER_NAME } from './components/MigrationTargetPicker';
+export { MIGRATION_TARGET_PICKER_NAME } from './components/IstioMigrationTargetPicker';
 export type {
   MigrationTargetPickerUiOptions,
   MigrationTargetValue,
-} from './components/MigrationTargetPicker';
+} from './components/IstioMigrationTargetPicker';
 export { isIstioAvailable, isKubernetesCluster } from './conditions';
 export { istioUpgradeApiRef, IstioUpgradeClient } from './api';
 export type {

@@ -6,9 +6,9 @@ import { anEntityView } from './__testUtils__/istioFixtures';
 import { mockIstioUpgradeApi } from './__testUtils__/mockIstioUpgradeApi';
 import { productpage, renderIstio } from './__testUtils__/renderIstio';
 import {
-  MigrationTargetPicker,
+  IstioMigrationTargetPicker,
   validateMigrationTarget,
-} from './components/MigrationTargetPicker';
+} from './components/IstioMigrationTargetPicker';
 import {
   EntityIstioClusterContent,
   EntityIstioContent,
@@ -57,7 +57,7 @@ describe('the legacy plugin', () => {
       ),
     ).toEqual({
       name: 'IstioMigrationTargetPicker',
-      component: MigrationTargetPicker,
+      component: IstioMigrationTargetPicker,
       validation: validateMigrationTarget,
     });
   });

@@ -13,11 +13,11 @@ import { IstioUpgradeClient } from './api/IstioUpgradeClient';
 import { rootRouteRef } from './routes';
 import {
   MIGRATION_TARGET_PICKER_NAME,
-  MigrationTargetPicker,
+  IstioMigrationTargetPicker,
   MigrationTargetPickerUiOptions,
   MigrationTargetValue,
   validateMigrationTarget,
-} from './components/MigrationTargetPicker';
+} from './components/IstioMigrationTargetPicker';
 
 /**
  * The istio-upgrade frontend plugin, for apps on the legacy frontend system.
@@ -47,7 +47,7 @@ export const istioUpgradePlugin = createPlugin({
 export const IstioUpgradePage: () => JSX.Element = istioUpgradePlugin.provide(
   createRoutableExtension({
     name: 'IstioUpgradePage',
-    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    component: () => import('./components/IstioUpgradePage').then(m => m.IstioUpgradePage),
     mountPoint: rootRouteRef,
   }),
 );
@@ -63,7 +63,7 @@ export const EntityIstioContent: () => JSX.Element = istioUpgradePlugin.provide(
     name: 'EntityIstioContent',
     component: {
       lazy: () =>
-        import('./components/ServiceIstioTab').then(m => m.ServiceIstioTab),
+        import('./components/EntityIstioContent').then(m => m.EntityIstioContent),
     },
   }),
 );
@@ -80,7 +80,7 @@ export const EntityIstioClusterContent: () => JSX.Element =
       name: 'EntityIstioClusterContent',
       component: {
         lazy: () =>
-          import('./components/ClusterIstioTab').then(m => m.ClusterIstioTab),
+          import('./components/EntityIstioClusterContent').then(m => m.EntityIstioClusterContent),
       },
     }),
   );
@@ -97,7 +97,7 @@ export const EntityIstioRevisionCard: () => JSX.Element =
       name: 'EntityIstioRevisionCard',
       component: {
         lazy: () =>
-          import('./components/RevisionCard').then(m => m.RevisionCard),
+          import('./components/EntityIstioRevisionCard').then(m => m.EntityIstioRevisionCard),
       },
     }),
   );
@@ -117,7 +117,7 @@ export const IstioMigrationTargetPickerFieldExtension =
       MigrationTargetPickerUiOptions
     >({
       name: MIGRATION_TARGET_PICKER_NAME,
-      component: MigrationTargetPicker,
+      component: IstioMigrationTargetPicker,
       validation: validateMigrationTarget,
     }),
   );

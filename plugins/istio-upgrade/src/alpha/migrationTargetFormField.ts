@@ -1,13 +1,13 @@
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
 import {
   MIGRATION_TARGET_PICKER_NAME,
-  MigrationTargetPicker,
+  IstioMigrationTargetPicker,
   validateMigrationTarget,
-} from '../components/MigrationTargetPicker';
+} from '../components/IstioMigrationTargetPicker';
 
 /** The picker as a form field of the new frontend system's scaffolder. */
 export const migrationTargetFormField = createFormField({
   name: MIGRATION_TARGET_PICKER_NAME,
-  component: MigrationTargetPicker,
+  component: IstioMigrationTargetPicker,
   validation: validateMigrationTarget,
 });

@@ -27,9 +27,9 @@ import istioUpgradePlugin, {
   istioUpgradeApi,
 } from './plugin';
 import {
-  MigrationTargetPicker,
+  IstioMigrationTargetPicker,
   validateMigrationTarget,
-} from '../components/MigrationTargetPicker';
+} from '../components/IstioMigrationTargetPicker';
 
 const componentWithoutAnnotations: Entity = {
   ...productpage,
@@ -73,7 +73,7 @@ describe('the /alpha plugin', () => {
     expect(await load()).toMatchObject({
       $$type: '@backstage/scaffolder/FormField',
       name: 'IstioMigrationTargetPicker',
-      component: MigrationTargetPicker,
+      component: IstioMigrationTargetPicker,
       validation: validateMigrationTarget,
     });
   });

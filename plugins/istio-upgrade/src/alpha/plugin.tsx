@@ -49,7 +49,7 @@ export const istioFleetPage = PageBlueprint.make({
     path: '/istio-upgrade',
     title: 'Istio',
     routeRef: rootRouteRef,
-    loader: () => import('../components/FleetPage').then(m => <m.FleetPage />),
+    loader: () => import('../components/IstioUpgradePage').then(m => <m.IstioUpgradePage />),
   },
 });
 
@@ -65,7 +65,7 @@ export const entityIstioContent = EntityContentBlueprint.make({
     title: 'Istio',
     filter: isIstioComponent,
     loader: () =>
-      import('../components/ServiceIstioTab').then(m => <m.ServiceIstioTab />),
+      import('../components/EntityIstioContent').then(m => <m.EntityIstioContent />),
   },
 });
 
@@ -81,7 +81,7 @@ export const entityIstioClusterContent = EntityContentBlueprint.make({
     title: 'Istio',
     filter: isKubernetesCluster,
     loader: () =>
-      import('../components/ClusterIstioTab').then(m => <m.ClusterIstioTab />),
+      import('../components/EntityIstioClusterContent').then(m => <m.EntityIstioClusterContent />),
   },
 });
 
@@ -95,7 +95,7 @@ export const entityIstioRevisionCard = EntityCardBlueprint.make({
   params: {
     filter: isIstioComponent,
     loader: () =>
-      import('../components/RevisionCard').then(m => <m.RevisionCard />),
+      import('../components/EntityIstioRevisionCard').then(m => <m.EntityIstioRevisionCard />),
   },
 });
 

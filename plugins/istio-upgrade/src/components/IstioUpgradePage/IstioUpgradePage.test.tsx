@@ -6,12 +6,12 @@ import {
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
-import { FleetPage, filterFleet } from './FleetPage';
+import { IstioUpgradePage, filterFleet } from './IstioUpgradePage';
 
-describe('FleetPage', () => {
+describe('IstioUpgradePage', () => {
   it('shows progress while the fleet loads', async () => {
     const api = mockIstioUpgradeApi({ getFleet: () => never() });
-    await renderIstio(<FleetPage />, { api });
+    await renderIstio(<IstioUpgradePage />, { api });
     expect(
       screen.getByRole('heading', { name: 'Istio fleet' }),
     ).toBeInTheDocument();
@@ -24,7 +24,7 @@ describe('FleetPage', () => {
         throw new Error('backend down');
       },
     });
-    await renderIstio(<FleetPage />, { api });
+    await renderIstio(<IstioUpgradePage />, { api });
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
       0,
     );
@@ -34,14 +34,14 @@ describe('FleetPage', () => {
     const api = mockIstioUpgradeApi({
       getFleet: async () => aFleet({ clusters: [], warnings: [] }),
     });
-    await renderIstio(<FleetPage />, { api });
+    await renderIstio(<IstioUpgradePage />, { api });
     expect(
       await screen.findByText('No clusters in the catalog'),
     ).toBeInTheDocument();
   });
 
   it('charts pods and namespaces per revision for each cluster, with how far behind it is', async () => {
-    await renderIstio(<FleetPage />);
+    await renderIstio(<IstioUpgradePage />);
     const seed = await screen.findByTestId('fleet-cluster-seed');
     expect(within(seed).getByText('20 minors behind')).toBeInTheDocument();
     expect(
@@ -60,7 +60,7 @@ describe('FleetPage', () => {
   });
 
   it('lists the fleet warnings and narrows them with the cluster filter', async () => {
-    await renderIstio(<FleetPage />);
+    await renderIstio(<IstioUpgradePage />);
     expect(
       await screen.findByText(/Control plane 1-9-7 runs Istio 1.9.7/),
     ).toBeInTheDocument();
@@ -79,7 +79,7 @@ describe('FleetPage', () => {
   });
 
   it('includes the requests queue', async () => {
-    await renderIstio(<FleetPage />);
+    await renderIstio(<IstioUpgradePage />);
     expect(
       await screen.findByText('No request waits for approval.'),
     ).toBeInTheDocument();

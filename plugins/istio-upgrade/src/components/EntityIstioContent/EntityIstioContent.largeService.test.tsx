@@ -8,7 +8,7 @@ import {
 } from '../../__testUtils__/istioFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
-import { ServiceIstioTab } from './ServiceIstioTab';
+import { EntityIstioContent } from './EntityIstioContent';
 
 const CLUSTERS = 10;
 const NAMESPACES = 5;
@@ -74,7 +74,7 @@ function largeView() {
   return anEntityView({ clusters });
 }
 
-describe('ServiceIstioTab with 500 pods in scope', () => {
+describe('EntityIstioContent with 500 pods in scope', () => {
   it('renders every cluster, namespace and workload in a responsive time', async () => {
     const view = largeView();
     const pods = view.clusters.reduce(
@@ -85,7 +85,7 @@ describe('ServiceIstioTab with 500 pods in scope', () => {
     const api = mockIstioUpgradeApi({ getEntityView: async () => view });
 
     // A warm-up render, so that the figure is the tab's own and not module loading or JIT.
-    const warm = await renderIstio(<ServiceIstioTab />, {
+    const warm = await renderIstio(<EntityIstioContent />, {
       api,
       entity: productpage,
     });
@@ -93,7 +93,7 @@ describe('ServiceIstioTab with 500 pods in scope', () => {
     warm.unmount();
 
     const started = performance.now();
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     // First meaningful render: the last cluster's last workload is on the page.
     await screen.findByText('svc-9-4-9', {}, { timeout: 30_000 });
     const elapsed = performance.now() - started;
@@ -104,7 +104,7 @@ describe('ServiceIstioTab with 500 pods in scope', () => {
     expect(screen.getAllByText(/^svc-/)).toHaveLength(500);
     // eslint-disable-next-line no-console
     console.log(
-      `ServiceIstioTab: first meaningful render of ${pods} pods (${CLUSTERS} clusters × ${NAMESPACES} namespaces × ${WORKLOADS} workloads) in ${Math.round(
+      `EntityIstioContent: first meaningful render of ${pods} pods (${CLUSTERS} clusters × ${NAMESPACES} namespaces × ${WORKLOADS} workloads) in ${Math.round(
         elapsed,
       )} ms (jsdom)`,
     );

@@ -13,7 +13,7 @@ import {
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
 import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
-import { ServiceIstioTab } from './ServiceIstioTab';
+import { EntityIstioContent } from './EntityIstioContent';
 
 async function notFound(): Promise<never> {
   throw await ResponseError.fromResponse(
@@ -28,11 +28,11 @@ async function notFound(): Promise<never> {
 }
 
 // Permission answers are cached per app by usePermission (SWR), so the denied cases live in
-// ServiceIstioTab.denied.test.tsx, where every check is denied.
-describe('ServiceIstioTab', () => {
+// EntityIstioContent.withoutPermission.test.tsx, where every check is denied.
+describe('EntityIstioContent', () => {
   it('shows progress while the entity view loads', async () => {
     const api = mockIstioUpgradeApi({ getEntityView: () => never() });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     expect(screen.getByTestId('progress')).toBeInTheDocument();
     expect(api.getEntityView).toHaveBeenCalledWith({
       kind: 'Component',
@@ -43,7 +43,7 @@ describe('ServiceIstioTab', () => {
 
   it('shows the error when the entity view fails', async () => {
     const api = mockIstioUpgradeApi({ getEntityView: notFound });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     expect(
       (await screen.findAllByText(/No such thing/)).length,
     ).toBeGreaterThan(0);
@@ -53,7 +53,7 @@ describe('ServiceIstioTab', () => {
     const api = mockIstioUpgradeApi({
       getEntityView: async () => anEntityView({ clusters: [] }),
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     expect(await screen.findByText('No workloads found')).toBeInTheDocument();
     expect(
       screen.getByText(/matches backstage.io\/kubernetes-id=productpage/),
@@ -61,7 +61,7 @@ describe('ServiceIstioTab', () => {
   });
 
   it('shows workloads by revision, the desired revision, warnings and targets per cluster and namespace', async () => {
-    await renderIstio(<ServiceIstioTab />, { entity: productpage });
+    await renderIstio(<EntityIstioContent />, { entity: productpage });
     const cluster = await screen.findByRole('region', {
       name: 'Cluster seed',
     });
@@ -110,7 +110,7 @@ describe('ServiceIstioTab', () => {
           ],
         }),
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     expect(
       await screen.findByText('2 pods need a restart'),
     ).toBeInTheDocument();
@@ -131,7 +131,7 @@ describe('ServiceIstioTab', () => {
     const api = mockIstioUpgradeApi({
       getEntityView: async () => anEntityView({ clusters: [blocked] }),
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     const button = await screen.findByRole('button', {
       name: 'Migrate to 1-8-0',
     });
@@ -146,7 +146,7 @@ describe('ServiceIstioTab', () => {
       listRequests: async filter =>
         filter?.state ? [aRequest({ state: 'pending-approval' })] : [],
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     const button = await screen.findByRole('button', {
       name: 'Migrate to 1-10-4',
     });
@@ -176,7 +176,7 @@ describe('ServiceIstioTab', () => {
         }),
       ],
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     const row = await screen.findByTestId('unavailable-cluster-prod-eu');
     expect(row).toHaveTextContent('Production EU');
     expect(row).toHaveTextContent('Sync error: connect ECONNREFUSED');
@@ -198,7 +198,7 @@ describe('ServiceIstioTab', () => {
           ],
         }),
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     expect(
       await screen.findByText(/The inventory of seed is not up to date/),
     ).toBeInTheDocument();
@@ -213,7 +213,7 @@ describe('ServiceIstioTab', () => {
       createRequest: async () => created,
       getRequest: async () => created,
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Migrate to 1-10-4' }),
     );
@@ -280,7 +280,7 @@ describe('ServiceIstioTab', () => {
           },
         }),
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Migrate to 1-10-4' }),
     );
@@ -310,7 +310,7 @@ describe('ServiceIstioTab', () => {
         throw new Error('A request for namespace bookinfo is already active');
       },
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     await userEvent.click(
       await screen.findByRole('button', { name: 'Migrate to 1-10-4' }),
     );
@@ -342,7 +342,7 @@ describe('ServiceIstioTab', () => {
       listRequests: async filter => (filter?.entityRef ? [past] : []),
       getRequest: async () => past,
     });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     const history = await screen.findByRole('region', {
       name: 'Request history',
     });
@@ -362,7 +362,7 @@ describe('ServiceIstioTab', () => {
 
   it('says so when the request history is unavailable', async () => {
     const api = mockIstioUpgradeApi({ listRequests: notFound });
-    await renderIstio(<ServiceIstioTab />, { api, entity: productpage });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
     expect(
       await screen.findByText(/The request history is unavailable/),
     ).toBeInTheDocument();

@@ -52,7 +52,7 @@ const targetKey = (cluster: string, namespace?: string) =>
  * warnings; the revisions it can migrate to, with a dry-run confirmation; the requests in progress,
  * live; and the history of past requests.
  */
-export function ServiceIstioTab() {
+export function EntityIstioContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const compoundRef = useMemo(() => getCompoundEntityRef(entity), [entity]);

@@ -79,7 +79,7 @@ export function summarizeEntityCluster(entry: EntityCluster): {
  * The overview card of a service: one line per cluster with the sidecar revisions its pods run,
  * whether that is outdated (and why), and a link to the Istio tab.
  */
-export function RevisionCard() {
+export function EntityIstioRevisionCard() {
   const { entity } = useEntity();
   const ref = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const view = useEntityIstioView(ref);

@@ -112,7 +112,7 @@ function FleetOverview(props: { fleet: FleetSummary }) {
  * newest version; end-of-life and skew warnings across the fleet; filters by team, cluster and
  * version; and the requests queue where approvers decide.
  */
-export function FleetPage() {
+export function IstioUpgradePage() {
   const fleet = useFleet();
   return (
     <Page themeId="tool">

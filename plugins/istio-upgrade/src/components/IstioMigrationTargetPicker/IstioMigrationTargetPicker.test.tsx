@@ -13,10 +13,10 @@ import {
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import {
-  MigrationTargetPicker,
+  IstioMigrationTargetPicker,
   MigrationTargetPickerUiOptions,
   validateMigrationTarget,
-} from './MigrationTargetPicker';
+} from './IstioMigrationTargetPicker';
 import { MigrationTargetValue } from './migrationTargets';
 
 /** productpage in bookinfo on the seed cluster: 1-10-4 allowed, 1-8-6 blocked. */
@@ -43,10 +43,10 @@ function fieldProps(overrides: Partial<Props> & { entityRef?: string }) {
   } as unknown as Props & { onChange: jest.Mock };
 }
 
-describe('MigrationTargetPicker', () => {
+describe('IstioMigrationTargetPicker', () => {
   it('asks for the service first', async () => {
     const api = mockIstioUpgradeApi();
-    await renderIstio(<MigrationTargetPicker {...fieldProps({})} />, { api });
+    await renderIstio(<IstioMigrationTargetPicker {...fieldProps({})} />, { api });
     expect(screen.getByText(/Pick your service first/)).toBeInTheDocument();
     expect(api.getEntityView).not.toHaveBeenCalled();
   });
@@ -54,7 +54,7 @@ describe('MigrationTargetPicker', () => {
   it("offers the service's allowed targets and shows the blocked ones disabled with the reason", async () => {
     const api = mockIstioUpgradeApi({ getEntityView: async () => twoTargets });
     const props = fieldProps({ entityRef: 'component:default/productpage' });
-    await renderIstio(<MigrationTargetPicker {...props} />, { api });
+    await renderIstio(<IstioMigrationTargetPicker {...props} />, { api });
 
     expect(
       await screen.findByText(
@@ -96,7 +96,7 @@ describe('MigrationTargetPicker', () => {
       entityRef: 'component:default/productpage',
       formData: { cluster: 'seed', namespace: 'bookinfo', revision: '1-10-4' },
     });
-    await renderIstio(<MigrationTargetPicker {...props} />, { api });
+    await renderIstio(<IstioMigrationTargetPicker {...props} />, { api });
     expect(await screen.findByRole('radio', { name: /1-10-4/ })).toBeChecked();
     expect(props.onChange).not.toHaveBeenCalled();
   });
@@ -107,7 +107,7 @@ describe('MigrationTargetPicker', () => {
       entityRef: 'component:default/productpage',
       formData: { cluster: 'seed', namespace: 'nginx', revision: '1-10-4' },
     });
-    await renderIstio(<MigrationTargetPicker {...props} />, { api });
+    await renderIstio(<IstioMigrationTargetPicker {...props} />, { api });
     await waitFor(() => expect(props.onChange).toHaveBeenCalledWith(undefined));
   });
 
@@ -116,7 +116,7 @@ describe('MigrationTargetPicker', () => {
       getEntityView: async () => anEntityView({ clusters: [] }),
     });
     const first = await renderIstio(
-      <MigrationTargetPicker
+      <IstioMigrationTargetPicker
         {...fieldProps({ entityRef: 'component:default/productpage' })}
       />,
       { api: nowhere },
@@ -132,7 +132,7 @@ describe('MigrationTargetPicker', () => {
       getEntityView: async () => anEntityViewWithTargets([]),
     });
     await renderIstio(
-      <MigrationTargetPicker
+      <IstioMigrationTargetPicker
         {...fieldProps({ entityRef: 'component:default/productpage' })}
       />,
       { api: noTargets },
@@ -166,7 +166,7 @@ describe('MigrationTargetPicker', () => {
       },
     });
     await renderIstio(
-      <MigrationTargetPicker
+      <IstioMigrationTargetPicker
         {...fieldProps({ entityRef: 'component:default/productpage' })}
       />,
       { api },

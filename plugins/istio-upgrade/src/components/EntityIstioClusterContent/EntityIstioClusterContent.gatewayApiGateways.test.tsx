@@ -8,7 +8,7 @@ import {
 import { aGatewayApiGateway } from '../../__testUtils__/gatewayApiFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
-import { ClusterIstioTab } from './ClusterIstioTab';
+import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
 const inventory = anInventory({
   gatewayApiGateways: [
@@ -53,12 +53,12 @@ const movePlan = aPlan({
   },
 });
 
-describe('ClusterIstioTab, Gateway API gateways', () => {
+describe('EntityIstioClusterContent, Gateway API gateways', () => {
   it('shows each gateway with its revision, tag, ready pods, pod revisions and Programmed', async () => {
     const api = mockIstioUpgradeApi({
       getClusterInventory: async () => inventory,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const section = await screen.findByRole('region', {
       name: 'Gateway API gateways',
     });
@@ -90,7 +90,7 @@ describe('ClusterIstioTab, Gateway API gateways', () => {
       createRequest: async () => created,
       getRequest: async () => created,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', {
       name: 'Move gateway ingress/web',
     });
@@ -146,7 +146,7 @@ describe('ClusterIstioTab, Gateway API gateways', () => {
       listRequests: async () => [active],
       getRequest: async () => active,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', {
       name: 'Move gateway ingress/web',
     });

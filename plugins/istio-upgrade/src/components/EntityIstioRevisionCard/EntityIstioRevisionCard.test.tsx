@@ -10,12 +10,12 @@ import {
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
 import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
-import { RevisionCard, summarizeEntityCluster } from './RevisionCard';
+import { EntityIstioRevisionCard, summarizeEntityCluster } from './EntityIstioRevisionCard';
 
-describe('RevisionCard', () => {
+describe('EntityIstioRevisionCard', () => {
   it('shows progress while loading', async () => {
     const api = mockIstioUpgradeApi({ getEntityView: () => never() });
-    await renderIstio(<RevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
@@ -25,7 +25,7 @@ describe('RevisionCard', () => {
         throw new Error('backend down');
       },
     });
-    await renderIstio(<RevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
       0,
     );
@@ -35,7 +35,7 @@ describe('RevisionCard', () => {
     const api = mockIstioUpgradeApi({
       getEntityView: async () => anEntityView({ clusters: [] }),
     });
-    await renderIstio(<RevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
     expect(
       await screen.findByText(
         'No workload of productpage runs in a synced cluster.',
@@ -70,7 +70,7 @@ describe('RevisionCard', () => {
       getEntityView: async () =>
         anEntityView({ clusters: [anEntityCluster(), upToDate] }),
     });
-    await renderIstio(<RevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
     const seed = await screen.findByTestId('revision-card-seed');
     expect(within(seed).getByText('1-9-7 · 1.9.7 × 1')).toBeInTheDocument();
     expect(seed).toHaveTextContent(

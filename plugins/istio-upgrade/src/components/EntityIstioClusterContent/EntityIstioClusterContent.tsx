@@ -366,7 +366,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
  * with their revisions and "Move", namespaces with their
  * migration state (and "Migrate" for the platform team), warnings, and its requests.
  */
-export function ClusterIstioTab() {
+export function EntityIstioClusterContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const clusters = useClusters();

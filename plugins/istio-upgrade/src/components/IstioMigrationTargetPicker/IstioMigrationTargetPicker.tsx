@@ -86,7 +86,7 @@ function groupByNamespace(options: MigrationTargetOption[]) {
  * cluster, with the istio-upgrade backend's verdict on each. Targets it may not move to are shown,
  * disabled, with the reason. Its value is `{ cluster, namespace, revision }`.
  */
-export function MigrationTargetPicker(
+export function IstioMigrationTargetPicker(
   props: FieldExtensionComponentProps<
     MigrationTargetValue,
     MigrationTargetPickerUiOptions

@@ -13,20 +13,20 @@ import {
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
-import { ClusterIstioTab } from './ClusterIstioTab';
+import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
 // Permission answers are cached per app by usePermission (SWR): the denied cases are in
-// ClusterIstioTab.denied.test.tsx.
-describe('ClusterIstioTab', () => {
+// EntityIstioClusterContent.withoutPermission.test.tsx.
+describe('EntityIstioClusterContent', () => {
   it('shows progress while the clusters load', async () => {
     const api = mockIstioUpgradeApi({ listClusters: () => never() });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
   it('says when the backend does not know the cluster yet', async () => {
     const api = mockIstioUpgradeApi({ listClusters: async () => [] });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     expect(
       await screen.findByText(/does not know this cluster yet/),
     ).toBeInTheDocument();
@@ -43,7 +43,7 @@ describe('ClusterIstioTab', () => {
         }),
       ],
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     expect(
       await screen.findByText(/No credentials: no token configured for seed/),
     ).toBeInTheDocument();
@@ -57,7 +57,7 @@ describe('ClusterIstioTab', () => {
         throw new Error('inventory not synced yet');
       },
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     expect(await screen.findByText('Istio on Lab cluster')).toBeInTheDocument();
     expect(screen.getByText('Connected')).toBeInTheDocument();
     expect(
@@ -95,7 +95,7 @@ describe('ClusterIstioTab', () => {
           ],
         }),
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const planes = await screen.findByRole('region', {
       name: 'Control planes',
     });
@@ -111,7 +111,7 @@ describe('ClusterIstioTab', () => {
   });
 
   it('shows gateways with their live and standby colours, namespaces with drift, and warnings', async () => {
-    await renderIstio(<ClusterIstioTab />, { entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { entity: seedCluster });
     const service = await screen.findByTestId(
       'gateway-service-istio-ingressgateway',
     );
@@ -155,7 +155,7 @@ describe('ClusterIstioTab', () => {
           ],
         }),
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', {
       name: 'Request cutover',
     });
@@ -197,7 +197,7 @@ describe('ClusterIstioTab', () => {
       createRequest: async () => pending,
       getRequest: async () => pending,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', {
       name: 'Request cutover',
     });
@@ -246,7 +246,7 @@ describe('ClusterIstioTab', () => {
       createRequest: async () => moved,
       getRequest: async () => moved,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', { name: 'Move tag' });
     await waitFor(() => expect(button).toBeEnabled());
     await userEvent.click(button);
@@ -294,7 +294,7 @@ describe('ClusterIstioTab', () => {
       createRequest: async () => created,
       getRequest: async () => created,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const namespaces = await screen.findByRole('region', {
       name: 'Namespaces',
     });
@@ -347,7 +347,7 @@ describe('ClusterIstioTab', () => {
       listRequests: async () => [active],
       getRequest: async () => active,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', {
       name: 'Migrate namespace bookinfo',
     });
@@ -370,7 +370,7 @@ describe('ClusterIstioTab', () => {
       listRequests: async () => [active],
       getRequest: async () => active,
     });
-    await renderIstio(<ClusterIstioTab />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
     const button = await screen.findByRole('button', {
       name: 'Request cutover',
     });

@@ -2,12 +2,12 @@ import { screen, waitFor } from '@testing-library/react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
-import { ServiceIstioTab } from './ServiceIstioTab';
+import { EntityIstioContent } from './EntityIstioContent';
 
-describe('ServiceIstioTab for a user who may not migrate', () => {
+describe('EntityIstioContent for a user who may not migrate', () => {
   it('disables Migrate and says why, next to the button and in its description', async () => {
     const authorize = jest.fn((): AuthorizeResult.DENY => AuthorizeResult.DENY);
-    await renderIstio(<ServiceIstioTab />, {
+    await renderIstio(<EntityIstioContent />, {
       api: mockIstioUpgradeApi(),
       entity: productpage,
       authorize,

@@ -4,11 +4,11 @@ import { anInventory } from '../../__testUtils__/istioFixtures';
 import { aGatewayApiGateway } from '../../__testUtils__/gatewayApiFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
-import { ClusterIstioTab } from './ClusterIstioTab';
+import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
-describe('ClusterIstioTab for a user outside the platform team', () => {
+describe('EntityIstioClusterContent for a user outside the platform team', () => {
   it('disables cutover and tag moves with the permission they take', async () => {
-    await renderIstio(<ClusterIstioTab />, {
+    await renderIstio(<EntityIstioClusterContent />, {
       entity: seedCluster,
       authorize: AuthorizeResult.DENY,
     });
@@ -29,7 +29,7 @@ describe('ClusterIstioTab for a user outside the platform team', () => {
   });
 
   it('offers no Migrate on namespaces without istio-upgrade.namespace.migrate-any', async () => {
-    await renderIstio(<ClusterIstioTab />, {
+    await renderIstio(<EntityIstioClusterContent />, {
       entity: seedCluster,
       authorize: AuthorizeResult.DENY,
     });
@@ -55,7 +55,7 @@ describe('ClusterIstioTab for a user outside the platform team', () => {
       getClusterInventory: async () =>
         anInventory({ gatewayApiGateways: [aGatewayApiGateway()] }),
     });
-    await renderIstio(<ClusterIstioTab />, {
+    await renderIstio(<EntityIstioClusterContent />, {
       api,
       entity: seedCluster,
       authorize: AuthorizeResult.DENY,

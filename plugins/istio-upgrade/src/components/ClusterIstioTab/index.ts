@@ -1,1 +1,0 @@
-export { ClusterIstioTab } from './ClusterIstioTab';

@@ -1,0 +1,1 @@
+export { EntityIstioClusterContent } from './EntityIstioClusterContent';

@@ -1,0 +1,1 @@
+export { EntityIstioRevisionCard, summarizeEntityCluster } from './EntityIstioRevisionCard';

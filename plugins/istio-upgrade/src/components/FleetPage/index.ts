@@ -1,1 +1,0 @@
-export { FleetPage, filterFleet } from './FleetPage';

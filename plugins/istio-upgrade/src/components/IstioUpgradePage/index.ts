@@ -1,0 +1,1 @@
+export { IstioUpgradePage, filterFleet } from './IstioUpgradePage';

@@ -1,1 +1,0 @@
-export { RevisionCard, summarizeEntityCluster } from './RevisionCard';

@@ -1,1 +1,0 @@
-export { ServiceIstioTab } from './ServiceIstioTab';
