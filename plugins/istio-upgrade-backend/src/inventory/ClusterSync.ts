@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { SyncState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import {
   LabelInterner,
   NamespaceRecord,
@@ -12,10 +13,9 @@ import {
   projectWebhook,
   projectWorkload,
   ServiceRecord,
-  SyncState,
   WebhookRecord,
   WorkloadRecord,
-} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+} from './engine';
 import { ClusterConnection } from '../clusters/ClusterDirectory';
 import {
   ACCEPT_METADATA,

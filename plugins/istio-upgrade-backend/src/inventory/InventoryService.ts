@@ -1,8 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  buildClusterInventory,
-  buildEntityView,
-  buildFleetSummary,
   Cluster,
   ClusterInventory,
   EntityIstioView,
@@ -10,6 +7,11 @@ import {
   IstioRelease,
   SyncState,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  buildClusterInventory,
+  buildEntityView,
+  buildFleetSummary,
+} from './engine';
 import {
   ClusterDirectory,
   ClusterDirectoryChange,

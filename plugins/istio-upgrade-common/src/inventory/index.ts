@@ -1,44 +1,5 @@
-export type {
-  StringMap,
-  PodRecord,
-  NamespaceRecord,
-  WorkloadRecord,
-  ServiceRecord,
-  WebhookRecord,
-  ClusterSnapshot,
-  GatewayApiGatewayRecord,
-} from './records';
-export type { ControlPlaneRollout, InventoryInput } from './inventoryInput';
-export type {
-  KubeOwnerReference,
-  KubeObjectMeta,
-  KubeObject,
-  KubeContainer,
-  KubeWorkloadObject,
-  KubeServiceObject,
-  KubeWebhookConfigurationObject,
-} from './kubernetesObjects';
-export { LabelInterner } from './LabelInterner';
-export { projectPodMetadata } from './projectPodMetadata';
-export { projectWorkload } from './projectWorkload';
-export { projectService } from './projectService';
-export { projectNamespace } from './projectNamespace';
-export { projectWebhook } from './projectWebhook';
-export { projectGatewayApiGateway } from './projectGatewayApiGateway';
-export type { KubeGatewayApiGatewayObject } from './projectGatewayApiGateway';
-export { gatewayApiDeploymentName } from './buildGatewayApiGateways';
-export { projectControlPlaneRollout } from './projectControlPlaneRollout';
 export { INVENTORY_WARNING_CODES, compareWarnings } from './warningCodes';
 export type { InventoryWarningCode } from './warningCodes';
-export { buildClusterInventory } from './buildClusterInventory';
-export type { BuildInventoryOptions } from './buildClusterInventory';
-export { buildFleetSummary } from './buildFleetSummary';
-export {
-  CUTOVER_COLOUR_KEYS,
-  isCutoverCandidate,
-  whyNotCutoverCandidate,
-} from './isCutoverCandidate';
+export { compareText } from './compareText';
 export { migrationTargets } from './migrationTargets';
 export { migrationNamespace } from './migrationNamespace';
-export { buildEntityView } from './buildEntityView';
-export type { EntityViewRequest } from './buildEntityView';

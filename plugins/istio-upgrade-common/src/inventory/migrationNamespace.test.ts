@@ -1,6 +1,14 @@
-import type { EntityIstioView, NamespaceInventory } from '../schema';
-import { testCluster } from './__testUtils__/MeshSnapshot';
+import type { Cluster, EntityIstioView, NamespaceInventory } from '../schema';
 import { migrationNamespace } from './migrationNamespace';
+
+function testCluster(name: string): Cluster {
+  return {
+    name,
+    entityRef: `resource:default/${name}`,
+    status: 'ready',
+    sync: { state: 'synced', complete: true },
+  };
+}
 
 const ref = 'component:default/productpage';
 

@@ -1,10 +1,12 @@
 import {
-  gatewayApiDeploymentName,
   ISTIO_LABELS,
-  LabelInterner,
   PlannedPatch,
-  projectPodMetadata,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  gatewayApiDeploymentName,
+  LabelInterner,
+  projectPodMetadata,
+} from '../../inventory/engine';
 import { judgeRollout, RolloutObject } from '../rolloutStatus';
 import {
   resolveRevision,

@@ -1,11 +1,10 @@
 import {
   ClusterInventory,
-  LabelInterner,
   Plan,
   PlannedPatch,
   PlannedWorkload,
-  projectPodMetadata,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { LabelInterner, projectPodMetadata } from '../../inventory/engine';
 import { ClusterApi, WorkloadKind } from '../../kubernetes/ClusterApi';
 import { KubernetesApiError } from '../../kubernetes/KubernetesApiError';
 import { RESTARTED_AT, restartPatch } from '../planning/restartPatch';

@@ -1,11 +1,13 @@
 import {
   ClusterInventory,
-  CUTOVER_COLOUR_KEYS,
   Gateway,
-  isCutoverCandidate,
   Plan,
-  whyNotCutoverCandidate,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  CUTOVER_COLOUR_KEYS,
+  isCutoverCandidate,
+  whyNotCutoverCandidate,
+} from '../../inventory/engine';
 import { InputError } from '@backstage/errors';
 
 /** What a gateway cutover is asked to do. */

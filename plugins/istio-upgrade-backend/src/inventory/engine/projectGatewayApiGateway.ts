@@ -1,4 +1,4 @@
-import { ISTIO_LABELS } from '../injection/istioLabels';
+import { ISTIO_LABELS } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { KubeObject } from './kubernetesObjects';
 import type { GatewayApiGatewayRecord } from './records';
 

@@ -1,4 +1,4 @@
-import type { Workload } from '../schema';
+import type { Workload } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { buildGatewayApiGateways } from './buildGatewayApiGateways';
 import { projectGatewayApiGateway } from './projectGatewayApiGateway';
 

@@ -1,15 +1,16 @@
+import {
+  compareIstioVersions,
+  compareText,
+  compareWarnings,
+  minorDistance,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type {
   ClusterInventory,
   FleetCluster,
   FleetRevision,
   FleetSummary,
   Warning,
-} from '../schema';
-import { toEpochMs } from '../support/calendarDays';
-import { compareIstioVersions } from '../versions/compareIstioVersions';
-import { minorDistance } from '../versions/minorDistance';
-import { compareWarnings } from './warningCodes';
-import { compareText } from './compareText';
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 function newest(versions: Iterable<string | undefined>): string | undefined {
   let best: string | undefined;
@@ -144,7 +145,9 @@ export function buildFleetSummary(
     };
   });
   return {
-    generatedAt: new Date(toEpochMs(now)).toISOString(),
+    generatedAt: new Date(
+      typeof now === 'number' ? now : now.getTime(),
+    ).toISOString(),
     ...(fleetNewest !== undefined && { newestVersion: fleetNewest }),
     clusters,
     warnings: warnings.sort(compareWarnings),

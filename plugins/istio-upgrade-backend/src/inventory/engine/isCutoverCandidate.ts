@@ -1,5 +1,5 @@
-import { ISTIO_LABELS } from '../injection/istioLabels';
-import type { Gateway } from '../schema';
+import { ISTIO_LABELS } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import type { Gateway } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { StringMap } from './records';
 
 /**

@@ -1,5 +1,5 @@
-import type { Cluster } from '../../schema';
-import type { ControlPlaneRollout } from '../inventoryInput';
+import type { Cluster } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import type { ControlPlaneRollout } from '../../inventory/engine/inventoryInput';
 import type {
   ClusterSnapshot,
   PodRecord,
@@ -7,7 +7,7 @@ import type {
   ServiceRecord,
   WebhookRecord,
   WorkloadRecord,
-} from '../records';
+} from '../../inventory/engine/records';
 
 /** A cluster as the backend reports it, for tests. */
 export function testCluster(name = 'c1'): Cluster {

@@ -1,6 +1,11 @@
-import { ISTIO_LABELS } from '../injection/istioLabels';
-import type { GatewayApiGateway, Workload } from '../schema';
-import { compareText } from './compareText';
+import {
+  compareText,
+  ISTIO_LABELS,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import type {
+  GatewayApiGateway,
+  Workload,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { GatewayApiGatewayRecord } from './records';
 
 /**

@@ -1,5 +1,7 @@
-import { ISTIO_LABELS } from '../injection/istioLabels';
-import { istioVersionFromImage } from '../versions/istioVersionFromImage';
+import {
+  ISTIO_LABELS,
+  istioVersionFromImage,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { ControlPlaneRollout } from './inventoryInput';
 import type { KubeWorkloadObject } from './kubernetesObjects';
 

@@ -1,5 +1,8 @@
 import { buildClusterInventory, buildFleetSummary } from '.';
-import { MeshSnapshot, testCluster } from './__testUtils__/MeshSnapshot';
+import {
+  MeshSnapshot,
+  testCluster,
+} from '../../testing/__testUtils__/MeshSnapshot';
 
 const releases = [
   { minor: '1.9', releaseDate: '2021-02-09', endOfLife: '2021-10-08' },

@@ -1,4 +1,4 @@
-import { ISTIO_LABELS } from '../injection/istioLabels';
+import { ISTIO_LABELS } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { WebhookRecord, WorkloadRecord } from './records';
 
 const TAG_WEBHOOK_PREFIX = 'istio-revision-tag-';

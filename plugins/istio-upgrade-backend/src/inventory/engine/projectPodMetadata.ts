@@ -1,4 +1,4 @@
-import { ISTIO_LABELS } from '../injection/istioLabels';
+import { ISTIO_LABELS } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { PodRecord } from './records';
 import type { KubeObject, KubeOwnerReference } from './kubernetesObjects';
 import { LabelInterner } from './LabelInterner';

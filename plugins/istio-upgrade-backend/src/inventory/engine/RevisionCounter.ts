@@ -1,6 +1,8 @@
-import type { RevisionCount } from '../schema';
-import { compareIstioVersions } from '../versions/compareIstioVersions';
-import { compareText } from './compareText';
+import {
+  compareIstioVersions,
+  compareText,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import type { RevisionCount } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 /**
  * Counts pods per sidecar revision and proxy version.

@@ -1,17 +1,19 @@
-import { formatLabelSelector } from '../labels/formatLabelSelector';
-import { LabelSelector } from '../labels/LabelSelector';
-import { matchesLabelSelector } from '../labels/matchesLabelSelector';
-import { parseLabelSelector } from '../labels/parseLabelSelector';
+import {
+  compareText,
+  formatLabelSelector,
+  INVENTORY_WARNING_CODES,
+  LabelSelector,
+  matchesLabelSelector,
+  migrationTargets,
+  parseLabelSelector,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type {
   ClusterInventory,
   EntityCluster,
   EntityIstioView,
   Warning,
-} from '../schema';
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import type { BuildInventoryOptions } from './buildClusterInventory';
-import { INVENTORY_WARNING_CODES } from './warningCodes';
-import { migrationTargets } from './migrationTargets';
-import { compareText } from './compareText';
 
 /**
  * The catalog entity {@link buildEntityView} looks for.

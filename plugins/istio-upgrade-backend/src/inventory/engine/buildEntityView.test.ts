@@ -1,11 +1,13 @@
 import {
-  buildClusterInventory,
-  buildEntityView,
   migrationTargets,
+  NamespaceInventory,
   parseLabelSelector,
-} from '..';
-import type { NamespaceInventory } from '../schema';
-import { MeshSnapshot, testCluster } from './__testUtils__/MeshSnapshot';
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { buildClusterInventory, buildEntityView } from '.';
+import {
+  MeshSnapshot,
+  testCluster,
+} from '../../testing/__testUtils__/MeshSnapshot';
 
 const releases = [
   { minor: '1.9', releaseDate: '2021-02-09', endOfLife: '2021-10-08' },
