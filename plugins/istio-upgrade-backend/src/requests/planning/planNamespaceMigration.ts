@@ -140,11 +140,11 @@ export function planNamespaceMigration(
       from ?? 'no revision'
     }${modeNote} to ${input.revision}: relabel it, then restart ${
       restarting.length
-    } workload${restarting.length === 1 ? '' : 's'} (${podsInScope} pods) in ${
-      waves.length
-    } wave${waves.length === 1 ? '' : 's'} of up to ${input.waveSize}${
-      skipped.length ? `; ${skipped.length} skipped` : ''
-    }`,
+    } workload${restarting.length === 1 ? '' : 's'} (${podsInScope} pod${
+      podsInScope === 1 ? '' : 's'
+    }) in ${waves.length} wave${waves.length === 1 ? '' : 's'} of up to ${
+      input.waveSize
+    }${skipped.length ? `; ${skipped.length} skipped` : ''}`,
     ...(from ? { fromRevision: from } : {}),
     toRevision: input.revision,
     patches,
