@@ -19,8 +19,8 @@ import { readRequestSettings } from './requests/requestConfig';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestPlanner } from './requests/RequestPlanner';
 import { RequestService } from './requests/RequestService';
-import { RequestStore } from './requests/RequestStore';
-import { createRouter } from './service/createRouter';
+import { DatabaseRequestStore } from './requests/DatabaseRequestStore';
+import { createRouter } from './router/createRouter';
 
 /**
  * The istio-upgrade backend plugin: Istio revision inventory and upgrade requests for the clusters in
@@ -90,13 +90,14 @@ export const istioUpgradePlugin = createBackendPlugin({
         const inventory = new InventoryService({
           directory: clusters,
           logger,
+          permissions,
           settings: readInventorySettings(config),
           releases,
           allowPrivateHosts: clusterConfig.allowedPrivateHosts,
           protectedNamespaces: settings.protectedNamespaces,
         });
 
-        const store = await RequestStore.create({ database });
+        const store = await DatabaseRequestStore.create({ database });
         const planner = new RequestPlanner({ inventory, settings, releases });
         const notifier = new RequestNotifier({
           auditor,
@@ -123,6 +124,7 @@ export const istioUpgradePlugin = createBackendPlugin({
           logger,
           settings,
           authorizer: new RequestAuthorizer({
+            auth,
             permissions,
             userInfo,
             permissionFrameworkEnabled:
@@ -133,7 +135,6 @@ export const istioUpgradePlugin = createBackendPlugin({
 
         createIstioUpgradeActions({
           actionsRegistry,
-          permissions,
           catalog,
           inventory,
           requests,
@@ -160,7 +161,6 @@ export const istioUpgradePlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
-            permissions,
             catalog,
             inventory,
             requests,

@@ -7,7 +7,7 @@ import {
   startActionsTestBackend,
 } from './__testUtils__/actionsTestBackend';
 import { published, undescribedFields } from './__testUtils__/actionContract';
-import { MAX_NAMESPACES } from './createGetIstioClusterInventoryAction';
+import { MAX_NAMESPACES } from './clusterInventorySummary';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,6 @@ import {
   FleetCluster,
   istioInventoryReadPermission,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { authorizeInventoryRead } from './authorizeInventoryRead';
 import { capped } from './capped';
 import type { IstioUpgradeActionsOptions } from './index';
 import {
@@ -53,7 +52,6 @@ function compactCluster(c: FleetCluster) {
 /** Registers `get-istio-fleet-status`. */
 export function createGetIstioFleetStatusAction({
   actionsRegistry,
-  permissions,
   inventory,
 }: IstioUpgradeActionsOptions): void {
   actionsRegistry.register({
@@ -240,8 +238,7 @@ Lists are capped (${MAX_FLEET_CLUSTERS} clusters, ${MAX_FLEET_WARNINGS} warnings
       { title: 'One cluster', input: { cluster: 'staging' } },
     ],
     action: async ({ input, credentials }) => {
-      await authorizeInventoryRead(permissions, credentials);
-      const fleet = await inventory.getFleet();
+      const fleet = await inventory.getFleet(credentials);
       let clusters = fleet.clusters;
       let warnings = fleet.warnings;
       if (input.cluster !== undefined) {

@@ -2,9 +2,8 @@ import {
   EntityCluster,
   istioInventoryReadPermission,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { authorizeInventoryRead } from './authorizeInventoryRead';
 import { capped } from './capped';
-import { entityIstioView } from './entityIstioView';
+import { entityIstioView } from '../catalog/entityIstioView';
 import type { IstioUpgradeActionsOptions } from './index';
 import {
   compactRevisionCounts,
@@ -67,7 +66,6 @@ function compactEntityCluster(c: EntityCluster) {
 /** Registers `get-sidecar-revisions`. */
 export function createGetSidecarRevisionsAction({
   actionsRegistry,
-  permissions,
   catalog,
   inventory,
 }: IstioUpgradeActionsOptions): void {
@@ -200,7 +198,6 @@ Workloads are capped at ${MAX_ENTITY_WORKLOADS} and warnings at ${MAX_ENTITY_WAR
       },
     ],
     action: async ({ input, credentials }) => {
-      await authorizeInventoryRead(permissions, credentials);
       const entityRef = normalizeEntityRef(input.entityRef);
       const view = await entityIstioView({
         catalog,

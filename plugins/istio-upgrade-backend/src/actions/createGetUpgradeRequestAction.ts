@@ -1,5 +1,4 @@
 import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { authorizeInventoryRead } from './authorizeInventoryRead';
 import type { IstioUpgradeActionsOptions } from './index';
 import {
   MAX_EVENTS,
@@ -10,7 +9,6 @@ import {
 /** Registers `get-upgrade-request`. */
 export function createGetUpgradeRequestAction({
   actionsRegistry,
-  permissions,
   requests,
   appBaseUrl,
 }: IstioUpgradeActionsOptions): void {
@@ -41,7 +39,6 @@ Use it to follow a request created by request-namespace-migration or request-gat
       },
     ],
     action: async ({ input, credentials }) => {
-      await authorizeInventoryRead(permissions, credentials);
       const request = await requests.get(input.id, credentials);
       return { output: summarizeRequest(request, appBaseUrl) };
     },

@@ -1,5 +1,4 @@
 import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { authorizeInventoryRead } from './authorizeInventoryRead';
 import type { IstioUpgradeActionsOptions } from './index';
 import { migrationInputShape, migrationRequest } from './migrationInput';
 import { planSummarySchema, summarizePlan } from './planSummary';
@@ -7,7 +6,6 @@ import { planSummarySchema, summarizePlan } from './planSummary';
 /** Registers `plan-namespace-migration`. */
 export function createPlanNamespaceMigrationAction({
   actionsRegistry,
-  permissions,
   catalog,
   inventory,
   requests,
@@ -115,7 +113,6 @@ Writes are capped at 20 and waves at 10; the *Omitted counts say how much was le
       },
     ],
     action: async ({ input, credentials }) => {
-      await authorizeInventoryRead(permissions, credentials);
       const body = await migrationRequest(
         { catalog, inventory },
         credentials,

@@ -1,5 +1,4 @@
 import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { authorizeInventoryRead } from './authorizeInventoryRead';
 import type { IstioUpgradeActionsOptions } from './index';
 import { requestSummarySchema, summarizeRequest } from './requestSummary';
 import {
@@ -13,7 +12,6 @@ import {
 /** Registers `request-gateway-cutover`. */
 export function createRequestGatewayCutoverAction({
   actionsRegistry,
-  permissions,
   requests,
   appBaseUrl,
 }: IstioUpgradeActionsOptions): void {
@@ -58,7 +56,6 @@ Use it only when a platform engineer asked for the cutover. Cutovers are asked f
       },
     ],
     action: async ({ input, credentials }) => {
-      await authorizeInventoryRead(permissions, credentials);
       const request = await requests.create(
         {
           type: 'gateway-cutover',

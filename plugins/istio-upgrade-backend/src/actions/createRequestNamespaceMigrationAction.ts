@@ -1,5 +1,4 @@
 import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { authorizeInventoryRead } from './authorizeInventoryRead';
 import type { IstioUpgradeActionsOptions } from './index';
 import { migrationInputShape, migrationRequest } from './migrationInput';
 import { requestSummarySchema, summarizeRequest } from './requestSummary';
@@ -8,7 +7,6 @@ import { requestCommentSchema, idempotencyKeySchema } from './schemaFragments';
 /** Registers `request-namespace-migration`. */
 export function createRequestNamespaceMigrationAction({
   actionsRegistry,
-  permissions,
   catalog,
   inventory,
   requests,
@@ -43,7 +41,6 @@ Use it only when the person asked for the migration, preferably after plan-names
       },
     ],
     action: async ({ input, credentials }) => {
-      await authorizeInventoryRead(permissions, credentials);
       const body = await migrationRequest(
         { catalog, inventory },
         credentials,

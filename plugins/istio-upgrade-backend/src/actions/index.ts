@@ -1,4 +1,3 @@
-import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InventoryService } from '../inventory/InventoryService';
@@ -14,7 +13,6 @@ import { createRequestNamespaceMigrationAction } from './createRequestNamespaceM
 /** What the actions reach: the services behind the REST API, never a side door. */
 export interface IstioUpgradeActionsOptions {
   actionsRegistry: ActionsRegistryService;
-  permissions: PermissionsService;
   catalog: CatalogService;
   inventory: InventoryService;
   requests: RequestService;

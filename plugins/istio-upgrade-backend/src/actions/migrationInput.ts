@@ -2,7 +2,7 @@ import {
   CreateRequest,
   migrationNamespace,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { entityIstioView } from './entityIstioView';
+import { entityIstioView } from '../catalog/entityIstioView';
 import type { IstioUpgradeActionsOptions } from './index';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {

@@ -41,6 +41,7 @@ describe('InventoryService', () => {
     const inventory = new InventoryService({
       directory,
       logger,
+      permissions: mockServices.permissions(),
       settings: readInventorySettings(reader),
       releases: readReleaseTable(reader),
       allowPrivateHosts: clusterConfig.allowedPrivateHosts,

@@ -1,4 +1,8 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import {
   Cluster,
   ClusterInventory,
@@ -20,6 +24,7 @@ import {
 } from '../clusters/ClusterDirectory';
 import { WatcherOptions } from '../kubernetes/ResourceWatcher';
 import { isAllowedPrivateHost } from '../clusters/clusterUrlGuard';
+import { authorizeInventoryRead } from '../permissions/authorizeInventoryRead';
 import { ClusterSync } from './ClusterSync';
 import { InventorySettings } from './inventoryConfig';
 
@@ -37,7 +42,7 @@ export interface EntitySelection {
  * The inventory of every catalog-registered cluster, kept fresh by one {@link ClusterSync} per cluster
  * and computed from its records after changes settle (at most once per `recomputeDelayMs` per
  * cluster), so that reads never do more than serve a cached inventory. A cluster that fails does not
- * hold up the others.
+ * hold up the others. Every read checks that the caller may read the inventory.
  */
 export class InventoryService {
   private readonly syncs = new Map<string, ClusterSync>();
@@ -54,6 +59,7 @@ export class InventoryService {
     private readonly options: {
       directory: ClusterDirectory;
       logger: LoggerService;
+      permissions: PermissionsService;
       settings: InventorySettings;
       releases: IstioRelease[];
       allowPrivateHosts: string[];
@@ -183,8 +189,18 @@ export class InventoryService {
     return { ...inventory, cluster };
   }
 
+  /**
+   * Checks that the caller may read the inventory, as every read here does.
+   *
+   * @throws NotAllowedError when they may not
+   */
+  async authorizeRead(credentials: BackstageCredentials): Promise<void> {
+    await authorizeInventoryRead(this.options.permissions, credentials);
+  }
+
   /** The catalog's clusters with their sync state. */
-  async listClusters(): Promise<Cluster[]> {
+  async listClusters(credentials: BackstageCredentials): Promise<Cluster[]> {
+    await this.authorizeRead(credentials);
     const entries = await this.options.directory.list();
     return entries.map(e => this.withSync(e.cluster));
   }
@@ -194,7 +210,19 @@ export class InventoryService {
    *
    * @throws NotFoundError for a cluster the catalog does not have
    */
-  async getInventory(name: string): Promise<ClusterInventory> {
+  async getInventory(
+    name: string,
+    credentials: BackstageCredentials,
+  ): Promise<ClusterInventory> {
+    await this.authorizeRead(credentials);
+    return this.clusterInventory(name);
+  }
+
+  /**
+   * {@link InventoryService.getInventory} for the request engine, whose callers the request service
+   * has authorized.
+   */
+  async clusterInventory(name: string): Promise<ClusterInventory> {
     const inventory = this.inventoryOf(await this.options.directory.get(name));
     const protectedNamespaces = new Set(this.options.protectedNamespaces);
     return {
@@ -207,7 +235,8 @@ export class InventoryService {
   }
 
   /** Every cluster's summary and the fleet's warnings. */
-  async getFleet(): Promise<FleetSummary> {
+  async getFleet(credentials: BackstageCredentials): Promise<FleetSummary> {
+    await this.authorizeRead(credentials);
     const entries = await this.options.directory.list();
     const inventories = entries.map(e => this.inventoryOf(e));
     const key = entries
@@ -233,7 +262,11 @@ export class InventoryService {
   }
 
   /** An entity's workloads across clusters. */
-  async getEntityView(selection: EntitySelection): Promise<EntityIstioView> {
+  async getEntityView(
+    selection: EntitySelection,
+    credentials: BackstageCredentials,
+  ): Promise<EntityIstioView> {
+    await this.authorizeRead(credentials);
     const entries = await this.options.directory.list();
     return buildEntityView(
       selection,

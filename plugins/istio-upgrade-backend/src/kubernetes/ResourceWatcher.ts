@@ -157,10 +157,7 @@ export class ResourceWatcher<R> {
             (error as Error).message
           }; retrying in ${Math.round(delay)} ms`,
         );
-        await (this.options.sleep ?? sleep)(
-          delay,
-          this.controller.signal,
-        ).catch(() => {});
+        await this.pause(delay, this.controller.signal);
       }
     }
     this.state.connected = false;
@@ -238,12 +235,22 @@ export class ResourceWatcher<R> {
     this.options.onChange();
   }
 
+  /** Waits `ms`; a stop ends the wait early, and the loop then sees that it stopped. */
+  private async pause(ms: number, signal: AbortSignal): Promise<void> {
+    try {
+      await (this.options.sleep ?? sleep)(ms, signal);
+    } catch (error) {
+      if (!signal.aborted) {
+        this.options.logger.warn(
+          `${this.kind.name}: a wait between retries ended early: ${error}`,
+        );
+      }
+    }
+  }
+
   /** Waits a watch timeout before looking for the API again. */
   private async awaitApi(signal: AbortSignal): Promise<void> {
-    await (this.options.sleep ?? sleep)(
-      this.timing.watchTimeoutSeconds * 1000,
-      signal,
-    ).catch(() => {});
+    await this.pause(this.timing.watchTimeoutSeconds * 1000, signal);
     this.state.connected = false;
     this.state.relists += 1;
   }

@@ -1,4 +1,4 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RequestAuthorizer } from './RequestAuthorizer';
 
@@ -10,8 +10,8 @@ function permissions(allow: (name: string, resourceRef?: string) => boolean) {
   const calls: Array<Array<{ name: string; resourceRef?: string }>> = [];
   return {
     calls,
-    service: {
-      authorize: async (requests: any[]) => {
+    service: mockServices.permissions.mock({
+      authorize: async requests => {
         calls.push(
           requests.map(r => ({
             name: r.permission.name,
@@ -24,8 +24,7 @@ function permissions(allow: (name: string, resourceRef?: string) => boolean) {
             : AuthorizeResult.DENY,
         }));
       },
-      authorizeConditional: async () => [],
-    } as any,
+    }),
   };
 }
 
@@ -37,8 +36,9 @@ function authorizer(
   return {
     calls: p.calls,
     authorizer: new RequestAuthorizer({
+      auth: mockServices.auth(),
       permissions: p.service,
-      userInfo: {} as any,
+      userInfo: mockServices.userInfo(),
       permissionFrameworkEnabled: options.enabled ?? true,
       trustedServices: options.trustedServices ?? [],
     }),

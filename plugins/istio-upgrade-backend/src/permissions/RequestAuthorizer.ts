@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   PermissionsService,
   UserInfoService,
@@ -17,6 +18,7 @@ import {
   istioRevisionTagMovePermission,
   RequestType,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { authorizeInventoryRead } from './authorizeInventoryRead';
 
 /** Who is acting, as the requests engine sees it. */
 export interface Actor {
@@ -58,6 +60,7 @@ const keyOf = (q: Question) =>
 export class RequestAuthorizer {
   constructor(
     private readonly options: {
+      auth: AuthService;
       permissions: PermissionsService;
       userInfo: UserInfoService;
       permissionFrameworkEnabled: boolean;
@@ -65,22 +68,23 @@ export class RequestAuthorizer {
     },
   ) {}
 
+  /**
+   * The caller, as the requests engine sees them.
+   *
+   * @throws NotAllowedError for a caller who is neither a user nor a service
+   */
   actor(credentials: BackstageCredentials): Actor {
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    if (principal.type === 'user') {
+    const { auth } = this.options;
+    if (auth.isPrincipal(credentials, 'user')) {
       return {
-        ref: principal.userEntityRef!,
+        ref: credentials.principal.userEntityRef,
         isUser: true,
         trusted: false,
         credentials,
       };
     }
-    if (principal.type === 'service') {
-      const ref = principal.subject ?? 'service:unknown';
+    if (auth.isPrincipal(credentials, 'service')) {
+      const ref = credentials.principal.subject;
       return {
         ref,
         isUser: false,
@@ -89,6 +93,15 @@ export class RequestAuthorizer {
       };
     }
     throw new NotAllowedError('Requests need an authenticated user or service');
+  }
+
+  /**
+   * Every read of requests, as of the inventory, needs the inventory read permission.
+   *
+   * @throws NotAllowedError when `actor` may not read the inventory
+   */
+  async authorizeRead(actor: Actor): Promise<void> {
+    await authorizeInventoryRead(this.options.permissions, actor.credentials);
   }
 
   /** The ownership refs of a user (the user and their groups); none for services. */

@@ -25,10 +25,10 @@ describe('RequestNotifier', () => {
       approvers: ['group:default/platform-team'],
       baseUrl: 'http://localhost:3000',
       notifications: {
-        send: async (options: any) => {
+        send: async options => {
           sent.push(options.payload.title);
         },
-      } as any,
+      },
     });
     for (let i = 0; i < 100; i++) {
       await notifier.changed(request(`r${i}`, 'pending-approval'));

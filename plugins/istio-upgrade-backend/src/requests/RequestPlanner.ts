@@ -106,7 +106,7 @@ export class RequestPlanner {
    * @throws NotFoundError when the catalog has no such cluster, InputError when it cannot be used
    */
   async clusterApi(cluster: string): Promise<ClusterApi> {
-    const inventory = await this.options.inventory.getInventory(cluster);
+    const inventory = await this.options.inventory.clusterInventory(cluster);
     const sync = this.options.inventory.clusterSync(cluster);
     if (!sync) {
       throw new InputError(
@@ -124,7 +124,7 @@ export class RequestPlanner {
   }
 
   async inventory(cluster: string): Promise<ClusterInventory> {
-    return this.options.inventory.getInventory(cluster);
+    return this.options.inventory.clusterInventory(cluster);
   }
 
   /**
@@ -177,7 +177,7 @@ export class RequestPlanner {
         inventory,
         namespace,
         revision: spec.revision,
-        namespaceObject: namespaceObject as any,
+        namespaceObject,
         protectedNamespaces: settings.protectedNamespaces,
         releases,
         now,
@@ -231,8 +231,8 @@ export class RequestPlanner {
         revision: spec.revision,
         protectedNamespaces: settings.protectedNamespaces,
         target,
-        serviceObject: serviceObject as any,
-        gatewayObject: gatewayObject as any,
+        serviceObject,
+        gatewayObject,
       });
       if ('error' in target) {
         throw new InputError(target.error);

@@ -1,6 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { bookinfoComponents } from '../testing/__testUtils__/requestTestKit';
+import {
+  bookinfoComponents,
+  kubectlItems,
+} from '../testing/__testUtils__/requestTestKit';
 import {
   meshSimulatorBackendSetup,
   MeshSimulatorProcess,
@@ -118,7 +121,7 @@ describe('a migration whose target control plane goes away between waves', () =>
     ).toMatch(/Control plane 1-10-4 is not ready any more/);
 
     // Wave 1 was restarted onto 1-10-4 and back; wave 2 was never touched.
-    const deployments = JSON.parse(
+    const deployments = kubectlItems(
       await simulator.kubectl([
         'get',
         'deploy',
@@ -127,7 +130,7 @@ describe('a migration whose target control plane goes away between waves', () =>
         '-o',
         'json',
       ]),
-    ).items as any[];
+    );
     const revisions = Object.fromEntries(
       deployments.map(d => [
         d.metadata.name,
@@ -138,9 +141,9 @@ describe('a migration whose target control plane goes away between waves', () =>
       ...Object.fromEntries(WAVE_1.map(n => [n, '3'])),
       ...Object.fromEntries(WAVE_2.map(n => [n, '1'])),
     });
-    const pods = JSON.parse(
+    const pods = kubectlItems(
       await simulator.kubectl(['get', 'pods', '-n', 'bookinfo', '-o', 'json']),
-    ).items as any[];
+    );
     expect(
       pods.map(
         p =>

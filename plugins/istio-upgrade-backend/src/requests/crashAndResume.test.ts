@@ -24,6 +24,7 @@ import {
   restartWrites as restartWritesIn,
   sharedPostgresConfig,
   stepState,
+  kubectlItems,
 } from '../testing/__testUtils__/requestTestKit';
 import { configuredPostgres } from '../testing/__testUtils__/testPostgres';
 
@@ -84,7 +85,7 @@ async function survivingDatabase(): Promise<{
 }> {
   if (postgres) {
     const { database, config } = sharedPostgresConfig(
-      (await databases.init(postgres)) as any,
+      await databases.init(postgres),
     );
     return {
       engine: `PostgreSQL (${postgres}, database ${database})`,
@@ -266,9 +267,9 @@ describe('a migration whose backend process is killed', () => {
         writesWithThisStamp: true,
       });
     }
-    const pods = JSON.parse(
+    const pods = kubectlItems(
       await simulator.kubectl(['get', 'pods', '-n', 'bookinfo', '-o', 'json']),
-    ).items as any[];
+    );
     expect(
       pods.map(
         p =>

@@ -7,7 +7,11 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
-import { apiAs, settleRequest } from '../testing/__testUtils__/requestTestKit';
+import {
+  apiAs,
+  settleRequest,
+  kubectlItems,
+} from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(300_000);
 
@@ -46,19 +50,17 @@ describe('Gateway API gateways', () => {
     ).metadata.labels?.['istio.io/rev'];
   /** The revision of each live pod of a gateway, from `sidecar.istio.io/status`. */
   const podRevisions = async (gateway: string) =>
-    (
-      JSON.parse(
-        await simulator.kubectl([
-          'get',
-          'pods',
-          '-n',
-          'ingress',
-          '-l',
-          `gateway.networking.k8s.io/gateway-name=${gateway}`,
-          '-o',
-          'json',
-        ]),
-      ).items as any[]
+    kubectlItems(
+      await simulator.kubectl([
+        'get',
+        'pods',
+        '-n',
+        'ingress',
+        '-l',
+        `gateway.networking.k8s.io/gateway-name=${gateway}`,
+        '-o',
+        'json',
+      ]),
     )
       .filter(p => !p.metadata.deletionTimestamp)
       // istiod renders these pods itself (not injected): the revision is their istio.io/rev annotation.

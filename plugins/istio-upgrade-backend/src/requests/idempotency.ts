@@ -1,7 +1,7 @@
 import { CustomErrorBase } from '@backstage/errors';
 import { isDeepStrictEqual } from 'node:util';
 import { CreateRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { StoredRequest } from './RequestStore';
+import { RequestStore, StoredRequest } from './RequestStore';
 
 /**
  * An idempotency key reused for a different request: 422 Unprocessable Content, whatever the state of
@@ -51,4 +51,29 @@ export function sameRequest(
     JSON.parse(JSON.stringify(asked(earlier, earlier.rollbackOf))),
     JSON.parse(JSON.stringify(asked(body, rollbackOf))),
   );
+}
+
+/**
+ * The request a requester already made with the body's idempotency key, if any: a reused key is
+ * answered before anything else is checked, whatever has happened since.
+ *
+ * @throws IdempotencyKeyReusedError when that request asked for something else
+ */
+export async function earlierRequest(
+  store: Pick<RequestStore, 'byIdempotencyKey'>,
+  requestedBy: string,
+  body: CreateRequest,
+  rollbackOf: string | undefined,
+): Promise<StoredRequest | undefined> {
+  if (!body.idempotencyKey) return undefined;
+  const earlier = await store.byIdempotencyKey(
+    requestedBy,
+    body.idempotencyKey,
+  );
+  if (earlier && !sameRequest(earlier, body, rollbackOf)) {
+    throw new IdempotencyKeyReusedError(
+      `idempotencyKey ${body.idempotencyKey} was already used for request ${earlier.id}, which asked for something else`,
+    );
+  }
+  return earlier;
 }

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
-import { RequestStore } from './RequestStore';
+import { DatabaseRequestStore } from './DatabaseRequestStore';
 
 jest.setTimeout(60_000);
 
@@ -11,7 +11,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function takenOver() {
       const knex = await databases.init(databaseId);
-      const store = await RequestStore.create({
+      const store = await DatabaseRequestStore.create({
         database: { getClient: async () => knex },
       });
       const id = randomUUID();

@@ -27,6 +27,7 @@ import {
   ownedComponent,
   RequestView,
   restartWrites,
+  kubectlItems,
 } from '../testing/__testUtils__/requestTestKit';
 import { configuredPostgres } from '../testing/__testUtils__/testPostgres';
 
@@ -314,9 +315,9 @@ function recordingAuditor(replica: string, writes: AuditedWrite[]) {
 
       // The cluster: every Deployment of the 50 namespaces was restarted once (revision 2), the others
       // not at all, and every pod of the 50 runs 1-30-4.
-      const deployments = JSON.parse(
+      const deployments = kubectlItems(
         await simulator.kubectl(['get', 'deploy', '-A', '-o', 'json']),
-      ).items as any[];
+      );
       const revisions = new Map<string, Set<string>>();
       for (const d of deployments) {
         if (!d.metadata.namespace.startsWith('team-')) continue;

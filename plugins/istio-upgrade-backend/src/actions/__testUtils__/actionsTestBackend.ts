@@ -42,6 +42,8 @@ export const MCP_SERVICE = 'external:mcp-demo';
 
 export const APP_BASE_URL = 'http://portal.example.com';
 
+const auth = mockServices.auth();
+
 /**
  * The test policy: everyone reads but Mallory; Carol migrates what she owns (nginx and productpage),
  * Dave nothing; Alice (platform) does everything; services may ask for migrations and cutovers, so
@@ -51,11 +53,9 @@ function decide(
   request: AuthorizePermissionRequest & { resourceRef?: string },
   credentials: BackstageCredentials,
 ): AuthorizeResult.ALLOW | AuthorizeResult.DENY {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-  };
-  const user = principal.type === 'user' ? principal.userEntityRef : undefined;
+  const user = auth.isPrincipal(credentials, 'user')
+    ? credentials.principal.userEntityRef
+    : undefined;
   const { name } = request.permission;
   const allow = (yes: boolean) =>
     yes ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;

@@ -122,7 +122,12 @@ export class RequestRunner {
         }
       } finally {
         clearInterval(renew);
-        await store.releaseLease(id, lease).catch(() => {});
+        // The lease expires on its own if it cannot be given back now.
+        await store
+          .releaseLease(id, lease)
+          .catch(error =>
+            logger.warn(`Releasing the lease of ${id} failed: ${error}`),
+          );
         this.running.delete(id);
       }
     })();

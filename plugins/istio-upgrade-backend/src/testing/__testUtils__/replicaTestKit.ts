@@ -12,7 +12,7 @@ export function sharedReplicaConfig(
   istioUpgrade: Record<string, any>,
 ): Record<string, any> {
   return {
-    backend: { database: sharedPostgresConfig(knex as any).config },
+    backend: { database: sharedPostgresConfig(knex).config },
     permission: { enabled: true },
     istioUpgrade: {
       ...istioUpgrade,
@@ -50,7 +50,7 @@ export async function freezeOutsideTransaction(
 ): Promise<void> {
   const inTransaction = async () => {
     const rows = await knex('pg_stat_activity')
-      .where('datname', (knex.client.config as any).connection.database)
+      .where('datname', knex.client.config.connection.database)
       .where('state', 'like', 'idle in transaction%')
       .count({ count: '*' });
     return Number(rows[0].count) > 0;

@@ -1,63 +1,15 @@
 /* eslint-disable jest/no-export -- a suite shared by the simulator and real-cluster tiers, which call it */
-import {
-  createServiceFactory,
-  coreServices,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Entity } from '@backstage/catalog-model';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { istioUpgradePlugin } from '../../plugin';
 import { eventually } from './inventoryTestBackend';
-
-const CAROL = 'user:default/carol'; // owns productpage
-const DAVE = 'user:default/dave'; // owns nothing here
-const ALICE = 'user:default/alice'; // platform
-
-function component(
-  name: string,
-  annotations: Record<string, string>,
-  owner: string,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', lifecycle: 'production', owner },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
-
-/**
- * A permission policy in the shape of the demo's: migrations only by owners (here: Carol owns
- * productpage), cutovers and approvals only by the platform user Alice.
- */
-function policy(
-  requests: any[],
-  credentials: { principal: any },
-): Array<{ result: AuthorizeResult.ALLOW | AuthorizeResult.DENY }> {
-  const who =
-    credentials.principal.userEntityRef ?? credentials.principal.subject;
-  return requests.map(({ permission, resourceRef }) => {
-    const name: string = permission.name;
-    let allowed = true;
-    if (name === 'istio-upgrade.namespace.migrate') {
-      allowed =
-        who === ALICE ||
-        (who === CAROL && resourceRef === 'component:default/productpage');
-    } else if (name !== 'istio-upgrade.inventory.read') {
-      allowed = who === ALICE || who === 'user:default/bob';
-    }
-    return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-  });
-}
+import {
+  ALICE,
+  CAROL,
+  DAVE,
+  startRequestInputBackend,
+} from './requestInputBackend';
+import { hostileBodies } from './requestInputCases';
 
 /** The cluster a {@link describeRequestInput} suite runs against. */
 export interface RequestInputTarget {
@@ -122,70 +74,10 @@ export function describeRequestInput(target: RequestInputTarget) {
 
     beforeAll(async () => {
       cluster = await target.start();
-      const setup = cluster.setup;
-      // Keeps what would be logged, as text; meta objects can be large or circular.
-      const line = (message: unknown, meta?: unknown) => {
-        let text = '';
-        try {
-          text = JSON.stringify(meta) ?? '';
-        } catch {
-          text = Object.keys((meta as object) ?? {}).join(',');
-        }
-        logged.push(`${message} ${text.slice(0, 10_000)}`);
-      };
-      const capture: any = {
-        child: () => capture,
-        error: line,
-        warn: line,
-        info: line,
-        debug: line,
-      };
-      const backend = await startTestBackend({
-        features: [
-          istioUpgradePlugin,
-          catalogServiceMock.factory({
-            entities: [
-              ...(setup.entities as Entity[]),
-              component('productpage', target.productpage, CAROL),
-            ],
-          }),
-          mockServices.rootConfig.factory({
-            data: {
-              ...setup.config,
-              permission: { enabled: true },
-              istioUpgrade: {
-                ...setup.config.istioUpgrade,
-                requests: { approvers: ['group:default/platform-team'] },
-              },
-            },
-          }),
-          mockServices.rootLogger.mock(capture).factory,
-          mockServices.auditor.mock({
-            createEvent: async (options: any) => {
-              audited.push(JSON.stringify(options.meta ?? {}));
-              return { success: async () => {}, fail: async () => {} };
-            },
-          }).factory,
-          createServiceFactory({
-            service: coreServices.permissions,
-            deps: {},
-            factory: () => ({
-              authorize: async (requests: any[], options: any) =>
-                policy(requests, options.credentials),
-              authorizeConditional: async (requests: any[], options: any) =>
-                policy(requests, options.credentials),
-            }),
-          }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({
-              send: async (options: any) => {
-                notified.push(JSON.stringify(options));
-              },
-            }),
-          }),
-        ],
+      const backend = await startRequestInputBackend(target, cluster.setup, {
+        logged,
+        notified,
+        audited,
       });
       server = backend.server;
       stop = () => backend.stop();
@@ -214,163 +106,7 @@ export function describeRequestInput(target: RequestInputTarget) {
       dryRun: true,
     };
 
-    const hostile: Array<[string, unknown, number, RegExp?]> = [
-      ['an array body', [valid], 400],
-      ['an empty object', {}, 400],
-      ['no type', { ...valid, type: undefined }, 400],
-      ['an unknown type', { ...valid, type: 'delete-cluster' }, 400],
-      ['an unknown top-level field', { ...valid, force: true }, 400],
-      [
-        'an unknown target field',
-        { ...valid, target: { namespace: 'bookinfo', labels: {} } },
-        400,
-      ],
-      [
-        'an unknown option',
-        { ...valid, options: { skipPrechecks: true } },
-        400,
-      ],
-      [
-        'a URL as cluster name',
-        { ...valid, cluster: 'https://evil.example.com/' },
-        400,
-      ],
-      ['a path as cluster name', { ...valid, cluster: '../seed' }, 400],
-      ['an IP as cluster name', { ...valid, cluster: '169.254.169.254' }, 404],
-      [
-        'a cluster the catalog does not have',
-        { ...valid, cluster: 'nope' },
-        404,
-      ],
-      ['a revision with dots', { ...valid, revision: '1.10.4' }, 400],
-      ['an upper-case revision', { ...valid, revision: 'Canary' }, 400],
-      [
-        'a shell-injection revision',
-        { ...valid, revision: '1-10-4;rm -rf /' },
-        400,
-      ],
-      [
-        'a label-injection revision',
-        { ...valid, revision: '1-10-4,istio-injection=enabled' },
-        400,
-      ],
-      ['an overlong revision', { ...valid, revision: 'a'.repeat(64) }, 400],
-      [
-        'a revision that does not exist',
-        { ...valid, dryRun: false, revision: '9-9-9' },
-        400,
-        /No control plane of revision 9-9-9/,
-      ],
-      [
-        'kube-system',
-        { ...valid, target: { namespace: 'kube-system' } },
-        400,
-        /protected/,
-      ],
-      [
-        'istio-system',
-        { ...valid, target: { namespace: 'istio-system' } },
-        400,
-        /protected/,
-      ],
-      [
-        'kube-public',
-        { ...valid, target: { namespace: 'kube-public' } },
-        400,
-        /protected/,
-      ],
-      [
-        'an upper-case namespace',
-        { ...valid, target: { namespace: 'Bookinfo' } },
-        400,
-      ],
-      [
-        'a namespace with a newline',
-        { ...valid, target: { namespace: 'bookinfo\nnginx' } },
-        400,
-      ],
-      [
-        'a label-injection namespace',
-        { ...valid, target: { namespace: 'bookinfo,istio.io/rev=x' } },
-        400,
-      ],
-      [
-        'a path-traversal namespace',
-        { ...valid, target: { namespace: '../../apis' } },
-        400,
-      ],
-      [
-        'an overlong namespace',
-        { ...valid, target: { namespace: 'n'.repeat(64) } },
-        400,
-      ],
-      [
-        'a namespace that does not exist',
-        { ...valid, target: { namespace: 'ghost' } },
-        404,
-      ],
-      [
-        'an entity restart scope without entityRef',
-        { ...valid, entityRef: undefined, options: { restartScope: 'entity' } },
-        400,
-      ],
-      ['a malformed entityRef', { ...valid, entityRef: 'not a ref' }, 400],
-      [
-        'a traversal entityRef',
-        { ...valid, entityRef: 'component:default/../../x' },
-        400,
-      ],
-      [
-        'an entity that does not exist',
-        { ...valid, entityRef: 'component:default/ghost' },
-        404,
-      ],
-      [
-        'a superfluous service in a migration',
-        { ...valid, target: { namespace: 'bookinfo', service: 'x' } },
-        400,
-      ],
-      [
-        'a cutover without its service',
-        {
-          ...valid,
-          type: 'gateway-cutover',
-          target: { namespace: 'istio-gateways' },
-        },
-        400,
-      ],
-      [
-        'a tag move aimed at a namespace',
-        {
-          ...valid,
-          type: 'revision-tag-move',
-          target: { namespace: 'bookinfo' },
-        },
-        400,
-      ],
-      ['a wave of zero', { ...valid, options: { waveSize: 0 } }, 400],
-      [
-        'a wave of ten thousand',
-        { ...valid, options: { waveSize: 10000 } },
-        400,
-      ],
-      [
-        'a wave size as a string',
-        { ...valid, options: { waveSize: '2' } },
-        400,
-      ],
-      ['dryRun as a string', { ...valid, dryRun: 'yes' }, 400],
-      [
-        'an idempotency key with spaces',
-        { ...valid, idempotencyKey: 'a b; drop table' },
-        400,
-      ],
-      [
-        'a 5000-character comment',
-        { ...valid, comment: 'x'.repeat(5000) },
-        400,
-      ],
-    ];
+    const hostile = hostileBodies(valid);
 
     // Every row has four entries, so that jest does not take the test for a done-callback test.
     it.each(

@@ -73,16 +73,21 @@ export function bookinfoComponents(owner: string) {
  * Per Deployment of `namespace`: its uid, `deployment.kubernetes.io/revision`, how many ReplicaSets
  * it owns and its restart stamp, as kubectl sees them.
  */
+/** The items of what `kubectl get -o json` printed; tests read a few fields of them. */
+export function kubectlItems(json: string): Array<Record<string, any>> {
+  return JSON.parse(json).items;
+}
+
 export async function deploymentRestarts(
   kubectl: (args: string[]) => Promise<string>,
   namespace: string,
 ) {
-  const deployments = JSON.parse(
+  const deployments = kubectlItems(
     await kubectl(['get', 'deploy', '-n', namespace, '-o', 'json']),
-  ).items as any[];
-  const replicaSets = JSON.parse(
+  );
+  const replicaSets = kubectlItems(
     await kubectl(['get', 'rs', '-n', namespace, '-o', 'json']),
-  ).items as any[];
+  );
   return Object.fromEntries(
     deployments.map(d => [
       d.metadata.name as string,

@@ -7,8 +7,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 /**
- * Checks the inventory read permission with the caller's credentials inside an action, as the REST API
- * does for every read: the registry's visibility check is not the only gate.
+ * Checks the inventory read permission with the caller's credentials. Every read of the inventory and of
+ * requests needs it, whichever way it comes in (REST API or action: an action registry's visibility
+ * check is not the only gate).
  *
  * @throws NotAllowedError when the caller may not read the inventory
  */

@@ -1,31 +1,64 @@
-import {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { istioInventoryReadPermission } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { RequestState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import express from 'express';
+import { entityIstioView } from '../catalog/entityIstioView';
 import { InventoryService } from '../inventory/InventoryService';
+import { ACTIVE_STATES, FINAL_STATES } from '../requests/requestStates';
 import { RequestService } from '../requests/RequestService';
 import { createOpenApiRouter } from '../schema/openapi';
-import { entitySelection } from './entitySelection';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
 const BODY_LIMIT = '64kb';
 
+/** What the REST API reads of the inventory. */
+export type InventoryReads = Pick<
+  InventoryService,
+  | 'listClusters'
+  | 'getInventory'
+  | 'getFleet'
+  | 'getEntityView'
+  | 'authorizeRead'
+>;
+
+/** What the REST API does with requests. */
+export type RequestCalls = Pick<
+  RequestService,
+  'prechecks' | 'plan' | 'create' | 'list' | 'get' | 'decide' | 'rollback'
+>;
+
+const STATES: ReadonlyArray<string> = [...ACTIVE_STATES, ...FINAL_STATES];
+
 /**
- * The REST API (docs/architecture.md#rest-api), validated against `src/schema/openapi.yaml`.
+ * The states of a `state` filter (comma separated).
+ *
+ * @throws InputError for a state requests never have
+ */
+function requestStates(state: string): RequestState[] {
+  const states = state.split(',');
+  const unknown = states.filter(s => !isRequestState(s));
+  if (unknown.length > 0) {
+    throw new InputError(`No request state ${unknown.join(', ')}`);
+  }
+  return states.filter(isRequestState);
+}
+
+function isRequestState(state: string): state is RequestState {
+  return STATES.includes(state);
+}
+
+/**
+ * The REST API (docs/architecture.md#rest-api), validated against `src/schema/openapi.yaml`. The
+ * services it calls check the caller's permissions themselves.
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
   catalog: CatalogService;
-  inventory: InventoryService;
-  requests: RequestService;
+  inventory: InventoryReads;
+  requests: RequestCalls;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, inventory, requests } = options;
+  const { httpAuth, catalog, inventory, requests } = options;
   const router = await createOpenApiRouter({
     middleware: [
       // A decision may come without a body (no comment): read it as an empty JSON object.
@@ -44,62 +77,41 @@ export async function createRouter(options: {
     ],
   });
 
-  async function authorizeRead(req: express.Request) {
-    const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize(
-      [{ permission: istioInventoryReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not read the Istio inventory');
-    }
-    return credentials;
-  }
-
   router.get('/clusters', async (req, res) => {
-    await authorizeRead(req);
-    res.json({ items: await inventory.listClusters() });
+    const credentials = await httpAuth.credentials(req);
+    res.json({ items: await inventory.listClusters(credentials) });
   });
 
   router.get('/clusters/:cluster/inventory', async (req, res) => {
-    await authorizeRead(req);
-    res.json(await inventory.getInventory(req.params.cluster));
+    const credentials = await httpAuth.credentials(req);
+    res.json(await inventory.getInventory(req.params.cluster, credentials));
   });
 
   router.get('/fleet', async (req, res) => {
-    await authorizeRead(req);
-    res.json(await inventory.getFleet());
+    const credentials = await httpAuth.credentials(req);
+    res.json(await inventory.getFleet(credentials));
   });
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await authorizeRead(req);
-    const { kind, namespace, name } = req.params;
-    // Read with the caller's credentials: an entity they may not see is not found.
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${kind}:${namespace}/${name} in the catalog`,
-      );
-    }
-    const selection = entitySelection(entity);
-    if (!selection) {
-      res.json({
-        entityRef: `${entity.kind}:${namespace}/${name}`.toLocaleLowerCase(
-          'en-US',
-        ),
+    const credentials = await httpAuth.credentials(req);
+    const entityRef = `${req.params.kind}:${req.params.namespace}/${req.params.name}`;
+    const view = await entityIstioView({
+      catalog,
+      inventory,
+      credentials,
+      entityRef,
+    });
+    res.json(
+      view ?? {
+        entityRef: entityRef.toLocaleLowerCase('en-US'),
         selector: '',
         clusters: [],
-      });
-      return;
-    }
-    res.json(await inventory.getEntityView(selection));
+      },
+    );
   });
 
   router.get('/clusters/:cluster/prechecks', async (req, res) => {
-    const credentials = await authorizeRead(req);
+    const credentials = await httpAuth.credentials(req);
     const { type, revision, namespace, service, tag, gateway, entityRef } =
       req.query;
     res.json(
@@ -122,14 +134,14 @@ export async function createRouter(options: {
   });
 
   router.get('/requests', async (req, res) => {
-    const credentials = await authorizeRead(req);
+    const credentials = await httpAuth.credentials(req);
     const { entityRef, cluster, state, type, limit } = req.query;
     const items = await requests.list(
       {
         entityRef,
         cluster,
         type,
-        states: state ? (state.split(',') as any) : undefined,
+        states: state ? requestStates(state) : undefined,
         limit: limit ? Number(limit) : undefined,
       },
       credentials,
@@ -138,7 +150,6 @@ export async function createRouter(options: {
   });
 
   router.post('/requests', async (req, res) => {
-    await authorizeRead(req);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -150,13 +161,12 @@ export async function createRouter(options: {
   });
 
   router.get('/requests/:id', async (req, res) => {
-    const credentials = await authorizeRead(req);
+    const credentials = await httpAuth.credentials(req);
     res.json(await requests.get(req.params.id, credentials));
   });
 
   for (const action of ['approve', 'reject', 'cancel'] as const) {
     router.post(`/requests/:id/${action}`, async (req, res) => {
-      await authorizeRead(req);
       const credentials = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
@@ -173,7 +183,6 @@ export async function createRouter(options: {
   }
 
   router.post('/requests/:id/rollback', async (req, res) => {
-    await authorizeRead(req);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
