@@ -5,10 +5,17 @@
  * - `plugins/istio-upgrade-common/src/schema/openapi.generated.ts`: the API's types (`components`, `paths`),
  *   produced by openapi-typescript, shared by the backend and the frontend client;
  * - `src/schema/openapi/generated/router.ts`: the spec as a constant and the endpoint map that types the
- *   validated router of `@backstage/backend-openapi-utils`.
+ *   validated router of `@backstage/backend-openapi-utils`;
+ * - `plugins/istio-upgrade-common/src/client/DefaultApiClient.generated.ts`: the typed client, one method
+ *   per operation (see `clientSource.mjs`), which `IstioUpgradeApiClient` wraps for every caller.
  *
  * Backstage's own generator (`backstage-repo-tools package schema openapi generate`) needs a Java jar that
  * is downloaded from Maven at run time; this script produces the same router from npm packages only.
+ * Its client (`--client-package`, openapi-generator 7.18.0) was tried on this spec and not kept: it does
+ * not compile ("TS2440: Import declaration conflicts with local declaration of 'CreateRequest'", the
+ * operation's request type against the schema of that name; "TS2308: Module './apis' has already
+ * exported a member named 'RequestOptions'"), and it types `date-time` fields as `Date` where the JSON
+ * holds strings, in a second copy of every schema beside the openapi-typescript types.
  *
  * `--check` fails when the checked-in files differ from what the spec generates.
  */
@@ -18,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import openapiTS, { astToString } from 'openapi-typescript';
 import YAML from 'yaml';
+import { clientSource } from './clientSource.mjs';
 
 const require = createRequire(import.meta.url);
 const prettier = require('prettier');
@@ -34,6 +42,10 @@ const routerPath = path.join(
 const typesPath = path.resolve(
   packageDir,
   '../istio-upgrade-common/src/schema/openapi.generated.ts',
+);
+const clientPath = path.resolve(
+  packageDir,
+  '../istio-upgrade-common/src/client/DefaultApiClient.generated.ts',
 );
 const check = process.argv.includes('--check');
 
@@ -129,6 +141,14 @@ export const createOpenApiRouter = async (
 ) => createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(spec, options);
 `;
 
+  const { pluginId } = JSON.parse(
+    fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'),
+  ).backstage;
+  const client = `${header}/* eslint-disable */\n${clientSource(
+    spec,
+    pluginId,
+  )}`;
+
   const prettierConfig = await prettier.resolveConfig(routerPath);
   const outputs = [
     [
@@ -138,6 +158,10 @@ export const createOpenApiRouter = async (
     [
       routerPath,
       prettier.format(router, { ...prettierConfig, parser: 'typescript' }),
+    ],
+    [
+      clientPath,
+      prettier.format(client, { ...prettierConfig, parser: 'typescript' }),
     ],
   ];
 

@@ -1,0 +1,7 @@
+export { IstioUpgradeApiClient } from './IstioUpgradeApiClient';
+export type {
+  IstioUpgradeCallOptions,
+  PrecheckQuery,
+  RequestDraft,
+  RequestFilter,
+} from './IstioUpgradeApiTypes';
