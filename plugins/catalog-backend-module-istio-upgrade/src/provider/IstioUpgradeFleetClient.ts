@@ -1,6 +1,8 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import { FleetSummary } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  FleetSummary,
+  IstioUpgradeApiClient,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 /**
  * Where the provider reads the fleet from.
@@ -16,28 +18,25 @@ export interface FleetSource {
  * authorizes the read as for any other caller (the read permission).
  */
 export class IstioUpgradeFleetClient implements FleetSource {
+  private readonly client: IstioUpgradeApiClient;
+
   constructor(
     private readonly options: {
       auth: AuthService;
       discovery: DiscoveryService;
     },
-  ) {}
+  ) {
+    this.client = new IstioUpgradeApiClient({
+      discoveryApi: options.discovery,
+    });
+  }
 
   async getFleet(): Promise<FleetSummary> {
-    const { auth, discovery } = this.options;
-    const [baseUrl, { token }] = await Promise.all([
-      discovery.getBaseUrl('istio-upgrade'),
-      auth.getPluginRequestToken({
-        onBehalfOf: await auth.getOwnServiceCredentials(),
-        targetPluginId: 'istio-upgrade',
-      }),
-    ]);
-    const response = await fetch(`${baseUrl}/fleet`, {
-      headers: { Authorization: `Bearer ${token}` },
+    const { auth } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'istio-upgrade',
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as FleetSummary;
+    return this.client.getFleet({ token });
   }
 }

@@ -1,6 +1,5 @@
 import {
   AuthService,
-  BackstageCredentials,
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -8,10 +7,13 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  isFinalRequestState,
+  IstioUpgradeApiClient,
   migrationNamespace,
+  requestLink,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { IstioUpgradeClient } from './IstioUpgradeClient';
+import { callsOnBehalfOf } from './callsOnBehalfOf';
 
 /**
  * The action's id in templates.
@@ -20,16 +22,13 @@ import { IstioUpgradeClient } from './IstioUpgradeClient';
  */
 export const ISTIO_NAMESPACE_MIGRATE_ACTION_ID = 'istio:namespace:migrate';
 
-const ENDED = ['succeeded', 'failed', 'rolled-back', 'rejected', 'cancelled'];
-
 /**
  * Reads a request until it ends, writing each new event and progress to the task log.
  *
  * @throws Error when `signal` aborts or `timeoutMs` passes first
  */
 async function followRequest(options: {
-  client: IstioUpgradeClient;
-  credentials: () => Promise<BackstageCredentials>;
+  getRequest: () => Promise<UpgradeRequest>;
   id: string;
   logger: LoggerService;
   pollIntervalMs: number;
@@ -37,13 +36,13 @@ async function followRequest(options: {
   link: string;
   signal?: AbortSignal;
 }): Promise<UpgradeRequest> {
-  const { client, id, logger, pollIntervalMs, timeoutMs, link, signal } =
+  const { getRequest, id, logger, pollIntervalMs, timeoutMs, link, signal } =
     options;
   const deadline = Date.now() + timeoutMs;
   const seen = new Set<number>();
   let progress = '';
   for (;;) {
-    const request = await client.get(await options.credentials(), id);
+    const request = await getRequest();
     for (const event of request.events ?? []) {
       if (seen.has(event.id)) continue;
       seen.add(event.id);
@@ -60,7 +59,7 @@ async function followRequest(options: {
         }`,
       );
     }
-    if (ENDED.includes(request.state)) return request;
+    if (isFinalRequestState(request.state)) return request;
     if (signal?.aborted) {
       throw new Error(
         `Stopped following request ${id} (${request.state}); it goes on: ${link}`,
@@ -100,7 +99,7 @@ export function createIstioNamespaceMigrateAction(options: {
   /** How often the request is read while waiting. Default 3 s. */
   pollIntervalMs?: number;
 }) {
-  const client = new IstioUpgradeClient(options);
+  const client = new IstioUpgradeApiClient({ discoveryApi: options.discovery });
   const pollIntervalMs = options.pollIntervalMs ?? 3000;
   return createTemplateAction({
     id: ISTIO_NAMESPACE_MIGRATE_ACTION_ID,
@@ -186,9 +185,11 @@ export function createIstioNamespaceMigrateAction(options: {
         defaultNamespace: 'default',
       });
       const entityRef = stringifyEntityRef(entity);
-      const credentials = () => ctx.getInitiatorCredentials();
+      const call = callsOnBehalfOf(options.auth, () =>
+        ctx.getInitiatorCredentials(),
+      );
 
-      const view = await client.getEntityView(await credentials(), entity);
+      const view = await call(o => client.getEntityView(entity, o));
       const namespace = migrationNamespace(
         view,
         entityRef,
@@ -205,7 +206,7 @@ export function createIstioNamespaceMigrateAction(options: {
         ...(input.comment && { comment: input.comment }),
       };
 
-      const plan = await client.plan(await credentials(), body);
+      const plan = await call(o => client.planRequest(body, o));
       logger.info(plan.plan.summary);
       for (const check of plan.prechecks.checks) {
         if (check.status !== 'pass') {
@@ -236,31 +237,32 @@ export function createIstioNamespaceMigrateAction(options: {
         key: 'istio-upgrade-request',
         fn: async () =>
           (
-            await client.create(await credentials(), {
-              ...body,
-              idempotencyKey: `scaffolder:${ctx.task.id}:${
-                ctx.step?.id ?? 'migrate'
-              }`,
-            })
+            await call(o =>
+              client.createRequest(
+                {
+                  ...body,
+                  idempotencyKey: `scaffolder:${ctx.task.id}:${
+                    ctx.step?.id ?? 'migrate'
+                  }`,
+                },
+                o,
+              ),
+            )
           ).id,
       });
-      const link = `${options.appBaseUrl.replace(
-        /\/+$/,
-        '',
-      )}/istio-upgrade?request=${id}`;
+      const link = requestLink(options.appBaseUrl, id);
       ctx.output('requestId', id);
       ctx.output('link', link);
       logger.info(`Request ${id}: ${link}`);
 
       // The scaffolder validates input against the JSON schema, which applies no defaults.
       if (input.waitForCompletion === false) {
-        const created = await client.get(await credentials(), id);
+        const created = await call(o => client.getRequest(id, o));
         ctx.output('state', created.state);
         return;
       }
       const ended = await followRequest({
-        client,
-        credentials,
+        getRequest: () => call(o => client.getRequest(id, o)),
         id,
         logger,
         pollIntervalMs,
