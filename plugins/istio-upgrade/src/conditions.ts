@@ -1,9 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-
-/** Annotations of the Backstage Kubernetes plugin that map an entity to workloads. */
-export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
-export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
-  'backstage.io/kubernetes-label-selector';
+import {
+  KUBERNETES_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
+} from '@backstage/plugin-kubernetes-common';
 
 /**
  * Whether the entity is mapped to workloads the way the Kubernetes plugin maps them, so that its Istio
@@ -14,8 +13,8 @@ export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
 export function isIstioAvailable(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};
   return Boolean(
-    annotations[ANNOTATION_KUBERNETES_ID] ||
-      annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR],
+    annotations[KUBERNETES_ANNOTATION] ||
+      annotations[KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION],
   );
 }
 

@@ -2,43 +2,21 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   Cluster,
   ClusterInventory,
-  CreateRequest,
   Decision,
   EntityIstioView,
   FleetSummary,
-  operations,
+  PrecheckQuery,
+  RequestDraft,
+  RequestFilter,
   RequestPlan,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
-/**
- * The filters of `GET /requests`: entity, cluster, one or more states, type and a limit.
- *
- * @public
- */
-export type RequestFilter = Omit<
-  NonNullable<operations['ListRequests']['parameters']['query']>,
-  'state' | 'limit'
-> & {
-  /** One state or several; requests in any of them are listed. */
-  state?: UpgradeRequest['state'] | UpgradeRequest['state'][];
-  /** At most this many (1 to 200). */
-  limit?: number;
-};
-
-/**
- * The query of `GET /clusters/{cluster}/prechecks`: the planned change.
- *
- * @public
- */
-export type PrecheckQuery = operations['GetPrechecks']['parameters']['query'];
-
-/**
- * A change to ask for: the body of `POST /requests` without `dryRun`, which the API's methods set.
- *
- * @public
- */
-export type RequestDraft = Omit<CreateRequest, 'dryRun'>;
+export type {
+  PrecheckQuery,
+  RequestDraft,
+  RequestFilter,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 /**
  * The istio-upgrade backend's REST API, as the frontend uses it. Components depend on this

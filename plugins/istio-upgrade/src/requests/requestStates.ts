@@ -1,18 +1,12 @@
 import {
+  isActiveRequestState,
   RequestState,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
-/** States in which a request still holds its target: waiting, approved or running. */
-export const ACTIVE_REQUEST_STATES: ReadonlyArray<RequestState> = [
-  'pending-approval',
-  'approved',
-  'running',
-];
-
-/** Whether the request still holds its target (and so still changes). */
+/** Whether the request still holds its target (and so still changes); a filter for request lists. */
 export function isActiveRequest(request: Pick<UpgradeRequest, 'state'>) {
-  return ACTIVE_REQUEST_STATES.includes(request.state);
+  return isActiveRequestState(request.state);
 }
 
 /** What a person reads for each state. */

@@ -14,6 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useCallback, useMemo, useState } from 'react';
 import {
+  ACTIVE_REQUEST_STATES,
   EntityCluster,
   istioNamespaceMigratePermission,
   MigrationTarget,
@@ -23,10 +24,7 @@ import {
 import { useClusters } from '../../hooks/useClusters';
 import { useEntityIstioView } from '../../hooks/useEntityIstioView';
 import { useRequests } from '../../hooks/useRequests';
-import {
-  ACTIVE_REQUEST_STATES,
-  REQUEST_STATE_LABELS,
-} from '../../requests/requestStates';
+import { REQUEST_STATE_LABELS } from '../../requests/requestStates';
 import { ClusterStatus } from '../ClusterStatus';
 import { ClusterSyncState, isSyncHealthy } from '../ClusterSyncState';
 import { MigrateDialog } from '../MigrateDialog';
