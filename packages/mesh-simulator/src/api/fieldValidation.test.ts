@@ -4,7 +4,7 @@ import {
   goValueString,
   warningHeader,
 } from './fieldValidation';
-import { kindSchema } from './openapi/openApiDocuments';
+import { kindSchema } from './openapi/kindSchemas';
 import { resourceTypeNamed } from './resourceTypes';
 
 const pods = resourceTypeNamed('pods');

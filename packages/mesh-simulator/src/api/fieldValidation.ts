@@ -1,5 +1,5 @@
 import { OpenApiSchema } from './openapi/openApiSchema';
-import { resolveSchema } from './openapi/openApiDocuments';
+import { resolveSchema } from './openapi/kindSchemas';
 import { ApiError, invalid } from './statusErrors';
 
 /**

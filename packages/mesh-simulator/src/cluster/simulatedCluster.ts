@@ -1,4 +1,4 @@
-import { ClusterApiBackend } from '../api/resourceHandler';
+import { ClusterApiBackend } from '../api/verbs/resourceRequest';
 import {
   ResourceType,
   resourceTypeNamed,

@@ -3,13 +3,12 @@ import { defaultPodSpec } from '../api/defaults';
 import { fieldsV1, managedFieldsEntry } from '../api/managedFields';
 import { resourceTypeNamed } from '../api/resourceTypes';
 import { ApiError } from '../api/statusErrors';
+import { mountServiceAccountToken } from '../istio/serviceAccountToken';
+import { injectSidecar, resolveInjection } from '../istio/sidecarInjector';
 import {
   deployMetaOf,
-  injectSidecar,
-  mountServiceAccountToken,
   nodesSupportNativeSidecars,
-  resolveInjection,
-} from '../istio/sidecarInjector';
+} from '../istio/sidecarTemplates';
 import { JsonObject, KubeObject } from '../store/kubeObject';
 import { markShared } from '../store/sharedJson';
 import { ClusterContext, timestamp } from './clusterContext';

@@ -3,7 +3,8 @@ import { ObjectStore } from '../store/objectStore';
 import { KubeObject } from '../store/kubeObject';
 import { ControlPlanes } from './controlPlanes';
 import { decideInjection } from './injectionPolicy';
-import { injectorWebhook, istiodObjects, tagWebhook } from './istioObjects';
+import { injectorWebhook, tagWebhook } from './injectionWebhooks';
+import { istiodObjects } from './istiodObjects';
 import { proxyWithinSkew } from './istioVersions';
 import { resolveInjection } from './sidecarInjector';
 

@@ -1,11 +1,11 @@
 import { KubeObject } from '../store/kubeObject';
+import { mountServiceAccountToken } from './serviceAccountToken';
+import { injectSidecar } from './sidecarInjector';
 import {
   deployMetaOf,
-  injectSidecar,
-  mountServiceAccountToken,
   nativeSidecarFor,
   nodesSupportNativeSidecars,
-} from './sidecarInjector';
+} from './sidecarTemplates';
 
 const node = (name: string, kubeletVersion: string) =>
   ({

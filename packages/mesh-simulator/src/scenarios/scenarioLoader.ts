@@ -2,28 +2,28 @@ import { applyCreateDefaults } from '../api/defaults';
 import { simulatedKubernetesVersion } from '../api/discovery';
 import { apiVersionOf, findResourceTypeByKind } from '../api/resourceTypes';
 import { dropUnknownFields } from '../api/fieldValidation';
-import { kindSchema } from '../api/openapi/openApiDocuments';
+import { kindSchema } from '../api/openapi/kindSchemas';
 import { validateObject } from '../api/validation';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { behaviourAnnotations } from '../controllers/podStatus';
 import { istioSystem } from '../istio/controlPlanes';
+import { installedByHelm, istiodRelease } from '../istio/chartMetadata';
+import { egressGatewayObjects } from '../istio/egressGateway';
 import {
-  controlPlaneValidators,
-  egressGatewayObjects,
   gatewayLoadBalancer,
   gatewayObjects,
   gatewayServicePorts,
   helmGatewayObjects,
   helmGatewayServicePorts,
+} from '../istio/ingressGateways';
+import {
   injectorWebhook,
-  installedByHelm,
-  istiodRelease,
-  istioConfigMaps,
-  istiodObjects,
   servedFromOutside,
   tagService,
   tagWebhook,
-} from '../istio/istioObjects';
+} from '../istio/injectionWebhooks';
+import { istioConfigMaps, istiodObjects } from '../istio/istiodObjects';
+import { controlPlaneValidators } from '../istio/validationWebhooks';
 import { KubeObject } from '../store/kubeObject';
 import { FlowSpec } from '../traffic/trafficProbe';
 import { ScenarioCluster, ScenarioWorkload } from './scenarioFormat';

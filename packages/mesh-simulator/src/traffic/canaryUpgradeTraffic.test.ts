@@ -55,7 +55,7 @@ async function moveTag(t: TestSimulator, tag: string, revision: string) {
   ]);
 }
 
-describe('the article upgrade, measured by the traffic probe', () => {
+describe('a revision-based canary upgrade, measured by the traffic probe', () => {
   it('relabel, restart, cut over and remove the old control plane with zero failed requests', async () => {
     const t = await startTestSimulator({ speed: 10 });
     try {
