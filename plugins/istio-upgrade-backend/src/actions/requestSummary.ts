@@ -1,14 +1,14 @@
-import { UpgradeRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  ACTIVE_REQUEST_STATES,
+  FINAL_REQUEST_STATES,
+  requestLink,
+  UpgradeRequest,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { capped } from './capped';
 import { omittedSchema, Zod, ZodObjectSchema } from './schemaFragments';
 
 /** The most recent events of a request an answer carries. */
 export const MAX_EVENTS = 15;
-
-/** The app page of a request, as the plugin's notifications link to it. */
-export function requestLink(appBaseUrl: string, id: string): string {
-  return `${appBaseUrl.replace(/\/+$/, '')}/istio-upgrade?request=${id}`;
-}
 
 /** A request as an assistant needs it: state, progress, what comes next, and a link. */
 export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
@@ -25,16 +25,7 @@ export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
       ])
       .describe('What the request changes.'),
     state: z
-      .enum([
-        'pending-approval',
-        'approved',
-        'running',
-        'succeeded',
-        'failed',
-        'rolled-back',
-        'rejected',
-        'cancelled',
-      ])
+      .enum([...ACTIVE_REQUEST_STATES, ...FINAL_REQUEST_STATES])
       .describe(
         'pending-approval waits for a person; approved and running are on their way; the others are final.',
       ),

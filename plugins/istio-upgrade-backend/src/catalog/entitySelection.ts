@@ -1,12 +1,13 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import {
+  KUBERNETES_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION,
+} from '@backstage/plugin-kubernetes-common';
 import { EntitySelection } from '../inventory/InventoryService';
 
-export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
-export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
-  'backstage.io/kubernetes-label-selector';
-export const ANNOTATION_KUBERNETES_NAMESPACE =
-  'backstage.io/kubernetes-namespace';
+/** Read by the Kubernetes plugin too; `@backstage/plugin-kubernetes-common` has no constant for it. */
+const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -22,18 +23,18 @@ export function entitySelection(entity: Entity): EntitySelection | undefined {
     entityRef: stringifyEntityRef(entity),
     ...(namespace ? { namespace } : {}),
   };
-  const selector = annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR];
+  const selector = annotations[KUBERNETES_LABEL_SELECTOR_QUERY_ANNOTATION];
   if (selector) {
     return { ...base, selector };
   }
-  const id = annotations[ANNOTATION_KUBERNETES_ID];
+  const id = annotations[KUBERNETES_ANNOTATION];
   if (id) {
     if (id.length > 63 || !LABEL_VALUE.test(id)) {
       throw new InputError(
-        `The ${ANNOTATION_KUBERNETES_ID} annotation "${id}" is not a valid label value`,
+        `The ${KUBERNETES_ANNOTATION} annotation "${id}" is not a valid label value`,
       );
     }
-    return { ...base, selector: `${ANNOTATION_KUBERNETES_ID}=${id}` };
+    return { ...base, selector: `${KUBERNETES_ANNOTATION}=${id}` };
   }
   return undefined;
 }

@@ -3,9 +3,11 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import { RequestState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  isActiveRequestState,
+  RequestState,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { Knex } from 'knex';
-import { ACTIVE_STATES } from './requestStates';
 import {
   eventRow,
   EVENTS,
@@ -79,7 +81,7 @@ export class DatabaseRequestStore implements RequestStore {
           state: request.state,
           cluster: request.cluster,
           target_key: request.targetKey,
-          active_target: ACTIVE_STATES.includes(request.state)
+          active_target: isActiveRequestState(request.state)
             ? `${request.cluster}/${request.targetKey}`
             : null,
           target: JSON.stringify(request.target),
@@ -238,7 +240,7 @@ export class DatabaseRequestStore implements RequestStore {
       const update: Record<string, unknown> = {
         state: to,
         updated_at: nowIso(),
-        active_target: ACTIVE_STATES.includes(to)
+        active_target: isActiveRequestState(to)
           ? `${row.cluster}/${row.target_key}`
           : null,
       };
@@ -252,7 +254,7 @@ export class DatabaseRequestStore implements RequestStore {
       if (change.cancelRequested !== undefined)
         update.cancel_requested = change.cancelRequested;
       if (change.rolledBackBy) update.rolled_back_by = change.rolledBackBy;
-      if (!ACTIVE_STATES.includes(to)) {
+      if (!isActiveRequestState(to)) {
         update.lease_owner = null;
         update.lease_expires_at = null;
       }

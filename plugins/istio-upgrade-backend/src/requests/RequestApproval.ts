@@ -5,13 +5,13 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { KUBERNETES_ANNOTATION } from '@backstage/plugin-kubernetes-common';
 import {
   matchesLabelSelector,
   parseLabelSelector,
   RequestType,
   Workload,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { ANNOTATION_KUBERNETES_ID } from '../catalog/entitySelection';
 import { Actor, RequestAuthorizer } from '../permissions/RequestAuthorizer';
 import { RequestSettings } from './requestConfig';
 import { ChangeSpec, RequestPlanner } from './RequestPlanner';
@@ -53,14 +53,14 @@ export class RequestApproval {
     const { items } = await this.options.catalog.getEntities(
       {
         filter: ids.map(id => ({
-          [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]: id,
+          [`metadata.annotations.${KUBERNETES_ANNOTATION}`]: id,
         })),
         fields: ['metadata.annotations', 'relations'],
       },
       { credentials },
     );
     for (const entity of items) {
-      const id = entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
+      const id = entity.metadata.annotations?.[KUBERNETES_ANNOTATION];
       if (!id) continue;
       const owners = (entity.relations ?? [])
         .filter(r => r.type === RELATION_OWNED_BY)
@@ -100,8 +100,7 @@ export class RequestApproval {
     );
     if (others.length === 0) return undefined;
     const idOf = (w: Workload) =>
-      w.labels[ANNOTATION_KUBERNETES_ID] ??
-      w.podLabels[ANNOTATION_KUBERNETES_ID];
+      w.labels[KUBERNETES_ANNOTATION] ?? w.podLabels[KUBERNETES_ANNOTATION];
     const ids = [...new Set(others.map(idOf).filter(Boolean))] as string[];
     const ownersById = await this.ownersById(ids, credentials);
     const mine = new Set(await this.options.authorizer.ownership(actor));

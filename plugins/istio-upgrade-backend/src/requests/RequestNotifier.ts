@@ -1,13 +1,15 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  isFinalRequestState,
+  requestLink,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { RequestObserver } from './execution/RequestExecution';
 import { StoredRequest } from './RequestStore';
 
 /** The channel on which every change of a request is signalled to browsers. */
 export const REQUESTS_SIGNAL_CHANNEL = 'istio-upgrade:requests';
-
-const ENDS = ['succeeded', 'failed', 'rolled-back', 'rejected', 'cancelled'];
 
 function targetOf(request: StoredRequest): string {
   const t = request.target;
@@ -41,7 +43,7 @@ export class RequestNotifier implements RequestObserver {
   ) {}
 
   private link(request: StoredRequest): string {
-    return `${this.options.baseUrl}/istio-upgrade?request=${request.id}`;
+    return requestLink(this.options.baseUrl, request.id);
   }
 
   async clusterWrite(
@@ -72,7 +74,7 @@ export class RequestNotifier implements RequestObserver {
     await this.signal(request);
     const known = this.lastState.get(request.id) ?? this.ended.get(request.id);
     if (known === request.state) return;
-    if (ENDS.includes(request.state)) {
+    if (isFinalRequestState(request.state)) {
       this.lastState.delete(request.id);
       this.ended.delete(request.id);
       this.ended.set(request.id, request.state);
@@ -97,7 +99,7 @@ export class RequestNotifier implements RequestObserver {
         },
         request,
       );
-    } else if (ENDS.includes(request.state)) {
+    } else if (isFinalRequestState(request.state)) {
       const severities: Record<string, 'low' | 'normal' | 'high'> = {
         succeeded: 'normal',
         cancelled: 'low',

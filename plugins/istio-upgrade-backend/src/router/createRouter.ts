@@ -1,11 +1,14 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { RequestState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import {
+  ACTIVE_REQUEST_STATES,
+  FINAL_REQUEST_STATES,
+  RequestState,
+} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import express from 'express';
 import { entityIstioView } from '../catalog/entityIstioView';
 import { InventoryService } from '../inventory/InventoryService';
-import { ACTIVE_STATES, FINAL_STATES } from '../requests/requestStates';
 import { RequestService } from '../requests/RequestService';
 import { createOpenApiRouter } from '../schema/openapi';
 
@@ -28,7 +31,10 @@ export type RequestCalls = Pick<
   'prechecks' | 'plan' | 'create' | 'list' | 'get' | 'decide' | 'rollback'
 >;
 
-const STATES: ReadonlyArray<string> = [...ACTIVE_STATES, ...FINAL_STATES];
+const STATES: ReadonlyArray<string> = [
+  ...ACTIVE_REQUEST_STATES,
+  ...FINAL_REQUEST_STATES,
+];
 
 /**
  * The states of a `state` filter (comma separated).
