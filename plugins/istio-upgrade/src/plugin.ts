@@ -47,7 +47,8 @@ export const istioUpgradePlugin = createPlugin({
 export const IstioUpgradePage: () => JSX.Element = istioUpgradePlugin.provide(
   createRoutableExtension({
     name: 'IstioUpgradePage',
-    component: () => import('./components/IstioUpgradePage').then(m => m.IstioUpgradePage),
+    component: () =>
+      import('./components/IstioUpgradePage').then(m => m.IstioUpgradePage),
     mountPoint: rootRouteRef,
   }),
 );
@@ -63,7 +64,9 @@ export const EntityIstioContent: () => JSX.Element = istioUpgradePlugin.provide(
     name: 'EntityIstioContent',
     component: {
       lazy: () =>
-        import('./components/EntityIstioContent').then(m => m.EntityIstioContent),
+        import('./components/EntityIstioContent').then(
+          m => m.EntityIstioContent,
+        ),
     },
   }),
 );
@@ -80,7 +83,9 @@ export const EntityIstioClusterContent: () => JSX.Element =
       name: 'EntityIstioClusterContent',
       component: {
         lazy: () =>
-          import('./components/EntityIstioClusterContent').then(m => m.EntityIstioClusterContent),
+          import('./components/EntityIstioClusterContent').then(
+            m => m.EntityIstioClusterContent,
+          ),
       },
     }),
   );
@@ -97,7 +102,9 @@ export const EntityIstioRevisionCard: () => JSX.Element =
       name: 'EntityIstioRevisionCard',
       component: {
         lazy: () =>
-          import('./components/EntityIstioRevisionCard').then(m => m.EntityIstioRevisionCard),
+          import('./components/EntityIstioRevisionCard').then(
+            m => m.EntityIstioRevisionCard,
+          ),
       },
     }),
   );

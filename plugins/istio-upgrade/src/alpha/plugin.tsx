@@ -49,7 +49,10 @@ export const istioFleetPage = PageBlueprint.make({
     path: '/istio-upgrade',
     title: 'Istio',
     routeRef: rootRouteRef,
-    loader: () => import('../components/IstioUpgradePage').then(m => <m.IstioUpgradePage />),
+    loader: () =>
+      import('../components/IstioUpgradePage').then(m => (
+        <m.IstioUpgradePage />
+      )),
   },
 });
 
@@ -65,7 +68,9 @@ export const entityIstioContent = EntityContentBlueprint.make({
     title: 'Istio',
     filter: isIstioComponent,
     loader: () =>
-      import('../components/EntityIstioContent').then(m => <m.EntityIstioContent />),
+      import('../components/EntityIstioContent').then(m => (
+        <m.EntityIstioContent />
+      )),
   },
 });
 
@@ -81,7 +86,9 @@ export const entityIstioClusterContent = EntityContentBlueprint.make({
     title: 'Istio',
     filter: isKubernetesCluster,
     loader: () =>
-      import('../components/EntityIstioClusterContent').then(m => <m.EntityIstioClusterContent />),
+      import('../components/EntityIstioClusterContent').then(m => (
+        <m.EntityIstioClusterContent />
+      )),
   },
 });
 
@@ -95,7 +102,9 @@ export const entityIstioRevisionCard = EntityCardBlueprint.make({
   params: {
     filter: isIstioComponent,
     loader: () =>
-      import('../components/EntityIstioRevisionCard').then(m => <m.EntityIstioRevisionCard />),
+      import('../components/EntityIstioRevisionCard').then(m => (
+        <m.EntityIstioRevisionCard />
+      )),
   },
 });
 

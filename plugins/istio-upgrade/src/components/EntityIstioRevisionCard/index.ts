@@ -1,1 +1,4 @@
-export { EntityIstioRevisionCard, summarizeEntityCluster } from './EntityIstioRevisionCard';
+export {
+  EntityIstioRevisionCard,
+  summarizeEntityCluster,
+} from './EntityIstioRevisionCard';
