@@ -216,7 +216,11 @@ test.describe('the seed cluster upgrades without a failed request', () => {
       await test.step('bob approves it in the queue and watches it succeed', async () => {
         await openAs(bob, 'bob', FLEET_PAGE);
         const pending = bob.getByTestId(`pending-request-${id}`);
-        await expect(pending).toContainText(/Asked by \S*alice/);
+        // People by their catalog display names, linked to their pages.
+        await expect(pending).toContainText('Asked by Alice (platform) at');
+        await expect(
+          pending.getByRole('link', { name: 'Alice (platform)' }),
+        ).toHaveAttribute('href', '/catalog/default/user/alice');
         const approve = pending.getByRole('button', { name: 'Approve' });
         await expect(approve).toBeEnabled();
         // The screenshot shows the fleet and the queue with the recent requests, all loaded.
@@ -238,7 +242,7 @@ test.describe('the seed cluster upgrades without a failed request', () => {
         const decided = bob
           .getByRole('region', { name: 'Decided here' })
           .getByTestId('request-progress');
-        await expect(decided).toContainText(/decided by \S*bob/);
+        await expect(decided).toContainText('decided by Bob (platform)');
         await expect(decided.getByTestId('request-state')).toHaveText(
           'Succeeded',
           { timeout: 200_000 },

@@ -2,9 +2,10 @@ import { createElement } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import { getComponentData } from '@backstage/core-plugin-api';
 import { screen } from '@testing-library/react';
-import { anEntityView } from './__testUtils__/istioFixtures';
+import { anEntityView } from './__testUtils__/entityViewFixtures';
 import { mockIstioUpgradeApi } from './__testUtils__/mockIstioUpgradeApi';
-import { productpage, renderIstio } from './__testUtils__/renderIstio';
+import { productpage } from './__testUtils__/catalogFixtures';
+import { renderIstio } from './__testUtils__/renderIstio';
 import {
   IstioMigrationTargetPicker,
   validateMigrationTarget,

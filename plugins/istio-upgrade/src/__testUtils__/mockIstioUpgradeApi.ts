@@ -1,12 +1,9 @@
+import { ResponseError } from '@backstage/errors';
 import { IstioUpgradeApi } from '../api/IstioUpgradeApi';
-import {
-  aFleet,
-  anEntityView,
-  anInventory,
-  aCluster,
-  aPlan,
-  aRequest,
-} from './istioFixtures';
+import { aCluster, anInventory } from './clusterFixtures';
+import { anEntityView } from './entityViewFixtures';
+import { aFleet } from './fleetFixtures';
+import { aPlan, aRequest } from './requestFixtures';
 
 const answers: IstioUpgradeApi = {
   listClusters: async () => [aCluster()],
@@ -50,4 +47,22 @@ export function mockIstioUpgradeApi(
 /** A promise that never settles, to hold a component in its loading state. */
 export function never<T>(): Promise<T> {
   return new Promise<T>(() => {});
+}
+
+/** What the API client throws when the backend answers with an error (a `@backstage/errors` body). */
+export function backendError(error: {
+  status: number;
+  name: string;
+  message: string;
+}): Promise<ResponseError> {
+  const { status, name, message } = error;
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
 }

@@ -1,9 +1,13 @@
 import { ReactElement } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import {
+  catalogApiRef,
   EntityProvider,
+  entityPresentationApiRef,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { DefaultEntityPresentationApi } from '@backstage/plugin-catalog';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   AuthorizeResult,
@@ -16,34 +20,13 @@ import {
 } from '@backstage/test-utils';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import { IstioUpgradeApi, istioUpgradeApiRef } from '../api/IstioUpgradeApi';
+import { catalogEntities } from './catalogFixtures';
 import { mockIstioUpgradeApi } from './mockIstioUpgradeApi';
-
-/** The example catalog's productpage: a component with the Kubernetes annotations. */
-export const productpage: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'productpage',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': 'productpage',
-      'backstage.io/kubernetes-namespace': 'bookinfo',
-    },
-  },
-  spec: { type: 'service', lifecycle: 'production', owner: 'bookinfo-team' },
-};
-
-/** The example catalog's lab cluster. */
-export const seedCluster: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Resource',
-  metadata: { name: 'seed', namespace: 'default', title: 'Lab cluster' },
-  spec: { type: 'kubernetes-cluster', owner: 'platform-team' },
-};
 
 /**
  * Renders an element of the plugin in a test app with a mocked {@link IstioUpgradeApi}, a permission
- * API that allows (or denies) as told, and optionally an entity around it.
+ * API that allows (or denies) as told, a catalog of {@link catalogEntities} that people's names come
+ * from (as in the app, through the catalog's entity presentation), and optionally an entity around it.
  */
 export async function renderIstio(
   element: ReactElement,
@@ -61,10 +44,16 @@ export async function renderIstio(
   } = {},
 ) {
   const api = options.api ?? mockIstioUpgradeApi();
+  const catalogApi = catalogApiMock({ entities: catalogEntities });
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [istioUpgradeApiRef, api],
+        [catalogApiRef, catalogApi],
+        [
+          entityPresentationApiRef,
+          DefaultEntityPresentationApi.create({ catalogApi }),
+        ],
         [
           permissionApiRef,
           mockApis.permission({

@@ -17,7 +17,7 @@ import {
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { istioUpgradeApiRef } from '../api/IstioUpgradeApi';
 import { mockIstioUpgradeApi } from '../__testUtils__/mockIstioUpgradeApi';
-import { productpage, seedCluster } from '../__testUtils__/renderIstio';
+import { productpage, seedCluster } from '../__testUtils__/catalogFixtures';
 import istioUpgradePlugin, {
   entityIstioClusterContent,
   entityIstioContent,

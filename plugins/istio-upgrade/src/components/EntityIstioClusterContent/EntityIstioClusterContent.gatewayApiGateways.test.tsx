@@ -1,13 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  anInventory,
-  aPlan,
-  aRequest,
-} from '../../__testUtils__/istioFixtures';
+import { anInventory } from '../../__testUtils__/clusterFixtures';
+import { aPlan, aRequest } from '../../__testUtils__/requestFixtures';
 import { aGatewayApiGateway } from '../../__testUtils__/gatewayApiFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
-import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
+import { seedCluster } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
 const inventory = anInventory({
@@ -58,7 +56,10 @@ describe('EntityIstioClusterContent, Gateway API gateways', () => {
     const api = mockIstioUpgradeApi({
       getClusterInventory: async () => inventory,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const section = await screen.findByRole('region', {
       name: 'Gateway API gateways',
     });
@@ -90,7 +91,10 @@ describe('EntityIstioClusterContent, Gateway API gateways', () => {
       createRequest: async () => created,
       getRequest: async () => created,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', {
       name: 'Move gateway ingress/web',
     });
@@ -146,7 +150,10 @@ describe('EntityIstioClusterContent, Gateway API gateways', () => {
       listRequests: async () => [active],
       getRequest: async () => active,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', {
       name: 'Move gateway ingress/web',
     });

@@ -5,14 +5,14 @@ import {
   aControlPlane,
   aGatewayService,
   anInventory,
-  aPlan,
-  aRequest,
-} from '../../__testUtils__/istioFixtures';
+} from '../../__testUtils__/clusterFixtures';
+import { aPlan, aRequest } from '../../__testUtils__/requestFixtures';
 import {
   mockIstioUpgradeApi,
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
-import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
+import { seedCluster } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
 // Permission answers are cached per app by usePermission (SWR): the denied cases are in
@@ -20,13 +20,19 @@ import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 describe('EntityIstioClusterContent', () => {
   it('shows progress while the clusters load', async () => {
     const api = mockIstioUpgradeApi({ listClusters: () => never() });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
   it('says when the backend does not know the cluster yet', async () => {
     const api = mockIstioUpgradeApi({ listClusters: async () => [] });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     expect(
       await screen.findByText(/does not know this cluster yet/),
     ).toBeInTheDocument();
@@ -43,7 +49,10 @@ describe('EntityIstioClusterContent', () => {
         }),
       ],
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     expect(
       await screen.findByText(/No credentials: no token configured for seed/),
     ).toBeInTheDocument();
@@ -57,7 +66,10 @@ describe('EntityIstioClusterContent', () => {
         throw new Error('inventory not synced yet');
       },
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     expect(await screen.findByText('Istio on Lab cluster')).toBeInTheDocument();
     expect(screen.getByText('Connected')).toBeInTheDocument();
     expect(
@@ -95,7 +107,10 @@ describe('EntityIstioClusterContent', () => {
           ],
         }),
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const planes = await screen.findByRole('region', {
       name: 'Control planes',
     });
@@ -155,7 +170,10 @@ describe('EntityIstioClusterContent', () => {
           ],
         }),
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', {
       name: 'Request cutover',
     });
@@ -197,7 +215,10 @@ describe('EntityIstioClusterContent', () => {
       createRequest: async () => pending,
       getRequest: async () => pending,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', {
       name: 'Request cutover',
     });
@@ -246,7 +267,10 @@ describe('EntityIstioClusterContent', () => {
       createRequest: async () => moved,
       getRequest: async () => moved,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', { name: 'Move tag' });
     await waitFor(() => expect(button).toBeEnabled());
     await userEvent.click(button);
@@ -294,7 +318,10 @@ describe('EntityIstioClusterContent', () => {
       createRequest: async () => created,
       getRequest: async () => created,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const namespaces = await screen.findByRole('region', {
       name: 'Namespaces',
     });
@@ -347,7 +374,10 @@ describe('EntityIstioClusterContent', () => {
       listRequests: async () => [active],
       getRequest: async () => active,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', {
       name: 'Migrate namespace bookinfo',
     });
@@ -370,7 +400,10 @@ describe('EntityIstioClusterContent', () => {
       listRequests: async () => [active],
       getRequest: async () => active,
     });
-    await renderIstio(<EntityIstioClusterContent />, { api, entity: seedCluster });
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+    });
     const button = await screen.findByRole('button', {
       name: 'Request cutover',
     });

@@ -1,9 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { anInventory } from '../../__testUtils__/istioFixtures';
+import { anInventory } from '../../__testUtils__/clusterFixtures';
 import { aGatewayApiGateway } from '../../__testUtils__/gatewayApiFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
-import { renderIstio, seedCluster } from '../../__testUtils__/renderIstio';
+import { seedCluster } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
 describe('EntityIstioClusterContent for a user outside the platform team', () => {

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
-import { aNamespace } from '../../__testUtils__/istioFixtures';
+import { aNamespace } from '../../__testUtils__/clusterFixtures';
 import { NamespacesTable } from './NamespacesTable';
 
 describe('NamespacesTable', () => {

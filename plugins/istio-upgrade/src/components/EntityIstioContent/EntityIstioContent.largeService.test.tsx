@@ -2,12 +2,13 @@ import { screen } from '@testing-library/react';
 import { EntityCluster } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import {
   aCluster,
-  anEntityView,
   aNamespace,
   aWorkload,
-} from '../../__testUtils__/istioFixtures';
+} from '../../__testUtils__/clusterFixtures';
+import { anEntityView } from '../../__testUtils__/entityViewFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
-import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
+import { productpage } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioContent } from './EntityIstioContent';
 
 const CLUSTERS = 10;

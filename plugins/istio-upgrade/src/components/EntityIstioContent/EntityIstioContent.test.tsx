@@ -1,30 +1,26 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ResponseError } from '@backstage/errors';
+import { aCluster } from '../../__testUtils__/clusterFixtures';
 import {
-  aCluster,
   anEntityCluster,
   anEntityView,
-  aPlan,
-  aRequest,
-} from '../../__testUtils__/istioFixtures';
+} from '../../__testUtils__/entityViewFixtures';
+import { aPlan, aRequest } from '../../__testUtils__/requestFixtures';
 import {
+  backendError,
   mockIstioUpgradeApi,
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
-import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
+import { productpage } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioContent } from './EntityIstioContent';
 
 async function notFound(): Promise<never> {
-  throw await ResponseError.fromResponse(
-    new Response(
-      JSON.stringify({
-        error: { name: 'NotFoundError', message: 'No such thing' },
-        response: { statusCode: 404 },
-      }),
-      { status: 404, headers: { 'Content-Type': 'application/json' } },
-    ),
-  );
+  throw await backendError({
+    status: 404,
+    name: 'NotFoundError',
+    message: 'No such thing',
+  });
 }
 
 // Permission answers are cached per app by usePermission (SWR), so the denied cases live in

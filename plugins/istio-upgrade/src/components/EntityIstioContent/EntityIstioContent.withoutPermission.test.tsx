@@ -1,7 +1,8 @@
 import { screen, waitFor } from '@testing-library/react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
-import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
+import { productpage } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioContent } from './EntityIstioContent';
 
 describe('EntityIstioContent for a user who may not migrate', () => {

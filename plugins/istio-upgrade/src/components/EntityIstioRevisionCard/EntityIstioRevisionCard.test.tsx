@@ -1,21 +1,27 @@
 import { screen, within } from '@testing-library/react';
+import { aNamespace, aWorkload } from '../../__testUtils__/clusterFixtures';
 import {
   anEntityCluster,
   anEntityView,
-  aNamespace,
-  aWorkload,
-} from '../../__testUtils__/istioFixtures';
+} from '../../__testUtils__/entityViewFixtures';
 import {
   mockIstioUpgradeApi,
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
-import { productpage, renderIstio } from '../../__testUtils__/renderIstio';
-import { EntityIstioRevisionCard, summarizeEntityCluster } from './EntityIstioRevisionCard';
+import { productpage } from '../../__testUtils__/catalogFixtures';
+import { renderIstio } from '../../__testUtils__/renderIstio';
+import {
+  EntityIstioRevisionCard,
+  summarizeEntityCluster,
+} from './EntityIstioRevisionCard';
 
 describe('EntityIstioRevisionCard', () => {
   it('shows progress while loading', async () => {
     const api = mockIstioUpgradeApi({ getEntityView: () => never() });
-    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, {
+      api,
+      entity: productpage,
+    });
     expect(screen.getByTestId('progress')).toBeInTheDocument();
   });
 
@@ -25,7 +31,10 @@ describe('EntityIstioRevisionCard', () => {
         throw new Error('backend down');
       },
     });
-    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, {
+      api,
+      entity: productpage,
+    });
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
       0,
     );
@@ -35,7 +44,10 @@ describe('EntityIstioRevisionCard', () => {
     const api = mockIstioUpgradeApi({
       getEntityView: async () => anEntityView({ clusters: [] }),
     });
-    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, {
+      api,
+      entity: productpage,
+    });
     expect(
       await screen.findByText(
         'No workload of productpage runs in a synced cluster.',
@@ -70,7 +82,10 @@ describe('EntityIstioRevisionCard', () => {
       getEntityView: async () =>
         anEntityView({ clusters: [anEntityCluster(), upToDate] }),
     });
-    await renderIstio(<EntityIstioRevisionCard />, { api, entity: productpage });
+    await renderIstio(<EntityIstioRevisionCard />, {
+      api,
+      entity: productpage,
+    });
     const seed = await screen.findByTestId('revision-card-seed');
     expect(within(seed).getByText('1-9-7 · 1.9.7 × 1')).toBeInTheDocument();
     expect(seed).toHaveTextContent(

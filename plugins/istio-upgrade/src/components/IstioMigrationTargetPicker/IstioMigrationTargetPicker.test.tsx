@@ -1,7 +1,6 @@
-import { ApiHolder } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { createFieldValidation } from '@backstage/plugin-scaffolder-react/alpha';
+import { TestApiRegistry } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { istioUpgradeApiRef } from '../../api/IstioUpgradeApi';
 import {
@@ -9,8 +8,11 @@ import {
   anEntityView,
   anEntityViewWithTargets,
   BLOCKED_1_8_6,
-} from '../../__testUtils__/istioFixtures';
-import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
+} from '../../__testUtils__/entityViewFixtures';
+import {
+  backendError,
+  mockIstioUpgradeApi,
+} from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import {
   IstioMigrationTargetPicker,
@@ -46,7 +48,9 @@ function fieldProps(overrides: Partial<Props> & { entityRef?: string }) {
 describe('IstioMigrationTargetPicker', () => {
   it('asks for the service first', async () => {
     const api = mockIstioUpgradeApi();
-    await renderIstio(<IstioMigrationTargetPicker {...fieldProps({})} />, { api });
+    await renderIstio(<IstioMigrationTargetPicker {...fieldProps({})} />, {
+      api,
+    });
     expect(screen.getByText(/Pick your service first/)).toBeInTheDocument();
     expect(api.getEntityView).not.toHaveBeenCalled();
   });
@@ -147,22 +151,11 @@ describe('IstioMigrationTargetPicker', () => {
   it("shows the backend's message when the view cannot be read", async () => {
     const api = mockIstioUpgradeApi({
       getEntityView: async () => {
-        throw await ResponseError.fromResponse(
-          new Response(
-            JSON.stringify({
-              error: {
-                name: 'NotAllowedError',
-                message: 'You may not read it',
-              },
-              response: { statusCode: 403 },
-            }),
-            {
-              status: 403,
-              statusText: 'Forbidden',
-              headers: { 'Content-Type': 'application/json' },
-            },
-          ),
-        );
+        throw await backendError({
+          status: 403,
+          name: 'NotAllowedError',
+          message: 'You may not read it',
+        });
       },
     });
     await renderIstio(
@@ -180,11 +173,6 @@ describe('IstioMigrationTargetPicker', () => {
 });
 
 describe('validateMigrationTarget', () => {
-  function holder(api?: ReturnType<typeof mockIstioUpgradeApi>): ApiHolder {
-    return {
-      get: ref => (ref.id === istioUpgradeApiRef.id ? api : undefined) as any,
-    };
-  }
   async function validate(
     value: Partial<MigrationTargetValue>,
     options: {
@@ -194,7 +182,9 @@ describe('validateMigrationTarget', () => {
   ) {
     const validation = createFieldValidation();
     await validateMigrationTarget(value as MigrationTargetValue, validation, {
-      apiHolder: holder(options.api),
+      apiHolder: options.api
+        ? TestApiRegistry.from([istioUpgradeApiRef, options.api])
+        : TestApiRegistry.from(),
       formData: options.entityRef ? { entityRef: options.entityRef } : {},
       schema: {},
       uiSchema: { 'ui:options': { entityRefField: 'entityRef' } },

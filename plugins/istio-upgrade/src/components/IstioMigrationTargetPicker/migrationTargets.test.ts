@@ -1,11 +1,11 @@
+import { aCluster } from '../../__testUtils__/clusterFixtures';
 import {
-  aCluster,
   ALLOWED_1_10_4,
   anEntityCluster,
   anEntityView,
   anEntityViewWithTargets,
   BLOCKED_1_8_6,
-} from '../../__testUtils__/istioFixtures';
+} from '../../__testUtils__/entityViewFixtures';
 import { migrationTargetOptions, whyNotPickable } from './migrationTargets';
 
 describe('migrationTargetOptions', () => {

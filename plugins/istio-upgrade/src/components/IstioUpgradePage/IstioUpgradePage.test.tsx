@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { aFleet } from '../../__testUtils__/istioFixtures';
+import { aFleet } from '../../__testUtils__/fleetFixtures';
 import {
   mockIstioUpgradeApi,
   never,

@@ -1,10 +1,11 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { aControlPlane } from '../../__testUtils__/clusterFixtures';
 import {
-  aControlPlane,
   aPlan,
   aRequest,
-} from '../../__testUtils__/istioFixtures';
+  aSharedBookinfoPlan,
+} from '../../__testUtils__/requestFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import { RequestDraft } from '../../api/IstioUpgradeApi';
@@ -14,9 +15,7 @@ import { MigrateDialog } from './MigrateDialog';
 jest.setTimeout(30_000);
 configure({ asyncUtilTimeout: 5_000 });
 
-const ERIN = 'user:default/erin';
-
-/** The backend's answers for bookinfo, where Erin's details-v1 and unowned workloads run beside productpage. */
+/** The backend's answers for bookinfo, where Erin's details-v1 and ratings-v1 run beside productpage. */
 function sharedBookinfoPlan(draft: RequestDraft) {
   if (draft.options?.restartScope === 'entity') {
     return aPlan({
@@ -30,18 +29,7 @@ function sharedBookinfoPlan(draft: RequestDraft) {
       approvalReason: 'asked by an owner of component:default/productpage',
     });
   }
-  return aPlan({
-    plan: {
-      ...aPlan().plan,
-      sharedWith: {
-        workloads: ['Deployment/details-v1', 'Deployment/ratings-v1'],
-        owners: [ERIN],
-      },
-    },
-    approvalRequired: true,
-    approvalReason:
-      "the namespace also runs workloads that are not component:default/productpage's (Deployment/details-v1, Deployment/ratings-v1): user:default/erin or an approver must approve; restartScope entity restarts only yours",
-  });
+  return aSharedBookinfoPlan();
 }
 
 const forProductpage = {
@@ -77,12 +65,18 @@ describe('MigrateDialog', () => {
     );
     expect(within(shared).getByText('Deployment/details-v1')).toBeVisible();
     expect(within(shared).getByText('Deployment/ratings-v1')).toBeVisible();
-    expect(shared).toHaveTextContent(
-      'The request waits for user:default/erin (their owner) or an approver to approve it.',
+    // Erin shows by her catalog display name, linked to her page.
+    await waitFor(() =>
+      expect(shared).toHaveTextContent(
+        'The request waits for their owner, Erin (ratings), or an approver to approve it.',
+      ),
     );
     expect(
+      within(shared).getByRole('link', { name: 'Erin (ratings)' }),
+    ).toHaveAttribute('href', '/catalog/default/user/erin');
+    expect(
       within(dialog).getByRole('radio', {
-        name: "Every workload in bookinfo, also the 2 that are not productpage's: the request waits for user:default/erin or an approver",
+        name: "Every workload in bookinfo, also the 2 that are not productpage's: the request waits for Erin (ratings) or an approver",
       }),
     ).toBeChecked();
     expect(

@@ -8,6 +8,7 @@ import {
   Plan,
   RequestOptions,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { PersonLinks } from '../PersonLink';
 
 /** Which workloads a namespace migration restarts. */
 export type RestartScope = NonNullable<RequestOptions['restartScope']>;
@@ -15,10 +16,15 @@ export type RestartScope = NonNullable<RequestOptions['restartScope']>;
 /** The namespace's workloads that are not the entity's, and their owners. */
 export type SharedWith = NonNullable<Plan['sharedWith']>;
 
-function whoApproves(owners: ReadonlyArray<string>): string {
-  return owners.length > 0
-    ? `${owners.join(', ')} or an approver`
-    : 'an approver';
+// Names without links: a link inside a radio button's label would compete with the radio button.
+function WhoApproves(props: { owners: ReadonlyArray<string> }) {
+  return props.owners.length > 0 ? (
+    <>
+      <PersonLinks entityRefs={props.owners} link={false} /> or an approver
+    </>
+  ) : (
+    <>an approver</>
+  );
 }
 
 /**
@@ -55,11 +61,14 @@ export function RestartScopeChoice(props: {
           value="namespace"
           control={<Radio />}
           label={
-            props.approvalRequired
-              ? `${wholeNamespace}: the request waits for ${whoApproves(
-                  sharedWith.owners,
-                )}`
-              : wholeNamespace
+            props.approvalRequired ? (
+              <>
+                {wholeNamespace}: the request waits for{' '}
+                <WhoApproves owners={sharedWith.owners} />
+              </>
+            ) : (
+              wholeNamespace
+            )
           }
         />
         <FormControlLabel

@@ -13,6 +13,7 @@ import { UpgradeRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-co
 import { istioUpgradeApiRef } from '../../api/IstioUpgradeApi';
 import { describeTarget } from '../../requests/requestStates';
 import { ActionButton } from '../ActionButton';
+import { PersonLink } from '../PersonLink';
 import { errorMessage } from '../../api/errorMessage';
 
 /** A decision on a request. */
@@ -74,7 +75,7 @@ function DecisionDialog(props: {
       </DialogTitle>
       <DialogContent>
         <DialogContentText>
-          Requested by {request.requestedBy}
+          Requested by <PersonLink entityRef={request.requestedBy} />
           {request.comment ? `: “${request.comment}”` : ''}.{' '}
           {CONSEQUENCES[action]}
         </DialogContentText>

@@ -7,6 +7,7 @@ import {
   describeTarget,
   REQUEST_TYPE_LABELS,
 } from '../../requests/requestStates';
+import { PersonLink } from '../PersonLink';
 import { RequestStateChip } from '../RequestStateChip';
 
 function when(iso?: string): string {
@@ -41,7 +42,11 @@ export function RequestHistoryTable(props: {
     { title: 'Target', render: r => describeTarget(r) },
     { title: 'Revision', field: 'revision' },
     { title: 'State', render: r => <RequestStateChip state={r.state} /> },
-    { title: 'By', field: 'requestedBy' },
+    {
+      title: 'By',
+      field: 'requestedBy',
+      render: r => <PersonLink entityRef={r.requestedBy} />,
+    },
     { title: 'Finished', render: r => when(r.finishedAt) },
   ];
   if (onSelect) {

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
-import { aPlan } from '../../__testUtils__/istioFixtures';
+import { aPlan } from '../../__testUtils__/requestFixtures';
 import { RequestPlanView } from './RequestPlanView';
 
 describe('RequestPlanView', () => {

@@ -18,6 +18,7 @@ import {
   PlannedWorkload,
   RequestPlan,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { PersonLink, PersonLinks } from '../PersonLink';
 import { describePatch, isRestartPatch } from './describePatch';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -92,11 +93,19 @@ function SharedNamespace(props: {
   approvalRequired: boolean;
 }) {
   const { workloads, owners } = props.sharedWith;
-  let approvers = 'an approver';
+  let approvers = <>an approver</>;
   if (owners.length === 1)
-    approvers = `${owners[0]} (their owner) or an approver`;
+    approvers = (
+      <>
+        their owner, <PersonLink entityRef={owners[0]} />, or an approver
+      </>
+    );
   if (owners.length > 1)
-    approvers = `one of their owners (${owners.join(', ')}) or an approver`;
+    approvers = (
+      <>
+        one of their owners (<PersonLinks entityRefs={owners} />) or an approver
+      </>
+    );
   return (
     <Alert severity="warning" role="region" aria-label="Shared namespace">
       <AlertTitle>Others' workloads run in this namespace</AlertTitle>
@@ -116,9 +125,11 @@ function SharedNamespace(props: {
       <Typography variant="body2">
         {owners.length === 0 &&
           'None of them belongs to a catalog entity with an owner. '}
-        {props.approvalRequired
-          ? `The request waits for ${approvers} to approve it.`
-          : 'The approval policy lets it start without their approval.'}
+        {props.approvalRequired ? (
+          <>The request waits for {approvers} to approve it.</>
+        ) : (
+          'The approval policy lets it start without their approval.'
+        )}
       </Typography>
     </Alert>
   );

@@ -1,10 +1,14 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { aRequest } from '../../__testUtils__/istioFixtures';
+import {
+  aRequest,
+  aSharedBookinfoPlan,
+} from '../../__testUtils__/requestFixtures';
 import {
   mockIstioUpgradeApi,
   never,
 } from '../../__testUtils__/mockIstioUpgradeApi';
+import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import { RequestProgressView, progressPercent } from './RequestProgressView';
 
@@ -48,6 +52,40 @@ describe('RequestProgressView', () => {
     expect(
       within(log).getByText(/patch Namespace bookinfo/),
     ).toBeInTheDocument();
+  });
+
+  it('names who asked, who decided and who acted by their catalog display names, linked to their pages', async () => {
+    const rejected = aRequest({
+      state: 'rejected',
+      decidedBy: 'user:default/alice',
+      decisionComment: 'not during the freeze',
+      allowedActions: [],
+    });
+    const api = mockIstioUpgradeApi({ getRequest: async () => rejected });
+    await renderIstio(<RequestProgressView requestId={rejected.id} />, {
+      api,
+    });
+    const who = await screen.findByText(/^Requested by/);
+    await waitFor(() =>
+      expect(who).toHaveTextContent(
+        /^Requested by Carol \(bookinfo\) at .* — rejected by Alice \(platform\): “not during the freeze”$/,
+      ),
+    );
+    expect(
+      within(who).getByRole('link', { name: 'Carol (bookinfo)' }),
+    ).toHaveAttribute('href', '/catalog/default/user/carol');
+    expect(
+      within(who).getByRole('link', { name: 'Alice (platform)' }),
+    ).toHaveAttribute('href', '/catalog/default/user/alice');
+    const created = within(
+      screen.getByRole('log', { name: 'Event log' }),
+    ).getByText(/Request created/);
+    expect(created).toHaveTextContent(
+      /Request created \(Carol \(bookinfo\)\)$/,
+    );
+    expect(
+      within(created).getByRole('link', { name: 'Carol (bookinfo)' }),
+    ).toHaveAttribute('href', '/catalog/default/user/carol');
   });
 
   it('polls an active request every two seconds until it ends, then reports it settled', async () => {
@@ -100,13 +138,7 @@ describe('RequestProgressView', () => {
   });
 
   it('reloads at once when the backend signals a change of this request', async () => {
-    let push: (message: { id: string }) => void = () => {};
-    const signalApi = {
-      subscribe: jest.fn((_channel: string, onMessage: any) => {
-        push = onMessage;
-        return { unsubscribe: jest.fn() };
-      }),
-    };
+    const signals = mockSignalApi();
     const done = aRequest({
       state: 'succeeded',
       progress: { podsInScope: 6, podsMigrated: 6 },
@@ -117,18 +149,17 @@ describe('RequestProgressView', () => {
     });
     await renderIstio(<RequestProgressView requestId={aRequest().id} />, {
       api,
-      signalApi,
+      signalApi: signals.signalApi,
     });
     const bar = await screen.findByRole('progressbar', {
       name: 'Pods migrated',
     });
     expect(bar).toHaveAttribute('aria-valuenow', '50');
-    expect(signalApi.subscribe).toHaveBeenCalledWith(
-      'istio-upgrade:requests',
-      expect.any(Function),
+    expect(signals.channels()).toContain('istio-upgrade:requests');
+    act(() =>
+      signals.push('istio-upgrade:requests', { id: 'another-request' }),
     );
-    act(() => push({ id: 'another-request' }));
-    act(() => push({ id: aRequest().id }));
+    act(() => signals.push('istio-upgrade:requests', { id: aRequest().id }));
     await waitFor(() => expect(bar).toHaveAttribute('aria-valuenow', '100'));
     expect(api.getRequest).toHaveBeenCalledTimes(2);
   });
@@ -247,18 +278,12 @@ describe('RequestProgressView', () => {
   });
 
   describe('a migration of a shared namespace waiting for its other owners', () => {
+    const shared = aSharedBookinfoPlan(['Deployment/details-v1']);
     const waiting = aRequest({
       state: 'pending-approval',
       approvalRequired: true,
-      approvalReason:
-        "the namespace also runs workloads that are not component:default/productpage's (Deployment/details-v1): user:default/erin or an approver must approve; restartScope entity restarts only yours",
-      plan: {
-        ...aRequest().plan,
-        sharedWith: {
-          workloads: ['Deployment/details-v1'],
-          owners: ['user:default/erin'],
-        },
-      },
+      approvalReason: shared.approvalReason,
+      plan: shared.plan,
       progress: { podsInScope: 6, podsMigrated: 0 },
     });
 
@@ -275,11 +300,18 @@ describe('RequestProgressView', () => {
       await renderIstio(<RequestProgressView requestId={waiting.id} />, {
         api,
       });
-      expect(
-        await screen.findByText(
-          /An approver, or an owner of the other workloads it restarts \(user:default\/erin\), decides here/,
+      const waitingFor = await screen.findByText(
+        /An approver, or an owner of the other workloads it restarts/,
+      );
+      // The co-owner by her catalog display name, linked to her page.
+      await waitFor(() =>
+        expect(waitingFor).toHaveTextContent(
+          'An approver, or an owner of the other workloads it restarts (Erin (ratings)), decides here',
         ),
-      ).toBeInTheDocument();
+      );
+      expect(
+        within(waitingFor).getByRole('link', { name: 'Erin (ratings)' }),
+      ).toHaveAttribute('href', '/catalog/default/user/erin');
       expect(screen.getByRole('button', { name: 'Reject' })).toBeEnabled();
       await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
       const dialog = await screen.findByRole('dialog');

@@ -21,6 +21,7 @@ import {
   isActiveRequest,
   REQUEST_TYPE_LABELS,
 } from '../../requests/requestStates';
+import { PersonLink, PersonLinks } from '../PersonLink';
 import { RequestStateChip } from '../RequestStateChip';
 import { RequestActions } from '../RequestActions';
 import { errorMessage } from '../../api/errorMessage';
@@ -106,7 +107,12 @@ function EventLog(props: { events: ReadonlyArray<RequestEvent> }) {
           {time(event.at)}{' '}
           <span className={classes.eventType}>[{event.type}]</span>{' '}
           {event.message}
-          {event.actor ? ` (${event.actor})` : ''}
+          {event.actor && (
+            <>
+              {' '}
+              (<PersonLink entityRef={event.actor} />)
+            </>
+          )}
         </li>
       ))}
     </ol>
@@ -202,25 +208,33 @@ export function RequestProgressView(props: {
         )}
       </Box>
       <Typography variant="body2" color="textSecondary">
-        Requested by {request.requestedBy} at {time(request.requestedAt)}
+        Requested by <PersonLink entityRef={request.requestedBy} /> at{' '}
+        {time(request.requestedAt)}
         {request.rollbackOf
           ? ` — rolls back request ${request.rollbackOf}`
           : ''}
-        {request.decidedBy
-          ? ` — ${request.state === 'rejected' ? 'rejected' : 'decided'} by ${
-              request.decidedBy
-            }${request.decisionComment ? `: “${request.decisionComment}”` : ''}`
-          : ''}
+        {request.decidedBy && (
+          <>
+            {' '}
+            — {request.state === 'rejected' ? 'rejected' : 'decided'} by{' '}
+            <PersonLink entityRef={request.decidedBy} />
+            {request.decisionComment ? `: “${request.decisionComment}”` : ''}
+          </>
+        )}
       </Typography>
       {request.state === 'pending-approval' && (
         <Alert severity="info">
           Waiting for approval
           {request.approvalReason ? `: ${request.approvalReason}` : ''}.{' '}
-          {coOwners.length > 0
-            ? `An approver, or an owner of the other workloads it restarts (${coOwners.join(
-                ', ',
-              )}), decides here or in the Istio fleet page's requests queue.`
-            : "An approver decides in the Istio fleet page's requests queue."}
+          {coOwners.length > 0 ? (
+            <>
+              An approver, or an owner of the other workloads it restarts (
+              <PersonLinks entityRefs={coOwners} />
+              ), decides here or in the Istio fleet page's requests queue.
+            </>
+          ) : (
+            "An approver decides in the Istio fleet page's requests queue."
+          )}
         </Alert>
       )}
       {request.error && <Alert severity="error">{request.error}</Alert>}

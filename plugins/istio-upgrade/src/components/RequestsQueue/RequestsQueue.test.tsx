@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { aRequest } from '../../__testUtils__/istioFixtures';
+import { aRequest } from '../../__testUtils__/requestFixtures';
 import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import { RequestsQueue } from './RequestsQueue';
@@ -31,11 +31,16 @@ describe('RequestsQueue', () => {
     const pending = await screen.findByRole('listitem', {
       name: 'Gateway cutover of Service istio-gateways/istio-ingressgateway on seed',
     });
-    expect(
-      within(pending).getByText(
-        /Asked by user:default\/alice.*after the bookinfo migration/,
+    // Who asked, by the catalog's display name, linked to their page.
+    const asked = within(pending).getByText(/^Asked by/);
+    await waitFor(() =>
+      expect(asked).toHaveTextContent(
+        /^Asked by Alice \(platform\) at .*: “after the bookinfo migration”$/,
       ),
-    ).toBeInTheDocument();
+    );
+    expect(
+      within(asked).getByRole('link', { name: 'Alice (platform)' }),
+    ).toHaveAttribute('href', '/catalog/default/user/alice');
     expect(
       within(pending).getByText(
         /Needs approval because gateway cutovers need a second person/,
@@ -45,7 +50,10 @@ describe('RequestsQueue', () => {
       state: 'pending-approval',
       limit: 100,
     });
-    expect(await screen.findByText('Succeeded')).toBeInTheDocument();
+    const recent = await screen.findByRole('row', { name: /Succeeded/ });
+    expect(
+      await within(recent).findByRole('link', { name: 'Carol (bookinfo)' }),
+    ).toHaveAttribute('href', '/catalog/default/user/carol');
   });
 
   it('approves with a comment and follows the request', async () => {
@@ -150,7 +158,7 @@ describe('RequestsQueue', () => {
     ).toBeInTheDocument();
   });
 
-  it('says when nothing waits, and when requests are unavailable', async () => {
+  it('says when nothing waits', async () => {
     await renderIstio(<RequestsQueue />);
     expect(
       await screen.findByText('No request waits for approval.'),

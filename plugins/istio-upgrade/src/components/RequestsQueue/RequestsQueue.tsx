@@ -14,6 +14,7 @@ import {
   describeTarget,
   REQUEST_TYPE_LABELS,
 } from '../../requests/requestStates';
+import { PersonLink } from '../PersonLink';
 import { RequestActions } from '../RequestActions';
 import { RequestHistoryTable } from '../RequestHistoryTable';
 import { RequestProgressView } from '../RequestProgressView';
@@ -50,7 +51,7 @@ function PendingRequest(props: {
         <RequestStateChip state={request.state} />
       </Box>
       <Typography variant="body2" color="textSecondary">
-        Asked by {request.requestedBy} at{' '}
+        Asked by <PersonLink entityRef={request.requestedBy} /> at{' '}
         {new Date(request.requestedAt).toLocaleString()}
         {request.comment ? `: “${request.comment}”` : ''}
       </Typography>

@@ -1,0 +1,1 @@
+export { PersonLink, PersonLinks } from './PersonLink';
