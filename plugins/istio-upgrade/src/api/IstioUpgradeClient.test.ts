@@ -33,23 +33,13 @@ describe('IstioUpgradeClient', () => {
 
   it('shows the backend message of a failed call', async () => {
     const { api } = client({
-      status: 409,
+      status: 403,
       body: {
-        error: {
-          name: 'ConflictError',
-          message: 'A request for bookinfo is active',
-        },
-        response: { statusCode: 409 },
+        error: { name: 'NotAllowedError', message: 'Carol may not read' },
+        response: { statusCode: 403 },
       },
     });
-    const error = await api
-      .createRequest({
-        type: 'namespace-migration',
-        cluster: 'seed',
-        revision: '1-10-4',
-        target: { namespace: 'bookinfo' },
-      })
-      .catch(e => e);
-    expect(errorMessage(error)).toBe('A request for bookinfo is active');
+    const error = await api.getFleet().catch(e => e);
+    expect(errorMessage(error)).toBe('Carol may not read');
   });
 });
