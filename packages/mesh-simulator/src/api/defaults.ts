@@ -1,3 +1,4 @@
+import { applySailDefaults } from '../sail/sailValidation';
 import { JsonObject, KubeObject } from '../store/kubeObject';
 import { typeKey, ResourceType } from './resourceTypes';
 
@@ -309,7 +310,8 @@ export function applyCreateDefaults(
         },
       };
     default:
-      return object;
+      // Sail's CRDs' schema defaults (nothing for other types).
+      return applySailDefaults(tk, object);
   }
 }
 
@@ -361,5 +363,5 @@ export function applyUpdateDefaults(
   if (tk === 'gateways.gateway.networking.k8s.io') {
     return defaultGateway(object);
   }
-  return object;
+  return applySailDefaults(tk, object);
 }

@@ -1,3 +1,9 @@
+import {
+  sailGroup,
+  sailResourceTypes,
+  sailVersion,
+} from '../sail/sailResources';
+
 /**
  * One served resource type: where it lives in the API and how discovery describes it.
  *
@@ -157,6 +163,8 @@ export const resourceTypes: ResourceType[] = [
     subresources: ['status'],
     categories: ['gateway-api'],
   }),
+  // The Sail operator's CRDs (sailoperator.io/v1).
+  ...sailResourceTypes,
 ];
 
 /** Groups in discovery order, each with its single served version. */
@@ -166,6 +174,7 @@ export const apiGroups: Array<{ name: string; version: string }> = [
   { name: 'discovery.k8s.io', version: 'v1' },
   { name: 'policy', version: 'v1' },
   { name: 'gateway.networking.k8s.io', version: 'v1' },
+  { name: sailGroup, version: sailVersion },
 ];
 
 /** Verbs discovery advertises for a top-level resource. */

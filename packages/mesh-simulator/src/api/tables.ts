@@ -1,14 +1,17 @@
+import { sailColumnsByResource } from '../sail/sailTables';
 import { KubeObject } from '../store/kubeObject';
 import { ResourceType } from './resourceTypes';
 import { labelSelectorString } from './selectors';
 
-interface Column {
+/** A Table column and how each row's cell is computed. */
+export interface Column {
   name: string;
   type: string;
   format: string;
   description: string;
   priority: number;
-  cell: (o: KubeObject, now: number) => string | number;
+  /** Null for a custom resource's column whose value is absent. */
+  cell: (o: KubeObject, now: number) => string | number | null;
 }
 
 /** Ages printed the way kubectl's duration.HumanDuration prints them. */
@@ -313,6 +316,8 @@ const columnsByResource: Record<string, Column[]> = {
     ),
     ageColumn,
   ],
+  // The Sail CRDs' printer columns.
+  ...sailColumnsByResource(nameColumn),
 };
 
 /**

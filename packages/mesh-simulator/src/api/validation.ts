@@ -1,3 +1,4 @@
+import { sailUpdateCauses, sailValidationCauses } from '../sail/sailValidation';
 import { KubeObject } from '../store/kubeObject';
 import { ResourceType, typeKey } from './resourceTypes';
 import { labelSelectorObjectMatches } from './selectors';
@@ -342,6 +343,10 @@ export function validateUpdate(
   previous: KubeObject,
   next: KubeObject,
 ): void {
+  const transitions = sailUpdateCauses(rt, previous, next);
+  if (transitions.length > 0) {
+    throw invalid(rt.kind, next.metadata.name, rt.group, transitions);
+  }
   const workload =
     ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(
       rt.resource,
@@ -404,6 +409,8 @@ export function validateObject(rt: ResourceType, object: KubeObject): void {
       causes.push(...validateWebhooks(object));
       break;
     default:
+      // The Sail CRDs' schema and CEL rules (nothing for other types).
+      causes.push(...sailValidationCauses(rt, object));
       break;
   }
   if (causes.length > 0) {

@@ -25,6 +25,7 @@ import { FaultConfig } from '../faults/faultRules';
 import { RequestHolds } from '../faults/requestHolds';
 import { ControlPlanes } from '../istio/controlPlanes';
 import { registerGatewayApiDeployer } from '../istio/gatewayApiDeployer';
+import { registerSailControllers } from '../sail/sailControllers';
 import { KubeObject } from '../store/kubeObject';
 import { ObjectStore } from '../store/objectStore';
 import { FlowSpec, TrafficProbe } from '../traffic/trafficProbe';
@@ -132,6 +133,11 @@ export class SimulatedCluster implements ClusterApiBackend {
     registerDaemonSetController(this.context, this.factory);
     registerEndpointsController(this.context);
     registerGatewayApiDeployer(this.context, () => this.allocateClusterIP());
+    registerSailControllers(this.context, {
+      allocateClusterIP: () => this.allocateClusterIP(),
+      deleteObject: (rt, namespace, objectName) =>
+        this.deleteObject(rt, namespace, objectName, 'Background'),
+    });
     this.probe = new TrafficProbe(
       this.store,
       this.controlPlanes,

@@ -85,9 +85,23 @@ export interface ScenarioCluster {
      * How the control planes were installed: `istioctl` (default) or `helm` (Istio's `base` and
      * `istiod` charts, one release `istiod-<revision>` per revision): Helm annotates what it
      * installs `meta.helm.sh/release-name` and `-namespace`, and `istioctl tag set` copies the
-     * revision injector's annotations onto the tag's webhooks.
+     * revision injector's annotations onto the tag's webhooks. `sail`: the Sail operator owns
+     * them (see `sail`): the scenario creates its `Istio` and `IstioRevisionTag` objects, and the
+     * simulated operator makes the rest.
      */
-    installedWith?: 'istioctl' | 'helm';
+    installedWith?: 'istioctl' | 'helm' | 'sail';
+    /**
+     * With `installedWith: sail`, the `Istio` object: its name (default `default`) and update
+     * strategy (default `RevisionBased`, grace period Sail's default 30 s). The `revisions` are the
+     * versions the Istio was set to, oldest first, the last one active; each revision's `name` must
+     * be the one Sail gives it (`<istio>-v1-30-4` for `RevisionBased`). A tag becomes an
+     * `IstioRevisionTag` targeting that IstioRevision, or the Istio itself when the tag names it.
+     */
+    sail?: {
+      istio?: string;
+      updateStrategy?: 'InPlace' | 'RevisionBased';
+      inactiveRevisionDeletionGracePeriodSeconds?: number;
+    };
   };
   /**
    * Istio's egress gateway (Deployment and ClusterIP Service `istio-egressgateway`, injected with

@@ -24,6 +24,7 @@ import {
 } from '../istio/injectionWebhooks';
 import { istioConfigMaps, istiodObjects } from '../istio/istiodObjects';
 import { controlPlaneValidators } from '../istio/validationWebhooks';
+import { loadSailControlPlanes } from '../sail/sailScenario';
 import { KubeObject } from '../store/kubeObject';
 import { FlowSpec } from '../traffic/trafficProbe';
 import { ScenarioCluster, ScenarioWorkload } from './scenarioFormat';
@@ -283,10 +284,10 @@ export function loadScenarioCluster(
   const istioByHelm = spec.istio?.installedWith === 'helm';
   if (
     spec.istio?.installedWith !== undefined &&
-    !['istioctl', 'helm'].includes(spec.istio.installedWith)
+    !['istioctl', 'helm', 'sail'].includes(spec.istio.installedWith)
   ) {
     throw new Error(
-      `scenario cluster ${spec.name}: istio.installedWith is istioctl or helm, not ${spec.istio.installedWith}`,
+      `scenario cluster ${spec.name}: istio.installedWith is istioctl, helm or sail, not ${spec.istio.installedWith}`,
     );
   }
   // A revision's chart objects as its Helm release (`istiod-<revision>`) leaves them; the webhooks
@@ -310,7 +311,10 @@ export function loadScenarioCluster(
     }
     return version;
   };
-  for (const r of revisions) {
+  // With Sail, the operator makes the control planes from the Istio and tags the scenario creates.
+  const istioBySail = spec.istio?.installedWith === 'sail';
+  if (istioBySail) loadSailControlPlanes(cluster, spec, createObject);
+  for (const r of istioBySail ? [] : revisions) {
     if (r.externalUrl) {
       createObject(
         cluster,
@@ -329,7 +333,7 @@ export function loadScenarioCluster(
       ofRelease(r.name)(injectorWebhook(r.name, r.version, chartVersion)),
     );
   }
-  for (const [tag, revision] of Object.entries(tags)) {
+  for (const [tag, revision] of Object.entries(istioBySail ? {} : tags)) {
     const version = versionOf(revision);
     createObject(
       cluster,
@@ -341,7 +345,10 @@ export function loadScenarioCluster(
   }
   // Each validator as its revision's release (or, for `istiod-default-validator`, `istioctl tag
   // set` copying the tag's revision's injector annotations) leaves it.
-  controlPlaneValidators(revisions, tags.default, chartVersion).forEach(o =>
+  (istioBySail
+    ? []
+    : controlPlaneValidators(revisions, tags.default, chartVersion)
+  ).forEach(o =>
     createObject(cluster, ofRelease(o.metadata.labels?.['istio.io/rev'])(o)),
   );
   cluster.settle();

@@ -45,6 +45,9 @@ const generationTypes = new Set([
   'mutatingwebhookconfigurations.admissionregistration.k8s.io',
   'validatingwebhookconfigurations.admissionregistration.k8s.io',
   'gateways.gateway.networking.k8s.io',
+  'istios.sailoperator.io',
+  'istiorevisions.sailoperator.io',
+  'istiorevisiontags.sailoperator.io',
 ]);
 
 /** The store key of an object: "namespace/name" for namespaced types, as etcd orders them. */

@@ -2,11 +2,13 @@ import { ResourceType } from '../resourceTypes';
 import { gatewayApiSchemas } from './gatewayApiSchemas';
 import { kubernetesSchemas as builtInSchemas } from './kubernetesSchemas.generated';
 import { OpenApiSchema } from './openApiSchema';
+import { sailSchemas } from '../../sail/sailSchemas';
 
-/** Kubernetes' own schemas and those of the CRDs served (the Gateway API's Gateway). */
+/** Kubernetes' own schemas and those of the CRDs served (the Gateway API's Gateway, Sail's kinds). */
 export const kubernetesSchemas: Record<string, OpenApiSchema> = {
   ...builtInSchemas,
   ...gatewayApiSchemas,
+  ...sailSchemas,
 };
 
 /** Where the component schemas are, as a `$ref` names them. */

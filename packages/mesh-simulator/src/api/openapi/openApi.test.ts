@@ -33,6 +33,7 @@ describe('the OpenAPI v3 documents', () => {
       'apis/discovery.k8s.io/v1',
       'apis/gateway.networking.k8s.io/v1',
       'apis/policy/v1',
+      'apis/sailoperator.io/v1',
     ]);
     for (const [path, entry] of Object.entries<any>(root.paths)) {
       expect(entry.serverRelativeURL).toMatch(
