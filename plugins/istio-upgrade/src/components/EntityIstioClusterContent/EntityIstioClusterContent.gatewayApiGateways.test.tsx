@@ -136,7 +136,7 @@ describe('EntityIstioClusterContent, Gateway API gateways', () => {
         name: /Gateway move: Gateway ingress\/web on seed to 1-10-4/,
       }),
     ).toBeInTheDocument();
-  }, 60_000);
+  });
 
   it('disables Move on a gateway while a move of it is active', async () => {
     const active = aRequest({
@@ -165,5 +165,5 @@ describe('EntityIstioClusterContent, Gateway API gateways', () => {
     expect(
       screen.getByRole('button', { name: 'Move gateway ingress/api' }),
     ).toBeEnabled();
-  }, 60_000);
+  });
 });

@@ -366,7 +366,7 @@ describe('EntityIstioClusterContent', () => {
         name: /Namespace migration: namespace nginx on seed to 1-10-4/,
       }),
     ).toBeInTheDocument();
-  }, 30_000);
+  });
 
   it('disables Migrate on a namespace while a migration of it is active', async () => {
     const active = aRequest({ state: 'pending-approval' });
@@ -387,7 +387,7 @@ describe('EntityIstioClusterContent', () => {
       ),
     );
     expect(button).toBeDisabled();
-  }, 30_000);
+  });
 
   it('disables cutover while a cutover of the Service is active', async () => {
     const active = aRequest({

@@ -49,7 +49,7 @@ describe('EntityIstioClusterContent for a user outside the platform team', () =>
     expect(
       within(namespaces).queryByRole('columnheader', { name: 'Migrate' }),
     ).not.toBeInTheDocument();
-  }, 30_000);
+  });
 
   it('shows Gateway API gateways without Move to those who may not cut gateways over', async () => {
     const api = mockIstioUpgradeApi({
@@ -74,5 +74,5 @@ describe('EntityIstioClusterContent for a user outside the platform team', () =>
     expect(
       within(section).queryByRole('button', { name: /^Move/ }),
     ).not.toBeInTheDocument();
-  }, 60_000);
+  });
 });

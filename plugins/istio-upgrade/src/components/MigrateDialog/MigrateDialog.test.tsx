@@ -1,4 +1,4 @@
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { aControlPlane } from '../../__testUtils__/clusterFixtures';
 import {
@@ -10,10 +10,6 @@ import { mockIstioUpgradeApi } from '../../__testUtils__/mockIstioUpgradeApi';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import { RequestDraft } from '../../api/IstioUpgradeApi';
 import { MigrateDialog } from './MigrateDialog';
-
-// Each test renders a whole dialog through two dry runs; on a loaded two-core runner that takes seconds.
-jest.setTimeout(30_000);
-configure({ asyncUtilTimeout: 5_000 });
 
 /** The backend's answers for bookinfo, where Erin's details-v1 and ratings-v1 run beside productpage. */
 function sharedBookinfoPlan(draft: RequestDraft) {

@@ -330,7 +330,7 @@ describe('RequestProgressView', () => {
       expect(await screen.findByTestId('request-state')).toHaveTextContent(
         'Approved',
       );
-    }, 30_000);
+    });
 
     it('offers the requester no Approve on their own request', async () => {
       const forCarol = {
