@@ -367,7 +367,9 @@ describe('the canary upgrade on real Kubernetes and real Istio', () => {
   });
 
   it('rolls each request back to the state kubectl saw before it', async () => {
-    await rollBack(requests.tag);
+    expect(await rollBack(requests.tag)).toMatchObject({
+      rollbackOf: requests.tag.id,
+    });
     await same(before.tag, f => ({
       tags: f.istioctlTags,
       validator: f.defaultValidator,

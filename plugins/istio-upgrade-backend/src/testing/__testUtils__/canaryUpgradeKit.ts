@@ -199,12 +199,16 @@ export function canaryKit(cluster: RealCluster, server: () => Server) {
     };
   };
 
-  /** Rolls a request back (approved by another user when it must be) and waits for it. */
+  /**
+   * Rolls a request back (approved by another user when it must be) and waits for it.
+   *
+   * @returns the rollback request as it ended
+   */
   const rollBack = async (
     original: any,
     approver?: string,
     by = ALICE,
-  ): Promise<void> => {
+  ): Promise<any> => {
     const rollback = await api(by).post(`/requests/${original.id}/rollback`);
     expectStatus(rollback, 202);
     if (rollback.body.state === 'pending-approval') {
@@ -213,7 +217,9 @@ export function canaryKit(cluster: RealCluster, server: () => Server) {
       );
       expectStatus(ok, 200);
     }
-    expectSucceeded(await settle(rollback.body.id));
+    const done = await settle(rollback.body.id);
+    expectSucceeded(done);
+    return done;
   };
 
   /** Waits until kubectl sees again what it saw in `snapshot`, as `pick` reads it. */
