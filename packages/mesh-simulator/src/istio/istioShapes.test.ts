@@ -125,7 +125,7 @@ describe('the shapes of real Istio installs', () => {
   it('runs an egress gateway injected with the gateway template, behind a ClusterIP Service', async () => {
     for (const [cluster, revision, version] of [
       ['shapes', 'default', '1.29.1'],
-      ['prod-eu', '1-30-1', '1.30.1'],
+      ['prod-eu', 'default-v1-30-1', '1.30.1'],
       ['staging', '1-28-3', '1.28.3'],
     ]) {
       const deployment = await get(
@@ -348,7 +348,7 @@ describe('the shapes of real Istio installs', () => {
       ).toMatchObject({
         initContainers: ['istio-init', 'istio-proxy'],
         containers: null,
-        revision: '1-30-1',
+        revision: 'default-v1-30-1',
       });
       expect(pod.status.initContainerStatuses[1]).toMatchObject({
         name: 'istio-proxy',

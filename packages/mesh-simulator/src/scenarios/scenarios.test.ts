@@ -114,9 +114,11 @@ describe('seed and demo served together', () => {
     );
     expect(
       paymentPods.map((p: any) => p.metadata.annotations['istio.io/rev']),
-    ).toEqual(['1-30-1', '1-30-1', '1-30-1']);
+    ).toEqual(['default-v1-30-1', 'default-v1-30-1', 'default-v1-30-1']);
     const checkout = await list('prod-eu', '/api/v1/namespaces/checkout/pods');
-    expect(checkout[0].metadata.annotations['istio.io/rev']).toBe('1-30-4');
+    expect(checkout[0].metadata.annotations['istio.io/rev']).toBe(
+      'default-v1-30-4',
+    );
     const ambient = await list('prod-eu', '/api/v1/namespaces/analytics/pods');
     expect(
       ambient.every(

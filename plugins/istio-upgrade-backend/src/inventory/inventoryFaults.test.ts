@@ -318,7 +318,7 @@ describe('the inventory under API-server faults', () => {
       'shop',
     ]);
     await inventoryMatchingKubectl(backend.get, simulator, 'prod-eu', {
-      accept: onlyRevision('shop', '1-30-4'),
+      accept: onlyRevision('shop', 'default-v1-30-4'),
     });
     expect((await syncOf(backend, 'seed')).state).toBe('error');
 

@@ -182,7 +182,7 @@ describe('every demo cluster says what kubectl says', () => {
       'prod-eu',
       state =>
         Object.keys(state.truth.namespaces.payments).length === 1 &&
-        !state.truth.namespaces.payments['1-30-1@1.30.1'],
+        !state.truth.namespaces.payments['default-v1-30-1@1.30.1'],
     );
     expect(
       restarted.body.namespaces.find((n: any) => n.name === 'payments'),
