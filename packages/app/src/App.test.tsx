@@ -8,6 +8,7 @@ describe('App', () => {
     window.sessionStorage.clear();
     process.env = {
       NODE_ENV: 'test',
+      // The app reads the config the bundler injects here: an array, not an environment string.
       APP_CONFIG: [
         {
           data: {
@@ -16,7 +17,7 @@ describe('App', () => {
           },
           context: 'test',
         },
-      ] as any,
+      ] as unknown as string,
     };
   });
   afterEach(() => {
