@@ -317,7 +317,7 @@ const columnsByResource: Record<string, Column[]> = {
     ageColumn,
   ],
   // The Sail CRDs' printer columns.
-  ...sailColumnsByResource(nameColumn),
+  ...sailColumnsByResource(nameColumn, humanAge),
 };
 
 /**

@@ -85,6 +85,45 @@ describe("Sail's CRDs served as the API server serves them", () => {
     ]);
   });
 
+  it("prints the CRDs' columns for kubectl get", async () => {
+    const table = async (resource: string) =>
+      (
+        await t.request('GET', `${group}/${resource}`, undefined, {
+          Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+        })
+      ).body;
+    const istios = await table('istios');
+    expect(istios.columnDefinitions.map((c: any) => c.name)).toEqual([
+      'Name',
+      'Namespace',
+      'Profile',
+      'Revisions',
+      'Ready',
+      'In use',
+      'Active Revision',
+      'Status',
+      'Version',
+      'Age',
+    ]);
+    expect(istios.rows[0].cells.slice(0, -1)).toEqual([
+      'default',
+      'istio-system',
+      null,
+      '2',
+      '2',
+      '2',
+      'default-v1-30-4',
+      'Healthy',
+      'v1.30.4',
+    ]);
+    expect(istios.rows[0].cells.at(-1)).toMatch(/^\d+[smh]/);
+    const tags = await table('istiorevisiontags');
+    expect(tags.rows.map((r: any) => r.cells.slice(0, 4))).toEqual([
+      ['canary', 'NotReferencedByAnything', 'False', 'default-v1-30-4'],
+      ['prod', 'Healthy', 'True', 'default-v1-29-6'],
+    ]);
+  });
+
   it("applies the CRD's defaults: an Istio without spec is v1.31.0 in istio-system, InPlace", async () => {
     const created = await t.request('POST', `${group}/istios?dryRun=All`, {
       apiVersion: 'sailoperator.io/v1',

@@ -4,7 +4,8 @@ import type { KubeObject } from '../store/kubeObject';
 /**
  * The `kubectl get` columns of Sail's kinds: their CRDs' `additionalPrinterColumns`, which the API
  * server turns into Table columns after the name. A `string` column prints its value as text, a
- * `date` column carries the timestamp (kubectl shows it as an age); an absent value is null.
+ * `date` column the age of its timestamp (`ConvertToHumanReadableDateType`); an absent value is
+ * null.
  */
 
 function path(o: KubeObject, keys: string[]): unknown {
@@ -42,12 +43,6 @@ const at =
   (o: KubeObject) =>
     path(o, keys);
 
-const age = printerColumn(
-  'Age',
-  'date',
-  'The age of the object',
-  at('metadata', 'creationTimestamp'),
-);
 const namespaceColumn = printerColumn(
   'Namespace',
   'string',
@@ -83,10 +78,18 @@ const profileColumn = (...keys: string[]) =>
     at(...keys),
   );
 
-/** The printer columns of each Sail resource, after `name`. */
+/**
+ * The printer columns of each Sail resource: `name`, the CRD's columns, and `Age` (`humanAge`
+ * prints a timestamp as kubectl's ages).
+ */
 export function sailColumnsByResource(
   nameColumn: Column,
+  humanAge: (fromIso: string | undefined, now: number) => string,
 ): Record<string, Column[]> {
+  const age: Column = {
+    ...printerColumn('Age', 'date', 'The age of the object', () => undefined),
+    cell: (o, now) => humanAge(o.metadata.creationTimestamp, now),
+  };
   return {
     istios: [
       nameColumn,
