@@ -1,5 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { UpgradeRequest } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import {
   aRequest,
   aSharedBookinfoPlan,
@@ -165,7 +166,15 @@ describe('RequestProgressView', () => {
   });
 
   it('cancels with a comment', async () => {
-    const api = mockIstioUpgradeApi();
+    // The backend answers polls with the request as it is: cancelled once cancelled.
+    let current = aRequest();
+    const api = mockIstioUpgradeApi({
+      getRequest: async () => current,
+      cancelRequest: async () => {
+        current = aRequest({ state: 'cancelled' });
+        return current;
+      },
+    });
     await renderIstio(<RequestProgressView requestId={aRequest().id} />, {
       api,
     });
@@ -292,10 +301,13 @@ describe('RequestProgressView', () => {
         ...waiting,
         allowedActions: ['approve' as const, 'reject' as const],
       };
-      const approved = { ...forErin, state: 'approved' as const };
+      let current: UpgradeRequest = forErin;
       const api = mockIstioUpgradeApi({
-        getRequest: async () => forErin,
-        approveRequest: async () => approved,
+        getRequest: async () => current,
+        approveRequest: async () => {
+          current = { ...forErin, state: 'approved' };
+          return current;
+        },
       });
       await renderIstio(<RequestProgressView requestId={waiting.id} />, {
         api,
