@@ -70,7 +70,14 @@ describe('the istio-migrate example template', () => {
     });
     const events: Array<{
       type: string;
-      body: { message?: string; stepId?: string };
+      body: {
+        message?: string;
+        stepId?: string;
+        output?: {
+          links: Array<{ url: string }>;
+          text: Array<{ content: string }>;
+        };
+      };
     }> = await (
       await fetch(`${backend.baseUrl}/api/scaffolder/v2/tasks/${id}/events`, {
         headers: asCarol,
@@ -81,15 +88,15 @@ describe('the istio-migrate example template', () => {
       .map(e => e.body.message ?? '');
     expect({ status: task.status, log }).toMatchObject({ status: 'completed' });
 
-    const completion = events.find(e => e.type === 'completion') as any;
-    const requestLink = completion.body.output.links[0].url as string;
+    const completion = events.find(e => e.type === 'completion')!;
+    const requestLink = completion.body.output!.links[0].url;
     expect(requestLink).toMatch(
       /^http:\/\/portal\.example\.com\/istio-upgrade\?request=[0-9a-f-]{36}$/,
     );
-    expect(completion.body.output.text[0].content).toMatch(
+    expect(completion.body.output!.text[0].content).toMatch(
       /Namespace \*\*nginx\*\* of cluster\s+\*\*seed\*\* runs\s+Istio revision \*\*1-10-4\*\*/,
     );
-    expect(completion.body.output.text[0].content).toMatch(/succeeded\)\.$/);
+    expect(completion.body.output!.text[0].content).toMatch(/succeeded\)\.$/);
     expect(
       log.some(l => l.includes('cluster-write: patch namespace nginx')),
     ).toBe(true);

@@ -40,7 +40,7 @@ const BOOKINFO = [
 ];
 
 /**
- * The article's canary upgrade on real Kubernetes with real Istio (scripts/real-cluster.sh): the product
+ * The canary upgrade on real Kubernetes with real Istio (scripts/real-cluster.sh): the product
  * drives it through its REST API with a ServiceAccount token bound to exactly the RBAC its README
  * documents, and every claim it makes is checked with kubectl, istioctl and the API server's audit log.
  */

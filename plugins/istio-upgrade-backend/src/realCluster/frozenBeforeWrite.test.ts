@@ -251,9 +251,13 @@ const databases = TestDatabases.create({ ids: postgres ? [postgres] : [] });
         if (entry.status === undefined) entry.release();
       }
       await proxy?.close();
-      await cluster
-        ?.kubectl(['delete', 'namespace', NAMESPACE, '--wait=false'])
-        .catch(() => {});
+      await cluster?.kubectl([
+        'delete',
+        'namespace',
+        NAMESPACE,
+        '--wait=false',
+        '--ignore-not-found',
+      ]);
       if (work) rmSync(work, { recursive: true, force: true });
     });
 

@@ -154,9 +154,13 @@ describe('a Gateway API gateway on the real cluster', () => {
 
   afterAll(async () => {
     await backend?.stop();
-    await cluster
-      .kubectl(['delete', 'namespace', NAMESPACE, '--wait=false'])
-      .catch(() => {});
+    await cluster.kubectl([
+      'delete',
+      'namespace',
+      NAMESPACE,
+      '--wait=false',
+      '--ignore-not-found',
+    ]);
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

@@ -180,9 +180,13 @@ describe('gateways of every kind on the real cluster', () => {
   afterAll(async () => {
     await backend?.stop();
     for (const namespace of [GATEWAYS, EDGE]) {
-      await cluster
-        .kubectl(['delete', 'namespace', namespace, '--wait=false'])
-        .catch(() => {});
+      await cluster.kubectl([
+        'delete',
+        'namespace',
+        namespace,
+        '--wait=false',
+        '--ignore-not-found',
+      ]);
     }
   });
 

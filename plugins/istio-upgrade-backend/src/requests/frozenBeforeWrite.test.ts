@@ -103,7 +103,7 @@ interface HeldRequest {
     }, 240_000);
 
     afterAll(async () => {
-      await simulator?.sim('DELETE', 'clusters/seed/faults').catch(() => {});
+      await simulator?.sim('DELETE', 'clusters/seed/faults');
       for (const replica of replicas) {
         process.kill(replica.pid, 'SIGCONT');
         await replica.stop();

@@ -2,6 +2,7 @@ import {
   BackstageCredentials,
   coreServices,
   createServiceFactory,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -52,30 +53,36 @@ const permissions = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
   factory: () => {
-    const decide = (r: any, credentials: BackstageCredentials) => {
-      const principal = credentials.principal as any;
+    const decide = (
+      r: { permission: { name: string }; resourceRef?: string },
+      credentials: BackstageCredentials | undefined,
+    ): AuthorizeResult.ALLOW | AuthorizeResult.DENY => {
+      const principal = credentials?.principal as
+        | { type?: string; userEntityRef?: string }
+        | undefined;
       if (
         !r.permission.name.startsWith('istio-upgrade.') ||
         r.permission.name === 'istio-upgrade.inventory.read'
       ) {
         return AuthorizeResult.ALLOW;
       }
-      if (principal.type !== 'user') return AuthorizeResult.ALLOW;
+      if (principal?.type !== 'user') return AuthorizeResult.ALLOW;
       const owned = [
         'component:default/productpage',
         'component:default/nginx',
       ];
-      return principal.userEntityRef === CAROL &&
+      return principal?.userEntityRef === CAROL &&
         owned.includes(r.resourceRef ?? '')
         ? AuthorizeResult.ALLOW
         : AuthorizeResult.DENY;
     };
-    return {
-      authorize: async (requests: any[], o: any) =>
-        requests.map(r => ({ result: decide(r, o.credentials) })),
-      authorizeConditional: async (requests: any[], o: any) =>
-        requests.map(r => ({ result: decide(r, o.credentials) })),
-    } as any;
+    const service: PermissionsService = {
+      authorize: async (requests, o) =>
+        requests.map(r => ({ result: decide(r, o?.credentials) })),
+      authorizeConditional: async (requests, o) =>
+        requests.map(r => ({ result: decide(r, o?.credentials) })),
+    };
+    return service;
   },
 });
 

@@ -64,7 +64,7 @@ describe('istio:namespace:migrate', () => {
         createTemporaryDirectory: async () => workspacePath,
         getInitiatorCredentials: async () => initiator,
         ...extra,
-      } as any,
+      } as unknown as Parameters<typeof action.handler>[0],
     };
   }
 

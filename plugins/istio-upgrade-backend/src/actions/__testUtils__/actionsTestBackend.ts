@@ -92,7 +92,7 @@ const FAST_REQUESTS = {
 };
 
 /**
- * The istio-upgrade plugin against the simulator's `seed` cluster (the article's lab), with its actions
+ * The istio-upgrade plugin against the simulator's `seed` cluster (the canary upgrade's lab: two revisions side by side), with its actions
  * registered in an {@link actionsRegistryServiceMock} that the test invokes as any caller.
  */
 export async function startActionsTestBackend(

@@ -15,11 +15,7 @@ const gateway = (ports: Array<{ containerPort: number; name?: string }>) => ({
 const facts = (
   svc: ReturnType<typeof service>,
   gw: ReturnType<typeof gateway>,
-) =>
-  ({
-    serviceObject: svc,
-    gatewayObject: gw,
-  } as any);
+) => ({ serviceObject: svc, gatewayObject: gw });
 
 describe('the target gateway takes every port of the Service', () => {
   it('passes numeric target ports the gateway does not declare, as Istio gateway pods are (Envoy listens on them from Gateway resources)', () => {

@@ -144,7 +144,7 @@ export function cutoverPrechecks(facts: CutoverFacts): Precheck[] {
 export function targetPortsCheck(
   gatewayName: string,
   service: string,
-  facts: CutoverFacts,
+  facts: Pick<CutoverFacts, 'serviceObject' | 'gatewayObject'>,
 ): Precheck {
   const containerPorts = (
     facts.gatewayObject?.spec?.template?.spec?.containers ?? []

@@ -44,12 +44,12 @@ function ownedComponent(name: string, namespace: string) {
 }
 
 /**
- * The article's zero-downtime upgrade, done through the REST API on the seed cluster: migrate nginx,
+ * The zero-downtime canary upgrade, done through the REST API on the seed cluster: migrate nginx,
  * migrate bookinfo, cut the ingress gateway over (approved by someone else), move the default tag, see
  * 1-9-7 reported safe to remove — the traffic probe at zero failed requests throughout — then roll the
  * cutover back, again without a failure.
  */
-describe('the article end to end through the REST API', () => {
+describe('a canary upgrade end to end through the REST API', () => {
   let simulator: MeshSimulatorProcess;
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
 
