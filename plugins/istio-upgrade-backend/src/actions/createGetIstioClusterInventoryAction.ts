@@ -16,6 +16,7 @@ import {
   revisionCountsSchema,
   supportSchema,
   warningsSchema,
+  workloadRevisionFields,
   Zod,
 } from './schemaFragments';
 
@@ -50,6 +51,9 @@ const namespaceSchema = (z: Zod) =>
     podsByRevision: revisionCountsSchema(z),
   });
 
+const NAMESPACE_FILTER =
+  'Only this namespace, with its workloads; every namespace (without workloads) when omitted.';
+
 /** Registers `get-istio-cluster-inventory`. */
 export function createGetIstioClusterInventoryAction({
   actionsRegistry,
@@ -69,10 +73,7 @@ Namespaces are listed neediest first (most pods needing a restart) and capped at
       input: z =>
         z.object({
           cluster: clusterNameSchema(z),
-          namespace: kubernetesNameSchema(
-            z,
-            'Only this namespace, with its workloads; every namespace (without workloads) when omitted.',
-          ).optional(),
+          namespace: kubernetesNameSchema(z, NAMESPACE_FILTER).optional(),
         }),
       output: z =>
         z.object({
@@ -249,15 +250,10 @@ Namespaces are listed neediest first (most pods needing a restart) and capped at
                 name: z.string().describe('Its name.'),
                 replicas: z.number().int().describe('Desired pods.'),
                 readyReplicas: z.number().int().describe('Ready pods.'),
-                desiredRevision: z
-                  .string()
-                  .optional()
-                  .describe('The revision its new pods get.'),
-                podsByRevision: revisionCountsSchema(z),
-                podsNeedingRestart: z
-                  .number()
-                  .int()
-                  .describe('Pods on another revision than the desired one.'),
+                ...workloadRevisionFields(
+                  z,
+                  'Pods on another revision than the desired one.',
+                ),
                 paused: z
                   .boolean()
                   .optional()

@@ -13,6 +13,7 @@ import {
   omittedSchema,
   revisionCountsSchema,
   warningsSchema,
+  workloadRevisionFields,
 } from './schemaFragments';
 
 /** How much of an entity's view one answer carries, per cluster. */
@@ -167,15 +168,10 @@ Workloads are capped at ${MAX_ENTITY_WORKLOADS} and warnings at ${MAX_ENTITY_WAR
                         .describe('Deployment, StatefulSet or DaemonSet.'),
                       namespace: z.string().describe('Its namespace.'),
                       name: z.string().describe('Its name.'),
-                      desiredRevision: z
-                        .string()
-                        .optional()
-                        .describe('The revision its new pods get.'),
-                      podsByRevision: revisionCountsSchema(z),
-                      podsNeedingRestart: z
-                        .number()
-                        .int()
-                        .describe('Pods not on the desired revision.'),
+                      ...workloadRevisionFields(
+                        z,
+                        'Pods not on the desired revision.',
+                      ),
                     }),
                   )
                   .describe("The entity's workloads."),

@@ -145,6 +145,26 @@ export const revisionCountsSchema = (z: Zod): ZodAnySchema =>
     )
     .describe('Pods per sidecar revision.');
 
+/**
+ * A workload's revision fields: the revision its new pods get, its pods per revision and how many
+ * need a restart (described by `needingRestart`).
+ */
+export const workloadRevisionFields = (
+  z: Zod,
+  needingRestart: string,
+): {
+  desiredRevision: ZodOptionalStringSchema;
+  podsByRevision: ZodAnySchema;
+  podsNeedingRestart: ZodNumberSchema;
+} => ({
+  desiredRevision: z
+    .string()
+    .optional()
+    .describe('The revision its new pods get.'),
+  podsByRevision: revisionCountsSchema(z),
+  podsNeedingRestart: z.number().int().describe(needingRestart),
+});
+
 export function compactRevisionCounts(counts: RevisionCount[]) {
   return counts.map(c => ({
     ...(c.revision !== undefined && { revision: c.revision }),
