@@ -3,6 +3,7 @@ import {
   GatewayApiGateway,
   ISTIO_LABELS,
   Plan,
+  PlannedPatch,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { InputError } from '@backstage/errors';
 
@@ -49,6 +50,14 @@ export function planGatewayMove(
   const from = gateway.revision;
   const label = current.labels[ISTIO_LABELS.revision];
   const pods = gateway.podsByRevision.reduce((sum, r) => sum + r.count, 0);
+  const relabel = (patch: Record<string, unknown>): PlannedPatch => ({
+    step: 'relabel-gateway',
+    kind: 'Gateway',
+    namespace: input.namespace,
+    name: input.gateway,
+    patchType: 'merge',
+    patch,
+  });
   return {
     summary: `Move Gateway API gateway ${input.namespace}/${
       input.gateway
@@ -61,33 +70,21 @@ export function planGatewayMove(
     toRevision: input.revision,
     patches: [
       {
-        step: 'relabel-gateway',
-        kind: 'Gateway',
-        namespace: input.namespace,
-        name: input.gateway,
-        patchType: 'merge',
-        patch: {
+        ...relabel({
           metadata: {
             resourceVersion: current.resourceVersion ?? '',
             labels: { [ISTIO_LABELS.revision]: input.revision },
           },
-        },
+        }),
         ...(current.resourceVersion
           ? { precondition: current.resourceVersion }
           : {}),
       },
     ],
     rollbackPatches: [
-      {
-        step: 'relabel-gateway',
-        kind: 'Gateway',
-        namespace: input.namespace,
-        name: input.gateway,
-        patchType: 'merge',
-        patch: {
-          metadata: { labels: { [ISTIO_LABELS.revision]: label ?? null } },
-        },
-      },
+      relabel({
+        metadata: { labels: { [ISTIO_LABELS.revision]: label ?? null } },
+      }),
     ],
     waves: [],
     podsInScope: pods,

@@ -8,7 +8,7 @@ import {
   Workload,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { InputError } from '@backstage/errors';
-import { restartPatch, RESTART_STAMP_PLACEHOLDER } from './restartPatch';
+import { podsInWaves, restartWavePatches } from './restartWaves';
 
 export const LABEL_INJECTION = 'istio-injection';
 export const LABEL_REV = 'istio.io/rev';
@@ -111,24 +111,10 @@ export function planNamespaceMigration(
       patchType: 'merge',
       patch: { metadata: { labels: labelPatch } },
     },
-    ...waves.flatMap(wave =>
-      wave.workloads.map(
-        (w): PlannedPatch => ({
-          step: `restart-wave-${wave.index}`,
-          kind: w.kind,
-          namespace: w.namespace,
-          name: w.name,
-          patchType: 'strategic-merge',
-          patch: restartPatch(RESTART_STAMP_PLACEHOLDER),
-        }),
-      ),
-    ),
+    ...restartWavePatches(waves),
   ];
   const from = namespace.desiredRevision;
-  const podsInScope = waves.reduce(
-    (sum, wave) => sum + wave.workloads.reduce((s, w) => s + w.pods, 0),
-    0,
-  );
+  const podsInScope = podsInWaves(waves);
   let modeNote = '';
   if (namespace.injectionMode === 'legacy')
     modeNote = ' (istio-injection=enabled)';

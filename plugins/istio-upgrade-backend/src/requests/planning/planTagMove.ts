@@ -5,7 +5,7 @@ import {
   Workload,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { InputError } from '@backstage/errors';
-import { restartPatch, RESTART_STAMP_PLACEHOLDER } from './restartPatch';
+import { podsInWaves, restartWavePatches } from './restartWaves';
 import {
   DEFAULT_VALIDATOR,
   describeClientConfig,
@@ -160,18 +160,7 @@ export function planTagMove(
           },
         ]
       : []),
-    ...waves.flatMap(wave =>
-      wave.workloads.map(
-        (w): PlannedPatch => ({
-          step: `restart-wave-${wave.index}`,
-          kind: w.kind,
-          namespace: w.namespace,
-          name: w.name,
-          patchType: 'strategic-merge',
-          patch: restartPatch(RESTART_STAMP_PLACEHOLDER),
-        }),
-      ),
-    ),
+    ...restartWavePatches(waves),
   ];
   const used = tag.namespaces.length
     ? `used by ${tag.namespaces.join(', ')}`
@@ -213,10 +202,7 @@ export function planTagMove(
       : [],
     waves,
     skipped,
-    podsInScope: waves.reduce(
-      (sum, wave) => sum + wave.workloads.reduce((s, w) => s + w.pods, 0),
-      0,
-    ),
+    podsInScope: podsInWaves(waves),
     namespaces: [...tag.namespaces],
     ...tagMoveGatewayWarnings(inventory, input.tag, input.revision),
   };
