@@ -4,12 +4,8 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { CutoverTarget } from '../planning/planGatewayCutover';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
-import {
-  clusterSyncedCheck,
-  fail,
-  namespaceProtectedCheck,
-  pass,
-} from './precheckResults';
+import { namespaceChangeChecks } from './namespaceChangeChecks';
+import { fail, pass } from './precheckResults';
 
 /** What the cutover prechecks look at. */
 export interface CutoverFacts {
@@ -54,12 +50,8 @@ export interface CutoverFacts {
  */
 export function cutoverPrechecks(facts: CutoverFacts): Precheck[] {
   const { inventory, namespace, service, revision } = facts;
-  const protectedCheck = namespaceProtectedCheck(
-    namespace,
-    facts.protectedNamespaces,
-  );
-  if (protectedCheck.status === 'fail') return [protectedCheck];
-  const checks: Precheck[] = [protectedCheck, clusterSyncedCheck(inventory)];
+  const { checks, stop } = namespaceChangeChecks(facts);
+  if (stop) return checks;
   const svc = inventory.gatewayServices.find(
     s => s.namespace === namespace && s.name === service,
   );

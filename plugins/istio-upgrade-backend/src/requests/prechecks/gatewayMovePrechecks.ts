@@ -6,12 +6,8 @@ import {
 import { findGatewayApiGateway } from '../planning/planGatewayMove';
 import { gitOpsOwner, ManagedMetadata } from './gitOpsOwnership';
 import { controlPlaneChecks } from './migrationPrechecks';
-import {
-  clusterSyncedCheck,
-  fail,
-  namespaceProtectedCheck,
-  pass,
-} from './precheckResults';
+import { namespaceChangeChecks } from './namespaceChangeChecks';
+import { fail, pass } from './precheckResults';
 
 /** What the gateway-move prechecks look at. */
 export interface GatewayMoveFacts {
@@ -34,12 +30,8 @@ export interface GatewayMoveFacts {
  */
 export function gatewayMovePrechecks(facts: GatewayMoveFacts): Precheck[] {
   const { inventory, namespace, gateway, revision } = facts;
-  const protectedCheck = namespaceProtectedCheck(
-    namespace,
-    facts.protectedNamespaces,
-  );
-  if (protectedCheck.status === 'fail') return [protectedCheck];
-  const checks: Precheck[] = [protectedCheck, clusterSyncedCheck(inventory)];
+  const { checks, stop } = namespaceChangeChecks(facts);
+  if (stop) return checks;
   const known = findGatewayApiGateway(inventory, namespace, gateway);
   if (!facts.gatewayObject || !known) {
     checks.push(
