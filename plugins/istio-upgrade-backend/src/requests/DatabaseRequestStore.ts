@@ -3,10 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
-import {
-  isActiveRequestState,
-  RequestState,
-} from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { isActiveRequestState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { Knex } from 'knex';
 import {
   eventRow,
@@ -27,7 +24,6 @@ import {
   ProgressChange,
   RequestFilter,
   RequestStore,
-  StateChange,
   StepChange,
   StoredEvent,
   StoredRequest,
@@ -226,13 +222,11 @@ export class DatabaseRequestStore implements RequestStore {
     return this.fenced(id, lease, db => db(EVENTS).insert(eventRow(id, event)));
   }
 
+  // The parameters are the interface's: id, from, to, change, event, lease.
   async transition(
-    id: string,
-    from: RequestState[],
-    to: RequestState,
-    change: StateChange,
-    event: NewEvent,
-    lease?: Lease,
+    ...[id, from, to, change, event, lease]: Parameters<
+      RequestStore['transition']
+    >
   ): Promise<boolean> {
     return this.db.transaction(async tx => {
       const row = await tx(REQUESTS).where({ id }).first();
