@@ -6,13 +6,14 @@
  * client and the rest of the code share one set of types.
  */
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+/** The HTTP methods an OpenAPI path item may hold. */
+export const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 const camel = id => id.charAt(0).toLowerCase() + id.slice(1);
 const pascal = id => id.charAt(0).toUpperCase() + id.slice(1);
 
 /** The operation's parameters, with `$ref`s resolved. */
-function parametersOf(spec, item, operation) {
+export function parametersOf(spec, item, operation) {
   const resolve = p =>
     p.$ref
       ? p.$ref

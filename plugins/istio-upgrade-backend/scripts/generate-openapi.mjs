@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import openapiTS, { astToString } from 'openapi-typescript';
 import YAML from 'yaml';
-import { clientSource } from './clientSource.mjs';
+import { clientSource, METHODS, parametersOf } from './clientSource.mjs';
 
 const require = createRequire(import.meta.url);
 const prettier = require('prettier');
@@ -56,8 +56,6 @@ const header = `// *************************************************************
 // ******************************************************************
 `;
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-
 async function main() {
   const specText = fs.readFileSync(specPath, 'utf8');
   const spec = YAML.parse(specText);
@@ -81,17 +79,7 @@ async function main() {
       const operation = item[method];
       if (!operation) continue;
       const op = `paths['${route}']['${method}']`;
-      const resolve = p =>
-        p.$ref
-          ? p.$ref
-              .split('/')
-              .slice(1)
-              .reduce((o, k) => o[k], spec)
-          : p;
-      const params = [
-        ...(item.parameters ?? []),
-        ...(operation.parameters ?? []),
-      ].map(resolve);
+      const params = parametersOf(spec, item, operation);
       const has = where => params.some(p => p.in === where);
       const ok = Object.keys(operation.responses ?? {}).filter(
         code =>
