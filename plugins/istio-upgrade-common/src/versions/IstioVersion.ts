@@ -17,6 +17,18 @@ export interface IstioVersion {
 const VERSION_PATTERN = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?$/;
 const PRERELEASE_PATTERN = /^(alpha|beta|rc)(\.\d+)?$/;
 
+/** The version a pattern matched, with major, minor and an optional patch in its first three groups. */
+export function numberedVersion(match: RegExpExecArray): IstioVersion {
+  const version: IstioVersion = {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+  };
+  if (match[3] !== undefined) {
+    version.patch = Number(match[3]);
+  }
+  return version;
+}
+
 /**
  * Parses `1.10.4`, `1.10.4-distroless`, `1.22.0-beta.1` or `1.27`; returns undefined for anything
  * else (`latest`, a daily build tag, an empty string).
@@ -33,13 +45,7 @@ export function parseIstioVersion(
   if (!match) {
     return undefined;
   }
-  const version: IstioVersion = {
-    major: Number(match[1]),
-    minor: Number(match[2]),
-  };
-  if (match[3] !== undefined) {
-    version.patch = Number(match[3]);
-  }
+  const version = numberedVersion(match);
   if (match[4] !== undefined) {
     // A suffix is either a pre-release (`beta.1`), a flavour (`distroless`), or both
     // (`1.22.0-beta.1-distroless`); only the pre-release orders versions.

@@ -1,6 +1,7 @@
 import {
   IstioVersion,
   formatIstioVersion,
+  numberedVersion,
   parseIstioVersion,
 } from './IstioVersion';
 
@@ -22,13 +23,7 @@ export function versionFromRevisionName(
   if (!match) {
     return undefined;
   }
-  const version: IstioVersion = {
-    major: Number(match[1]),
-    minor: Number(match[2]),
-  };
-  if (match[3] !== undefined) {
-    version.patch = Number(match[3]);
-  }
+  const version = numberedVersion(match);
   if (match[4] !== undefined) {
     version.prerelease =
       match[5] === undefined ? match[4] : `${match[4]}.${match[5]}`;
