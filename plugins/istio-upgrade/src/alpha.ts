@@ -6,10 +6,10 @@
 
 export {
   default,
-  istioUpgradeApi,
-  istioFleetPage,
-  entityIstioContent,
   entityIstioClusterContent,
+  entityIstioContent,
   entityIstioRevisionCard,
+  istioFleetPage,
   istioMigrationTargetFormField,
+  istioUpgradeApi,
 } from './alpha/plugin';

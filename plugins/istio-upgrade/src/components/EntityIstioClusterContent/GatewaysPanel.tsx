@@ -1,8 +1,8 @@
 import {
-  InfoCard,
   StatusError,
   StatusOK,
   StatusWarning,
+  InfoCard,
   Table,
   TableColumn,
 } from '@backstage/core-components';

@@ -12,6 +12,7 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterSyncState } from '../ClusterSyncState';
 import { RevisionBar, revisionPalette, RevisionSegment } from '../RevisionBar';
+import { RevisionSwatch } from '../RevisionBar/RevisionSwatch';
 
 const useStyles = makeStyles((theme: Theme) => ({
   row: {
@@ -39,14 +40,6 @@ const useStyles = makeStyles((theme: Theme) => ({
   current: {
     backgroundColor: theme.palette.success.main,
     color: theme.palette.success.contrastText,
-  },
-  swatch: {
-    display: 'inline-block',
-    width: theme.spacing(1.5),
-    height: theme.spacing(1.5),
-    borderRadius: 2,
-    marginRight: theme.spacing(0.5),
-    verticalAlign: 'middle',
   },
 }));
 
@@ -161,7 +154,6 @@ export function FleetRevisionChart(props: {
   clusters: ReadonlyArray<FleetCluster>;
   fleetNewest?: string;
 }) {
-  const classes = useStyles();
   const theme = useTheme<Theme>();
   const { clusters } = props;
   const palette = useMemo(() => clusters.flatMap(c => c.revisions), [clusters]);
@@ -194,18 +186,12 @@ export function FleetRevisionChart(props: {
       >
         {versions.map(v => (
           <Typography key={v.version ?? v.revision} variant="caption">
-            <span
-              className={classes.swatch}
-              style={{ backgroundColor: colourOf(v) }}
-            />
+            <RevisionSwatch colour={colourOf(v)} />
             {v.version ?? v.revision}
           </Typography>
         ))}
         <Typography variant="caption">
-          <span
-            className={classes.swatch}
-            style={{ backgroundColor: colourOf({}) }}
-          />
+          <RevisionSwatch colour={colourOf({})} />
           no sidecar
         </Typography>
       </Box>

@@ -3,6 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import { useMemo } from 'react';
 import { RevisionKey, revisionPalette } from './revisionPalette';
+import { RevisionSwatch } from './RevisionSwatch';
 
 /** One part of a bar: a revision (absent: no sidecar) and how many of the unit run it. */
 export interface RevisionSegment extends RevisionKey {
@@ -29,14 +30,6 @@ const useStyles = makeStyles((theme: Theme) => ({
     flexWrap: 'wrap',
     gap: theme.spacing(0.5, 1.5),
     marginTop: theme.spacing(0.5),
-  },
-  swatch: {
-    display: 'inline-block',
-    width: theme.spacing(1.5),
-    height: theme.spacing(1.5),
-    borderRadius: 2,
-    marginRight: theme.spacing(0.5),
-    verticalAlign: 'middle',
   },
 }));
 
@@ -100,10 +93,7 @@ export function RevisionBar(props: {
               variant="caption"
               color="textSecondary"
             >
-              <span
-                className={classes.swatch}
-                style={{ backgroundColor: colourOf(s) }}
-              />
+              <RevisionSwatch colour={colourOf(s)} />
               {segmentLabel(s)}: {s.count}
             </Typography>
           ))}
