@@ -992,9 +992,9 @@ async function measure(
 
   const population = await populate(cluster, admin, options, work);
   log(
-    `population: ${population.generatedPods} pods Ready in ${round(
-      population.allReadyMs / 1000,
-    )} s; ${
+    `population: ${population.generatedPods} pods (${
+      population.readyWhenMeasured
+    } Ready) in ${round(population.allReadyMs / 1000)} s; ${
       population.generatedPodsInjected
     } injected by istiod (${JSON.stringify(population.injectedByRevision)})`,
   );
