@@ -7,6 +7,7 @@ import {
 } from './controlPlanes';
 import { istioAtLeast } from './istioVersions';
 import {
+  identityMounts,
   proxyResources,
   proxySecurityContext,
   sidecarVolumes,
@@ -226,19 +227,7 @@ function gatewayProxy(
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
     volumeMounts: [
-      {
-        mountPath: '/var/run/secrets/workload-spiffe-uds',
-        name: 'workload-socket',
-      },
-      {
-        mountPath: '/var/run/secrets/credential-uds',
-        name: 'credential-socket',
-      },
-      {
-        mountPath: '/var/run/secrets/workload-spiffe-credentials',
-        name: 'workload-certs',
-      },
-      { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
+      ...identityMounts(),
       { mountPath: '/var/lib/istio/data', name: 'istio-data' },
       { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
       { mountPath: '/var/run/secrets/tokens', name: 'istio-token' },

@@ -23,6 +23,23 @@ export const proxyResources = (): JsonObject => ({
  * The proxy's securityContext in the sidecar template and istiod's kube-gateway template (not the
  * injected gateway template, which sets only the user), as a new object each call.
  */
+/**
+ * The proxy's mounts of its workload identity: the SDS sockets, the workload certificates and
+ * istiod's CA, first in every proxy container Istio renders (sidecar, gateway template, Gateway API).
+ */
+export const identityMounts = (): JsonObject[] => [
+  {
+    mountPath: '/var/run/secrets/workload-spiffe-uds',
+    name: 'workload-socket',
+  },
+  { mountPath: '/var/run/secrets/credential-uds', name: 'credential-socket' },
+  {
+    mountPath: '/var/run/secrets/workload-spiffe-credentials',
+    name: 'workload-certs',
+  },
+  { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
+];
+
 export const proxySecurityContext = (): JsonObject => ({
   allowPrivilegeEscalation: false,
   capabilities: { drop: ['ALL'] },
@@ -258,19 +275,7 @@ export function templateProxy(
           },
         }),
     volumeMounts: [
-      {
-        mountPath: '/var/run/secrets/workload-spiffe-uds',
-        name: 'workload-socket',
-      },
-      {
-        mountPath: '/var/run/secrets/credential-uds',
-        name: 'credential-socket',
-      },
-      {
-        mountPath: '/var/run/secrets/workload-spiffe-credentials',
-        name: 'workload-certs',
-      },
-      { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
+      ...identityMounts(),
       ...(crl
         ? [{ mountPath: '/var/run/secrets/istio/crl', name: 'istio-ca-crl' }]
         : []),
