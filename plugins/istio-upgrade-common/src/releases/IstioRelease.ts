@@ -13,4 +13,11 @@ export interface IstioRelease {
    * after the release of the minor two above.
    */
   endOfLife?: string;
+  /**
+   * The Kubernetes minors this Istio minor supports, both ends included (`oldest: '1.30'`,
+   * `newest: '1.34'`), as Istio's supported-releases table gives them; older minors that Istio only
+   * tested are not in the range. Absent, the range is unknown and Kubernetes versions are not
+   * checked.
+   */
+  kubernetes?: { oldest: string; newest: string };
 }

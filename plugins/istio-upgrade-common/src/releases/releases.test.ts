@@ -4,7 +4,12 @@ import { DEFAULT_ISTIO_RELEASES, mergeReleaseTable } from '.';
 
 /** The supported-releases page of istio.io, as its data file holds it (see `source` in the file). */
 const page: {
-  releases: { version: string; releaseDate: string; eolDate?: string }[];
+  releases: {
+    version: string;
+    releaseDate: string;
+    eolDate?: string;
+    k8sVersions: string[];
+  }[];
 } = JSON.parse(
   readFileSync(join(__dirname, 'supportedReleasesPage.fixture.json'), 'utf8'),
 );
@@ -95,9 +100,46 @@ describe('DEFAULT_ISTIO_RELEASES', () => {
     ]);
   });
 
+  it("takes its Kubernetes ranges from the page's supported Kubernetes versions", () => {
+    const byMinor = new Map(DEFAULT_ISTIO_RELEASES.map(r => [r.minor, r]));
+    for (const published of page.releases) {
+      expect([
+        published.version,
+        byMinor.get(published.version)?.kubernetes,
+      ]).toEqual([
+        published.version,
+        {
+          oldest: published.k8sVersions[0],
+          newest: published.k8sVersions[published.k8sVersions.length - 1],
+        },
+      ]);
+    }
+  });
+
+  it('has a Kubernetes range for every minor, moving forward from one minor to the next', () => {
+    expect(DEFAULT_ISTIO_RELEASES.filter(r => !r.kubernetes)).toEqual([]);
+    const ranges = DEFAULT_ISTIO_RELEASES.map(r => ({
+      minor: r.minor,
+      oldest: Number(r.kubernetes!.oldest.split('.')[1]),
+      newest: Number(r.kubernetes!.newest.split('.')[1]),
+    }));
+    const backwards = ranges.filter(
+      (range, i) =>
+        range.oldest > range.newest ||
+        (i > 0 &&
+          (range.oldest < ranges[i - 1].oldest ||
+            range.newest < ranges[i - 1].newest)),
+    );
+    expect(backwards).toEqual([]);
+    expect(
+      DEFAULT_ISTIO_RELEASES.find(r => r.minor === '1.31')?.kubernetes,
+    ).toEqual({ oldest: '1.32', newest: '1.36' });
+  });
+
   it('cannot be changed by accident', () => {
     expect(Object.isFrozen(DEFAULT_ISTIO_RELEASES)).toBe(true);
     expect(Object.isFrozen(DEFAULT_ISTIO_RELEASES[0])).toBe(true);
+    expect(Object.isFrozen(DEFAULT_ISTIO_RELEASES[0].kubernetes)).toBe(true);
   });
 });
 
@@ -115,6 +157,59 @@ describe('mergeReleaseTable', () => {
       defaults[0],
       { minor: '1.10', releaseDate: '2021-05-18', endOfLife: '2022-06-30' },
     ]);
+  });
+
+  it('sets or replaces a Kubernetes range as a whole', () => {
+    const merged = mergeReleaseTable(
+      [
+        ...defaults,
+        {
+          minor: '1.11',
+          releaseDate: '2021-08-12',
+          kubernetes: { oldest: '1.18', newest: '1.22' },
+        },
+      ],
+      [
+        { minor: '1.10', kubernetes: { oldest: '1.18', newest: '1.21' } },
+        { minor: '1.11', kubernetes: { oldest: '1.9', newest: '1.23' } },
+      ],
+    );
+    expect(merged.map(r => r.kubernetes)).toEqual([
+      undefined,
+      { oldest: '1.18', newest: '1.21' },
+      { oldest: '1.9', newest: '1.23' },
+    ]);
+  });
+
+  it('refuses a malformed Kubernetes range, naming the bad value', () => {
+    expect(() =>
+      mergeReleaseTable(defaults, [
+        { minor: '1.10', kubernetes: { oldest: 'v1.18', newest: '1.21' } },
+      ]),
+    ).toThrow(
+      'Istio release 1.10: kubernetes.oldest must be a Kubernetes minor like 1.33, got "v1.18"',
+    );
+    expect(() =>
+      mergeReleaseTable(defaults, [
+        { minor: '1.10', kubernetes: { oldest: '1.18', newest: '1.21.3' } },
+      ]),
+    ).toThrow(
+      'Istio release 1.10: kubernetes.newest must be a Kubernetes minor like 1.33, got "1.21.3"',
+    );
+    expect(() =>
+      mergeReleaseTable(defaults, [
+        { minor: '1.10', kubernetes: { oldest: '1.21', newest: '1.9' } },
+      ]),
+    ).toThrow(
+      'Istio release 1.10: kubernetes.oldest "1.21" is newer than kubernetes.newest "1.9"',
+    );
+    expect(() =>
+      mergeReleaseTable(defaults, [
+        { minor: '1.10', kubernetes: '1.18-1.21' as any },
+      ]),
+    ).toThrow(
+      'Istio release 1.10: kubernetes must have an oldest and a newest Kubernetes minor, got "1.18-1.21"',
+    );
   });
 
   it('adds a new minor, sorted by number rather than text', () => {
