@@ -94,16 +94,27 @@ export interface Config {
       maxConcurrentRequests?: number;
     };
     /**
-     * Istio minor releases that override or add to the plugin's release table (the release date, and the
-     * end of life when it is not six weeks after the release of the minor two above).
+     * Istio minor releases that override or add to the plugin's release table (the release date, the
+     * end of life when it is not six weeks after the release of the minor two above, and the
+     * Kubernetes versions the minor supports). A minor already in the table sets only what it changes.
      */
     releases?: Array<{
       /** The minor release, e.g. `1.31`. */
       minor: string;
-      /** `YYYY-MM-DD`. */
-      releaseDate: string;
+      /** `YYYY-MM-DD`. Required for a minor that is not in the plugin's table. */
+      releaseDate?: string;
       /** `YYYY-MM-DD`. */
       endOfLife?: string;
+      /**
+       * The Kubernetes minors this Istio minor supports, both ends included (e.g. `1.32` to `1.36`);
+       * the control-plane install precheck compares the cluster's Kubernetes minor with it.
+       */
+      kubernetes?: {
+        /** The oldest supported Kubernetes minor, e.g. `1.32`. */
+        oldest: string;
+        /** The newest supported Kubernetes minor, e.g. `1.36`. */
+        newest: string;
+      };
     }>;
   };
 }

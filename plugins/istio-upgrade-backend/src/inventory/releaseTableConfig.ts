@@ -9,7 +9,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The Istio release table: the common package's data, with `istioUpgrade.releases` overriding or adding
- * minors (for example a vendor's extended support, or a release newer than this plugin).
+ * minors (for example a vendor's extended support, or a release newer than this plugin). A minor already
+ * in the table may set only the fields it changes; `mergeReleaseTable` checks the values.
  */
 export function readReleaseTable(config: Config): IstioRelease[] {
   const date = (c: Config, key: string) => {
@@ -30,10 +31,19 @@ export function readReleaseTable(config: Config): IstioRelease[] {
         `istioUpgrade.releases: minor "${minor}" is not like 1.27`,
       );
     }
+    const kubernetes = c.getOptionalConfig('kubernetes');
     return {
       minor,
-      releaseDate: date(c, 'releaseDate'),
+      ...(c.has('releaseDate') ? { releaseDate: date(c, 'releaseDate') } : {}),
       ...(c.has('endOfLife') ? { endOfLife: date(c, 'endOfLife') } : {}),
+      ...(kubernetes
+        ? {
+            kubernetes: {
+              oldest: kubernetes.getString('oldest'),
+              newest: kubernetes.getString('newest'),
+            },
+          }
+        : {}),
     };
   });
   return mergeReleaseTable(DEFAULT_ISTIO_RELEASES, overrides);

@@ -1,8 +1,9 @@
+import { compareMinors } from './compareMinors';
 import { IstioRelease } from './IstioRelease';
 
 /**
  * A release-table entry from configuration: `minor` and whichever fields it changes. A minor that
- * is not in the defaults needs a `releaseDate`.
+ * is not in the defaults needs a `releaseDate`; a `kubernetes` range gives both of its ends.
  *
  * @public
  */
@@ -23,16 +24,44 @@ function checkDate(minor: string, field: string, value: string | undefined) {
   }
 }
 
+function checkKubernetesRange(
+  minor: string,
+  range: IstioRelease['kubernetes'] | undefined,
+) {
+  if (range === undefined) {
+    return;
+  }
+  if (typeof range !== 'object' || range === null) {
+    throw new Error(
+      `Istio release ${minor}: kubernetes must have an oldest and a newest Kubernetes minor, got ${JSON.stringify(
+        range,
+      )}`,
+    );
+  }
+  for (const end of ['oldest', 'newest'] as const) {
+    const value = range[end];
+    if (typeof value !== 'string' || !MINOR_PATTERN.test(value)) {
+      throw new Error(
+        `Istio release ${minor}: kubernetes.${end} must be a Kubernetes minor like 1.33, got "${value}"`,
+      );
+    }
+  }
+  if (compareMinors(range.oldest, range.newest) > 0) {
+    throw new Error(
+      `Istio release ${minor}: kubernetes.oldest "${range.oldest}" is newer than kubernetes.newest "${range.newest}"`,
+    );
+  }
+}
+
 function minorOrder(a: IstioRelease, b: IstioRelease): number {
-  const [aMajor, aMinor] = a.minor.split('.').map(Number);
-  const [bMajor, bMinor] = b.minor.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
+  return compareMinors(a.minor, b.minor);
 }
 
 /**
  * The release table with configuration applied: an override replaces the fields it sets on the
- * minor of the same name, or adds the minor. Returns a new table sorted by minor; throws an Error
- * naming the entry when an override is malformed, so that bad configuration fails at startup.
+ * minor of the same name (a `kubernetes` range as a whole), or adds the minor. Returns a new table
+ * sorted by minor; throws an Error naming the entry and the bad value when an override is malformed,
+ * so that bad configuration fails at startup.
  *
  * @public
  */
@@ -52,6 +81,7 @@ export function mergeReleaseTable(
     }
     checkDate(override.minor, 'releaseDate', override.releaseDate);
     checkDate(override.minor, 'endOfLife', override.endOfLife);
+    checkKubernetesRange(override.minor, override.kubernetes);
     const merged = { ...byMinor.get(override.minor), ...override };
     if (merged.releaseDate === undefined) {
       throw new Error(
