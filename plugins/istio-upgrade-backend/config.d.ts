@@ -92,6 +92,13 @@ export interface Config {
       sweepInterval?: HumanDuration | string;
       /** Requests one replica runs at once. Default 10. */
       maxConcurrentRequests?: number;
+      /** At most this many control-plane revisions per cluster: a control-plane install beyond it is refused. Default 3. */
+      maxRevisions?: number;
+      /**
+       * How long a control-plane install waits for its revision to be Ready in the inventory (where
+       * people run the install commands, this is their time to do so). Default 24 hours.
+       */
+      controlPlaneInstallTimeout?: HumanDuration | string;
     };
     /**
      * Istio minor releases that override or add to the plugin's release table (the release date, the

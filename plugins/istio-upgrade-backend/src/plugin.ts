@@ -18,6 +18,7 @@ import { RequestRunner } from './requests/execution/RequestRunner';
 import { readRequestSettings } from './requests/requestConfig';
 import { RequestNotifier } from './requests/RequestNotifier';
 import { RequestPlanner } from './requests/RequestPlanner';
+import { activeRequestsIn } from './requests/controlPlanes/activeRequestsIn';
 import { RequestService } from './requests/RequestService';
 import { DatabaseRequestStore } from './requests/DatabaseRequestStore';
 import { createRouter } from './router/createRouter';
@@ -98,7 +99,12 @@ export const istioUpgradePlugin = createBackendPlugin({
         });
 
         const store = await DatabaseRequestStore.create({ database });
-        const planner = new RequestPlanner({ inventory, settings, releases });
+        const planner = new RequestPlanner({
+          inventory,
+          settings,
+          releases,
+          activeRequests: activeRequestsIn(store),
+        });
         const notifier = new RequestNotifier({
           auditor,
           logger,

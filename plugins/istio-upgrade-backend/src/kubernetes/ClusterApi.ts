@@ -23,6 +23,7 @@ import {
 import { ClusterConnection } from '../clusters/ClusterDirectory';
 import { ClusterHttpClient } from './ClusterHttpClient';
 import { KubernetesApiError } from './KubernetesApiError';
+import { collectionPath, objectKind, objectPath } from './objectKinds';
 
 /** The workload kinds a migration restarts. */
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
@@ -356,6 +357,126 @@ export class ClusterApi {
     return items;
   }
 
+  /** The API server's version (`GET /version`): `gitVersion` is e.g. `v1.34.2`. */
+  readServerVersion(): Promise<{ gitVersion?: string; minor?: string }> {
+    return this.call('GET /version', () =>
+      this.http.request<{ gitVersion?: string; minor?: string }>({
+        path: '/version',
+      }),
+    );
+  }
+
+  /**
+   * The objects of a kind (see `objectKinds.ts`), in one namespace or every one, by label selector.
+   * A kind the server does not serve (404) has none.
+   */
+  async listObjects(
+    kind: string,
+    options: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<KubeObject[]> {
+    const path = collectionPath(objectKind(kind), options.namespace);
+    try {
+      const list = await this.call(
+        `LIST ${kind} ${options.labelSelector ?? ''}`,
+        () =>
+          this.http.request<{ items?: KubeObject[] }>({
+            path,
+            query: { labelSelector: options.labelSelector },
+          }),
+      );
+      return (list.items ?? []).map(item => ({
+        ...item,
+        apiVersion: objectKind(kind).apiVersion,
+        kind,
+      }));
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 404) {
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  /** One object of a kind; undefined when it does not exist. */
+  async readObject(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<KubeObject | undefined> {
+    const path = objectPath(objectKind(kind), namespace, name);
+    try {
+      return await this.call(`GET ${kind} ${namespace ?? ''}/${name}`, () =>
+        this.http.request<KubeObject>({ path }),
+      );
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Creates an object from its manifest (its kind and `metadata.namespace` say where). */
+  createObject(object: KubeObject): Promise<KubeObject> {
+    const { namespace, name } = object.metadata;
+    const path = collectionPath(objectKind(object.kind), namespace);
+    return this.call(`POST ${object.kind} ${namespace ?? ''}/${name}`, () =>
+      this.http.request<KubeObject>({ method: 'POST', path, body: object }),
+    );
+  }
+
+  /** A JSON merge patch of an object; put `metadata.resourceVersion` in it to make it conditional. */
+  patchObject(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    patch: object,
+  ): Promise<KubeObject> {
+    const path = objectPath(objectKind(kind), namespace, name);
+    return this.call(`PATCH ${kind} ${namespace ?? ''}/${name}`, () =>
+      this.http.request<KubeObject>({
+        method: 'PATCH',
+        path,
+        contentType: 'application/merge-patch+json',
+        body: patch,
+      }),
+    );
+  }
+
+  /**
+   * Deletes an object, with background propagation (the garbage collector then removes what it owns,
+   * as `kubectl delete` does) and, when given, a uid precondition (409 when the object was replaced since it was planned). Returns
+   * false when it was already gone.
+   */
+  async deleteObject(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    uid?: string,
+  ): Promise<boolean> {
+    const path = objectPath(objectKind(kind), namespace, name);
+    try {
+      await this.call(`DELETE ${kind} ${namespace ?? ''}/${name}`, () =>
+        this.http.request({
+          method: 'DELETE',
+          path,
+          body: {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            propagationPolicy: 'Background',
+            ...(uid ? { preconditions: { uid } } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof KubernetesApiError && error.status === 404) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
   /** A Gateway API Gateway (`gateway.networking.k8s.io/v1`; a CRD, read without a typed client). */
   readGateway(namespace: string, name: string): Promise<GatewayObject> {
     return this.call(`GET gateway ${namespace}/${name}`, () =>
@@ -378,6 +499,22 @@ export class ClusterApi {
       }),
     );
   }
+}
+
+/** Any Kubernetes object, as the generic reads and writes carry it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    uid?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: any;
 }
 
 /** A Gateway API Gateway, with the fields a gateway move reads. */

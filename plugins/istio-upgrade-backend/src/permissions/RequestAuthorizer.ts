@@ -11,6 +11,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  istioControlPlaneManagePermission,
   istioGatewayCutoverPermission,
   istioNamespaceMigrateAnyPermission,
   istioNamespaceMigratePermission,
@@ -164,6 +165,9 @@ export class RequestAuthorizer {
     if (type === 'namespace-migration') {
       return [{ permission: istioNamespaceMigrateAnyPermission }];
     }
+    if (type === 'control-plane-install' || type === 'control-plane-removal') {
+      return [{ permission: istioControlPlaneManagePermission }];
+    }
     return [
       {
         permission:
@@ -200,6 +204,8 @@ export class RequestAuthorizer {
       'gateway-cutover': 'cut gateways over',
       'revision-tag-move': 'move revision tags',
       'gateway-move': 'move gateways',
+      'control-plane-install': 'install control planes',
+      'control-plane-removal': 'remove control planes',
     };
     return allowed(this.createQuestions(actor, type, entityRef)[0])
       ? undefined

@@ -7,6 +7,7 @@ import {
   RequestOptions,
   RequestTarget,
   RequestType,
+  RevisionCandidates,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterApi } from '../kubernetes/ClusterApi';
 import { KubernetesApiError } from '../kubernetes/KubernetesApiError';
@@ -24,6 +25,10 @@ import { gatewayMovePrechecks } from './prechecks/gatewayMovePrechecks';
 import { migrationPrechecks } from './prechecks/migrationPrechecks';
 import { tagMovePrechecks } from './prechecks/tagMovePrechecks';
 import { RequestSettings } from './requestConfig';
+import { clusterSyncedCheck } from './prechecks/precheckResults';
+import { planInstall, planRemoval } from './controlPlanes/controlPlanePlanning';
+import { ActiveRequestOnCluster } from './controlPlanes/removalPrechecks';
+import { revisionCandidates } from './controlPlanes/revisionCandidates';
 
 /** What is asked, once validated at the edge. */
 export interface ChangeSpec {
@@ -53,8 +58,18 @@ function notFoundIsUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
   });
 }
 
-/** The key of the object a request changes: one active request per key and cluster. */
-export function targetKeyOf(type: RequestType, target: RequestTarget): string {
+/**
+ * The key of the object a request changes: one active request per key and cluster. A control plane's
+ * install and removal share the revision's key.
+ */
+export function targetKeyOf(
+  type: RequestType,
+  target: RequestTarget,
+  revision: string,
+): string {
+  if (type === 'control-plane-install' || type === 'control-plane-removal') {
+    return `control-plane:${revision}`;
+  }
   if (type === 'namespace-migration') return `namespace:${target.namespace}`;
   if (type === 'gateway-cutover')
     return `service:${target.namespace}/${target.service}`;
@@ -71,16 +86,20 @@ export function checkTarget(type: RequestType, target: RequestTarget): void {
     'gateway-cutover': ['namespace', 'service'],
     'revision-tag-move': ['tag'],
     'gateway-move': ['namespace', 'gateway'],
+    'control-plane-install': ['version'],
+    'control-plane-removal': [],
   };
   const missing = need[type].filter(key => !has(key));
-  const extra = (['namespace', 'service', 'tag', 'gateway'] as const).filter(
-    key => has(key) && !need[type].includes(key),
-  );
+  const extra = (
+    ['namespace', 'service', 'tag', 'gateway', 'version'] as const
+  ).filter(key => has(key) && !need[type].includes(key));
   if (missing.length || extra.length) {
     throw new InputError(
-      `A ${type} targets ${need[type].join(' and ')}${
-        missing.length ? `; missing: ${missing.join(', ')}` : ''
-      }${extra.length ? `; not applicable: ${extra.join(', ')}` : ''}`,
+      `A ${type} targets ${
+        need[type].join(' and ') || 'nothing besides its revision'
+      }${missing.length ? `; missing: ${missing.join(', ')}` : ''}${
+        extra.length ? `; not applicable: ${extra.join(', ')}` : ''
+      }`,
     );
   }
 }
@@ -97,6 +116,8 @@ export class RequestPlanner {
       inventory: InventoryService;
       settings: RequestSettings;
       releases: IstioRelease[];
+      /** The cluster's active requests, which a control-plane removal must not pull the rug from. */
+      activeRequests?: (cluster: string) => Promise<ActiveRequestOnCluster[]>;
     },
   ) {}
 
@@ -139,7 +160,7 @@ export class RequestPlanner {
     const { settings, releases } = this.options;
     const inventory = await this.inventory(spec.cluster);
     const api = await this.clusterApi(spec.cluster);
-    const targetKey = targetKeyOf(spec.type, spec.target);
+    const targetKey = targetKeyOf(spec.type, spec.target, spec.revision);
     const now = new Date();
 
     if (spec.type === 'namespace-migration') {
@@ -245,6 +266,56 @@ export class RequestPlanner {
       return this.result(plan, prechecks, targetKey);
     }
 
+    if (
+      options.rollback &&
+      (spec.type === 'control-plane-install' ||
+        spec.type === 'control-plane-removal')
+    ) {
+      // A rollback sends the writes stored with the request it undoes; only the inventory must be whole.
+      return this.result(
+        {
+          summary: `Undo the ${spec.type} of ${spec.revision}`,
+          patches: [],
+          waves: [],
+          podsInScope: 0,
+        },
+        [clusterSyncedCheck(inventory)],
+        targetKey,
+      );
+    }
+
+    if (spec.type === 'control-plane-install') {
+      return this.result(
+        ...(await planInstall(api, inventory, {
+          version: spec.target.version!,
+          revision: spec.revision,
+          releases,
+          now,
+          maxRevisions: settings.maxRevisions,
+        })),
+        targetKey,
+      );
+    }
+
+    if (spec.type === 'control-plane-removal') {
+      const active = (await this.options.activeRequests?.(spec.cluster)) ?? [];
+      return this.result(
+        ...(await planRemoval(
+          api,
+          inventory,
+          spec.revision,
+          active.filter(
+            r =>
+              !(
+                r.type === 'control-plane-removal' &&
+                r.revision === spec.revision
+              ),
+          ),
+        )),
+        targetKey,
+      );
+    }
+
     if (spec.type === 'gateway-move') {
       const { namespace, gateway } = spec.target as Required<RequestTarget>;
       const gatewayObject = await notFoundIsUndefined(
@@ -313,6 +384,17 @@ export class RequestPlanner {
       objects,
     );
     return this.result(plan, prechecks, targetKey);
+  }
+
+  /** The versions a new control plane could run on a cluster, with their revision names and verdicts. */
+  async revisionCandidates(cluster: string): Promise<RevisionCandidates> {
+    const inventory = await this.inventory(cluster);
+    const api = await this.clusterApi(cluster);
+    return revisionCandidates(api, inventory, {
+      releases: this.options.releases,
+      now: new Date(),
+      maxRevisions: this.options.settings.maxRevisions,
+    });
   }
 
   /** Runs the prechecks of an existing plan again, before its first write. */

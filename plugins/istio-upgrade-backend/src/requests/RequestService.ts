@@ -10,6 +10,7 @@ import {
   CreateRequest,
   RequestPlan,
   RequestState,
+  RevisionCandidates,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { JsonObject } from '@backstage/types';
@@ -125,6 +126,15 @@ export class RequestService {
     const actor = await this.reader(credentials);
     const entity = await this.entity(body.entityRef, credentials);
     return this.planFor(body, actor, entity, credentials);
+  }
+
+  /** The versions a new control plane could run on a cluster (for the portal's version picker). */
+  async revisionCandidates(
+    cluster: string,
+    credentials: BackstageCredentials,
+  ): Promise<RevisionCandidates> {
+    await this.reader(credentials);
+    return this.options.planner.revisionCandidates(cluster);
   }
 
   /** The plan and prechecks of a change, and whether it would need approval (a dry run). */
@@ -367,7 +377,11 @@ export class RequestService {
         `Request ${id} is already rolled back by ${original.rolledBackBy}`,
       );
     }
-    const { revision } = planRollback(original.plan);
+    // An install is undone under its own revision's name; every other change goes back to where it came from.
+    const revision =
+      original.type === 'control-plane-install'
+        ? original.revision
+        : planRollback(original.plan).revision;
     return this.createFor(
       actor,
       {

@@ -36,6 +36,10 @@ export interface RequestSettings {
   /** How often each replica looks for requests nobody runs. */
   sweepInterval: { seconds: number };
   maxConcurrentRequests: number;
+  /** At most this many control-plane revisions per cluster; an install beyond it is refused. */
+  maxRevisions: number;
+  /** How long a control-plane install waits for its revision to be Ready (people run the commands where the product does not install). */
+  controlPlaneInstallTimeoutMs: number;
 }
 
 const TYPES: RequestType[] = [
@@ -43,6 +47,14 @@ const TYPES: RequestType[] = [
   'gateway-cutover',
   'revision-tag-move',
   'gateway-move',
+  'control-plane-install',
+  'control-plane-removal',
+];
+
+/** Control-plane installs and removals always wait for an approver; configuration cannot lift that. */
+const ALWAYS_APPROVED: RequestType[] = [
+  'control-plane-install',
+  'control-plane-removal',
 ];
 
 const ALWAYS_PROTECTED = [
@@ -74,6 +86,16 @@ function millis(
     : fallback;
 }
 
+function readMaxRevisions(value: number | undefined): number {
+  if (value === undefined) return 3;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `istioUpgrade.requests.maxRevisions: ${value} is not a whole number of at least 1`,
+    );
+  }
+  return value;
+}
+
 export function readRequestSettings(config: Config): RequestSettings {
   const c = config.getOptionalConfig('istioUpgrade.requests');
   const approval = c?.getOptionalConfig('approval');
@@ -83,7 +105,13 @@ export function readRequestSettings(config: Config): RequestSettings {
     let fallback: ApprovalPolicy = 'always';
     if (type === 'namespace-migration') fallback = 'non-owners';
     if (type === 'gateway-move') fallback = policy('gateway-cutover');
-    return readPolicy(approval?.getOptionalString(type), fallback);
+    const read = readPolicy(approval?.getOptionalString(type), fallback);
+    if (ALWAYS_APPROVED.includes(type) && read !== 'always') {
+      throw new Error(
+        `istioUpgrade.requests.approval.${type}: a ${type} always waits for an approver; "${read}" is not allowed`,
+      );
+    }
+    return read;
   }
   return {
     approval: Object.fromEntries(
@@ -122,5 +150,11 @@ export function readRequestSettings(config: Config): RequestSettings {
       ),
     },
     maxConcurrentRequests: c?.getOptionalNumber('maxConcurrentRequests') ?? 10,
+    maxRevisions: readMaxRevisions(c?.getOptionalNumber('maxRevisions')),
+    controlPlaneInstallTimeoutMs: millis(
+      c,
+      'controlPlaneInstallTimeout',
+      24 * 60 * 60_000,
+    ),
   };
 }

@@ -37,6 +37,7 @@ async function serve(services: {
     get: jest.fn(unexpected),
     decide: jest.fn(unexpected),
     rollback: jest.fn(unexpected),
+    revisionCandidates: jest.fn(unexpected),
     ...services.requests,
   };
   const { server } = await startTestBackend({

@@ -28,7 +28,14 @@ export type InventoryReads = Pick<
 /** What the REST API does with requests. */
 export type RequestCalls = Pick<
   RequestService,
-  'prechecks' | 'plan' | 'create' | 'list' | 'get' | 'decide' | 'rollback'
+  | 'prechecks'
+  | 'plan'
+  | 'create'
+  | 'list'
+  | 'get'
+  | 'decide'
+  | 'rollback'
+  | 'revisionCandidates'
 >;
 
 const STATES: ReadonlyArray<string> = [
@@ -116,10 +123,25 @@ export async function createRouter(options: {
     );
   });
 
+  router.get('/clusters/:cluster/revision-candidates', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(
+      await requests.revisionCandidates(req.params.cluster, credentials),
+    );
+  });
+
   router.get('/clusters/:cluster/prechecks', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const { type, revision, namespace, service, tag, gateway, entityRef } =
-      req.query;
+    const {
+      type,
+      revision,
+      namespace,
+      service,
+      tag,
+      gateway,
+      version,
+      entityRef,
+    } = req.query;
     res.json(
       await requests.prechecks(
         {
@@ -131,6 +153,7 @@ export async function createRouter(options: {
             ...(service ? { service } : {}),
             ...(tag ? { tag } : {}),
             ...(gateway ? { gateway } : {}),
+            ...(version ? { version } : {}),
           },
           ...(entityRef ? { entityRef } : {}),
         },

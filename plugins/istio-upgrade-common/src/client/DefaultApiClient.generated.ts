@@ -64,6 +64,15 @@ export type GetEntityViewRequest = {
 };
 
 /**
+ * The request of `GetRevisionCandidates`.
+ *
+ * @public
+ */
+export type GetRevisionCandidatesRequest = {
+  path: operations['GetRevisionCandidates']['parameters']['path'];
+};
+
+/**
  * The request of `GetPrechecks`.
  *
  * @public
@@ -240,6 +249,28 @@ export class DefaultApiClient {
       `/entities/${encodeURIComponent(request.path.kind)}/${encodeURIComponent(
         request.path.namespace,
       )}/${encodeURIComponent(request.path.name)}`,
+      {
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `GET /clusters/{cluster}/revision-candidates`: The Istio versions of the release table a new control plane could run on the cluster, each with the revision name it would get and the verdict of the prechecks that depend on the version (jump, skew, end of life, Kubernetes range, revision limit).
+   */
+  async getRevisionCandidates(
+    request: GetRevisionCandidatesRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['GetRevisionCandidates']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'GET',
+      `/clusters/${encodeURIComponent(
+        request.path.cluster,
+      )}/revision-candidates`,
       {
         token: options?.token,
       },

@@ -6,6 +6,7 @@ import {
   EntityIstioView,
   FleetSummary,
   RequestPlan,
+  RevisionCandidates,
   UpgradeRequest,
 } from '../schema';
 import { DefaultApiClient, TypedResponse } from './DefaultApiClient.generated';
@@ -68,6 +69,19 @@ export class IstioUpgradeApiClient {
     const { kind, namespace, name } = entity;
     return bodyOf(
       this.api.getEntityView({ path: { kind, namespace, name } }, options),
+    );
+  }
+
+  /**
+   * The Istio versions a new control plane could run on a cluster, each with the revision name an
+   * install would give it and the verdict of the prechecks that depend on the version.
+   */
+  async getRevisionCandidates(
+    cluster: string,
+    options?: IstioUpgradeCallOptions,
+  ): Promise<RevisionCandidates> {
+    return bodyOf(
+      this.api.getRevisionCandidates({ path: { cluster } }, options),
     );
   }
 

@@ -54,6 +54,17 @@ export const istioRevisionTagMovePermission = createPermission({
 });
 
 /**
+ * Install a control plane of a new revision next to the others, or remove one (the platform team).
+ * Such requests always wait for an approver.
+ *
+ * @public
+ */
+export const istioControlPlaneManagePermission = createPermission({
+  name: 'istio-upgrade.control-plane.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Approve or reject other people's upgrade requests.
  *
  * @public
@@ -74,5 +85,6 @@ export const istioUpgradePermissions = [
   istioNamespaceMigrateAnyPermission,
   istioGatewayCutoverPermission,
   istioRevisionTagMovePermission,
+  istioControlPlaneManagePermission,
   istioRequestApprovePermission,
 ];

@@ -72,6 +72,12 @@ export type PlannedWorkload = components['schemas']['PlannedWorkload'];
 export type PlannedWave = components['schemas']['PlannedWave'];
 /** @public The exact changes a request makes. */
 export type Plan = components['schemas']['Plan'];
+/** @public How a control-plane install or removal is carried out on its cluster. */
+export type ControlPlanePlan = components['schemas']['ControlPlanePlan'];
+/** @public A version a new control plane could run, with its revision name and verdict. */
+export type RevisionCandidate = components['schemas']['RevisionCandidate'];
+/** @public The versions a new control plane could run on a cluster. */
+export type RevisionCandidates = components['schemas']['RevisionCandidates'];
 /** @public A plan with its prechecks (a dry run's answer). */
 export type RequestPlan = components['schemas']['RequestPlan'];
 /** @public One step of a request's execution. */

@@ -57,6 +57,23 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/clusters/{cluster}/revision-candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The Istio versions of the release table a new control plane could run on the cluster, each with the revision name it would get and the verdict of the prechecks that depend on the version (jump, skew, end of life, Kubernetes range, revision limit). */
+    get: operations['GetRevisionCandidates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entities/{kind}/{namespace}/{name}': {
     parameters: {
       query?: never;
@@ -257,6 +274,35 @@ export type components = {
       /** From the istiod image tag; absent when it cannot be read. */
       version?: string;
     };
+    /** For a control-plane install or removal, how the control planes of the cluster are managed and what the request does about it. */
+    ControlPlanePlan: {
+      /** For a cluster the product does not install on, the exact commands that install the revision, to be run by people. */
+      commands?: string[];
+      /** For a removal, every object deleted, as Kind/namespace/name. */
+      deletions?: string[];
+      /** Sail's inactiveRevisionDeletionGracePeriodSeconds, when Sail removes the revision itself. */
+      gracePeriodSeconds?: number;
+      /**
+       * Who manages the cluster's control planes - Sail's operator, Helm releases, istioctl, or nothing the inventory recognises.
+       */
+      installedBy: 'sail' | 'helm' | 'istioctl' | 'unknown';
+      /**
+       * sail-istio-version - patch spec.version of a RevisionBased Istio resource, Sail creates the revision; sail-istio-revision - create an IstioRevision; manual - the product does not install, people run `commands` and the request waits for the revision; delete-objects - delete the revision's objects as istioctl uninstall --revision does; sail-delete - delete the IstioRevision; sail-grace-period - Sail deletes the inactive revision itself after its grace period, the request waits.
+       */
+      mode:
+        | 'sail-istio-version'
+        | 'sail-istio-revision'
+        | 'manual'
+        | 'delete-objects'
+        | 'sail-delete'
+        | 'sail-grace-period';
+      /** The Sail resource the request writes or waits on (Istio/<name> or IstioRevision/<name>). */
+      sailResource?: string;
+      /** How the new revision's values differ from the current revision's they are copied from (one line per changed value). */
+      valuesDiff?: string[];
+      /** The Istio version installed, or run by the revision removed. */
+      version?: string;
+    };
     CreateRequest: {
       /** The cluster entity's name in the catalog. */
       cluster: string;
@@ -411,6 +457,8 @@ export type components = {
       /** Gateways the Service could be cut over to (same gateway, other revisions). */
       standby: components['schemas']['StandbyGateway'][];
     };
+    /** An Istio version, major.minor.patch with an optional pre-release suffix (1.31.0, 1.31.0-beta.1). */
+    IstioVersionNumber: string;
     /** A DNS-1123 label, as Kubernetes validates namespace and Service names. */
     KubernetesName: string;
     MigrationTarget: {
@@ -456,6 +504,7 @@ export type components = {
       namespace: string;
     };
     Plan: {
+      controlPlane?: components['schemas']['ControlPlanePlan'];
       fromRevision?: string;
       /** For a tag move, the namespaces that use the tag. */
       namespaces?: string[];
@@ -478,14 +527,25 @@ export type components = {
     };
     /** One write to the cluster, exactly as it will be sent. */
     PlannedPatch: {
+      /** The object's apiVersion, for kinds beyond the built-in ones a plan writes (Sail's resources, RBAC, autoscaling). */
+      apiVersion?: string;
       kind: string;
       name: string;
       namespace?: string;
-      /** The body sent (for a restart, the annotation value is fixed when the step first runs). */
+      /** The body sent (for a restart, the annotation value is fixed when the step first runs; for a create, the whole object). */
       patch: {
         [key: string]: unknown;
       };
-      patchType: 'merge' | 'strategic-merge' | 'json' | 'replace';
+      /**
+       * How the body is sent; `create` sends a whole object, `delete` removes the object (its body is then the DeleteOptions sent, with the uid precondition).
+       */
+      patchType:
+        | 'merge'
+        | 'strategic-merge'
+        | 'json'
+        | 'replace'
+        | 'create'
+        | 'delete';
       /** The resourceVersion the write requires, when it is conditional. */
       precondition?: string;
       step: string;
@@ -565,18 +625,41 @@ export type components = {
       startedAt?: string;
       state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
     };
-    /** What the request changes - a namespace, a gateway Service (namespace and service), a tag or a Gateway API gateway (namespace and gateway). */
+    /** What the request changes - a namespace, a gateway Service (namespace and service), a tag, a Gateway API gateway (namespace and gateway), the Istio version of a new control plane (control-plane-install) or nothing besides the revision (control-plane-removal). */
     RequestTarget: {
       gateway?: components['schemas']['KubernetesName'];
       namespace?: components['schemas']['KubernetesName'];
       service?: components['schemas']['KubernetesName'];
       tag?: components['schemas']['RevisionName'];
+      version?: components['schemas']['IstioVersionNumber'];
     };
     RequestType:
       | 'namespace-migration'
       | 'gateway-cutover'
       | 'revision-tag-move'
-      | 'gateway-move';
+      | 'gateway-move'
+      | 'control-plane-install'
+      | 'control-plane-removal';
+    RevisionCandidate: {
+      /** Whether a control-plane install of that version would pass the prechecks that depend on the version alone. */
+      allowed: boolean;
+      checks: components['schemas']['Precheck'][];
+      endOfLife?: string;
+      minor: string;
+      /** The revision name an install of that version gets on this cluster. */
+      revision: string;
+      /** The version proposed for the minor (the patch already running on the cluster, else .0). */
+      version: string;
+    };
+    RevisionCandidates: {
+      candidates: components['schemas']['RevisionCandidate'][];
+      cluster: string;
+      installedBy: 'sail' | 'helm' | 'istioctl' | 'unknown';
+      kubernetesVersion?: string;
+      maxRevisions: number;
+      /** The revisions the cluster runs now. */
+      revisions: number;
+    };
     /** Pods per sidecar revision; revision absent means pods without a sidecar. */
     RevisionCount: {
       count: number;
@@ -811,6 +894,8 @@ export interface operations {
         /** The revision tag to move (revision-tag-move). */
         tag?: components['schemas']['RevisionName'];
         type: components['schemas']['RequestType'];
+        /** The Istio version to install (control-plane-install). */
+        version?: components['schemas']['IstioVersionNumber'];
       };
       header?: never;
       path: {
@@ -828,6 +913,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RequestPlan'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetRevisionCandidates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The cluster entity's name in the catalog. */
+        cluster: components['parameters']['cluster'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The candidates, newest first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RevisionCandidates'];
         };
       };
       default: components['responses']['ErrorResponse'];

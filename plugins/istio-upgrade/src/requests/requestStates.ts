@@ -27,13 +27,25 @@ export const REQUEST_TYPE_LABELS: Record<UpgradeRequest['type'], string> = {
   'gateway-cutover': 'Gateway cutover',
   'revision-tag-move': 'Revision tag move',
   'gateway-move': 'Gateway move',
+  'control-plane-install': 'Control plane install',
+  'control-plane-removal': 'Control plane removal',
 };
 
-/** The request's target in one line: a namespace, a gateway Service, a Gateway or a tag. */
+/**
+ * The request's target in one line: a namespace, a gateway Service, a Gateway, a tag or a control
+ * plane.
+ */
 export function describeTarget(
-  request: Pick<UpgradeRequest, 'target' | 'type'>,
+  request: Pick<UpgradeRequest, 'target' | 'type'> &
+    Partial<Pick<UpgradeRequest, 'revision'>>,
 ): string {
-  const { namespace, service, gateway, tag } = request.target;
+  const { namespace, service, gateway, tag, version } = request.target;
+  if (request.type === 'control-plane-install') {
+    return `control plane ${request.revision ?? '?'} (Istio ${version ?? '?'})`;
+  }
+  if (request.type === 'control-plane-removal') {
+    return `control plane ${request.revision ?? '?'}`;
+  }
   if (request.type === 'gateway-cutover') {
     return `Service ${namespace ?? '?'}/${service ?? '?'}`;
   }

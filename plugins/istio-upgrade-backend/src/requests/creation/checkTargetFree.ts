@@ -18,7 +18,7 @@ export async function checkTargetFree(
   checkTarget(body.type, body.target);
   const busy = await store.activeFor(
     body.cluster,
-    targetKeyOf(body.type, body.target),
+    targetKeyOf(body.type, body.target, body.revision),
   );
   const retried =
     busy &&

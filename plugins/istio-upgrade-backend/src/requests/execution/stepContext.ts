@@ -33,6 +33,8 @@ export interface StepContext {
   checkStopped(): void;
   pollIntervalMs: number;
   rolloutTimeoutMs: number;
+  /** How long a control-plane install waits for its revision to be Ready. */
+  controlPlaneInstallTimeoutMs: number;
   /** Reads and stores what a step keeps to be idempotent. */
   detail(): Record<string, unknown>;
   saveDetail(detail: Record<string, unknown>): Promise<void>;
@@ -117,6 +119,7 @@ export function createStepContext(
     checkStopped: () => run.checkStopped(),
     pollIntervalMs: settings.pollIntervalMs,
     rolloutTimeoutMs: settings.rolloutTimeoutMs,
+    controlPlaneInstallTimeoutMs: settings.controlPlaneInstallTimeoutMs,
     detail: () => detail,
     saveDetail: async next => {
       detail = next;

@@ -21,7 +21,10 @@ export function planRollback(original: Plan): { revision: string; plan: Plan } {
   const restarts = original.patches.filter(p =>
     p.step.startsWith('restart-wave-'),
   );
-  const undo: PlannedPatch[] = original.rollbackPatches.map(p => ({ ...p }));
+  // A control plane's undo runs as steps of their own (re-create, restore), named after what they undo.
+  const undo: PlannedPatch[] = original.rollbackPatches.map(p =>
+    original.controlPlane ? { ...p, step: `rollback-${p.step}` } : { ...p },
+  );
   return {
     revision: original.fromRevision,
     plan: {
@@ -57,6 +60,7 @@ export function planRollback(original: Plan): { revision: string; plan: Plan } {
       skipped: original.skipped ?? [],
       podsInScope: original.podsInScope,
       ...(original.namespaces ? { namespaces: original.namespaces } : {}),
+      ...(original.controlPlane ? { controlPlane: original.controlPlane } : {}),
     },
   };
 }

@@ -33,6 +33,87 @@ function gatewayMoveGate(to: string): PlannedStep[] {
   ];
 }
 
+const WAIT_FOR_CONTROL_PLANE = (revision: string): PlannedStep => ({
+  name: 'wait-for-control-plane',
+  description: `Wait until istiod of ${revision} is Ready and its injector webhook can answer`,
+});
+
+/** Whether a plan undoes another (a rollback request's): every write belongs to a rollback step. */
+function undoesAnother(plan: Plan): boolean {
+  return (
+    plan.patches.length > 0 &&
+    plan.patches.every(p => p.step.startsWith('rollback-'))
+  );
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  'rollback-install-control-plane':
+    "Undo the install: restore the Istio resource's version, or delete the IstioRevision created",
+  'rollback-remove-control-plane':
+    'Re-create what the removal deleted, from the manifests stored with the request',
+  'rollback-remove-standby-gateways':
+    "Re-create the standby gateway's objects, from the manifests stored with the request",
+};
+
+function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
+  const mode = plan.controlPlane?.mode;
+  if (undoesAnother(plan)) {
+    const names = [...new Set(plan.patches.map(p => p.step))];
+    const steps = names.map(name => ({
+      name,
+      description: DESCRIPTIONS[name] ?? name,
+    }));
+    return type === 'control-plane-removal' && plan.toRevision
+      ? [...steps, WAIT_FOR_CONTROL_PLANE(plan.toRevision)]
+      : steps;
+  }
+  if (type === 'control-plane-install') {
+    const to = plan.toRevision ?? 'the new revision';
+    return [
+      {
+        name: 'install-control-plane',
+        description:
+          mode === 'manual'
+            ? `People run the plan's commands; the product writes nothing here`
+            : mode === 'sail-istio-version'
+            ? `Set the Istio resource's spec.version (conditional on its resourceVersion); Sail creates ${to}`
+            : `Create IstioRevision ${to}; Sail installs it`,
+      },
+      WAIT_FOR_CONTROL_PLANE(to),
+    ];
+  }
+  const from = plan.fromRevision ?? 'the revision';
+  const gateways = plan.patches.some(p => p.step === 'remove-standby-gateways');
+  return [
+    {
+      name: 'recheck-revision-unused',
+      description: `Check on the live cluster that no pod, namespace, tag or gateway uses ${from}`,
+    },
+    ...(gateways
+      ? [
+          {
+            name: 'remove-standby-gateways',
+            description:
+              'Check that no LoadBalancer Service selects the standby gateway, then delete its objects',
+          },
+        ]
+      : []),
+    {
+      name: 'remove-control-plane',
+      description:
+        mode === 'sail-grace-period'
+          ? `Wait for Sail to prune IstioRevision ${from} after its grace period`
+          : mode === 'sail-delete'
+          ? `Delete IstioRevision ${from}; Sail removes its control plane`
+          : `Delete the objects of ${from}, as istioctl uninstall --revision does`,
+    },
+    {
+      name: 'verify-removal',
+      description: `Verify nothing labelled istio.io/rev=${from} is left`,
+    },
+  ];
+}
+
 /**
  * The steps that carry out a plan, in order. Every request starts with its prechecks, run again just
  * before the first write; each step after that is idempotent, so a request resumed after a crash
@@ -75,6 +156,9 @@ export function stepsForPlan(type: RequestType, plan: Plan): PlannedStep[] {
           description: 'Watch the endpoints; revert at once if they vanish',
         },
       ];
+    case 'control-plane-install':
+    case 'control-plane-removal':
+      return [precheck, ...controlPlaneSteps(type, plan)];
     case 'gateway-move':
       return [
         precheck,
@@ -116,6 +200,27 @@ export function rollbackSteps(
   const from = plan.fromRevision ?? 'the previous revision';
   const ran = new Set(stepsThatRan);
   const steps: PlannedStep[] = [];
+  if (type === 'control-plane-install' || type === 'control-plane-removal') {
+    const writes = [
+      'install-control-plane',
+      'remove-control-plane',
+      'remove-standby-gateways',
+    ].filter(
+      name =>
+        ran.has(name) &&
+        (plan.rollbackPatches ?? []).some(p => p.step === `rollback-${name}`),
+    );
+    for (const name of writes) {
+      steps.push({
+        name: `rollback-${name}`,
+        description: DESCRIPTIONS[`rollback-${name}`],
+      });
+    }
+    if (type === 'control-plane-removal' && ran.has('remove-control-plane')) {
+      steps.push(WAIT_FOR_CONTROL_PLANE(from));
+    }
+    return steps;
+  }
   if (type === 'gateway-cutover') {
     if (ran.has('switch-selector')) {
       steps.push({

@@ -1,4 +1,5 @@
 import { StepFailure } from '../stepContext';
+import { controlPlaneSteps } from './controlPlaneSteps';
 import { cutoverSteps } from './cutoverSteps';
 import { gatewayMoveSteps } from './gatewayMoveSteps';
 import { namespaceSteps } from './namespaceSteps';
@@ -16,6 +17,7 @@ const RUNNERS: StepRunner[] = [
   gatewayMoveSteps,
   tagSteps,
   waveSteps,
+  controlPlaneSteps,
 ];
 
 /**

@@ -182,6 +182,39 @@ export const spec = {
         ],
       },
     },
+    '/clusters/{cluster}/revision-candidates': {
+      get: {
+        operationId: 'GetRevisionCandidates',
+        description:
+          'The Istio versions of the release table a new control plane could run on the cluster, each with the revision name it would get and the verdict of the prechecks that depend on the version (jump, skew, end of life, Kubernetes range, revision limit).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/cluster',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The candidates, newest first.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RevisionCandidates',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
     '/clusters/{cluster}/prechecks': {
       get: {
         operationId: 'GetPrechecks',
@@ -239,6 +272,15 @@ export const spec = {
             description: 'The Gateway API gateway to move (gateway-move).',
             schema: {
               $ref: '#/components/schemas/KubernetesName',
+            },
+          },
+          {
+            name: 'version',
+            in: 'query',
+            description:
+              'The Istio version to install (control-plane-install).',
+            schema: {
+              $ref: '#/components/schemas/IstioVersionNumber',
             },
           },
           {
@@ -1688,6 +1730,8 @@ export const spec = {
           'gateway-cutover',
           'revision-tag-move',
           'gateway-move',
+          'control-plane-install',
+          'control-plane-removal',
         ],
       },
       RequestState: {
@@ -1719,6 +1763,14 @@ export const spec = {
         maxLength: 63,
         pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
       },
+      IstioVersionNumber: {
+        type: 'string',
+        description:
+          'An Istio version, major.minor.patch with an optional pre-release suffix (1.31.0, 1.31.0-beta.1).',
+        minLength: 5,
+        maxLength: 40,
+        pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$',
+      },
       EntityRef: {
         type: 'string',
         description: 'A catalog entity reference, kind:namespace/name.',
@@ -1730,8 +1782,11 @@ export const spec = {
         type: 'object',
         additionalProperties: false,
         description:
-          'What the request changes - a namespace, a gateway Service (namespace and service), a tag or a Gateway API gateway (namespace and gateway).',
+          'What the request changes - a namespace, a gateway Service (namespace and service), a tag, a Gateway API gateway (namespace and gateway), the Istio version of a new control plane (control-plane-install) or nothing besides the revision (control-plane-removal).',
         properties: {
+          version: {
+            $ref: '#/components/schemas/IstioVersionNumber',
+          },
           namespace: {
             $ref: '#/components/schemas/KubernetesName',
           },
@@ -1891,13 +1946,27 @@ export const spec = {
           },
           patchType: {
             type: 'string',
-            enum: ['merge', 'strategic-merge', 'json', 'replace'],
+            enum: [
+              'merge',
+              'strategic-merge',
+              'json',
+              'replace',
+              'create',
+              'delete',
+            ],
+            description:
+              'How the body is sent; `create` sends a whole object, `delete` removes the object (its body is then the DeleteOptions sent, with the uid precondition).',
+          },
+          apiVersion: {
+            type: 'string',
+            description:
+              "The object's apiVersion, for kinds beyond the built-in ones a plan writes (Sail's resources, RBAC, autoscaling).",
           },
           patch: {
             type: 'object',
             additionalProperties: true,
             description:
-              'The body sent (for a restart, the annotation value is fixed when the step first runs).',
+              'The body sent (for a restart, the annotation value is fixed when the step first runs; for a create, the whole object).',
           },
           precondition: {
             type: 'string',
@@ -1990,6 +2059,9 @@ export const spec = {
           podsInScope: {
             type: 'integer',
           },
+          controlPlane: {
+            $ref: '#/components/schemas/ControlPlanePlan',
+          },
           namespaces: {
             type: 'array',
             description: 'For a tag move, the namespaces that use the tag.',
@@ -2024,6 +2096,143 @@ export const spec = {
                   type: 'string',
                 },
               },
+            },
+          },
+        },
+      },
+      ControlPlanePlan: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'For a control-plane install or removal, how the control planes of the cluster are managed and what the request does about it.',
+        required: ['installedBy', 'mode'],
+        properties: {
+          installedBy: {
+            type: 'string',
+            enum: ['sail', 'helm', 'istioctl', 'unknown'],
+            description:
+              "Who manages the cluster's control planes - Sail's operator, Helm releases, istioctl, or nothing the inventory recognises.",
+          },
+          mode: {
+            type: 'string',
+            enum: [
+              'sail-istio-version',
+              'sail-istio-revision',
+              'manual',
+              'delete-objects',
+              'sail-delete',
+              'sail-grace-period',
+            ],
+            description:
+              "sail-istio-version - patch spec.version of a RevisionBased Istio resource, Sail creates the revision; sail-istio-revision - create an IstioRevision; manual - the product does not install, people run `commands` and the request waits for the revision; delete-objects - delete the revision's objects as istioctl uninstall --revision does; sail-delete - delete the IstioRevision; sail-grace-period - Sail deletes the inactive revision itself after its grace period, the request waits.",
+          },
+          version: {
+            type: 'string',
+            description:
+              'The Istio version installed, or run by the revision removed.',
+          },
+          sailResource: {
+            type: 'string',
+            description:
+              'The Sail resource the request writes or waits on (Istio/<name> or IstioRevision/<name>).',
+          },
+          gracePeriodSeconds: {
+            type: 'integer',
+            description:
+              "Sail's inactiveRevisionDeletionGracePeriodSeconds, when Sail removes the revision itself.",
+          },
+          commands: {
+            type: 'array',
+            description:
+              'For a cluster the product does not install on, the exact commands that install the revision, to be run by people.',
+            items: {
+              type: 'string',
+            },
+          },
+          valuesDiff: {
+            type: 'array',
+            description:
+              "How the new revision's values differ from the current revision's they are copied from (one line per changed value).",
+            items: {
+              type: 'string',
+            },
+          },
+          deletions: {
+            type: 'array',
+            description:
+              'For a removal, every object deleted, as Kind/namespace/name.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      RevisionCandidate: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['minor', 'version', 'revision', 'allowed', 'checks'],
+        properties: {
+          minor: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+            description:
+              'The version proposed for the minor (the patch already running on the cluster, else .0).',
+          },
+          revision: {
+            type: 'string',
+            description:
+              'The revision name an install of that version gets on this cluster.',
+          },
+          endOfLife: {
+            type: 'string',
+          },
+          allowed: {
+            type: 'boolean',
+            description:
+              'Whether a control-plane install of that version would pass the prechecks that depend on the version alone.',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Precheck',
+            },
+          },
+        },
+      },
+      RevisionCandidates: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'cluster',
+          'installedBy',
+          'revisions',
+          'maxRevisions',
+          'candidates',
+        ],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          installedBy: {
+            type: 'string',
+            enum: ['sail', 'helm', 'istioctl', 'unknown'],
+          },
+          kubernetesVersion: {
+            type: 'string',
+          },
+          revisions: {
+            type: 'integer',
+            description: 'The revisions the cluster runs now.',
+          },
+          maxRevisions: {
+            type: 'integer',
+          },
+          candidates: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RevisionCandidate',
             },
           },
         },
@@ -2267,6 +2476,10 @@ export type EndpointMap = {
   '#get|/entities/{kind}/{namespace}/{name}': {
     path: paths['/entities/{kind}/{namespace}/{name}']['get']['parameters']['path'];
     response: paths['/entities/{kind}/{namespace}/{name}']['get']['responses']['200']['content']['application/json'];
+  };
+  '#get|/clusters/{cluster}/revision-candidates': {
+    path: paths['/clusters/{cluster}/revision-candidates']['get']['parameters']['path'];
+    response: paths['/clusters/{cluster}/revision-candidates']['get']['responses']['200']['content']['application/json'];
   };
   '#get|/clusters/{cluster}/prechecks': {
     path: paths['/clusters/{cluster}/prechecks']['get']['parameters']['path'];

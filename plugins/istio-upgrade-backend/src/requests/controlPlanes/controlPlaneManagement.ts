@@ -1,0 +1,112 @@
+import { ClusterApi, KubeObject } from '../../kubernetes/ClusterApi';
+
+/** Who manages a cluster's control planes, as the plan reports it. */
+export type InstalledBy = 'sail' | 'helm' | 'istioctl' | 'unknown';
+
+/** The Sail resources of a cluster and who installed each revision's istiod. */
+export interface ControlPlaneManagement {
+  /** Sail's `Istio` resources (empty without Sail). */
+  istios: KubeObject[];
+  /** Sail's `IstioRevision` resources. */
+  istioRevisions: KubeObject[];
+  /** Each revision's istiod Deployment, by revision. */
+  istiods: Map<string, KubeObject>;
+}
+
+/** Reads Sail's resources (none when its CRDs are not served) and the istiod Deployments. */
+export async function readControlPlaneManagement(
+  api: ClusterApi,
+): Promise<ControlPlaneManagement> {
+  const [istios, istioRevisions, deployments] = await Promise.all([
+    api.listObjects('Istio'),
+    api.listObjects('IstioRevision'),
+    api.listObjects('Deployment', { labelSelector: 'app=istiod' }),
+  ]);
+  const istiods = new Map<string, KubeObject>();
+  for (const deployment of deployments) {
+    const revision = deployment.metadata.labels?.['istio.io/rev'];
+    if (revision) istiods.set(revision, deployment);
+  }
+  return { istios, istioRevisions, istiods };
+}
+
+/** The IstioRevision of a revision, when Sail runs it. */
+export function sailRevisionOf(
+  management: ControlPlaneManagement,
+  revision: string,
+): KubeObject | undefined {
+  return management.istioRevisions.find(r => r.metadata.name === revision);
+}
+
+/** The Istio resource that owns an IstioRevision, when one does. */
+export function owningIstio(
+  management: ControlPlaneManagement,
+  istioRevision: KubeObject,
+): KubeObject | undefined {
+  const owners = (istioRevision.metadata.ownerReferences ?? []) as Array<{
+    kind?: string;
+    name?: string;
+  }>;
+  const owner = owners.find(o => o.kind === 'Istio');
+  return owner
+    ? management.istios.find(i => i.metadata.name === owner.name)
+    : undefined;
+}
+
+/**
+ * Who installed a revision: Sail when an IstioRevision of that name exists; Helm when its istiod
+ * carries Helm's release annotation or managed-by label; istioctl when it carries the operator's
+ * component label without Helm's marks.
+ */
+export function installedByOf(
+  management: ControlPlaneManagement,
+  revision: string,
+): InstalledBy {
+  if (sailRevisionOf(management, revision)) return 'sail';
+  const istiod = management.istiods.get(revision);
+  if (!istiod) return 'unknown';
+  const labels = istiod.metadata.labels ?? {};
+  const annotations = istiod.metadata.annotations ?? {};
+  if (
+    annotations['meta.helm.sh/release-name'] ||
+    labels['app.kubernetes.io/managed-by'] === 'Helm'
+  ) {
+    return 'helm';
+  }
+  if (labels['operator.istio.io/component']) return 'istioctl';
+  return 'unknown';
+}
+
+/** Who manages the cluster's control planes: Sail as soon as it runs one, else the majority's installer. */
+export function clusterInstalledBy(
+  management: ControlPlaneManagement,
+): InstalledBy {
+  if (management.istios.length > 0 || management.istioRevisions.length > 0) {
+    return 'sail';
+  }
+  const counts = new Map<InstalledBy, number>();
+  for (const revision of management.istiods.keys()) {
+    const by = installedByOf(management, revision);
+    counts.set(by, (counts.get(by) ?? 0) + 1);
+  }
+  let best: InstalledBy = 'unknown';
+  for (const [by, count] of counts) {
+    if (by !== 'unknown' && count > (counts.get(best) ?? 0)) best = by;
+  }
+  return best;
+}
+
+/** The Sail `Istio` whose RevisionBased strategy makes revisions, when exactly one does. */
+export function revisionBasedIstio(
+  management: ControlPlaneManagement,
+): KubeObject | undefined {
+  const revisionBased = management.istios.filter(
+    i => i.spec?.updateStrategy?.type === 'RevisionBased',
+  );
+  return revisionBased.length === 1 ? revisionBased[0] : undefined;
+}
+
+/** The revision name Sail's RevisionBased strategy gives a version: `<istio>-v1-31-0`. */
+export function sailRevisionName(istioName: string, version: string): string {
+  return `${istioName}-v${version.replace(/\./g, '-')}`;
+}
