@@ -10,7 +10,7 @@
  * SPEC_DIR defaults to the Kubernetes module in the Go module cache
  * ($GOMODCACHE/k8s.io/kubernetes@v1.34.12/api/openapi-spec/v3).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resourceTypes } from '../src/api/resourceTypes';
@@ -72,10 +72,10 @@ function refsOf(value: Json, found: string[] = []): string[] {
 
 function main() {
   const documents = new Map<string, Json>();
+  const fileOf = (group: string, version: string) =>
+    group ? `apis__${group}__${version}_openapi.json` : `api__${version}_openapi.json`;
   const documentOf = (group: string, version: string) => {
-    const file = group
-      ? `apis__${group}__${version}_openapi.json`
-      : `api__${version}_openapi.json`;
+    const file = fileOf(group, version);
     if (!documents.has(file)) {
       documents.set(
         file,
@@ -97,7 +97,10 @@ function main() {
     if (!name) throw new Error(`no schema for ${group}/${version} ${kind}`);
     roots.push({ schemas: all, name });
   };
-  for (const rt of resourceTypes) {
+  // The CRDs' kinds (the Gateway API's, Sail's) are described by their own schemas, not Kubernetes'.
+  for (const rt of resourceTypes.filter(t =>
+    existsSync(join(specDir, fileOf(t.group, t.version))),
+  )) {
     rootOf(rt.group, rt.version, rt.kind);
     rootOf(rt.group, rt.version, `${rt.kind}List`);
     for (const name of [

@@ -1,4 +1,8 @@
 import { applySailDefaults } from '../sail/sailValidation';
+import {
+  defaultBinding,
+  defaultHorizontalPodAutoscaler,
+} from './accessAndScalingKinds';
 import { JsonObject, KubeObject } from '../store/kubeObject';
 import { typeKey, ResourceType } from './resourceTypes';
 
@@ -309,6 +313,11 @@ export function applyCreateDefaults(
           expectedPods: 0,
         },
       };
+    case 'rolebindings.rbac.authorization.k8s.io':
+    case 'clusterrolebindings.rbac.authorization.k8s.io':
+      return defaultBinding(object);
+    case 'horizontalpodautoscalers.autoscaling':
+      return defaultHorizontalPodAutoscaler(object, true);
     default:
       // Sail's CRDs' schema defaults (nothing for other types).
       return applySailDefaults(tk, object);
@@ -362,6 +371,12 @@ export function applyUpdateDefaults(
   }
   if (tk === 'gateways.gateway.networking.k8s.io') {
     return defaultGateway(object);
+  }
+  if (tk.endsWith('bindings.rbac.authorization.k8s.io')) {
+    return defaultBinding(object);
+  }
+  if (tk === 'horizontalpodautoscalers.autoscaling') {
+    return defaultHorizontalPodAutoscaler(object, false);
   }
   return applySailDefaults(tk, object);
 }

@@ -137,6 +137,14 @@ export const resourceTypes: ResourceType[] = [
   }),
   type('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
   type(
+    'autoscaling',
+    'v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+    true,
+    { shortNames: ['hpa'], subresources: ['status'], categories: ['all'] },
+  ),
+  type(
     'admissionregistration.k8s.io',
     'v1',
     'mutatingwebhookconfigurations',
@@ -157,6 +165,16 @@ export const resourceTypes: ResourceType[] = [
     shortNames: ['pdb'],
     subresources: ['status'],
   }),
+  type('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  type(
+    'rbac.authorization.k8s.io',
+    'v1',
+    'clusterrolebindings',
+    'ClusterRoleBinding',
+    false,
+  ),
+  type('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
+  type('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
   // The Gateway API's Gateway, as its CRD (standard channel) serves it.
   type('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway', true, {
     shortNames: ['gtw'],
@@ -167,12 +185,17 @@ export const resourceTypes: ResourceType[] = [
   ...sailResourceTypes,
 ];
 
-/** Groups in discovery order, each with its single served version. */
+/**
+ * Groups in discovery order, each with its single served version (`autoscaling` serves only `v2`
+ * here, where a real API server also serves `v1`, with `v2` preferred).
+ */
 export const apiGroups: Array<{ name: string; version: string }> = [
   { name: 'apps', version: 'v1' },
+  { name: 'autoscaling', version: 'v2' },
   { name: 'admissionregistration.k8s.io', version: 'v1' },
   { name: 'discovery.k8s.io', version: 'v1' },
   { name: 'policy', version: 'v1' },
+  { name: 'rbac.authorization.k8s.io', version: 'v1' },
   { name: 'gateway.networking.k8s.io', version: 'v1' },
   { name: sailGroup, version: sailVersion },
 ];

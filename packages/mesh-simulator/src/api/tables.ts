@@ -51,6 +51,64 @@ const ageColumn: Column = {
   cell: (o, now) => humanAge(o.metadata.creationTimestamp, now),
 };
 
+/** The server's default `Created At` column, for kinds without a printer. */
+const createdAtColumn: Column = {
+  name: 'Created At',
+  type: 'date',
+  format: '',
+  description: ageColumn.description,
+  priority: 0,
+  cell: o => o.metadata.creationTimestamp ?? null,
+};
+
+/** A binding's subjects as kubectl's wide columns list them: users, groups, service accounts. */
+function subjectsOfKind(o: KubeObject, kind: string): string {
+  return ((o.subjects ?? []) as any[])
+    .filter(s => s?.kind === kind)
+    .map(s => (kind === 'ServiceAccount' ? `${s.namespace}/${s.name}` : s.name))
+    .join(', ');
+}
+
+/**
+ * The Targets of `kubectl get hpa`: each metric's current value (`<unknown>` until a metrics
+ * pipeline reports one, which none does here) over its target, two at most.
+ */
+function hpaTargets(specs: any[], statuses: any[]): string {
+  if (specs.length === 0) return '<none>';
+  const cells = specs.map((spec, i) => {
+    const status = statuses[i];
+    const source = spec?.resource ?? spec?.containerResource;
+    if (source) {
+      const target = source.target ?? {};
+      const current = status?.resource ?? status?.containerResource;
+      if (target.averageValue !== undefined) {
+        return `${source.name}: ${
+          current?.current?.averageValue ?? '<unknown>'
+        }/${target.averageValue}`;
+      }
+      const utilization = current?.current?.averageUtilization;
+      return `${source.name}: ${
+        utilization === undefined ? '<unknown>' : `${utilization}%`
+      }/${
+        target.averageUtilization === undefined
+          ? '<auto>'
+          : `${target.averageUtilization}%`
+      }`;
+    }
+    const other = spec?.pods ?? spec?.object ?? spec?.external;
+    if (!other) return '<unknown type>';
+    const target = other.target ?? {};
+    return `<unknown>/${target.averageValue ?? target.value}${
+      spec?.pods === undefined && target.averageValue !== undefined
+        ? ' (avg)'
+        : ''
+    }`;
+  });
+  return cells.length > 2
+    ? `${cells.slice(0, 2).join(', ')} + ${cells.length - 2} more...`
+    : cells.join(', ');
+}
+
 function column(
   name: string,
   cell: Column['cell'],
@@ -59,6 +117,16 @@ function column(
 ): Column {
   return { name, type, format: '', description: name, priority, cell };
 }
+
+/** Role and cluster role bindings: the role they grant, then (wide) their subjects by kind. */
+const bindingColumns: Column[] = [
+  nameColumn,
+  column('Role', o => `${o.roleRef?.kind}/${o.roleRef?.name}`),
+  ageColumn,
+  column('Users', o => subjectsOfKind(o, 'User'), 1),
+  column('Groups', o => subjectsOfKind(o, 'Group'), 1),
+  column('ServiceAccounts', o => subjectsOfKind(o, 'ServiceAccount'), 1),
+];
 
 function podStatusReason(pod: KubeObject): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
@@ -316,6 +384,27 @@ const columnsByResource: Record<string, Column[]> = {
     ),
     ageColumn,
   ],
+  horizontalpodautoscalers: [
+    nameColumn,
+    column(
+      'Reference',
+      o => `${o.spec?.scaleTargetRef?.kind}/${o.spec?.scaleTargetRef?.name}`,
+    ),
+    column('Targets', o =>
+      hpaTargets(o.spec?.metrics ?? [], o.status?.currentMetrics ?? []),
+    ),
+    column('MinPods', o =>
+      o.spec?.minReplicas === undefined ? '<unset>' : `${o.spec.minReplicas}`,
+    ),
+    column('MaxPods', o => o.spec?.maxReplicas ?? 0),
+    column('Replicas', o => o.status?.currentReplicas ?? 0),
+    ageColumn,
+  ],
+  // Roles and cluster roles have no printer: the server's default columns.
+  clusterroles: [nameColumn, createdAtColumn],
+  roles: [nameColumn, createdAtColumn],
+  clusterrolebindings: bindingColumns,
+  rolebindings: bindingColumns,
   // The Sail CRDs' printer columns.
   ...sailColumnsByResource(nameColumn, humanAge),
 };

@@ -1,5 +1,10 @@
 import { sailUpdateCauses, sailValidationCauses } from '../sail/sailValidation';
 import { KubeObject } from '../store/kubeObject';
+import {
+  bindingUpdateCauses,
+  horizontalPodAutoscalerCauses,
+  rbacCauses,
+} from './accessAndScalingKinds';
 import { ResourceType, typeKey } from './resourceTypes';
 import { labelSelectorObjectMatches } from './selectors';
 import { invalid, StatusCause } from './statusErrors';
@@ -347,6 +352,13 @@ export function validateUpdate(
   if (transitions.length > 0) {
     throw invalid(rt.kind, next.metadata.name, rt.group, transitions);
   }
+  const roleRefChange =
+    rt.group === 'rbac.authorization.k8s.io' && rt.resource.endsWith('bindings')
+      ? bindingUpdateCauses(previous, next)
+      : [];
+  if (roleRefChange.length > 0) {
+    throw invalid(rt.kind, next.metadata.name, rt.group, roleRefChange);
+  }
   const workload =
     ['deployments', 'replicasets', 'statefulsets', 'daemonsets'].includes(
       rt.resource,
@@ -407,6 +419,15 @@ export function validateObject(rt: ResourceType, object: KubeObject): void {
     case 'mutatingwebhookconfigurations.admissionregistration.k8s.io':
     case 'validatingwebhookconfigurations.admissionregistration.k8s.io':
       causes.push(...validateWebhooks(object));
+      break;
+    case 'roles.rbac.authorization.k8s.io':
+    case 'clusterroles.rbac.authorization.k8s.io':
+    case 'rolebindings.rbac.authorization.k8s.io':
+    case 'clusterrolebindings.rbac.authorization.k8s.io':
+      causes.push(...rbacCauses(rt.resource, object));
+      break;
+    case 'horizontalpodautoscalers.autoscaling':
+      causes.push(...horizontalPodAutoscalerCauses(object));
       break;
     default:
       // The Sail CRDs' schema and CEL rules (nothing for other types).

@@ -30,9 +30,11 @@ describe('the OpenAPI v3 documents', () => {
       'api/v1',
       'apis/admissionregistration.k8s.io/v1',
       'apis/apps/v1',
+      'apis/autoscaling/v2',
       'apis/discovery.k8s.io/v1',
       'apis/gateway.networking.k8s.io/v1',
       'apis/policy/v1',
+      'apis/rbac.authorization.k8s.io/v1',
       'apis/sailoperator.io/v1',
     ]);
     for (const [path, entry] of Object.entries<any>(root.paths)) {
@@ -187,8 +189,10 @@ describe('the OpenAPI v3 documents', () => {
       '',
       'admissionregistration.k8s.io',
       'apps',
+      'autoscaling',
       'discovery.k8s.io',
       'policy',
+      'rbac.authorization.k8s.io',
     ]);
     const service = (
       await t.request('GET', root.paths['api/v1'].serverRelativeURL)
