@@ -9,6 +9,7 @@ import {
   tagService,
   tagWebhook,
 } from '../istio/injectionWebhooks';
+import { istiodAccessObjects } from '../istio/istiodAccess';
 import { istioConfigMaps, istiodObjects } from '../istio/istiodObjects';
 import {
   defaultValidator,
@@ -139,7 +140,8 @@ function baseChartValidator(
 /**
  * The objects of an IstioRevision's istiod chart (release `<name>-istiod` in `spec.namespace`):
  * istiod's Deployment and Service, the `istio` and `istio-sidecar-injector` ConfigMaps, the
- * injector MutatingWebhookConfiguration and the revision's validator; for the revision named
+ * injector MutatingWebhookConfiguration, istiod's ServiceAccount, RBAC, autoscaler and disruption
+ * budget (`istiodAccessObjects`) and the revision's validator; for the revision named
  * `default` also the base chart's default validator. Replicas follow `values.pilot.replicaCount`.
  */
 export function revisionChartObjects(revision: KubeObject): KubeObject[] {
@@ -152,6 +154,7 @@ export function revisionChartObjects(revision: KubeObject): KubeObject[] {
     ...istiodObjects(chartRev, version, replicas),
     ...istioConfigMaps(chartRev, version),
     injectorWebhook(chartRev, version),
+    ...istiodAccessObjects(chartRev, version, { replicas, namespace }),
   ];
   const validator = revisionValidator(chartRev, version);
   if (validator) rendered.push(validator);

@@ -22,6 +22,7 @@ import {
   tagService,
   tagWebhook,
 } from '../istio/injectionWebhooks';
+import { istiodAccessObjects } from '../istio/istiodAccess';
 import { istioConfigMaps, istiodObjects } from '../istio/istiodObjects';
 import { controlPlaneValidators } from '../istio/validationWebhooks';
 import { loadSailControlPlanes } from '../sail/sailScenario';
@@ -328,6 +329,11 @@ export function loadScenarioCluster(
     istioConfigMaps(r.name, r.version, chartVersion).forEach(o =>
       createObject(cluster, ofRelease(r.name)(o)),
     );
+    istiodAccessObjects(r.name, r.version, {
+      replicas: r.replicas ?? 1,
+      chartVersion,
+      byIstioctl: !istioByHelm,
+    }).forEach(o => createObject(cluster, ofRelease(r.name)(o)));
     createObject(
       cluster,
       ofRelease(r.name)(injectorWebhook(r.name, r.version, chartVersion)),
