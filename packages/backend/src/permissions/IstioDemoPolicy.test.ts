@@ -3,6 +3,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
+  istioControlPlaneManagePermission,
   istioGatewayCutoverPermission,
   istioInventoryReadPermission,
   istioNamespaceMigratePermission,
@@ -88,6 +89,7 @@ describe('IstioDemoPolicy', () => {
   it.each([
     istioGatewayCutoverPermission,
     istioRevisionTagMovePermission,
+    istioControlPlaneManagePermission,
     istioRequestApprovePermission,
   ])('keeps $name for the platform team', async permission => {
     await expect(policy.handle({ permission }, platformUser)).resolves.toEqual({
@@ -98,9 +100,12 @@ describe('IstioDemoPolicy', () => {
     });
   });
 
-  it('denies platform-only actions to service principals', async () => {
-    await expect(
-      policy.handle({ permission: istioGatewayCutoverPermission }),
-    ).resolves.toEqual({ result: AuthorizeResult.DENY });
-  });
+  it.each([istioGatewayCutoverPermission, istioControlPlaneManagePermission])(
+    'denies platform-only $name to service principals',
+    async permission => {
+      await expect(policy.handle({ permission })).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    },
+  );
 });
