@@ -11,6 +11,10 @@ export type {
   RunningMeshSimulator,
 } from './meshSimulator';
 export type { ClusterInfo } from './server/stateFiles';
+export type {
+  ControlPlaneInstall,
+  InstalledControlPlane,
+} from './istio/controlPlaneInstall';
 export type { ClusterTokens } from './server/accessTokens';
 export type { TrafficCounters, FlowSpec } from './traffic/trafficProbe';
 export type { FaultConfig, FaultRule, HoldRule } from './faults/faultRules';

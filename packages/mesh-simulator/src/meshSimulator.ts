@@ -1,5 +1,10 @@
 import { SimClock } from './clock/simClock';
 import { SimulatedCluster } from './cluster/simulatedCluster';
+import {
+  ControlPlaneInstall,
+  InstalledControlPlane,
+  installControlPlane,
+} from './istio/controlPlaneInstall';
 import { loadScenarioCluster, scenarioFlows } from './scenarios/scenarioLoader';
 import { readScenario } from './scenarios/scenarioSources';
 import { ScenarioCluster } from './scenarios/scenarioFormat';
@@ -52,6 +57,17 @@ export interface RunningMeshSimulator {
   clock: SimClock;
   /** A simulated cluster by name, for in-process inspection by this package's tests. */
   cluster(name: string): SimulatedCluster;
+  /**
+   * Installs a control plane revision on a cluster installed with Helm or istioctl, as a person
+   * running the `helm upgrade --install istiod-<rev>` of an upgrade plan does (the in-process
+   * twin of `POST /sim/v1/clusters/<cluster>/control-planes`). Throws an error with `code` 409
+   * when the revision exists or Sail manages the cluster, 400 for a version the simulator does
+   * not render, 404 (`Error`) for an unknown cluster.
+   */
+  installControlPlane(
+    cluster: string,
+    install: ControlPlaneInstall,
+  ): InstalledControlPlane;
   stop(): Promise<void>;
 }
 
@@ -155,6 +171,11 @@ export async function startMeshSimulator(
       const c = clusters.get(name);
       if (!c) throw new Error(`no cluster named ${name}`);
       return c;
+    },
+    installControlPlane(name: string, install: ControlPlaneInstall) {
+      const c = clusters.get(name);
+      if (!c) throw new Error(`no cluster named ${name}`);
+      return installControlPlane(c, install);
     },
     async stop() {
       if (stopped) return;

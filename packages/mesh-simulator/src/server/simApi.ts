@@ -4,6 +4,7 @@ import { ApiError, badRequest } from '../api/statusErrors';
 import { SimClock } from '../clock/simClock';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { parseFaultConfig } from '../faults/faultRules';
+import { installControlPlane } from '../istio/controlPlaneInstall';
 
 function notFound(what: string): ApiError {
   return new ApiError(404, 'NotFound', `${what} not found`);
@@ -11,7 +12,9 @@ function notFound(what: string): ApiError {
 
 /**
  * The simulator's own control API under `/sim/v1` (admin token only): traffic counters,
- * faults and the requests they hold, dropping watches, request statistics and the clock speed.
+ * faults and the requests they hold, dropping watches, request statistics, the clock speed, and
+ * `POST clusters/<cluster>/control-planes`, a person installing a control plane revision with Helm
+ * or istioctl (201 with what was created; 409 when it exists; 400 for a version not rendered).
  */
 export async function handleSimApi(
   req: IncomingMessage,
@@ -118,6 +121,13 @@ export async function handleSimApi(
         ...cluster.stats,
         openWatches: cluster.watches.count,
       });
+      return;
+    case 'POST control-planes':
+      sendJson(
+        res,
+        201,
+        installControlPlane(cluster, parseJsonBody(await readBody(req))),
+      );
       return;
     case 'POST stats/reset':
       cluster.resetStats();
