@@ -1,5 +1,6 @@
 import {
   ACTIVE_REQUEST_STATES,
+  ControlPlanePlan,
   FINAL_REQUEST_STATES,
   requestLink,
   UpgradeRequest,
@@ -9,6 +10,9 @@ import { omittedSchema, Zod, ZodObjectSchema } from './schemaFragments';
 
 /** The most recent events of a request an answer carries. */
 export const MAX_EVENTS = 15;
+
+/** The install commands of a control-plane request an answer carries. */
+export const MAX_COMMANDS = 20;
 
 /** A request as an assistant needs it: state, progress, what comes next, and a link. */
 export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
@@ -22,8 +26,12 @@ export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
         'gateway-cutover',
         'revision-tag-move',
         'gateway-move',
+        'control-plane-install',
+        'control-plane-removal',
       ])
-      .describe('What the request changes.'),
+      .describe(
+        'What the request changes: a control-plane-install adds a revision, a control-plane-removal takes one away.',
+      ),
     state: z
       .enum([...ACTIVE_REQUEST_STATES, ...FINAL_REQUEST_STATES])
       .describe(
@@ -41,9 +49,23 @@ export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
           .string()
           .optional()
           .describe('The revision tag (for a tag move).'),
+        gateway: z
+          .string()
+          .optional()
+          .describe('The Gateway API gateway (for a gateway move).'),
+        version: z
+          .string()
+          .optional()
+          .describe(
+            'The Istio version installed (for a control-plane install).',
+          ),
       })
       .describe('What it changes.'),
-    revision: z.string().describe('The revision it moves to.'),
+    revision: z
+      .string()
+      .describe(
+        'The revision it moves to; for a control-plane install, the revision it installs; for a removal, the revision it removes.',
+      ),
     fromRevision: z
       .string()
       .optional()
@@ -53,6 +75,45 @@ export const requestSummarySchema = (z: Zod): ZodObjectSchema =>
       .optional()
       .describe('The catalog entity it was asked for.'),
     summary: z.string().describe("The plan's one-line summary."),
+    controlPlane: z
+      .object({
+        installedBy: z
+          .enum(['sail', 'helm', 'istioctl', 'unknown'])
+          .describe(
+            "Who manages the cluster's control planes: Sail's operator, Helm, istioctl, or unknown.",
+          ),
+        mode: z
+          .string()
+          .describe(
+            'How the request does it: sail-istio-version (Sail makes the revision from the Istio resource), sail-istio-revision (an IstioRevision is created), manual (people run the commands, the request waits for the revision), delete-objects, sail-delete or sail-grace-period (Sail deletes the inactive revision itself).',
+          ),
+        version: z
+          .string()
+          .optional()
+          .describe(
+            'The Istio version installed, or run by the revision removed.',
+          ),
+        sailResource: z
+          .string()
+          .optional()
+          .describe('The Sail resource the request writes or waits on.'),
+        commands: z
+          .array(z.string())
+          .optional()
+          .describe(
+            `For manual mode, the commands people run to install the revision (at most ${MAX_COMMANDS}).`,
+          ),
+        commandsOmitted: omittedSchema(z, 'commands').optional(),
+        deletions: z
+          .number()
+          .int()
+          .optional()
+          .describe('For a removal that deletes objects, how many it deletes.'),
+      })
+      .optional()
+      .describe(
+        'For a control-plane install or removal, how the control planes of the cluster are managed and what the request does about it.',
+      ),
     requestedBy: z
       .string()
       .describe('Who asked: a user entity ref, or a service subject.'),
@@ -128,6 +189,15 @@ function nextStep(request: UpgradeRequest, link: string): string {
     return `It waits for a person who holds the approve permission (not the requester) to approve it in the portal (${link}); nothing has changed in the cluster yet. Check on it with get-upgrade-request.`;
   }
   if (request.state === 'approved' || request.state === 'running') {
+    if (request.plan.controlPlane?.mode === 'manual') {
+      return 'It is on its way: it waits for people to run the install commands (controlPlane.commands) and for the revision to be Ready; follow it with get-upgrade-request.';
+    }
+    if (
+      request.type === 'control-plane-install' ||
+      request.type === 'control-plane-removal'
+    ) {
+      return 'It is on its way; follow it with get-upgrade-request (the steps say how far it is).';
+    }
     return 'It is on its way; follow it with get-upgrade-request (progress counts pods on the target revision).';
   }
   if (request.state === 'succeeded') {
@@ -139,6 +209,27 @@ function nextStep(request: UpgradeRequest, link: string): string {
     }. The events say what happened; a rollback is asked for in the portal.`;
   }
   return `It ended as ${request.state}; nothing more will happen.`;
+}
+
+/** The compact form of a control-plane request's plan, or undefined for other requests. */
+function compactControlPlane(plan: ControlPlanePlan | undefined) {
+  if (!plan) return undefined;
+  const commands = plan.commands
+    ? capped(plan.commands, MAX_COMMANDS)
+    : undefined;
+  return {
+    installedBy: plan.installedBy,
+    mode: plan.mode,
+    ...(plan.version !== undefined && { version: plan.version }),
+    ...(plan.sailResource !== undefined && {
+      sailResource: plan.sailResource,
+    }),
+    ...(commands && {
+      commands: commands.items,
+      commandsOmitted: commands.omitted,
+    }),
+    ...(plan.deletions !== undefined && { deletions: plan.deletions.length }),
+  };
 }
 
 /** The compact form of a request, with at most {@link MAX_EVENTS} recent events. */
@@ -159,6 +250,7 @@ export function summarizeRequest(request: UpgradeRequest, appBaseUrl: string) {
     ...optional('fromRevision', request.plan.fromRevision),
     ...optional('entityRef', request.entityRef),
     summary: request.plan.summary,
+    ...optional('controlPlane', compactControlPlane(request.plan.controlPlane)),
     requestedBy: request.requestedBy,
     requestedAt: request.requestedAt,
     updatedAt: request.updatedAt,
