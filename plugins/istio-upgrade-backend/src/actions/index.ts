@@ -7,6 +7,8 @@ import { createGetIstioFleetStatusAction } from './createGetIstioFleetStatusActi
 import { createGetSidecarRevisionsAction } from './createGetSidecarRevisionsAction';
 import { createGetUpgradeRequestAction } from './createGetUpgradeRequestAction';
 import { createPlanNamespaceMigrationAction } from './createPlanNamespaceMigrationAction';
+import { createRequestControlPlaneInstallAction } from './createRequestControlPlaneInstallAction';
+import { createRequestControlPlaneRemovalAction } from './createRequestControlPlaneRemovalAction';
 import { createRequestGatewayCutoverAction } from './createRequestGatewayCutoverAction';
 import { createRequestNamespaceMigrationAction } from './createRequestNamespaceMigrationAction';
 
@@ -22,8 +24,8 @@ export interface IstioUpgradeActionsOptions {
 
 /**
  * Registers the plugin's actions (for MCP clients and other action consumers) with the actions
- * registry: fleet, cluster and entity reads, a migration's dry run, migration and cutover requests, and
- * a request's state.
+ * registry: fleet, cluster and entity reads, a migration's dry run, migration, cutover, control-plane
+ * install and removal requests, and a request's state.
  */
 export function createIstioUpgradeActions(
   options: IstioUpgradeActionsOptions,
@@ -34,5 +36,7 @@ export function createIstioUpgradeActions(
   createPlanNamespaceMigrationAction(options);
   createRequestNamespaceMigrationAction(options);
   createRequestGatewayCutoverAction(options);
+  createRequestControlPlaneInstallAction(options);
+  createRequestControlPlaneRemovalAction(options);
   createGetUpgradeRequestAction(options);
 }

@@ -30,6 +30,7 @@ export type ZodAnySchema = Zod['ZodType']['prototype'];
 // The same rules as the OpenAPI spec (src/schema/openapi.yaml), which actions do not pass through.
 const CLUSTER_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ISTIO_VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/;
 
 /** A cluster entity's name, as the REST API accepts it. */
 export const clusterNameSchema = (z: Zod): ZodStringSchema =>
@@ -66,6 +67,17 @@ export const revisionNameSchema = (z: Zod): ZodStringSchema =>
     )
     .describe(
       'The target Istio revision, e.g. "1-30-4" (revision names use dashes, never dots; see the control planes of get-istio-cluster-inventory).',
+    );
+
+/** An Istio version number, as the REST API accepts it (`1.31.0`, `1.31.0-beta.1`). */
+export const istioVersionSchema = (z: Zod): ZodStringSchema =>
+  z
+    .string()
+    .min(5)
+    .max(40)
+    .regex(ISTIO_VERSION, 'an Istio version such as 1.31.0')
+    .describe(
+      'The Istio version to install, major.minor.patch, e.g. "1.31.0" (a version of the release table; get-istio-fleet-status shows what runs where).',
     );
 
 /** A catalog entity reference, in full or short form. */

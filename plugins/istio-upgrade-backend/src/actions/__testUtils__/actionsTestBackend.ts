@@ -166,6 +166,8 @@ export async function startActionsTestBackend(
   return {
     registry,
     simulator,
+    /** The backend's HTTP server, to read what the REST API stored. */
+    server: backend.server,
     invoke,
     /** Waits for a request to end, reading it through the action. */
     settle: (id: string) =>
