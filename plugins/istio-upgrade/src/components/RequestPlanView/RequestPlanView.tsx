@@ -1,8 +1,3 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -13,51 +8,33 @@ import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import {
   Plan,
-  Precheck,
   PlannedPatch,
   PlannedWorkload,
   RequestPlan,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { PersonLink, PersonLinks } from '../PersonLink';
+import { ControlPlanePlanView } from './ControlPlanePlanView';
 import { describePatch, isRestartPatch } from './describePatch';
+import { PrecheckList } from './PrecheckList';
+import { useCodeStyles } from './useCodeStyles';
 
 const useStyles = makeStyles((theme: Theme) => ({
-  code: {
-    fontFamily: 'monospace',
-    fontSize: theme.typography.caption.fontSize,
-    backgroundColor: theme.palette.action.hover,
-    color: theme.palette.text.primary,
-    padding: theme.spacing(1),
-    borderRadius: theme.shape.borderRadius,
-    margin: theme.spacing(0.5, 0, 1),
-    overflowX: 'auto',
-    whiteSpace: 'pre-wrap',
-  },
   section: {
     marginTop: theme.spacing(2),
   },
 }));
 
-function PrecheckLine(props: { check: Precheck }) {
-  const { check } = props;
-  const Status = { pass: StatusOK, warn: StatusWarning, fail: StatusError }[
-    check.status
-  ];
-  return (
-    <ListItem dense disableGutters>
-      <Status>
-        <Typography variant="body2" component="span">
-          {check.message}
-        </Typography>
-      </Status>
-    </ListItem>
-  );
-}
-
 function patchSubject(patch: PlannedPatch): string {
   return `${patch.kind} ${patch.namespace ? `${patch.namespace}/` : ''}${
     patch.name
   }`;
+}
+
+/** "merge patch", "json patch"; a create or a delete is no patch. */
+function writeKind(patch: PlannedPatch): string {
+  return patch.patchType === 'create' || patch.patchType === 'delete'
+    ? patch.patchType
+    : `${patch.patchType} patch`;
 }
 
 function workloadLine(workload: PlannedWorkload): string {
@@ -138,11 +115,12 @@ function SharedNamespace(props: {
 /**
  * A dry run's answer, for a person to check before confirming: what it does beyond its writes
  * (such as the Gateway API gateways a tag move restarts at once), the prechecks, the exact changes
- * (labels, selectors, tags — in words and as the body sent), the workloads restarted wave by wave,
+ * (labels, selectors, tags — in words and as the body sent), for a control-plane install or
+ * removal how it is carried out (commands, values diff, deletions), the workloads restarted wave by wave,
  * those a restart will not move, and whether the request waits for approval.
  */
 export function RequestPlanView(props: { plan: RequestPlan }) {
-  const classes = useStyles();
+  const classes = { ...useStyles(), ...useCodeStyles() };
   const { plan, prechecks, approvalRequired, approvalReason } = props.plan;
   const changes = plan.patches.filter(p => !isRestartPatch(p));
   const restarts = plan.patches.filter(isRestartPatch);
@@ -193,6 +171,12 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
         </Alert>
       )}
 
+      {plan.controlPlane && (
+        <Box className={classes.section}>
+          <ControlPlanePlanView controlPlane={plan.controlPlane} />
+        </Box>
+      )}
+
       <Box className={classes.section}>
         <Typography variant="h6" component="h3">
           Prechecks {prechecks.passed ? 'passed' : 'failed'}
@@ -200,11 +184,7 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
         {prechecks.checks.length === 0 ? (
           <Typography variant="body2">No prechecks apply.</Typography>
         ) : (
-          <List dense aria-label="Prechecks">
-            {prechecks.checks.map(check => (
-              <PrecheckLine key={check.id} check={check} />
-            ))}
-          </List>
+          <PrecheckList checks={prechecks.checks} label="Prechecks" />
         )}
       </Box>
 
@@ -214,7 +194,9 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
         </Typography>
         {changes.length === 0 && (
           <Typography variant="body2">
-            No labels, selectors or tags change.
+            {plan.controlPlane
+              ? 'The product writes nothing to the cluster.'
+              : 'No labels, selectors or tags change.'}
           </Typography>
         )}
         {changes.map((patch, i) => (
@@ -226,7 +208,7 @@ export function RequestPlanView(props: { plan: RequestPlan }) {
                 color="textSecondary"
                 component="span"
               >
-                ({patch.patchType} patch, step {patch.step}
+                ({writeKind(patch)}, step {patch.step}
                 {patch.precondition
                   ? `, only if resourceVersion is ${patch.precondition}`
                   : ''}

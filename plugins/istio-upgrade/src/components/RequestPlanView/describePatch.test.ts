@@ -89,4 +89,26 @@ describe('describePatch', () => {
       }),
     ).toEqual([]);
   });
+
+  it('says a removal deletes an istiod Deployment, with its uid precondition, and is no restart', () => {
+    const deletion = {
+      step: 'remove-control-plane',
+      kind: 'Deployment',
+      namespace: 'istio-system',
+      name: 'istiod-1-10-4',
+      patchType: 'delete' as const,
+      patch: { preconditions: { uid: 'a1b2' } },
+    };
+    expect(describePatch(deletion)).toEqual([
+      'delete the object, only if its uid is still a1b2',
+    ]);
+    expect(isRestartPatch(deletion)).toBe(false);
+    expect(
+      describePatch({
+        ...deletion,
+        patchType: 'create',
+        patch: { metadata: { name: 'istiod-1-10-4', labels: { app: 'x' } } },
+      }),
+    ).toEqual(['create the object as shown']);
+  });
 });

@@ -2,9 +2,16 @@ import { PlannedPatch } from '@istio-upgrade/backstage-plugin-istio-upgrade-comm
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
-/** Whether a patch restarts a workload (its pod template changes), rather than relabelling something. */
+/**
+ * Whether a patch restarts a workload (its pod template changes), rather than relabelling,
+ * creating or deleting something.
+ */
 export function isRestartPatch(patch: PlannedPatch): boolean {
-  return WORKLOAD_KINDS.has(patch.kind);
+  return (
+    WORKLOAD_KINDS.has(patch.kind) &&
+    patch.patchType !== 'create' &&
+    patch.patchType !== 'delete'
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -28,12 +35,23 @@ function describeMap(
 /**
  * A patch's effect in words, as a person checks it before confirming: the labels, annotations and
  * selector entries it sets or removes (`remove label istio-injection`, `set label
- * istio.io/rev=1-10-4`), or, for JSON patches, each operation. Empty when the body says nothing
+ * istio.io/rev=1-10-4`), for JSON patches each operation, and for a create or delete that it
+ * creates or deletes the object (with the uid a deletion requires). Empty when the body says nothing
  * this recognises; the raw body is shown beside it anyway.
  */
 export function describePatch(patch: PlannedPatch): string[] {
   const out: string[] = [];
   const body: unknown = patch.patch;
+  if (patch.patchType === 'delete') {
+    const preconditions = isRecord(body) ? body.preconditions : undefined;
+    const uid = isRecord(preconditions) ? preconditions.uid : undefined;
+    return [
+      uid === undefined
+        ? 'delete the object'
+        : `delete the object, only if its uid is still ${String(uid)}`,
+    ];
+  }
+  if (patch.patchType === 'create') return ['create the object as shown'];
   if (patch.patchType === 'json' && Array.isArray(body)) {
     for (const op of body) {
       if (isRecord(op)) {

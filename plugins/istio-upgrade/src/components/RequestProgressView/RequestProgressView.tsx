@@ -24,6 +24,7 @@ import {
 import { PersonLink, PersonLinks } from '../PersonLink';
 import { RequestStateChip } from '../RequestStateChip';
 import { RequestActions } from '../RequestActions';
+import { ControlPlanePlanView } from '../RequestPlanView';
 import { errorMessage } from '../../api/errorMessage';
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -128,7 +129,8 @@ export function progressPercent(request: UpgradeRequest): number {
 
 /**
  * A request as it happens, without a reload: state, a progress bar of pods migrated out of pods in
- * scope, the steps, the event log, and the cancel and rollback buttons the caller may use. Polled
+ * scope, for a control-plane install or removal how it is carried out (the commands people run, the
+ * values diff, the deletions), the steps, the event log, and the cancel and rollback buttons the caller may use. Polled
  * every two seconds while active, and reloaded on the backend's signals.
  */
 export function RequestProgressView(props: {
@@ -197,7 +199,9 @@ export function RequestProgressView(props: {
       <Box display="flex" alignItems="center" gridGap={8} flexWrap="wrap">
         <Typography variant="h6" component="h3" id={headingId}>
           {REQUEST_TYPE_LABELS[request.type]}: {describeTarget(request)} on{' '}
-          {request.cluster} to {request.revision}
+          {request.cluster}
+          {/* A control plane's target already names its revision. */}
+          {request.plan.controlPlane ? '' : ` to ${request.revision}`}
         </Typography>
         <RequestStateChip state={request.state} />
         <Box flexGrow={1} />
@@ -242,6 +246,12 @@ export function RequestProgressView(props: {
         <Typography variant="caption" color="error">
           Could not refresh: {errorMessage(error)}
         </Typography>
+      )}
+
+      {request.plan.controlPlane && (
+        <Box my={2}>
+          <ControlPlanePlanView controlPlane={request.plan.controlPlane} />
+        </Box>
       )}
 
       {podsInScope > 0 && (
