@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { IstioUpgradeApi } from '../api/IstioUpgradeApi';
 import { aCluster, anInventory } from './clusterFixtures';
+import { someRevisionCandidates } from './controlPlaneFixtures';
 import { anEntityView } from './entityViewFixtures';
 import { aFleet } from './fleetFixtures';
 import { aPlan, aRequest } from './requestFixtures';
@@ -10,6 +11,7 @@ const answers: IstioUpgradeApi = {
   getClusterInventory: async () => anInventory(),
   getFleet: async () => aFleet(),
   getEntityView: async () => anEntityView(),
+  getRevisionCandidates: async () => someRevisionCandidates(),
   getPrechecks: async () => aPlan(),
   planRequest: async () => aPlan(),
   createRequest: async () => aRequest({ state: 'running' }),
@@ -32,6 +34,7 @@ export function mockIstioUpgradeApi(
     getClusterInventory: jest.fn(impl.getClusterInventory),
     getFleet: jest.fn(impl.getFleet),
     getEntityView: jest.fn(impl.getEntityView),
+    getRevisionCandidates: jest.fn(impl.getRevisionCandidates),
     getPrechecks: jest.fn(impl.getPrechecks),
     planRequest: jest.fn(impl.planRequest),
     createRequest: jest.fn(impl.createRequest),

@@ -9,6 +9,7 @@ import {
   RequestDraft,
   RequestFilter,
   RequestPlan,
+  RevisionCandidates,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
@@ -37,6 +38,11 @@ export interface IstioUpgradeApi {
     namespace: string;
     name: string;
   }): Promise<EntityIstioView>;
+  /**
+   * The Istio versions a new control plane could run on a cluster, newest first, each with the
+   * revision name an install gives it and the verdict of the prechecks that depend on the version.
+   */
+  getRevisionCandidates(cluster: string): Promise<RevisionCandidates>;
   /** The prechecks and plan of a change, without creating a request. */
   getPrechecks(cluster: string, query: PrecheckQuery): Promise<RequestPlan>;
   /** A dry run of a request: its exact plan and prechecks; nothing is stored or changed. */

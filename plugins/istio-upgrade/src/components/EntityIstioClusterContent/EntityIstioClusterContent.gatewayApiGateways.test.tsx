@@ -103,7 +103,9 @@ describe('EntityIstioClusterContent, Gateway API gateways', () => {
     const dialog = await screen.findByRole('dialog', {
       name: 'Move gateway ingress/web',
     });
-    expect(api.planRequest).not.toHaveBeenCalled();
+    expect(api.planRequest).not.toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'gateway-move' }),
+    );
     await userEvent.click(within(dialog).getByLabelText('Revision'));
     await userEvent.click(
       await screen.findByRole('option', { name: /1-10-4/ }),

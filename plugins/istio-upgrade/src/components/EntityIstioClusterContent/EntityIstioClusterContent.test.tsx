@@ -120,7 +120,9 @@ describe('EntityIstioClusterContent', () => {
     expect(
       within(planes).getByText('End of life 2026-12-01'),
     ).toBeInTheDocument();
-    expect(within(planes).getByText('9 pods still run it')).toBeInTheDocument();
+    expect(
+      within(planes).getByText('9 pods still run it', { selector: 'li' }),
+    ).toBeInTheDocument();
     expect(within(planes).getByText('Safe to remove')).toBeInTheDocument();
     expect(within(planes).getAllByText('default')).toHaveLength(2);
   });
@@ -280,7 +282,9 @@ describe('EntityIstioClusterContent', () => {
     expect(
       within(dialog).getByRole('button', { name: 'Start tag move' }),
     ).toBeDisabled();
-    expect(api.planRequest).not.toHaveBeenCalled();
+    expect(api.planRequest).not.toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'revision-tag-move' }),
+    );
     await userEvent.click(within(dialog).getByLabelText('Revision'));
     await userEvent.click(
       await screen.findByRole('option', { name: /1-10-4/ }),

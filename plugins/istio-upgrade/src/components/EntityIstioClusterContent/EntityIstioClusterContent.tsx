@@ -14,8 +14,10 @@ import Alert from '@material-ui/lab/Alert';
 import { useCallback, useMemo, useState } from 'react';
 import {
   Cluster,
+  ControlPlane,
   GatewayApiGateway,
   GatewayService,
+  istioControlPlaneManagePermission,
   istioGatewayCutoverPermission,
   istioNamespaceMigrateAnyPermission,
   istioRevisionTagMovePermission,
@@ -25,17 +27,20 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { useClusterInventory } from '../../hooks/useClusterInventory';
 import { useClusters } from '../../hooks/useClusters';
+import { useRemovalVerdicts } from '../../hooks/useRemovalVerdicts';
 import { useRequests } from '../../hooks/useRequests';
 import {
   isActiveRequest,
   REQUEST_STATE_LABELS,
 } from '../../requests/requestStates';
+import { AddRevisionDialog } from '../AddRevisionDialog';
 import { ClusterStatus } from '../ClusterStatus';
 import { ClusterSyncState, isSyncHealthy } from '../ClusterSyncState';
 import { CutoverDialog, cutoverCandidates } from '../CutoverDialog';
 import { GatewayMoveDialog } from '../GatewayMoveDialog';
 import { MigrateDialog } from '../MigrateDialog';
 import { MoveTagDialog } from '../MoveTagDialog';
+import { RemoveRevisionDialog } from '../RemoveRevisionDialog';
 import { RequestHistoryTable } from '../RequestHistoryTable';
 import { RequestProgressView } from '../RequestProgressView';
 import { WarningsTable } from '../WarningsTable';
@@ -89,6 +94,12 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
   const migrateAnyPermission = usePermission({
     permission: istioNamespaceMigrateAnyPermission,
   });
+  // Adding and removing control planes is the platform team's: hidden from others.
+  const controlPlanePermission = usePermission({
+    permission: istioControlPlaneManagePermission,
+  });
+  const [addingRevision, setAddingRevision] = useState(false);
+  const [removal, setRemoval] = useState<ControlPlane>();
   const [cutover, setCutover] = useState<GatewayService>();
   const [gatewayMove, setGatewayMove] = useState<GatewayApiGateway>();
   const [migration, setMigration] = useState<NamespaceInventory>();
@@ -101,6 +112,13 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
         : [{ id: request.id, initial: request }, ...list],
     );
   }, []);
+
+  /** A dialog's request was made: close the dialog and show the request live. */
+  const created = (close: () => void) => (request: UpgradeRequest) => {
+    close();
+    watch(request);
+    requests.retry();
+  };
 
   const active = useMemo(
     () => (requests.value ?? []).filter(isActiveRequest),
@@ -170,6 +188,11 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
   };
 
   const value = inventory.value;
+  const removalVerdict = useRemovalVerdicts(
+    cluster.name,
+    value?.controlPlanes,
+    controlPlanePermission.allowed,
+  );
   const palette = useMemo(
     () => value?.namespaces.flatMap(n => n.podsByRevision) ?? [],
     [value],
@@ -235,7 +258,19 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
             </Typography>
           </Grid>
           <Section title="Control planes" heading={false}>
-            <ControlPlanesTable controlPlanes={value.controlPlanes} />
+            <ControlPlanesTable
+              controlPlanes={value.controlPlanes}
+              actions={
+                controlPlanePermission.allowed
+                  ? {
+                      addBlocker: notSynced,
+                      onAdd: () => setAddingRevision(true),
+                      removal: removalVerdict,
+                      onRemove: setRemoval,
+                    }
+                  : undefined
+              }
+            />
           </Section>
           <Section title="Revision tags" heading={false}>
             <RevisionTagsTable
@@ -298,17 +333,30 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
           />
         )}
       </Section>
+      {addingRevision && (
+        <AddRevisionDialog
+          open
+          cluster={cluster.name}
+          onClose={() => setAddingRevision(false)}
+          onCreated={created(() => setAddingRevision(false))}
+        />
+      )}
+      {removal && (
+        <RemoveRevisionDialog
+          open
+          cluster={cluster.name}
+          controlPlane={removal}
+          onClose={() => setRemoval(undefined)}
+          onCreated={created(() => setRemoval(undefined))}
+        />
+      )}
       {cutover && value && (
         <CutoverDialog
           open
           cluster={cluster.name}
           service={cutover}
           onClose={() => setCutover(undefined)}
-          onCreated={request => {
-            setCutover(undefined);
-            watch(request);
-            requests.retry();
-          }}
+          onCreated={created(() => setCutover(undefined))}
         />
       )}
       {gatewayMove && value && (
@@ -318,11 +366,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
           gateway={gatewayMove}
           controlPlanes={value.controlPlanes}
           onClose={() => setGatewayMove(undefined)}
-          onCreated={request => {
-            setGatewayMove(undefined);
-            watch(request);
-            requests.retry();
-          }}
+          onCreated={created(() => setGatewayMove(undefined))}
         />
       )}
       {migration && value && (
@@ -334,11 +378,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
           fromRevision={migration.desiredRevision}
           controlPlanes={value.controlPlanes}
           onClose={() => setMigration(undefined)}
-          onCreated={request => {
-            setMigration(undefined);
-            watch(request);
-            requests.retry();
-          }}
+          onCreated={created(() => setMigration(undefined))}
         />
       )}
       {tagMove && value && (
@@ -348,11 +388,7 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
           tag={tagMove}
           controlPlanes={value.controlPlanes}
           onClose={() => setTagMove(undefined)}
-          onCreated={request => {
-            setTagMove(undefined);
-            watch(request);
-            requests.retry();
-          }}
+          onCreated={created(() => setTagMove(undefined))}
         />
       )}
     </Grid>
@@ -361,7 +397,8 @@ function ClusterInventoryView(props: { cluster: Cluster }) {
 
 /**
  * The Istio tab of a `kubernetes-cluster` Resource: its connection and sync state, control planes
- * (support, end of life, tags, readiness, in-use counts, safe to remove), revision tags with "Move
+ * (support, end of life, tags, readiness, in-use counts, safe to remove; "Add revision" and
+ * "Remove" for the platform team), revision tags with "Move
  * tag", gateways with their live and standby colours and "Request cutover", Gateway API gateways
  * with their revisions and "Move", namespaces with their
  * migration state (and "Migrate" for the platform team), warnings, and its requests.

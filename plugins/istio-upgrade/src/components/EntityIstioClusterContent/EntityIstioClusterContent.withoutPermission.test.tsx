@@ -7,6 +7,16 @@ import { seedCluster } from '../../__testUtils__/catalogFixtures';
 import { renderIstio } from '../../__testUtils__/renderIstio';
 import { EntityIstioClusterContent } from './EntityIstioClusterContent';
 
+/** Once the cutover button says why it is disabled, the permission answers are in. */
+async function permissionsAnswered() {
+  const cutover = await screen.findByRole('button', {
+    name: 'Request cutover',
+  });
+  await waitFor(() =>
+    expect(cutover).toHaveAccessibleDescription(/You may not cut gateways/),
+  );
+}
+
 describe('EntityIstioClusterContent for a user outside the platform team', () => {
   it('disables cutover and tag moves with the permission they take', async () => {
     await renderIstio(<EntityIstioClusterContent />, {
@@ -34,13 +44,7 @@ describe('EntityIstioClusterContent for a user outside the platform team', () =>
       entity: seedCluster,
       authorize: AuthorizeResult.DENY,
     });
-    // Once the cutover button says why it is disabled, the permission answers are in.
-    const cutover = await screen.findByRole('button', {
-      name: 'Request cutover',
-    });
-    await waitFor(() =>
-      expect(cutover).toHaveAccessibleDescription(/You may not cut gateways/),
-    );
+    await permissionsAnswered();
     const namespaces = screen.getByRole('region', { name: 'Namespaces' });
     expect(within(namespaces).getByText('nginx')).toBeInTheDocument();
     expect(
@@ -61,12 +65,7 @@ describe('EntityIstioClusterContent for a user outside the platform team', () =>
       entity: seedCluster,
       authorize: AuthorizeResult.DENY,
     });
-    const cutover = await screen.findByRole('button', {
-      name: 'Request cutover',
-    });
-    await waitFor(() =>
-      expect(cutover).toHaveAccessibleDescription(/You may not cut gateways/),
-    );
+    await permissionsAnswered();
     const section = screen.getByRole('region', {
       name: 'Gateway API gateways',
     });
@@ -74,5 +73,24 @@ describe('EntityIstioClusterContent for a user outside the platform team', () =>
     expect(
       within(section).queryByRole('button', { name: /^Move/ }),
     ).not.toBeInTheDocument();
+  });
+
+  it('offers neither Add revision nor Remove without istio-upgrade.control-plane.manage, and dry-runs no removal', async () => {
+    const api = mockIstioUpgradeApi();
+    await renderIstio(<EntityIstioClusterContent />, {
+      api,
+      entity: seedCluster,
+      authorize: AuthorizeResult.DENY,
+    });
+    await permissionsAnswered();
+    const planes = screen.getByRole('region', { name: 'Control planes' });
+    expect(within(planes).getByText('9 pods still run it')).toBeInTheDocument();
+    expect(
+      within(planes).queryByRole('button', { name: 'Add revision' }),
+    ).not.toBeInTheDocument();
+    expect(
+      within(planes).queryByRole('button', { name: /^Remove/ }),
+    ).not.toBeInTheDocument();
+    expect(api.planRequest).not.toHaveBeenCalled();
   });
 });

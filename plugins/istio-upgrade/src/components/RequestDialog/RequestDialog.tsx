@@ -17,6 +17,7 @@ import { istioUpgradeApiRef, RequestDraft } from '../../api/IstioUpgradeApi';
 import { useRequestPlan } from '../../hooks/useRequestPlan';
 import { RequestPlanView } from '../RequestPlanView';
 import { ActionButton } from '../ActionButton';
+import { RetryableError } from './RetryableError';
 import { errorMessage } from '../../api/errorMessage';
 
 function newIdempotencyKey(): string {
@@ -38,6 +39,10 @@ export function RequestDialog(props: {
   title: string;
   /** The change; undefined while a choice (such as a revision) is still to be made. */
   draft: RequestDraft | undefined;
+  /** The change always waits for approval (a control-plane install or removal), dry run or not. */
+  waitsForApproval?: boolean;
+  /** Why there is no draft, when it is not that a choice is still to be made (the choice is refused). */
+  noDraftReason?: string;
   /** What the change is called on its confirm button: "migration", "cutover", "tag move". */
   noun: string;
   onClose: () => void;
@@ -88,11 +93,12 @@ export function RequestDialog(props: {
   };
 
   let disabledReason: string | undefined;
-  if (!draft) disabledReason = 'Make a choice above first';
+  if (!draft)
+    disabledReason = props.noDraftReason ?? 'Make a choice above first';
   else if (plan.error) disabledReason = 'The dry run failed';
   else if (plan.value && !plan.value.prechecks.passed)
     disabledReason = 'A precheck failed: nothing can change until it passes';
-  const approval = plan.value?.approvalRequired;
+  const approval = props.waitsForApproval || plan.value?.approvalRequired;
   const confirmLabel = approval ? 'Submit for approval' : `Start ${noun}`;
 
   return (
@@ -113,16 +119,11 @@ export function RequestDialog(props: {
           </Box>
         )}
         {plan.error && (
-          <Alert
-            severity="error"
-            action={
-              <Button color="inherit" size="small" onClick={plan.retry}>
-                Retry
-              </Button>
-            }
-          >
-            The dry run failed: {errorMessage(plan.error)}
-          </Alert>
+          <RetryableError
+            what="The dry run failed"
+            error={plan.error}
+            onRetry={plan.retry}
+          />
         )}
         {plan.value && <RequestPlanView plan={plan.value} />}
         {plan.value && (

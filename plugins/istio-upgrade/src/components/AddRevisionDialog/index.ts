@@ -1,0 +1,1 @@
+export { AddRevisionDialog } from './AddRevisionDialog';

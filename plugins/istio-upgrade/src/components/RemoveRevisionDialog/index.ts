@@ -1,0 +1,1 @@
+export { RemoveRevisionDialog } from './RemoveRevisionDialog';
