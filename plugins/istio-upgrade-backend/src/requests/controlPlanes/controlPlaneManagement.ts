@@ -9,6 +9,8 @@ export interface ControlPlaneManagement {
   istios: KubeObject[];
   /** Sail's `IstioRevision` resources. */
   istioRevisions: KubeObject[];
+  /** Sail's `IstioRevisionTag` resources. */
+  istioRevisionTags: KubeObject[];
   /** Each revision's istiod Deployment, by revision. */
   istiods: Map<string, KubeObject>;
 }
@@ -17,17 +19,19 @@ export interface ControlPlaneManagement {
 export async function readControlPlaneManagement(
   api: ClusterApi,
 ): Promise<ControlPlaneManagement> {
-  const [istios, istioRevisions, deployments] = await Promise.all([
-    api.listObjects('Istio'),
-    api.listObjects('IstioRevision'),
-    api.listObjects('Deployment', { labelSelector: 'app=istiod' }),
-  ]);
+  const [istios, istioRevisions, istioRevisionTags, deployments] =
+    await Promise.all([
+      api.listObjects('Istio'),
+      api.listObjects('IstioRevision'),
+      api.listObjects('IstioRevisionTag'),
+      api.listObjects('Deployment', { labelSelector: 'app=istiod' }),
+    ]);
   const istiods = new Map<string, KubeObject>();
   for (const deployment of deployments) {
     const revision = deployment.metadata.labels?.['istio.io/rev'];
     if (revision) istiods.set(revision, deployment);
   }
-  return { istios, istioRevisions, istiods };
+  return { istios, istioRevisions, istioRevisionTags, istiods };
 }
 
 /** The IstioRevision of a revision, when Sail runs it. */

@@ -32,6 +32,9 @@ import {
 import { readGatewayObjects, readRevisionObjects } from './revisionObjects';
 import { fail } from '../prechecks/precheckResults';
 
+/** Up to this grace period, a removal lets Sail prune the revision; beyond, it deletes the IstioRevision. */
+export const SAIL_GRACE_WAIT_SECONDS = 300;
+
 /** The API server's version, or undefined when it cannot be read. */
 export async function kubernetesVersionOf(
   api: ClusterApi,
@@ -181,8 +184,9 @@ export async function planRemoval(
       }
       const grace =
         owner.spec?.updateStrategy?.inactiveRevisionDeletionGracePeriodSeconds;
-      sailGracePeriodSeconds =
-        typeof grace === 'number' ? Math.max(0, grace) : 30;
+      const seconds = typeof grace === 'number' ? Math.max(0, grace) : 30;
+      // Sail prunes an unused revision after its grace period; a long one is not waited for.
+      if (seconds <= SAIL_GRACE_WAIT_SECONDS) sailGracePeriodSeconds = seconds;
     }
   }
   const plan = planControlPlaneRemoval({
@@ -193,7 +197,13 @@ export async function planRemoval(
     sailGracePeriodSeconds,
     revisionObjects: istioRevision
       ? []
-      : await readRevisionObjects(api, revision),
+      : await readRevisionObjects(
+          api,
+          revision,
+          management.istiods.get(revision)?.metadata.annotations?.[
+            'meta.helm.sh/release-name'
+          ],
+        ),
     gatewayObjects,
   });
   return [plan, prechecks];

@@ -1,3 +1,4 @@
+import { PlannedPatch } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterApi } from '../../kubernetes/ClusterApi';
 import { objectName, readRevisionObjects } from './revisionObjects';
 
@@ -73,17 +74,34 @@ export async function findRevisionUsers(
   return users;
 }
 
-/** What is still labelled with a removed revision (and its IstioRevision, if it exists). */
+/**
+ * What is left of a removed revision: objects still labelled with it, its IstioRevision, and any
+ * object the plan deleted that still exists with the uid it had.
+ */
 export async function objectsLeftOf(
   api: ClusterApi,
   revision: string,
+  deleted: PlannedPatch[],
 ): Promise<string[]> {
-  const [objects, istioRevision] = await Promise.all([
+  const [objects, istioRevision, planned] = await Promise.all([
     readRevisionObjects(api, revision),
     api.readObject('IstioRevision', undefined, revision),
+    Promise.all(
+      deleted.map(async p => {
+        const uid = (p.patch as { preconditions?: { uid?: string } })
+          .preconditions?.uid;
+        const object = await api.readObject(p.kind, p.namespace, p.name);
+        return object && (!uid || object.metadata.uid === uid)
+          ? objectName(object)
+          : undefined;
+      }),
+    ),
   ]);
   return [
-    ...(istioRevision ? [`IstioRevision/${revision}`] : []),
-    ...objects.map(objectName),
+    ...new Set([
+      ...(istioRevision ? [`IstioRevision/${revision}`] : []),
+      ...objects.map(objectName),
+      ...planned.filter((n): n is string => n !== undefined),
+    ]),
   ];
 }

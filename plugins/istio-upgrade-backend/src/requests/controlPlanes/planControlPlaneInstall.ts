@@ -142,6 +142,14 @@ export function planControlPlaneInstall(context: InstallContext): Plan {
     const istio = revisionBasedIstio(management);
     if (istio) {
       const previous = String(istio.spec?.version ?? '');
+      // Sail moves a tag that targets the Istio resource itself with its active revision.
+      const following = management.istioRevisionTags
+        .filter(
+          t =>
+            t.spec?.targetRef?.kind === 'Istio' &&
+            t.spec?.targetRef?.name === istio.metadata.name,
+        )
+        .map(t => t.metadata.name);
       const patch: PlannedPatch = {
         step: INSTALL_STEP,
         kind: 'Istio',
@@ -164,6 +172,15 @@ export function planControlPlaneInstall(context: InstallContext): Plan {
           previous ? `the ${previous} one` : 'the others'
         } (RevisionBased); tags are left alone`,
         patches: [patch],
+        ...(following.length
+          ? {
+              warnings: [
+                `Tag ${following.join(', ')} targets Istio ${
+                  istio.metadata.name
+                } itself: Sail moves it to ${revision} with the active revision, and the namespaces that use it follow at their next restart`,
+              ],
+            }
+          : {}),
         rollbackPatches: [
           {
             step: INSTALL_STEP,

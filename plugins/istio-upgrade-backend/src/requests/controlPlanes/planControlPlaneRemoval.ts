@@ -114,9 +114,32 @@ export function planControlPlaneRemoval(context: RemovalContext): Plan {
     };
   }
   const objects = context.revisionObjects;
+  const helmReleases = [
+    ...new Set(
+      [...objects, ...gatewayObjects]
+        .map(o => {
+          const release = o.metadata.annotations?.['meta.helm.sh/release-name'];
+          const namespace =
+            o.metadata.annotations?.['meta.helm.sh/release-namespace'];
+          return release
+            ? `release ${release} (${namespace ?? 'default'})`
+            : undefined;
+        })
+        .filter((r): r is string => r !== undefined),
+    ),
+  ];
   return {
     ...base,
     summary: `Delete the ${objects.length} objects of revision ${revision}, as istioctl uninstall --revision ${revision} does${standbyText}`,
+    ...(helmReleases.length
+      ? {
+          warnings: [
+            `Helm keeps its record of ${helmReleases.join(
+              ', ',
+            )} (its objects are deleted here): \`helm uninstall <release> -n <namespace>\` forgets it`,
+          ],
+        }
+      : {}),
     patches: [
       ...gatewayDeletions,
       ...objects.map(o => deletion(REMOVE_STEP, o)),

@@ -20,6 +20,15 @@ export const REVISION_OBJECT_KINDS = [
   'ServiceAccount',
 ] as const;
 
+/** Kinds a Helm install of istiod labels with its release and not with the revision. */
+const RELEASE_ONLY_KINDS = [
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+];
+
 /** Kinds whose objects belong to istiod only when they also carry `app=istiod` (gateways share them). */
 const ISTIOD_ONLY = new Set([
   'Deployment',
@@ -35,14 +44,16 @@ export function objectName(object: KubeObject): string {
 }
 
 /**
- * Every object labelled `istio.io/rev=<revision>` that belongs to the revision's control plane, in
- * deletion order: Deployment, Service, HPA and PDB of istiod (`app=istiod`), and every ConfigMap,
+ * Every object labelled `istio.io/rev=<revision>` that belongs to the revision's control plane (and,
+ * for a Helm install, the ServiceAccount and RBAC objects of its release, which the chart labels with
+ * the release only), in deletion order: Deployment, Service, HPA and PDB of istiod (`app=istiod`), and every ConfigMap,
  * ServiceAccount, Role, RoleBinding, ClusterRole, ClusterRoleBinding and webhook configuration with the
  * label, except a revision tag's webhooks (labelled `istio.io/tag`), which belong to the tag.
  */
 export async function readRevisionObjects(
   api: ClusterApi,
   revision: string,
+  helmRelease?: string,
 ): Promise<KubeObject[]> {
   const selector = `istio.io/rev=${revision}`;
   const lists = await Promise.all(
@@ -54,8 +65,27 @@ export async function readRevisionObjects(
       }),
     ),
   );
-  return lists
-    .flat()
+  // Helm's istiod chart labels its ServiceAccount and RBAC objects with the release only.
+  const ofRelease = helmRelease
+    ? await Promise.all(
+        RELEASE_ONLY_KINDS.map(async kind =>
+          (
+            await api.listObjects(kind, {
+              labelSelector: `release=${helmRelease}`,
+            })
+          ).filter(
+            o =>
+              o.metadata.annotations?.['meta.helm.sh/release-name'] ===
+              helmRelease,
+          ),
+        ),
+      )
+    : [];
+  const unique = new Map<string, KubeObject>();
+  for (const object of [...lists.flat(), ...ofRelease.flat()]) {
+    unique.set(objectName(object), object);
+  }
+  return [...unique.values()]
     .filter(o => !o.metadata.labels?.['istio.io/tag'])
     .sort(
       (a, b) =>

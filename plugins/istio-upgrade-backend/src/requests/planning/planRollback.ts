@@ -4,6 +4,12 @@ import {
   PlannedPatch,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
+/** The step of a rollback request that undoes a control-plane step. */
+export function undoStepOf(step: string): string {
+  if (step === 'install-control-plane') return 'undo-install-control-plane';
+  return step.replace(/^remove-/, 'restore-');
+}
+
 /**
  * The plan that undoes a plan: its rollback patches first (labels, selector or tag as they were), then
  * restarts of the same workloads in the same waves, so that every pod goes back to the revision it came
@@ -23,7 +29,7 @@ export function planRollback(original: Plan): { revision: string; plan: Plan } {
   );
   // A control plane's undo runs as steps of their own (re-create, restore), named after what they undo.
   const undo: PlannedPatch[] = original.rollbackPatches.map(p =>
-    original.controlPlane ? { ...p, step: `rollback-${p.step}` } : { ...p },
+    original.controlPlane ? { ...p, step: undoStepOf(p.step) } : { ...p },
   );
   return {
     revision: original.fromRevision,

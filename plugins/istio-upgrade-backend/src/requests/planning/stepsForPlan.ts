@@ -1,3 +1,4 @@
+import { undoStepOf } from './planRollback';
 import {
   Plan,
   RequestType,
@@ -38,22 +39,25 @@ const WAIT_FOR_CONTROL_PLANE = (revision: string): PlannedStep => ({
   description: `Wait until istiod of ${revision} is Ready and its injector webhook can answer`,
 });
 
-/** Whether a plan undoes another (a rollback request's): every write belongs to a rollback step. */
-function undoesAnother(plan: Plan): boolean {
-  return (
-    plan.patches.length > 0 &&
-    plan.patches.every(p => p.step.startsWith('rollback-'))
-  );
-}
-
-const DESCRIPTIONS: Record<string, string> = {
-  'rollback-install-control-plane':
+const UNDO_DESCRIPTIONS: Record<string, string> = {
+  'install-control-plane':
     "Undo the install: restore the Istio resource's version, or delete the IstioRevision created",
-  'rollback-remove-control-plane':
+  'remove-control-plane':
     'Re-create what the removal deleted, from the manifests stored with the request',
-  'rollback-remove-standby-gateways':
+  'remove-standby-gateways':
     "Re-create the standby gateway's objects, from the manifests stored with the request",
 };
+
+/** The description of a step that undoes `step`, in a rollback request (or a failed request's rollback). */
+function undoDescription(step: string): string {
+  return UNDO_DESCRIPTIONS[step] ?? `Undo ${step}`;
+}
+
+/** Whether a plan undoes another (a rollback request's): every write belongs to an undo step. */
+function undoesAnother(plan: Plan): boolean {
+  const undo = new Set(Object.keys(UNDO_DESCRIPTIONS).map(undoStepOf));
+  return plan.patches.length > 0 && plan.patches.every(p => undo.has(p.step));
+}
 
 function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
   const mode = plan.controlPlane?.mode;
@@ -61,7 +65,10 @@ function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
     const names = [...new Set(plan.patches.map(p => p.step))];
     const steps = names.map(name => ({
       name,
-      description: DESCRIPTIONS[name] ?? name,
+      description: undoDescription(
+        Object.keys(UNDO_DESCRIPTIONS).find(w => undoStepOf(w) === name) ??
+          name,
+      ),
     }));
     return type === 'control-plane-removal' && plan.toRevision
       ? [...steps, WAIT_FOR_CONTROL_PLANE(plan.toRevision)]
@@ -208,16 +215,19 @@ export function rollbackSteps(
     ].filter(
       name =>
         ran.has(name) &&
-        (plan.rollbackPatches ?? []).some(p => p.step === `rollback-${name}`),
+        (plan.rollbackPatches ?? []).some(p => p.step === name),
     );
     for (const name of writes) {
       steps.push({
         name: `rollback-${name}`,
-        description: DESCRIPTIONS[`rollback-${name}`],
+        description: undoDescription(name),
       });
     }
     if (type === 'control-plane-removal' && ran.has('remove-control-plane')) {
-      steps.push(WAIT_FOR_CONTROL_PLANE(from));
+      steps.push({
+        ...WAIT_FOR_CONTROL_PLANE(from),
+        name: 'rollback-wait-for-control-plane',
+      });
     }
     return steps;
   }

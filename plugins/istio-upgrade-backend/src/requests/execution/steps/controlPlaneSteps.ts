@@ -13,6 +13,7 @@ import {
   findRevisionUsers,
   objectsLeftOf,
 } from '../../controlPlanes/liveRevisionUse';
+import { undoStepOf } from '../../planning/planRollback';
 import { StepContext, StepFailure } from '../stepContext';
 import { StepRun, StepRunner, patchesOf } from './StepRun';
 
@@ -26,11 +27,15 @@ export const CONTROL_PLANE_STEPS = {
   verifyRemoved: 'verify-removal',
 } as const;
 
+const WRITES = [INSTALL_STEP, REMOVE_GATEWAYS_STEP, REMOVE_STEP];
+/** A rollback request's steps, which send the writes it carries under their names. */
+const UNDO_STEPS = new Set(WRITES.map(undoStepOf));
+
 const NAMES = new Set<string>([
   ...Object.values(CONTROL_PLANE_STEPS),
-  `rollback-${INSTALL_STEP}`,
-  `rollback-${REMOVE_GATEWAYS_STEP}`,
-  `rollback-${REMOVE_STEP}`,
+  ...WRITES.map(w => `rollback-${w}`),
+  `rollback-${CONTROL_PLANE_STEPS.waitReady}`,
+  ...UNDO_STEPS,
 ]);
 
 function where(p: PlannedPatch): string {
@@ -217,14 +222,20 @@ export const controlPlaneSteps: StepRunner = {
     const { request, ctx } = run;
     const { plan } = request;
     const mode = plan.controlPlane?.mode;
-    if (name.startsWith('rollback-')) {
-      // A rollback request carries the writes under the rollback step's name; a failed request's own
-      // rollback finds them under the step they undo.
-      const own = patchesOf(name, plan.patches);
-      const undo = own.length
-        ? own
-        : patchesOf(name.slice('rollback-'.length), plan.rollbackPatches);
-      for (const p of undo) await send(ctx, p);
+    if (UNDO_STEPS.has(name)) {
+      // A rollback request carries its writes under its steps' names.
+      for (const p of patchesOf(name, plan.patches)) await send(ctx, p);
+      return;
+    }
+    if (
+      name.startsWith('rollback-') &&
+      name !== `rollback-${CONTROL_PLANE_STEPS.waitReady}`
+    ) {
+      // A failed request's own rollback finds its writes under the step they undo.
+      const undone = name.slice('rollback-'.length);
+      for (const p of patchesOf(undone, plan.rollbackPatches)) {
+        await send(ctx, p);
+      }
       return;
     }
     if (name === CONTROL_PLANE_STEPS.install) {
@@ -238,7 +249,10 @@ export const controlPlaneSteps: StepRunner = {
       for (const p of patchesOf(name, plan.patches)) await send(ctx, p);
       return;
     }
-    if (name === CONTROL_PLANE_STEPS.waitReady) {
+    if (
+      name === CONTROL_PLANE_STEPS.waitReady ||
+      name === `rollback-${CONTROL_PLANE_STEPS.waitReady}`
+    ) {
       const timeout =
         mode === 'manual'
           ? ctx.controlPlaneInstallTimeoutMs
@@ -318,7 +332,11 @@ export const controlPlaneSteps: StepRunner = {
       ctx,
       ctx.rolloutTimeoutMs,
       async () => {
-        const left = await objectsLeftOf(ctx.api, request.revision);
+        const left = await objectsLeftOf(
+          ctx.api,
+          request.revision,
+          plan.patches.filter(p => p.patchType === 'delete'),
+        );
         if (left.length) return `still there: ${left.join(', ')}`;
         const inventory = await ctx.inventory();
         return inventory.controlPlanes.some(
