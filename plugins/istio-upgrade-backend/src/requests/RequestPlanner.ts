@@ -19,6 +19,7 @@ import {
 import { planGatewayMove } from './planning/planGatewayMove';
 import { planNamespaceMigration } from './planning/planNamespaceMigration';
 import { planTagMove } from './planning/planTagMove';
+import { sailTagMovePlan } from './planning/sailTagMove';
 import { readTagMoveObjects } from './tagMoveObjects';
 import { cutoverPrechecks } from './prechecks/cutoverPrechecks';
 import { gatewayMovePrechecks } from './prechecks/gatewayMovePrechecks';
@@ -383,7 +384,16 @@ export class RequestPlanner {
       },
       objects,
     );
-    return this.result(plan, prechecks, targetKey);
+    const revisionTag = await api.readObject(
+      'IstioRevisionTag',
+      undefined,
+      tag,
+    );
+    return this.result(
+      revisionTag ? sailTagMovePlan(plan, revisionTag, spec.revision) : plan,
+      prechecks,
+      targetKey,
+    );
   }
 
   /** The versions a new control plane could run on a cluster, with their revision names and verdicts. */

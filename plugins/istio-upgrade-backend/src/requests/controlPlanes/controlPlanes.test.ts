@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   meshSimulatorBackendSetup,
@@ -283,6 +284,128 @@ describe('control-plane install and removal', () => {
       );
     });
 
+    it('moves the default tag through its IstioRevisionTag, which Sail keeps', async () => {
+      const created = await ask({
+        type: 'revision-tag-move',
+        cluster: 'sail-lab',
+        revision: 'default-v1-31-0',
+        target: { tag: 'default' },
+        options: { migrateNamespaces: true },
+      });
+      expect(created.status).toBe(202);
+      expect(created.body.plan.patches[0]).toMatchObject({
+        step: 'repoint-tag',
+        kind: 'IstioRevisionTag',
+        name: 'default',
+        patch: {
+          spec: {
+            targetRef: { kind: 'IstioRevision', name: 'default-v1-31-0' },
+          },
+        },
+      });
+      const done = await approveAndSettle(created.body.id);
+      expect(done.state).toBe('succeeded');
+      const tag = await kubectlJson('sail-lab', [
+        'get',
+        'istiorevisiontag',
+        'default',
+      ]);
+      expect(tag.spec.targetRef).toEqual({
+        kind: 'IstioRevision',
+        name: 'default-v1-31-0',
+      });
+      // Sail rewrote the tag's webhook, and keeps it so.
+      await new Promise(r => setTimeout(r, 2000));
+      const webhook = await kubectlJson('sail-lab', [
+        'get',
+        'mutatingwebhookconfiguration',
+        'istio-revision-tag-default',
+      ]);
+      expect(webhook.metadata.labels['istio.io/rev']).toBe('default-v1-31-0');
+      const shop = (await inventory('sail-lab')).namespaces.find(
+        (n: any) => n.name === 'shop',
+      );
+      expect(shop.podsByRevision).toEqual([
+        expect.objectContaining({ revision: 'default-v1-31-0' }),
+      ]);
+    });
+
+    it('then removes the old revision nothing uses any more', async () => {
+      const created = await ask({
+        type: 'control-plane-removal',
+        cluster: 'sail-lab',
+        revision: 'default-v1-30-4',
+        target: {},
+      });
+      expect(created.status).toBe(202);
+      const done = await approveAndSettle(created.body.id);
+      expect(done.state).toBe('succeeded');
+      expect(await labelled('sail-lab', 'default-v1-30-4')).toEqual([]);
+    });
+
+    it('checks again at execution: a namespace that asks for the revision since stops it', async () => {
+      const created = await ask({
+        type: 'control-plane-removal',
+        cluster: 'sail-lab',
+        revision: 'default-v1-30-1',
+        target: {},
+      });
+      expect(created.status).toBe(202);
+      // Between the request and its approval, someone labels a namespace for the revision.
+      const manifest = path.join(simulator.stateDir, 'late-namespace.json');
+      await fs.writeFile(
+        manifest,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: {
+            name: 'late',
+            labels: { 'istio.io/rev': 'default-v1-30-1' },
+          },
+        }),
+      );
+      await simulator.kubectl([
+        '--context',
+        'sail-lab',
+        'apply',
+        '-f',
+        manifest,
+      ]);
+      await eventually(async () =>
+        (
+          await inventory('sail-lab')
+        ).namespaces.some((n: any) => n.name === 'late')
+          ? true
+          : undefined,
+      );
+      await api(BOB).post(`/requests/${created.body.id}/approve`).send({});
+      const done = await settle(created.body.id);
+      expect(done.state).toBe('failed');
+      expect(done.error).toMatch(/namespace late asks for it/);
+      expect(
+        done.events.filter((e: any) =>
+          /^(delete|create|patch) /.test(e.message),
+        ),
+      ).toEqual([]);
+      await expect(
+        kubectlJson('sail-lab', ['get', 'istiorevision', 'default-v1-30-1']),
+      ).resolves.toMatchObject({ kind: 'IstioRevision' });
+      await simulator.kubectl([
+        '--context',
+        'sail-lab',
+        'delete',
+        'namespace',
+        'late',
+      ]);
+      await eventually(async () =>
+        (
+          await inventory('sail-lab')
+        ).namespaces.some((n: any) => n.name === 'late')
+          ? undefined
+          : true,
+      );
+    });
+
     it('removes an unused revision by deleting its IstioRevision', async () => {
       const created = await ask({
         type: 'control-plane-removal',
@@ -308,10 +431,7 @@ describe('control-plane install and removal', () => {
           'default-v1-30-1',
         ]),
       ).rejects.toThrow(/NotFound|not found/);
-      expect(await revisionsOf('sail-lab')).toEqual([
-        'default-v1-30-4',
-        'default-v1-31-0',
-      ]);
+      expect(await revisionsOf('sail-lab')).toEqual(['default-v1-31-0']);
     });
   });
 
