@@ -28,6 +28,7 @@ const TITLES = {
   'prod-eu': 'Production EU',
   'prod-us': 'Production US',
   staging: 'Staging',
+  'prod-ap': 'Production AP (Sail article)',
 };
 
 const entities = sim.clusters.map(cluster => ({

@@ -49,6 +49,7 @@ describe('mesh-sim serve', () => {
       'prod-eu',
       'prod-us',
       'staging',
+      'prod-ap',
     ]);
     const env = {
       ...process.env,

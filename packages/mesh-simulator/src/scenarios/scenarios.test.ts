@@ -27,13 +27,20 @@ describe('seed and demo served together', () => {
       'prod-eu',
       'prod-us',
       'staging',
+      'prod-ap',
     ]);
     const contexts = (
       await t.kubectl(['config', 'get-contexts', '-o', 'name'])
     ).stdout
       .trim()
       .split('\n');
-    expect(contexts.sort()).toEqual(['prod-eu', 'prod-us', 'seed', 'staging']);
+    expect(contexts.sort()).toEqual([
+      'prod-ap',
+      'prod-eu',
+      'prod-us',
+      'seed',
+      'staging',
+    ]);
     const euToken = t.sim.clusters[1].tokens.admin;
     expect(
       (
