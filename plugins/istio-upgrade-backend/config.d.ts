@@ -57,6 +57,10 @@ export interface Config {
         'revision-tag-move'?: 'always' | 'never' | 'non-owners';
         /** Moving a Gateway API gateway to a revision. Default: as `gateway-cutover`. */
         'gateway-move'?: 'always' | 'never' | 'non-owners';
+        /** Control-plane installs always wait for an approver; any other value is refused at startup. */
+        'control-plane-install'?: 'always';
+        /** Control-plane removals always wait for an approver; any other value is refused at startup. */
+        'control-plane-removal'?: 'always';
       };
       /** Who is notified when a request waits for approval (group or user entity refs). */
       approvers?: string[];
