@@ -3,6 +3,7 @@ import { selectorMapMatches } from '../api/selectors';
 import { podIsReady } from '../controllers/podStatus';
 import { resolveTargetPort } from '../controllers/endpointsController';
 import { ControlPlanes } from '../istio/controlPlanes';
+import { gatewayNameLabel } from '../istio/gatewayApiResources';
 import { proxyWithinSkew } from '../istio/istioVersions';
 import { sidecarOf } from '../istio/sidecarInjector';
 import { KubeObject } from '../store/kubeObject';
@@ -55,6 +56,7 @@ type HopOutcome =
 const services = resourceTypeNamed('services');
 const pods = resourceTypeNamed('pods');
 const deployments = resourceTypeNamed('deployments');
+const gateways = resourceTypeNamed('gateways');
 
 /**
  * Sends synthetic requests through each flow on the simulated clock (at least 20 per
@@ -205,8 +207,9 @@ export class TrafficProbe {
       const entry = ports.find(p => p.port === (hop.port ?? 80)) ?? ports[0];
       if (!entry) return { fail: 'gateway-port-mismatch' };
       // Istio's gateway listens where the Services of its install send traffic: on the ports its
-      // containers declare (an istioctl-era gateway's 8080, 8443…) and on the target ports of the
-      // other Services selecting it (a Helm gateway's own Service: 80, 443).
+      // containers declare (an istioctl-era gateway's 8080, 8443…), on the target ports of the
+      // other Services selecting it (a Helm gateway's own Service: 80, 443) and, for a Gateway
+      // API gateway that istiod deployed, on its Gateway's listener ports.
       const others = this.store
         .list(services, namespace)
         .filter(
@@ -223,6 +226,7 @@ export class TrafficProbe {
         );
         return (
           declared ||
+          this.listensAsGatewayApiGateway(p, target) ||
           others.some(
             s =>
               selectorMapMatches(s.spec.selector, p.metadata.labels) &&
@@ -236,6 +240,16 @@ export class TrafficProbe {
       if (ready.length === 0) return { fail: 'gateway-port-mismatch' };
     }
     return { endpoints: ready.map(p => this.proxyProblem(p, attached)) };
+  }
+
+  /** Whether a pod of a deployed Gateway API gateway listens on `port` (one of its Gateway's listeners). */
+  private listensAsGatewayApiGateway(pod: KubeObject, port: number): boolean {
+    const name = pod.metadata.labels?.[gatewayNameLabel];
+    if (!name) return false;
+    const gateway = this.store.get(gateways, pod.metadata.namespace, name);
+    return (gateway?.spec?.listeners ?? []).some(
+      (l: { port?: number }) => l.port === port,
+    );
   }
 
   /** Why a pod's proxy cannot serve (control plane gone or out of skew); memoised per tick. */

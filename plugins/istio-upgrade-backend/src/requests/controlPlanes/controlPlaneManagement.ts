@@ -59,8 +59,7 @@ export function owningIstio(
 
 /**
  * Who installed a revision: Sail when an IstioRevision of that name exists; Helm when its istiod
- * carries Helm's release annotation or managed-by label; istioctl when it carries the operator's
- * component label without Helm's marks.
+ * carries Helm's release annotation; istioctl when it carries the operator's component label without it.
  */
 export function installedByOf(
   management: ControlPlaneManagement,
@@ -71,12 +70,9 @@ export function installedByOf(
   if (!istiod) return 'unknown';
   const labels = istiod.metadata.labels ?? {};
   const annotations = istiod.metadata.annotations ?? {};
-  if (
-    annotations['meta.helm.sh/release-name'] ||
-    labels['app.kubernetes.io/managed-by'] === 'Helm'
-  ) {
-    return 'helm';
-  }
+  // istioctl renders the same chart (so its objects carry the chart's `managed-by: Helm` label from
+  // 1.24 on); only `helm install` annotates them with the release.
+  if (annotations['meta.helm.sh/release-name']) return 'helm';
   if (labels['operator.istio.io/component']) return 'istioctl';
   return 'unknown';
 }

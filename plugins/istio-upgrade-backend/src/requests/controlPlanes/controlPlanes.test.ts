@@ -110,7 +110,7 @@ describe('control-plane install and removal', () => {
         },
       },
     });
-    for (const cluster of ['sail-lab', 'helm-lab']) {
+    for (const cluster of ['sail-lab', 'helm-lab', 'istioctl-lab']) {
       await eventually(async () => {
         const body = await inventory(cluster);
         return body?.cluster?.sync?.complete ? body : undefined;
@@ -572,6 +572,99 @@ describe('control-plane install and removal', () => {
       const done = await settle(created.body.id);
       expect(done.state).toBe('succeeded');
       expect(await revisionsOf('helm-lab')).toContain('1-30-4');
+    });
+  });
+
+  describe('on an istioctl cluster, the whole article', () => {
+    it('installs 1.31.0, migrates, moves the gateway and the default tag, removes 1.30.4, with no failed request', async () => {
+      await simulator.sim('POST', 'clusters/istioctl-lab/traffic/reset');
+      const run = async (body: Record<string, unknown>) => {
+        const created = await ask({ cluster: 'istioctl-lab', ...body });
+        expect([201, 202]).toContain(created.status);
+        return created.body;
+      };
+
+      // 1. Install: the plan gives istioctl's command first; people run it.
+      const install = await run({
+        type: 'control-plane-install',
+        revision: '1-31-0',
+        target: { version: '1.31.0' },
+      });
+      expect(install.plan.controlPlane).toMatchObject({
+        installedBy: 'istioctl',
+        mode: 'manual',
+      });
+      expect(install.plan.controlPlane.commands[1]).toMatch(
+        /^istioctl install --revision 1-31-0 /,
+      );
+      await api(BOB).post(`/requests/${install.id}/approve`).send({});
+      await simulator.sim('POST', 'clusters/istioctl-lab/control-planes', {
+        revision: '1-31-0',
+        version: '1.31.0',
+        installedWith: 'istioctl',
+      });
+      expect((await settle(install.id)).state).toBe('succeeded');
+
+      // 2. Migrate the namespace; 3. move the gateway; 4. move the default tag.
+      const migration = await run({
+        type: 'namespace-migration',
+        revision: '1-31-0',
+        target: { namespace: 'shop' },
+      });
+      // A namespace migration follows its own approval policy; the others always wait for one.
+      expect(
+        (migration.state === 'pending-approval'
+          ? await approveAndSettle(migration.id)
+          : await settle(migration.id)
+        ).state,
+      ).toBe('succeeded');
+      const move = await run({
+        type: 'gateway-move',
+        revision: '1-31-0',
+        target: { namespace: 'ingress', gateway: 'web' },
+        options: { watchWindowSeconds: 2 },
+      });
+      expect((await approveAndSettle(move.id)).state).toBe('succeeded');
+      const tag = await run({
+        type: 'revision-tag-move',
+        revision: '1-31-0',
+        target: { tag: 'default' },
+      });
+      expect((await approveAndSettle(tag.id)).state).toBe('succeeded');
+
+      // 5. Remove 1.30.4: istioctl labels everything it applies with the revision.
+      const before: string[] = await labelled('istioctl-lab', '1-30-4');
+      const removal = await run({
+        type: 'control-plane-removal',
+        revision: '1-30-4',
+        target: {},
+      });
+      expect(removal.plan.controlPlane).toMatchObject({
+        installedBy: 'istioctl',
+        mode: 'delete-objects',
+      });
+      expect([...removal.plan.controlPlane.deletions].sort()).toEqual(before);
+      expect((await approveAndSettle(removal.id)).state).toBe('succeeded');
+      expect(await labelled('istioctl-lab', '1-30-4')).toEqual([]);
+      expect(await revisionsOf('istioctl-lab')).toEqual(['1-31-0']);
+      console.log(
+        `istioctl article: ${before.length} objects removed (${Object.entries(
+          before.reduce<Record<string, number>>((counts, name) => {
+            const kind = name.split('/')[0];
+            return { ...counts, [kind]: (counts[kind] ?? 0) + 1 };
+          }, {}),
+        )
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(', ')})`,
+      );
+
+      const traffic = await simulator.sim(
+        'GET',
+        'clusters/istioctl-lab/traffic',
+      );
+      console.log(`istioctl article traffic: ${JSON.stringify(traffic)}`);
+      expect(traffic.sent).toBeGreaterThan(50);
+      expect(traffic.failed).toBe(0);
     });
   });
 });
