@@ -527,4 +527,19 @@ describe('Gateway API gateways deployed by istiod', () => {
       ).status,
     ).toBe(404);
   });
+
+  it("carries the probe's traffic through a deployed gateway on its listener's port", async () => {
+    await t.request('POST', '/sim/v1/clusters/gwapi/traffic/reset');
+    await t.eventually(
+      async () =>
+        (await get('/sim/v1/clusters/gwapi/traffic')).flows.find(
+          (f: any) => f.name === 'web',
+        )?.sent >= 20,
+    );
+    const web = (await get('/sim/v1/clusters/gwapi/traffic')).flows.find(
+      (f: any) => f.name === 'web',
+    );
+    expect(web.failed).toBe(0);
+    expect(web.succeeded).toBe(web.sent);
+  });
 });
