@@ -110,3 +110,40 @@ export function revisionBasedIstio(
 export function sailRevisionName(istioName: string, version: string): string {
   return `${istioName}-v${version.replace(/\./g, '-')}`;
 }
+
+/** What an install is planned against: who installs, Sail's RevisionBased Istio, the names taken. */
+export interface ClusterInstallFacts {
+  management: ControlPlaneManagement;
+  installedBy: InstalledBy;
+  /** The RevisionBased Istio that names and makes new revisions, on a Sail cluster. */
+  revisionBased?: KubeObject;
+  /** Revision names taken besides the inventory's control planes (IstioRevisions, istiods). */
+  takenNames: string[];
+  /** The API server's version, when it could be read. */
+  kubernetesVersion?: string;
+}
+
+/** Reads the cluster's control-plane management and the API server's version, for an install. */
+export async function readInstallContext(
+  api: ClusterApi,
+): Promise<ClusterInstallFacts> {
+  const [management, kubernetesVersion] = await Promise.all([
+    readControlPlaneManagement(api),
+    api.readServerVersion().then(
+      v => v.gitVersion,
+      () => undefined,
+    ),
+  ]);
+  const installedBy = clusterInstalledBy(management);
+  return {
+    management,
+    installedBy,
+    revisionBased:
+      installedBy === 'sail' ? revisionBasedIstio(management) : undefined,
+    takenNames: [
+      ...management.istioRevisions.map(r => r.metadata.name),
+      ...management.istiods.keys(),
+    ],
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
+  };
+}

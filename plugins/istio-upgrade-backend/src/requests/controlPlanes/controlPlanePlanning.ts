@@ -8,12 +8,11 @@ import {
 import YAML from 'yaml';
 import { ClusterApi } from '../../kubernetes/ClusterApi';
 import {
-  clusterInstalledBy,
   ControlPlaneManagement,
   installedByOf,
   owningIstio,
   readControlPlaneManagement,
-  revisionBasedIstio,
+  readInstallContext,
   sailRevisionName,
   sailRevisionOf,
 } from './controlPlaneManagement';
@@ -34,17 +33,6 @@ import { fail } from '../prechecks/precheckResults';
 
 /** Up to this grace period, a removal lets Sail prune the revision; beyond, it deletes the IstioRevision. */
 export const SAIL_GRACE_WAIT_SECONDS = 300;
-
-/** The API server's version, or undefined when it cannot be read. */
-export async function kubernetesVersionOf(
-  api: ClusterApi,
-): Promise<string | undefined> {
-  try {
-    return (await api.readServerVersion()).gitVersion;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The values an install copies: the current revision's mesh config, istiod resources and hub. */
 async function currentValues(
@@ -102,13 +90,9 @@ export async function planInstall(
     maxRevisions: number;
   },
 ): Promise<[Plan, Precheck[]]> {
-  const [management, kubernetesVersion] = await Promise.all([
-    readControlPlaneManagement(api),
-    kubernetesVersionOf(api),
-  ]);
-  const installedBy = clusterInstalledBy(management);
-  const istio =
-    installedBy === 'sail' ? revisionBasedIstio(management) : undefined;
+  const context = await readInstallContext(api);
+  const { management, installedBy, kubernetesVersion } = context;
+  const istio = context.revisionBased;
   const current =
     installedBy === 'sail'
       ? undefined
@@ -121,10 +105,7 @@ export async function planInstall(
     now: ask.now,
     maxRevisions: ask.maxRevisions,
     kubernetesVersion,
-    otherRevisions: [
-      ...management.istioRevisions.map(r => r.metadata.name),
-      ...management.istiods.keys(),
-    ],
+    otherRevisions: context.takenNames,
     expectedRevision: istio
       ? sailRevisionName(istio.metadata.name, ask.version)
       : undefined,

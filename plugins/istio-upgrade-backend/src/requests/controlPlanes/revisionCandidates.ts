@@ -7,13 +7,7 @@ import {
   RevisionCandidates,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { ClusterApi } from '../../kubernetes/ClusterApi';
-import {
-  clusterInstalledBy,
-  readControlPlaneManagement,
-  revisionBasedIstio,
-  sailRevisionName,
-} from './controlPlaneManagement';
-import { kubernetesVersionOf } from './controlPlanePlanning';
+import { readInstallContext, sailRevisionName } from './controlPlaneManagement';
 import { installPrechecks } from './installPrechecks';
 
 /**
@@ -30,13 +24,12 @@ export async function revisionCandidates(
     maxRevisions: number;
   },
 ): Promise<RevisionCandidates> {
-  const [management, kubernetesVersion] = await Promise.all([
-    readControlPlaneManagement(api),
-    kubernetesVersionOf(api),
-  ]);
-  const installedBy = clusterInstalledBy(management);
-  const istio =
-    installedBy === 'sail' ? revisionBasedIstio(management) : undefined;
+  const {
+    installedBy,
+    revisionBased: istio,
+    takenNames,
+    kubernetesVersion,
+  } = await readInstallContext(api);
   const running = inventory.controlPlanes
     .map(cp => cp.version)
     .filter((v): v is string => Boolean(v))
@@ -56,10 +49,7 @@ export async function revisionCandidates(
       now: options.now,
       maxRevisions: options.maxRevisions,
       kubernetesVersion,
-      otherRevisions: [
-        ...management.istioRevisions.map(r => r.metadata.name),
-        ...management.istiods.keys(),
-      ],
+      otherRevisions: takenNames,
     }).filter(c => c.id !== 'cluster-synced');
     return {
       minor: release.minor,
