@@ -36,6 +36,19 @@ const REVISION_KINDS = [
   'validatingwebhookconfigurations',
 ].join(',');
 
+/** How many objects of each kind a list of `Kind/…` names holds, as `Kind n, …`. */
+function countsByKind(names: string[]): string {
+  const counts = new Map<string, number>();
+  for (const name of names) {
+    const kind = name.split('/')[0];
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+}
+
 /**
  * Installing and removing control planes through the REST API, on a Sail cluster and on a Helm one:
  * what each plan says it writes, what the cluster has afterwards as kubectl reads it, the 4xx answers
@@ -440,6 +453,7 @@ describe('control-plane install and removal', () => {
     let labelledBefore: string[];
 
     it('removes the standby revision with its standby gateway, exactly as planned', async () => {
+      await simulator.sim('POST', 'clusters/helm-lab/traffic/reset');
       const before = await labelled('helm-lab', '1-29-1');
       labelledBefore = before;
       const created = await ask({
@@ -486,6 +500,15 @@ describe('control-plane install and removal', () => {
       expect(await labelled('helm-lab', '1-29-1')).toEqual([]);
       expect(await revisionsOf('helm-lab')).toEqual(['1-28-3']);
       removed = controlPlane.deletions;
+      const traffic = await simulator.sim('GET', 'clusters/helm-lab/traffic');
+      console.log(`Helm removal traffic: ${JSON.stringify(traffic)}`);
+      expect(traffic.sent).toBeGreaterThan(0);
+      expect(traffic.failed).toBe(0);
+      console.log(
+        `Helm removal of 1-29-1: ${
+          removed.length
+        } objects deleted (${countsByKind(removed)})`,
+      );
       // The live gateway and its LoadBalancer Service are untouched.
       const live = await kubectlJson('helm-lab', [
         'get',
@@ -648,14 +671,9 @@ describe('control-plane install and removal', () => {
       expect(await labelled('istioctl-lab', '1-30-4')).toEqual([]);
       expect(await revisionsOf('istioctl-lab')).toEqual(['1-31-0']);
       console.log(
-        `istioctl article: ${before.length} objects removed (${Object.entries(
-          before.reduce<Record<string, number>>((counts, name) => {
-            const kind = name.split('/')[0];
-            return { ...counts, [kind]: (counts[kind] ?? 0) + 1 };
-          }, {}),
-        )
-          .map(([kind, n]) => `${kind} ${n}`)
-          .join(', ')})`,
+        `istioctl article: ${before.length} objects removed (${countsByKind(
+          before,
+        )})`,
       );
 
       const traffic = await simulator.sim(
