@@ -26,3 +26,12 @@ export type {
   ScenarioWorkload,
 } from './scenarios/scenarioFormat';
 export { runCli } from './cli/runCli';
+export { maxPodChangesPerSecond } from './churn/churnGenerator';
+export type { ChurnGenerator, ChurnStatus } from './churn/churnGenerator';
+export type {
+  ClusterLoadTime,
+  LoadTimes,
+  ProcessMemory,
+  ScenarioLoadTime,
+  SimulatorStats,
+} from './stats/simulatorStats';

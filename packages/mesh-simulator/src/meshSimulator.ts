@@ -1,3 +1,4 @@
+import { ChurnGenerator } from './churn/churnGenerator';
 import { SimClock } from './clock/simClock';
 import { SimulatedCluster } from './cluster/simulatedCluster';
 import {
@@ -12,6 +13,15 @@ import { ClusterTokens, makeToken, TokenRegistry } from './server/accessTokens';
 import { generateCertificates } from './server/certificates';
 import { MeshServer } from './server/meshServer';
 import { ClusterInfo, writeStateFiles } from './server/stateFiles';
+import {
+  ClusterLoadTime,
+  collectSimulatorStats,
+  countObjects,
+  LoadTimes,
+  processMemory,
+  ScenarioLoadTime,
+  SimulatorStats,
+} from './stats/simulatorStats';
 
 /**
  * Options of {@link startMeshSimulator}.
@@ -38,6 +48,8 @@ export interface MeshSimulatorOptions {
   bookmarkIntervalSeconds?: number;
   /** Real milliseconds between controller ticks (default 50). */
   tickMs?: number;
+  /** Starts the churn generator at this many pod changes per second once serving. */
+  churnPodChangesPerSecond?: number;
   log?: (message: string) => void;
 }
 
@@ -68,6 +80,15 @@ export interface RunningMeshSimulator {
     cluster: string,
     install: ControlPlaneInstall,
   ): InstalledControlPlane;
+  /**
+   * The churn generator: rolling restarts across the fleet at a set rate of pod changes per
+   * second (the in-process twin of `/sim/v1/churn`).
+   */
+  churn: ChurnGenerator;
+  /** How long each scenario and cluster took to build, and the whole start. */
+  load: LoadTimes;
+  /** Memory, CPU, load times, object counts and churn (the in-process twin of `/sim/v1/stats`). */
+  stats(): SimulatorStats;
   stop(): Promise<void>;
 }
 
@@ -103,7 +124,14 @@ export async function startMeshSimulator(
     options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const host = options.host ?? '127.0.0.1';
   const clock = new SimClock(options.speed ?? 1);
-  const specs = options.scenarios.flatMap(s => readScenario(s).clusters);
+  const startedAt = performance.now();
+  const since = (t: number) => Math.round((performance.now() - t) * 10) / 10;
+  const scenarios = options.scenarios.map(source => {
+    const readStarted = performance.now();
+    const clusterSpecs = readScenario(source).clusters;
+    return { source, specs: clusterSpecs, readMs: since(readStarted) };
+  });
+  const specs = scenarios.flatMap(s => s.specs);
   const seen = new Set<string>();
   for (const spec of specs) {
     if (seen.has(spec.name)) {
@@ -118,20 +146,53 @@ export async function startMeshSimulator(
   );
   const clusters = new Map<string, SimulatedCluster>();
   const clusterTokens = new Map<string, ClusterTokens>();
-  for (const spec of specs) {
-    const cluster = new SimulatedCluster(spec.name, clock, {
-      historyWindow: options.historyWindow ?? 10000,
-      bookmarkIntervalMs: (options.bookmarkIntervalSeconds ?? 10) * 1000,
-      flows: scenarioFlows(spec),
-      log,
+  const scenarioTimes: ScenarioLoadTime[] = [];
+  const clusterTimes: ClusterLoadTime[] = [];
+  for (const scenario of scenarios) {
+    const scenarioStarted = performance.now();
+    let scenarioPods = 0;
+    for (const spec of scenario.specs) {
+      const clusterStarted = performance.now();
+      const cluster = new SimulatedCluster(spec.name, clock, {
+        historyWindow: options.historyWindow ?? 10000,
+        bookmarkIntervalMs: (options.bookmarkIntervalSeconds ?? 10) * 1000,
+        flows: scenarioFlows(spec),
+        log,
+      });
+      loadScenarioCluster(cluster, spec);
+      const loadMs = since(clusterStarted);
+      const counted = countObjects(cluster);
+      scenarioPods += counted.pods;
+      clusterTimes.push({
+        name: spec.name,
+        scenario: scenario.source,
+        loadMs,
+        ...counted,
+      });
+      clusters.set(spec.name, cluster);
+      const t = tokensFor(spec, options.tokenSeed);
+      clusterTokens.set(spec.name, t);
+      tokens.register(spec.name, t);
+    }
+    scenarioTimes.push({
+      scenario: scenario.source,
+      clusters: scenario.specs.length,
+      readMs: scenario.readMs,
+      loadMs: since(scenarioStarted),
+      pods: scenarioPods,
     });
-    loadScenarioCluster(cluster, spec);
-    clusters.set(spec.name, cluster);
-    const t = tokensFor(spec, options.tokenSeed);
-    clusterTokens.set(spec.name, t);
-    tokens.register(spec.name, t);
   }
+  const certificatesStarted = performance.now();
   const certificates = generateCertificates(host);
+  const certificatesMs = since(certificatesStarted);
+  const churn = new ChurnGenerator(clusters, clock);
+  const load: LoadTimes = {
+    totalMs: 0,
+    certificatesMs,
+    scenarios: scenarioTimes,
+    clusters: clusterTimes,
+  };
+  const stats = () => collectSimulatorStats(clusters, load, churn.status());
   const server = new MeshServer({
     host,
     port: options.port ?? 6443,
@@ -139,8 +200,11 @@ export async function startMeshSimulator(
     tokens,
     certificates,
     clock,
+    churn,
+    stats,
   });
   const url = await server.listen();
+  load.totalMs = since(startedAt);
   const info: ClusterInfo[] = specs.map(s => ({
     name: s.name,
     server: `${url}/clusters/${s.name}`,
@@ -154,11 +218,21 @@ export async function startMeshSimulator(
         adminToken: tokens.simulatorAdminToken,
         caPem: certificates.caPem,
         clusters: info,
+        load: {
+          totalMs: load.totalMs,
+          certificatesMs,
+          scenarios: scenarioTimes,
+        },
+        memoryAfterLoad: processMemory(),
       })
     : undefined;
   const ticker = setInterval(() => {
+    churn.tick();
     for (const cluster of clusters.values()) cluster.tick();
   }, options.tickMs ?? 50);
+  if (options.churnPodChangesPerSecond !== undefined) {
+    churn.start(options.churnPodChangesPerSecond);
+  }
   let stopped = false;
   return {
     url,
@@ -177,9 +251,13 @@ export async function startMeshSimulator(
       if (!c) throw new Error(`no cluster named ${name}`);
       return installControlPlane(c, install);
     },
+    churn,
+    load,
+    stats,
     async stop() {
       if (stopped) return;
       stopped = true;
+      churn.stop();
       clearInterval(ticker);
       for (const c of clusters.values()) c.watches.dropAll();
       await server.close();

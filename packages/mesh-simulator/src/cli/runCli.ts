@@ -31,13 +31,28 @@ export async function runCli(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const started = Date.now();
   const simulator = await startMeshSimulator(options);
+  const memory = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  const names = simulator.clusters.map(c => c.name);
   process.stderr.write(
-    `mesh-sim: serving ${simulator.clusters.map(c => c.name).join(', ')} in ${
-      Date.now() - started
-    } ms; kubeconfig ${simulator.kubeconfigPath}\n`,
+    `mesh-sim: serving ${
+      names.length > 10
+        ? `${names.slice(0, 3).join(', ')} … ${names.at(-1)} (${
+            names.length
+          } clusters)`
+        : names.join(', ')
+    } in ${Math.round(simulator.load.totalMs)} ms (heap ${mb(
+      memory.heapUsed,
+    )} MB, rss ${mb(memory.rss)} MB); kubeconfig ${
+      simulator.kubeconfigPath
+    }\n`,
   );
+  if (options.churnPodChangesPerSecond !== undefined) {
+    process.stderr.write(
+      `mesh-sim: churn at ${options.churnPodChangesPerSecond} pod changes/s (GET /sim/v1/churn)\n`,
+    );
+  }
   process.stdout.write(`mesh-sim ready ${simulator.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {

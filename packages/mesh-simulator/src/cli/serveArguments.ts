@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { MeshSimulatorOptions } from '../meshSimulator';
+import { maxPodChangesPerSecond } from '../churn/churnGenerator';
 import { bundledScenarios } from '../scenarios/scenarioSources';
 
 /** The usage text of `mesh-sim`. */
 export const usage = `Usage: mesh-sim serve --scenario <seed|demo|shapes|real-lab|gateway-api|FILE|fleet:CxP> [--scenario ...]
                      [--host 127.0.0.1] [--port 6443] [--kubeconfig FILE]
                      [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]
+                     [--churn POD_CHANGES_PER_SECOND]
        mesh-sim serve --help`;
 
 /** Thrown by {@link parseServeArguments} for `--help` or `-h`: print the usage and exit 0. */
@@ -30,6 +32,7 @@ export function parseServeArguments(
   let kubeconfigPath: string | undefined;
   let tokenSeed: string | undefined;
   let historyWindow: number | undefined;
+  let churnPodChangesPerSecond: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.indexOf('=');
@@ -79,6 +82,17 @@ export function parseServeArguments(
       case '--history':
         historyWindow = number(value(), '--history', 1);
         break;
+      case '--churn':
+        churnPodChangesPerSecond = number(value(), '--churn', 0);
+        if (
+          churnPodChangesPerSecond === 0 ||
+          churnPodChangesPerSecond > maxPodChangesPerSecond
+        ) {
+          throw new Error(
+            `--churn must be above 0 and at most ${maxPodChangesPerSecond}, got ${churnPodChangesPerSecond}`,
+          );
+        }
+        break;
       default:
         throw new Error(`unknown argument ${arg}`);
     }
@@ -99,5 +113,6 @@ export function parseServeArguments(
     kubeconfigPath,
     tokenSeed,
     historyWindow,
+    churnPodChangesPerSecond,
   };
 }

@@ -10,12 +10,14 @@ import { handleResourceRequest } from '../api/resourceHandler';
 import { readBody, sendError, sendJson } from '../api/responses';
 import { ApiError, pathNotFound } from '../api/statusErrors';
 import { typeKey } from '../api/resourceTypes';
+import { ChurnGenerator } from '../churn/churnGenerator';
 import { SimClock } from '../clock/simClock';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { drawFault } from '../faults/faultRules';
 import { authorize, TokenRegistry, unauthorized } from './accessTokens';
 import { ServerCertificates } from './certificates';
 import { handleSimApi } from './simApi';
+import { SimulatorStats } from '../stats/simulatorStats';
 
 /**
  * Options of the HTTPS server.
@@ -29,6 +31,10 @@ export interface MeshServerOptions {
   tokens: TokenRegistry;
   certificates: ServerCertificates;
   clock: SimClock;
+  /** The churn generator `/sim/v1/churn` controls. */
+  churn: ChurnGenerator;
+  /** What `GET /sim/v1/stats` answers. */
+  stats: () => SimulatorStats;
 }
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -234,14 +240,13 @@ export class MeshServer {
           'the /sim/v1 API needs the simulator admin token',
         );
       }
-      await handleSimApi(
-        req,
-        res,
-        segments.slice(2),
+      await handleSimApi(req, res, segments.slice(2), {
         clusters,
-        this.options.clock,
-        c => this.serverFor(c),
-      );
+        clock: this.options.clock,
+        churn: this.options.churn,
+        stats: this.options.stats,
+        serverFor: c => this.serverFor(c),
+      });
       return;
     }
     if (

@@ -1,30 +1,69 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonBody, readBody, sendJson } from '../api/responses';
 import { ApiError, badRequest } from '../api/statusErrors';
+import { ChurnGenerator, parseChurnRequest } from '../churn/churnGenerator';
 import { SimClock } from '../clock/simClock';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { parseFaultConfig } from '../faults/faultRules';
 import { installControlPlane } from '../istio/controlPlaneInstall';
+import { SimulatorStats } from '../stats/simulatorStats';
+
+/** The resource of a one-segment path (`stats`, `churn`), else undefined. */
+function resource0(segments: string[]): string | undefined {
+  return segments.length === 1 ? segments[0] : undefined;
+}
 
 function notFound(what: string): ApiError {
   return new ApiError(404, 'NotFound', `${what} not found`);
 }
 
+/** What the `/sim/v1` API acts on. */
+export interface SimApiTargets {
+  clusters: Map<string, SimulatedCluster>;
+  clock: SimClock;
+  churn: ChurnGenerator;
+  stats: () => SimulatorStats;
+  serverFor: (cluster: string) => string;
+}
+
 /**
  * The simulator's own control API under `/sim/v1` (admin token only): traffic counters,
- * faults and the requests they hold, dropping watches, request statistics, the clock speed, and
- * `POST clusters/<cluster>/control-planes`, a person installing a control plane revision with Helm
- * or istioctl (201 with what was created; 409 when it exists; 400 for a version not rendered).
+ * faults and the requests they hold, dropping watches, request statistics, the clock speed,
+ * the simulator's own stats (`GET stats`: memory, CPU, load times; `?gc=true` collects garbage
+ * first when node runs with --expose-gc), the churn generator (`GET`, `POST`/`PUT`
+ * `{ podChangesPerSecond }`, `DELETE` on `churn`), and `POST clusters/<cluster>/control-planes`,
+ * a person installing a control plane revision with Helm or istioctl (201 with what was
+ * created; 409 when it exists; 400 for a version not rendered).
  */
 export async function handleSimApi(
   req: IncomingMessage,
   res: ServerResponse,
   segments: string[],
-  clusters: Map<string, SimulatedCluster>,
-  clock: SimClock,
-  serverFor: (cluster: string) => string,
+  targets: SimApiTargets,
 ) {
+  const { clusters, clock, churn, serverFor } = targets;
   const method = req.method ?? 'GET';
+  if (resource0(segments) === 'stats' && method === 'GET') {
+    const query = new URL(req.url ?? '/', 'https://mesh-sim').searchParams;
+    if (query.get('gc') === 'true') (global as { gc?: () => void }).gc?.();
+    sendJson(res, 200, targets.stats());
+    return;
+  }
+  if (resource0(segments) === 'churn') {
+    if (method === 'GET') {
+      sendJson(res, 200, churn.status());
+      return;
+    }
+    if (method === 'POST' || method === 'PUT') {
+      const rate = parseChurnRequest(parseJsonBody(await readBody(req)));
+      sendJson(res, 200, churn.start(rate));
+      return;
+    }
+    if (method === 'DELETE') {
+      sendJson(res, 200, churn.stop());
+      return;
+    }
+  }
   const [resource, clusterName, sub, action] = segments;
   if (resource === 'clock' && segments.length === 1) {
     if (method === 'GET') {

@@ -2,6 +2,11 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import YAML from 'yaml';
 import { ClusterTokens } from './accessTokens';
+import type {
+  LoadTimes,
+  ProcessMemory,
+  ScenarioLoadTime,
+} from '../stats/simulatorStats';
 
 /**
  * What the simulator tells other tools about one cluster.
@@ -45,8 +50,8 @@ export function kubeconfigYaml(clusters: ClusterInfo[], caPem: string): string {
 }
 
 /**
- * Writes the kubeconfig, `ca.crt` and `mesh-sim.json` (token files mode 0600). Returns the
- * kubeconfig path.
+ * Writes the kubeconfig, `ca.crt` and `mesh-sim.json` (token files mode 0600; the latter also
+ * holds the load times and the memory after load). Returns the kubeconfig path.
  */
 export function writeStateFiles(options: {
   stateDir: string;
@@ -55,6 +60,12 @@ export function writeStateFiles(options: {
   adminToken: string;
   caPem: string;
   clusters: ClusterInfo[];
+  /** Load times of the start (per-cluster times are in `GET /sim/v1/stats`). */
+  load?: Pick<LoadTimes, 'totalMs' | 'certificatesMs'> & {
+    scenarios: ScenarioLoadTime[];
+  };
+  /** The process's memory once loaded. */
+  memoryAfterLoad?: ProcessMemory;
 }): string {
   const stateDir = resolve(options.stateDir);
   mkdirSync(stateDir, { recursive: true });
@@ -73,6 +84,8 @@ export function writeStateFiles(options: {
         caFile,
         kubeconfig: kubeconfigPath,
         clusters: options.clusters,
+        load: options.load,
+        memoryAfterLoad: options.memoryAfterLoad,
       },
       null,
       2,
