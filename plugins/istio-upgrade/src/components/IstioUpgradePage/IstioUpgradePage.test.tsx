@@ -40,7 +40,7 @@ describe('IstioUpgradePage', () => {
     ).toBeInTheDocument();
   });
 
-  it('charts pods and namespaces per revision for each cluster, with how far behind it is', async () => {
+  it('shows pods per revision for each cluster, with how far behind it is, and namespaces in its details', async () => {
     await renderIstio(<IstioUpgradePage />);
     const seed = await screen.findByTestId('fleet-cluster-seed');
     expect(within(seed).getByText('20 minors behind')).toBeInTheDocument();
@@ -49,8 +49,11 @@ describe('IstioUpgradePage', () => {
         name: '1-9-7 (1.9.7): 9 pods; 1-10-4 (1.10.4): 2 pods; no sidecar: 2 pods',
       }),
     ).toBeInTheDocument();
+    await userEvent.click(
+      within(seed).getByRole('button', { name: 'Details of Lab cluster' }),
+    );
     expect(
-      within(seed).getByRole('img', { name: '1-9-7 (1.9.7): 2 namespaces' }),
+      screen.getByRole('img', { name: '1-9-7 (1.9.7): 2 namespaces' }),
     ).toBeInTheDocument();
     const us = screen.getByTestId('fleet-cluster-prod-us');
     expect(within(us).getByText('newest in fleet')).toBeInTheDocument();

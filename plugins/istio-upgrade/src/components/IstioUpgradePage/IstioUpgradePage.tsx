@@ -20,7 +20,9 @@ import { useFleet } from '../../hooks/useFleet';
 import { RequestsQueue } from '../RequestsQueue';
 import { WarningsTable } from '../WarningsTable';
 import { FleetFilters, FleetFilterValues } from './FleetFilters';
-import { FleetRevisionChart } from './FleetRevisionChart';
+import { FleetClusterTable } from './FleetClusterTable';
+import { computeFleetTotals } from './fleetTotals';
+import { FleetTotalsCard } from './FleetTotalsCard';
 
 const NO_FILTER: FleetFilterValues = { team: '', cluster: '', version: '' };
 
@@ -61,6 +63,7 @@ function FleetOverview(props: { fleet: FleetSummary }) {
     () => filterFleet(fleet, filters),
     [fleet, filters],
   );
+  const totals = useMemo(() => computeFleetTotals(clusters), [clusters]);
   const endOfLife = warnings.filter(w =>
     ['end-of-life', 'end-of-life-soon', 'unsupported-skew'].includes(w.code),
   ).length;
@@ -75,21 +78,25 @@ function FleetOverview(props: { fleet: FleetSummary }) {
       />
       <Grid container spacing={3}>
         <Grid item xs={12}>
+          <FleetTotalsCard totals={totals} />
+        </Grid>
+        <Grid item xs={12}>
           <InfoCard
-            title="Revisions per cluster"
+            title="Clusters"
             subheader={`The fleet's newest control plane is ${
               fleet.newestVersion ?? 'unknown'
             }. ${endOfLife} end-of-life or skew ${
               endOfLife === 1 ? 'finding' : 'findings'
-            } in the clusters shown.`}
+            } in the clusters shown. Most urgent first: end of life, unsupported skew, drift, then behind the newest.`}
           >
             {clusters.length === 0 ? (
               <Typography variant="body2">
                 No cluster matches the filters.
               </Typography>
             ) : (
-              <FleetRevisionChart
+              <FleetClusterTable
                 clusters={clusters}
+                warnings={warnings}
                 fleetNewest={fleet.newestVersion}
               />
             )}
@@ -108,9 +115,10 @@ function FleetOverview(props: { fleet: FleetSummary }) {
 }
 
 /**
- * The fleet page: per cluster, pods and namespaces per revision and how far it is from the fleet's
- * newest version; end-of-life and skew warnings across the fleet; filters by team, cluster and
- * version; and the requests queue where approvers decide.
+ * The fleet page: fleet-wide pods and namespaces per Istio version and per revision; the clusters in
+ * a compact table, most urgent first, sortable, filterable and groupable by owner; end-of-life and
+ * skew warnings across the fleet; filters by team, cluster and version; and the requests queue
+ * where approvers decide.
  */
 export function IstioUpgradePage() {
   const fleet = useFleet();
