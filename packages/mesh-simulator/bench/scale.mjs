@@ -352,8 +352,8 @@ async function measureChurn(options) {
   return result;
 }
 
-/** Memory by object kind (bench/memoryByKind.ts in its own process). */
-async function profileMemory(fleet, options) {
+/** Runs a TypeScript bench script in its own process; its last stdout line is JSON. */
+async function runScript(script, args, options) {
   const child = spawn(
     process.execPath,
     [
@@ -361,17 +361,39 @@ async function profileMemory(fleet, options) {
       `--max-old-space-size=${options.maxOldSpaceMb}`,
       '-r',
       '@backstage/cli/config/nodeTransform.cjs',
-      join(here, 'memoryByKind.ts'),
-      `fleet:${fleet}`,
+      join(here, script),
+      ...args,
     ],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout.on('data', c => (out += c));
   await new Promise((done, reject) =>
-    child.on('exit', code => (code === 0 ? done() : reject(new Error(`memoryByKind exited ${code}`)))),
+    child.on('exit', code => (code === 0 ? done() : reject(new Error(`${script} exited ${code}`)))),
   );
-  const result = JSON.parse(out.trim().split('\n').at(-1));
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+/** CPU by function and growth by kind under churn (bench/churnProfile.ts in its own process). */
+async function profileChurn(options) {
+  const result = await runScript(
+    'churnProfile.ts',
+    [`fleet:${options.churnFleet}`, String(options.churn), String(options.churnSeconds)],
+    options,
+  );
+  print(
+    `churn profile, ${result.scenario} at ${result.targetPodChangesPerSecond}/s for ${result.seconds} s (no watches): ` +
+      `achieved ${result.churn.achievedPodChangesPerSecond}/s, CPU ${result.cpuPercentOfOneCore}% of a core; ` +
+      `grew ${JSON.stringify(result.objectsGrew)}, history ${result.historyEntries.before} → ${result.historyEntries.after} entries, ` +
+      `heap ${result.heapUsedMB.before} → ${result.heapUsedMB.after} MB`,
+  );
+  print(`  top self time: ${result.topSelfTime.slice(0, 8).map(f => `${f.function} ${f.percentOfBusy}%`).join('; ')}`);
+  return result;
+}
+
+/** Memory by object kind (bench/memoryByKind.ts in its own process). */
+async function profileMemory(fleet, options) {
+  const result = await runScript('memoryByKind.ts', [`fleet:${fleet}`], options);
   print(`memory by kind, fleet:${fleet} (${result.heapPerPodBytes} heap bytes per pod):`);
   for (const p of result.parts.filter(x => x.bytesPerPod >= 20)) {
     print(`  ${p.part}: ${p.bytesPerPod} B/pod (${p.objects} objects, ${mb(p.retainedBytes)} MB${p.bytesPerObject ? `, ${p.bytesPerObject} B each` : ''}${p.jsonBytesPerObject ? `, JSON ${p.jsonBytesPerObject} B` : ''})`);
@@ -414,6 +436,12 @@ async function main() {
     save();
   }
   if (options.profile || options.only === 'profile') {
+    results.churnProfile ??= {};
+    results.churnProfile[`fleet:${options.churnFleet}@${options.churn}`] = {
+      measuredAt: new Date().toISOString(),
+      ...(await profileChurn(options)),
+    };
+    save();
     results.memoryByKind ??= {};
     for (const fleet of options.fleets) {
       results.memoryByKind[`fleet:${fleet}`] = await profileMemory(fleet, options);
