@@ -9,7 +9,8 @@
  *
  *   yarn workspace @istio-upgrade/mesh-simulator bench:scale [--fleets 10x1000,50x2000]
  *     [--churn 1000] [--churn-fleet 50x2000] [--churn-seconds 60] [--profile] [--cpu-prof]
- *     [--max-old-space-size MB] [--only load|churn|profile]
+ *     [--max-old-space-size MB] [--only load|churn|profile|memory]
+ * (`--only memory`: memory by kind of the --fleets alone, without the churn profile)
  */
 import { spawn } from 'node:child_process';
 import https from 'node:https';
@@ -442,6 +443,8 @@ async function main() {
       ...(await profileChurn(options)),
     };
     save();
+  }
+  if (options.profile || options.only === 'profile' || options.only === 'memory') {
     results.memoryByKind ??= {};
     for (const fleet of options.fleets) {
       results.memoryByKind[`fleet:${fleet}`] = await profileMemory(fleet, options);
