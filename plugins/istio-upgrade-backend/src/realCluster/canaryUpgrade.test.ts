@@ -422,15 +422,21 @@ describe('the canary upgrade on real Kubernetes and real Istio', () => {
         'update validatingwebhookconfigurations',
       ]),
     );
-    // And the token really is that narrow: what the backend never needs, the API server refuses.
+    // And the token really is that narrow: what the backend never needs, the API server refuses. (The
+    // README's control-plane role lets it create and delete a revision's objects - Deployments,
+    // ConfigMaps, webhooks, RBAC - for control-plane removals and their rollbacks; never update them,
+    // never touch pods or Secrets.)
     const refusedToBackend = [
       ['create', 'pods'],
-      ['delete', 'deployments'],
+      ['delete', 'pods'],
       ['get', 'secrets'],
-      ['get', 'configmaps'],
-      ['create', 'clusterrolebindings'],
-      ['delete', 'mutatingwebhookconfigurations'],
-      ['create', 'mutatingwebhookconfigurations'],
+      ['create', 'secrets'],
+      ['delete', 'namespaces'],
+      ['update', 'deployments'],
+      ['update', 'configmaps'],
+      ['patch', 'clusterroles'],
+      ['update', 'clusterrolebindings'],
+      ['patch', 'istiorevisions.sailoperator.io'],
     ];
     for (const [verb, resource] of refusedToBackend) {
       expect({
