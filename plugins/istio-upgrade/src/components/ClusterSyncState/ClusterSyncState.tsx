@@ -30,9 +30,11 @@ export function isSyncHealthy(sync: SyncState): boolean {
   return sync.state === 'synced';
 }
 
-/** How fresh the backend's copy of a cluster is: a status light, the age and any error. */
-export function ClusterSyncState(props: { sync: SyncState }) {
-  const { sync } = props;
+/** The sync state in words (state, age, error, completeness) and when it last matched the cluster. */
+export function describeSyncState(sync: SyncState): {
+  text: string;
+  tooltip: string;
+} {
   const age =
     sync.stalenessSeconds !== undefined
       ? ` (${formatAge(sync.stalenessSeconds)} ago)`
@@ -47,6 +49,13 @@ export function ClusterSyncState(props: { sync: SyncState }) {
   const tooltip = sync.lastSyncedAt
     ? `Last known to match the cluster at ${sync.lastSyncedAt}`
     : 'The inventory has not matched the cluster yet';
+  return { text, tooltip };
+}
+
+/** How fresh the backend's copy of a cluster is: a status light, the age and any error. */
+export function ClusterSyncState(props: { sync: SyncState }) {
+  const { sync } = props;
+  const { text, tooltip } = describeSyncState(sync);
   const Status = {
     pending: StatusPending,
     syncing: StatusRunning,

@@ -1,1 +1,6 @@
-export { ClusterSyncState, formatAge, isSyncHealthy } from './ClusterSyncState';
+export {
+  ClusterSyncState,
+  describeSyncState,
+  formatAge,
+  isSyncHealthy,
+} from './ClusterSyncState';

@@ -1,8 +1,6 @@
-import { Link } from '@backstage/core-components';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
-import IconButton from '@material-ui/core/IconButton';
 import Switch from '@material-ui/core/Switch';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -12,9 +10,7 @@ import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles, Theme } from '@material-ui/core/styles';
-import KeyboardArrowDown from '@material-ui/icons/KeyboardArrowDown';
-import KeyboardArrowRight from '@material-ui/icons/KeyboardArrowRight';
+import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import {
   memo,
   useCallback,
@@ -23,15 +19,18 @@ import {
   useMemo,
   useState,
 } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
 import {
   FleetCluster,
   FleetRevision,
   Warning,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
-import { ClusterSyncState } from '../ClusterSyncState';
-import { RevisionBar } from '../RevisionBar';
-import { colourKeyOf } from '../RevisionBar/revisionPalette';
-import { BehindChip } from './BehindChip';
+import { describeSyncState } from '../ClusterSyncState';
+import {
+  colourKeyOf,
+  RevisionKey,
+  revisionPalette,
+} from '../RevisionBar/revisionPalette';
 import {
   FleetSortKey,
   FleetTableEntry,
@@ -44,18 +43,128 @@ import { FleetClusterDetails, podSegments } from './FleetClusterDetails';
 
 const COLUMNS = 9;
 
+// The rows are plain elements styled like MUI's small table cells: 200 rows of MUI cells, chips,
+// buttons and tooltips took over a second to mount, plain ones a fraction of that.
 const useStyles = makeStyles((theme: Theme) => ({
   row: {
-    '& > td': { whiteSpace: 'nowrap' },
+    '&:hover': { backgroundColor: theme.palette.action.hover },
+  },
+  cell: {
+    ...theme.typography.body2,
+    padding: theme.spacing(0.75, 2),
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    textAlign: 'left',
+    whiteSpace: 'nowrap',
+    verticalAlign: 'middle',
+  },
+  rowHeader: { fontWeight: 'normal' },
+  toggle: {
+    border: 'none',
+    background: 'none',
+    cursor: 'pointer',
+    color: theme.palette.text.primary,
+    fontSize: theme.typography.pxToRem(14),
+    width: theme.spacing(3),
+    padding: 0,
+  },
+  link: {
+    color: theme.palette.primary.main,
+    textDecoration: 'none',
+    '&:hover': { textDecoration: 'underline' },
   },
   urgent: { color: theme.palette.error.main, fontWeight: 500 },
   attention: { color: theme.palette.warning.dark },
   calm: { color: theme.palette.text.secondary },
-  bar: { minWidth: 120 },
+  inline: { display: 'flex', gap: theme.spacing(1), alignItems: 'center' },
+  bar: {
+    flex: 1,
+    minWidth: 100,
+    display: 'flex',
+    height: theme.spacing(2),
+    borderRadius: theme.shape.borderRadius,
+    overflow: 'hidden',
+    backgroundColor: theme.palette.action.hover,
+  },
+  segment: {
+    height: '100%',
+    '&:not(:last-child)': {
+      borderRight: `1px solid ${theme.palette.background.paper}`,
+    },
+  },
+  badge: {
+    ...theme.typography.caption,
+    borderRadius: 12,
+    padding: theme.spacing(0.25, 1),
+  },
+  current: {
+    backgroundColor: theme.palette.success.main,
+    color: theme.palette.success.contrastText,
+  },
+  behind: {
+    backgroundColor: theme.palette.warning.main,
+    color: theme.palette.warning.contrastText,
+  },
+  farBehind: {
+    backgroundColor: theme.palette.error.main,
+    color: theme.palette.error.contrastText,
+  },
+  unknown: { border: `1px solid ${theme.palette.divider}` },
+  sync: {
+    display: 'inline-block',
+    width: theme.spacing(1),
+    height: theme.spacing(1),
+    borderRadius: '50%',
+    marginRight: theme.spacing(0.75),
+  },
+  synced: { backgroundColor: theme.palette.success.main },
+  waiting: { backgroundColor: theme.palette.info.main },
+  stale: { backgroundColor: theme.palette.warning.main },
+  failed: { backgroundColor: theme.palette.error.main },
   group: { backgroundColor: theme.palette.background.default },
 }));
 
+type Classes = ReturnType<typeof useStyles>;
+
+/** How far the cluster is behind the fleet's newest, as a small badge with the reason in its title. */
+function behindBadge(
+  classes: Classes,
+  cluster: FleetCluster,
+  fleetNewest: string | undefined,
+) {
+  const behind = cluster.minorsBehindFleet;
+  if (behind === undefined) {
+    return { className: classes.unknown, label: 'version unknown' };
+  }
+  if (behind <= 0)
+    return { className: classes.current, label: 'newest in fleet' };
+  return {
+    className: behind > 2 ? classes.farBehind : classes.behind,
+    label: `${behind} ${behind === 1 ? 'minor' : 'minors'} behind`,
+    title: `Its newest control plane is ${
+      cluster.newestVersion ?? '?'
+    }; the fleet's is ${fleetNewest ?? '?'}. ${
+      behind > 2
+        ? 'More than one upgrade away: a revision-based upgrade jumps at most two minors.'
+        : 'One revision-based upgrade (at most two minors) catches up.'
+    }`,
+  };
+}
+
+const SYNC_LIGHT: Record<
+  FleetCluster['cluster']['sync']['state'],
+  keyof Classes
+> = {
+  pending: 'waiting',
+  syncing: 'waiting',
+  synced: 'synced',
+  stale: 'stale',
+  error: 'failed',
+  unavailable: 'failed',
+};
+
 interface Shared {
+  classes: Classes;
+  colourOf: (entry: RevisionKey) => string;
   fleetNewest?: string;
   palette: ReadonlyArray<FleetRevision>;
   maxPods: number;
@@ -64,10 +173,53 @@ interface Shared {
   onToggle: (name: string) => void;
 }
 
+/**
+ * The row's pods per revision: RevisionBar's drawing, with colours and styles from the table, so
+ * that 200 rows share one palette and one style sheet (one image for screen readers, as there).
+ */
+function PodsBar(props: {
+  cluster: FleetCluster;
+  scale: number;
+  classes: Classes;
+  colourOf: (entry: RevisionKey) => string;
+}) {
+  const { classes, colourOf } = props;
+  const shown = podSegments(props.cluster).filter(s => s.count > 0);
+  const total = shown.reduce((sum, s) => sum + s.count, 0);
+  const width = Math.max(props.scale, total, 1);
+  const labelOf = (s: RevisionKey & { count: number }) =>
+    `${
+      s.revision === undefined
+        ? 'no sidecar'
+        : `${s.revision}${s.version ? ` (${s.version})` : ''}`
+    }: ${s.count} pods`;
+  return (
+    <div
+      className={classes.bar}
+      role="img"
+      aria-label={
+        shown.length === 0 ? 'No pods' : shown.map(labelOf).join('; ')
+      }
+    >
+      {shown.map(s => (
+        <div
+          key={s.revision ?? ''}
+          className={classes.segment}
+          title={labelOf(s)}
+          style={{
+            width: `${(s.count / width) * 100}%`,
+            backgroundColor: colourOf(s),
+          }}
+        />
+      ))}
+    </div>
+  );
+}
+
 const ClusterRow = memo(function ClusterTableRow(
   props: { entry: FleetTableEntry; expanded: boolean } & Shared,
 ) {
-  const classes = useStyles();
+  const { classes, colourOf } = props;
   const { entry, expanded } = props;
   const { cluster, urgency } = entry;
   const name = cluster.cluster.name;
@@ -75,71 +227,86 @@ const ClusterRow = memo(function ClusterTableRow(
   let statusClass = classes.calm;
   if (urgency.rank <= 1) statusClass = classes.urgent;
   else if (urgency.findings.length) statusClass = classes.attention;
+  const behind = behindBadge(classes, cluster, props.fleetNewest);
+  const sync = describeSyncState(cluster.cluster.sync);
   return (
     <>
-      <TableRow
-        hover
+      <tr
         className={classes.row}
         data-testid={`fleet-cluster-${name}`}
         aria-label={`Cluster ${entry.title}`}
       >
-        <TableCell padding="checkbox">
-          <IconButton
-            size="small"
+        <td className={classes.cell}>
+          <button
+            type="button"
+            className={classes.toggle}
             aria-expanded={expanded}
             aria-label={`Details of ${entry.title}`}
             onClick={() => props.onToggle(name)}
           >
-            {expanded ? <KeyboardArrowDown /> : <KeyboardArrowRight />}
-          </IconButton>
-        </TableCell>
-        <TableCell component="th" scope="row">
-          <Link to={istioTab}>{entry.title}</Link>
-        </TableCell>
-        <TableCell>
+            {expanded ? '▾' : '▸'}
+          </button>
+        </td>
+        <th scope="row" className={`${classes.cell} ${classes.rowHeader}`}>
+          <RouterLink className={classes.link} to={istioTab}>
+            {entry.title}
+          </RouterLink>
+        </th>
+        <td className={classes.cell}>
           {entry.owner ? (
-            <Link to={props.linkTo(entry.owner)}>{entry.ownerName}</Link>
+            <RouterLink className={classes.link} to={props.linkTo(entry.owner)}>
+              {entry.ownerName}
+            </RouterLink>
           ) : (
             entry.ownerName
           )}
-        </TableCell>
-        <TableCell>
-          <Typography variant="body2" className={statusClass}>
-            {urgency.status}
-          </Typography>
-        </TableCell>
-        <TableCell>
+        </td>
+        <td className={`${classes.cell} ${statusClass}`}>{urgency.status}</td>
+        <td className={classes.cell}>
           {cluster.revisions
             .map(r => (r.version ? `${r.revision} (${r.version})` : r.revision))
             .join(', ') || '—'}
-        </TableCell>
-        <TableCell>
-          <Box display="flex" gridGap={4} alignItems="center">
+        </td>
+        <td className={classes.cell}>
+          <div className={classes.inline}>
             {cluster.newestVersion ?? '—'}
-            <BehindChip cluster={cluster} fleetNewest={props.fleetNewest} />
-          </Box>
-        </TableCell>
-        <TableCell className={classes.bar}>
-          <Box display="flex" gridGap={8} alignItems="center">
-            <Typography variant="body2">{cluster.pods}</Typography>
-            <Box flex={1}>
-              <RevisionBar
-                segments={podSegments(cluster)}
-                palette={props.palette}
-                scale={props.maxPods}
-                unit="pods"
-              />
-            </Box>
-          </Box>
-        </TableCell>
-        <TableCell>
+            <span
+              className={`${classes.badge} ${behind.className}`}
+              title={behind.title}
+            >
+              {behind.label}
+            </span>
+          </div>
+        </td>
+        <td className={classes.cell}>
+          <div className={classes.inline}>
+            {cluster.pods}
+            <PodsBar
+              cluster={cluster}
+              scale={props.maxPods}
+              classes={classes}
+              colourOf={colourOf}
+            />
+          </div>
+        </td>
+        <td className={classes.cell}>
           {cluster.warningCounts.error} errors, {cluster.warningCounts.warning}{' '}
           warnings
-        </TableCell>
-        <TableCell>
-          <ClusterSyncState sync={cluster.cluster.sync} />
-        </TableCell>
-      </TableRow>
+        </td>
+        <td
+          className={classes.cell}
+          title={sync.tooltip}
+          data-testid="sync-state"
+        >
+          <span
+            className={`${classes.sync} ${
+              classes[SYNC_LIGHT[cluster.cluster.sync.state]]
+            }`}
+            aria-hidden
+          />
+          {sync.text}
+        </td>
+      </tr>
       {expanded && (
         <TableRow>
           <TableCell colSpan={COLUMNS}>
@@ -245,7 +412,14 @@ export function FleetClusterTable(props: {
       direction:
         previous.key === key && previous.direction === 'asc' ? 'desc' : 'asc',
     }));
+  const theme = useTheme<Theme>();
+  const colourOf = useMemo(
+    () => revisionPalette(theme, palette),
+    [theme, palette],
+  );
   const shared: Shared = {
+    classes,
+    colourOf,
     fleetNewest,
     palette,
     maxPods,
