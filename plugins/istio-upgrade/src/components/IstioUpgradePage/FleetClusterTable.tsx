@@ -58,6 +58,8 @@ const useStyles = makeStyles((theme: Theme) => ({
     verticalAlign: 'middle',
   },
   rowHeader: { fontWeight: 'normal' },
+  heading: { whiteSpace: 'nowrap' },
+  scroller: { overflowX: 'auto' },
   toggle: {
     border: 'none',
     background: 'none',
@@ -148,6 +150,17 @@ function behindBadge(
         : 'One revision-based upgrade (at most two minors) catches up.'
     }`,
   };
+}
+
+/** Errors and warnings in a few words: "none", "2 errors", "1 error, 3 warnings". */
+function warningsInWords(counts: FleetCluster['warningCounts']): string {
+  const parts = [
+    counts.error &&
+      `${counts.error} ${counts.error === 1 ? 'error' : 'errors'}`,
+    counts.warning &&
+      `${counts.warning} ${counts.warning === 1 ? 'warning' : 'warnings'}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'none';
 }
 
 const SYNC_LIGHT: Record<
@@ -262,10 +275,13 @@ const ClusterRow = memo(function ClusterTableRow(
           )}
         </td>
         <td className={`${classes.cell} ${statusClass}`}>{urgency.status}</td>
-        <td className={classes.cell}>
-          {cluster.revisions
-            .map(r => (r.version ? `${r.revision} (${r.version})` : r.revision))
-            .join(', ') || '—'}
+        <td
+          className={classes.cell}
+          title={cluster.revisions
+            .map(r => `${r.revision}: Istio ${r.version ?? 'unknown'}`)
+            .join('; ')}
+        >
+          {cluster.revisions.map(r => r.revision).join(', ') || '—'}
         </td>
         <td className={classes.cell}>
           <div className={classes.inline}>
@@ -290,8 +306,7 @@ const ClusterRow = memo(function ClusterTableRow(
           </div>
         </td>
         <td className={classes.cell}>
-          {cluster.warningCounts.error} errors, {cluster.warningCounts.warning}{' '}
-          warnings
+          {warningsInWords(cluster.warningCounts)}
         </td>
         <td
           className={classes.cell}
@@ -463,65 +478,68 @@ export function FleetClusterTable(props: {
             : `${shown.length} of ${entries.length} clusters`}
         </Typography>
       </Box>
-      <Table size="small" aria-label="Clusters">
-        <TableHead>
-          <TableRow>
-            <TableCell padding="checkbox" />
-            {HEADERS.map(h => (
-              <TableCell
-                key={h.label}
-                sortDirection={sort.key === h.key ? sort.direction : false}
-              >
-                {h.key ? (
-                  <TableSortLabel
-                    active={sort.key === h.key}
-                    direction={sort.key === h.key ? sort.direction : 'asc'}
-                    onClick={() => sortBy(h.key!)}
-                  >
-                    {h.label}
-                  </TableSortLabel>
-                ) : (
-                  h.label
-                )}
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        {shown.length === 0 && (
-          <TableBody>
+      <div className={classes.scroller}>
+        <Table size="small" aria-label="Clusters">
+          <TableHead>
             <TableRow>
-              <TableCell colSpan={COLUMNS}>
-                No cluster matches “{deferredFilter}”.
-              </TableCell>
+              <TableCell padding="checkbox" />
+              {HEADERS.map(h => (
+                <TableCell
+                  key={h.label}
+                  className={classes.heading}
+                  sortDirection={sort.key === h.key ? sort.direction : false}
+                >
+                  {h.key ? (
+                    <TableSortLabel
+                      active={sort.key === h.key}
+                      direction={sort.key === h.key ? sort.direction : 'asc'}
+                      onClick={() => sortBy(h.key!)}
+                    >
+                      {h.label}
+                    </TableSortLabel>
+                  ) : (
+                    h.label
+                  )}
+                </TableCell>
+              ))}
             </TableRow>
-          </TableBody>
-        )}
-        {groups.map(group => (
-          <TableBody
-            key={group.owner ?? ''}
-            aria-label={byOwner ? `Owner ${group.ownerName}` : undefined}
-          >
-            {byOwner && (
-              <TableRow className={classes.group}>
-                <TableCell colSpan={COLUMNS} component="th" scope="rowgroup">
-                  <Typography variant="subtitle2">
-                    {group.ownerName}: {group.entries.length}{' '}
-                    {group.entries.length === 1 ? 'cluster' : 'clusters'}
-                  </Typography>
+          </TableHead>
+          {shown.length === 0 && (
+            <TableBody>
+              <TableRow>
+                <TableCell colSpan={COLUMNS}>
+                  No cluster matches “{deferredFilter}”.
                 </TableCell>
               </TableRow>
-            )}
-            {group.entries.map(entry => (
-              <ClusterRow
-                key={entry.cluster.cluster.name}
-                entry={entry}
-                expanded={expanded.has(entry.cluster.cluster.name)}
-                {...shared}
-              />
-            ))}
-          </TableBody>
-        ))}
-      </Table>
+            </TableBody>
+          )}
+          {groups.map(group => (
+            <TableBody
+              key={group.owner ?? ''}
+              aria-label={byOwner ? `Owner ${group.ownerName}` : undefined}
+            >
+              {byOwner && (
+                <TableRow className={classes.group}>
+                  <TableCell colSpan={COLUMNS} component="th" scope="rowgroup">
+                    <Typography variant="subtitle2">
+                      {group.ownerName}: {group.entries.length}{' '}
+                      {group.entries.length === 1 ? 'cluster' : 'clusters'}
+                    </Typography>
+                  </TableCell>
+                </TableRow>
+              )}
+              {group.entries.map(entry => (
+                <ClusterRow
+                  key={entry.cluster.cluster.name}
+                  entry={entry}
+                  expanded={expanded.has(entry.cluster.cluster.name)}
+                  {...shared}
+                />
+              ))}
+            </TableBody>
+          ))}
+        </Table>
+      </div>
     </>
   );
 }
