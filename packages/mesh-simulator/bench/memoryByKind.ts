@@ -34,7 +34,10 @@ async function main() {
   const clusters = sim.clusters.map(c => sim.cluster(c.name));
   const loaded = heapAfterGc();
   const stores = clusters.map(c => c.store as any);
-  const pods = stores.reduce((n, s) => n + s.tables.get('pods').entries.size, 0);
+  const pods = stores.reduce(
+    (n, s) => n + s.tables.get('pods').entries.size,
+    0,
+  );
 
   const parts: Array<{
     part: string;
@@ -45,7 +48,12 @@ async function main() {
     jsonBytesPerObject?: number;
   }> = [];
   let last = loaded;
-  const drop = (part: string, objects: number, action: () => void, json?: number) => {
+  const drop = (
+    part: string,
+    objects: number,
+    action: () => void,
+    json?: number,
+  ) => {
     action();
     const now = heapAfterGc();
     const retained = last - now;
@@ -90,7 +98,9 @@ async function main() {
   for (const kind of kinds) {
     // JSON size of a sample, to compare the heap cost with the wire size.
     const sample = stores
-      .flatMap(s => [...(s.tables.get(kind.key)?.entries.values() ?? [])].slice(0, 20))
+      .flatMap(s =>
+        [...(s.tables.get(kind.key)?.entries.values() ?? [])].slice(0, 20),
+      )
       .map((e: any) => JSON.stringify(e.object).length);
     const json = Math.round(sample.reduce((a, b) => a + b, 0) / sample.length);
     drop(

@@ -116,7 +116,9 @@ async function serve(scenario, { args = [], maxOldSpaceMb, cpuProfDir } = {}) {
     });
     child.on('exit', code => reject(new Error(`mesh-sim exited with ${code}`)));
   });
-  const state = JSON.parse(readFileSync(join(stateDir, 'mesh-sim.json'), 'utf8'));
+  const state = JSON.parse(
+    readFileSync(join(stateDir, 'mesh-sim.json'), 'utf8'),
+  );
   return {
     url,
     state,
@@ -150,7 +152,11 @@ function call(s, method, path, body, accept = 'application/json') {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if (res.statusCode >= 300) {
-            reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`));
+            reject(
+              new Error(
+                `${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`,
+              ),
+            );
             return;
           }
           resolveCall(JSON.parse(text));
@@ -164,8 +170,15 @@ function call(s, method, path, body, accept = 'application/json') {
 
 /** A metadata-only pod watch on one cluster from now on, counting events by type. */
 async function watchPods(s, cluster, counts) {
-  const metadata = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
-  const list = await call(s, 'GET', `/clusters/${cluster}/api/v1/pods?limit=1`, undefined, metadata);
+  const metadata =
+    'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+  const list = await call(
+    s,
+    'GET',
+    `/clusters/${cluster}/api/v1/pods?limit=1`,
+    undefined,
+    metadata,
+  );
   let buffer = '';
   const req = https.get(
     `${s.url}/clusters/${cluster}/api/v1/pods?watch=true&resourceVersion=${list.metadata.resourceVersion}`,
@@ -232,10 +245,14 @@ async function measureLoad(fleet, options) {
       heapUsedMB: mb(sim.state.memoryAfterLoad.heapUsedBytes),
       rssMB: mb(sim.state.memoryAfterLoad.rssBytes),
     },
-    heapPerPodBytes: Math.round(stats.memory.heapUsedBytes / stats.objects.pods),
+    heapPerPodBytes: Math.round(
+      stats.memory.heapUsedBytes / stats.objects.pods,
+    ),
     rssPerPodBytes: Math.round(stats.memory.rssBytes / stats.objects.pods),
     heapLimitMB: mb(stats.heapLimitBytes),
-    loadCpuSeconds: round((stats.cpu.userMicros + stats.cpu.systemMicros) / 1e6),
+    loadCpuSeconds: round(
+      (stats.cpu.userMicros + stats.cpu.systemMicros) / 1e6,
+    ),
   };
   print(
     `${scenario}: ${result.pods} pods (${result.objects} objects) ready in ${result.readyWallSeconds} s ` +
@@ -260,7 +277,11 @@ function summariseCpuProfile(file, top = 15) {
       idle += node.hitCount;
       continue;
     }
-    const where = url ? `${url.replace(/^.*\/(packages|node_modules)\//, '$1/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*\/(packages|node_modules)\//, '$1/')}:${
+          lineNumber + 1
+        }`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     byFunction.set(key, (byFunction.get(key) ?? 0) + node.hitCount);
     total += node.hitCount;
@@ -272,7 +293,10 @@ function summariseCpuProfile(file, top = 15) {
     topSelfTime: [...byFunction.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([fn, hits]) => ({ function: fn, percent: round((hits / total) * 100) })),
+      .map(([fn, hits]) => ({
+        function: fn,
+        percent: round((hits / total) * 100),
+      })),
   };
 }
 
@@ -282,14 +306,24 @@ async function measureChurn(options) {
   const cpuProfDir = options.cpuProf
     ? mkdtempSync(join(tmpdir(), 'mesh-sim-cpuprof-'))
     : undefined;
-  const sim = await serve(scenario, { maxOldSpaceMb: options.maxOldSpaceMb, cpuProfDir });
-  const clusters = (await call(sim, 'GET', '/sim/v1/clusters')).clusters.map(c => c.name);
+  const sim = await serve(scenario, {
+    maxOldSpaceMb: options.maxOldSpaceMb,
+    cpuProfDir,
+  });
+  const clusters = (await call(sim, 'GET', '/sim/v1/clusters')).clusters.map(
+    c => c.name,
+  );
   const events = {};
   const closers = [];
-  for (const cluster of clusters) closers.push(await watchPods(sim, cluster, events));
+  for (const cluster of clusters)
+    closers.push(await watchPods(sim, cluster, events));
   const loaded = await call(sim, 'GET', '/sim/v1/stats');
-  await call(sim, 'POST', '/sim/v1/churn', { podChangesPerSecond: options.churn });
-  print(`${scenario}: churn at ${options.churn} pod changes/s, ${clusters.length} pod watches open; warming up ${options.warmupSeconds} s`);
+  await call(sim, 'POST', '/sim/v1/churn', {
+    podChangesPerSecond: options.churn,
+  });
+  print(
+    `${scenario}: churn at ${options.churn} pod changes/s, ${clusters.length} pod watches open; warming up ${options.warmupSeconds} s`,
+  );
   await delay(options.warmupSeconds * 1000);
   const first = await call(sim, 'GET', '/sim/v1/stats');
   const eventsAtFirst = { ...events };
@@ -303,16 +337,26 @@ async function measureChurn(options) {
     heapSamples.push(s.memory.heapUsedBytes);
     print(
       `  achieved ${s.churn.achievedPodChangesPerSecond}/s over ${s.churn.windowSeconds} s, restarts ${s.churn.restartsIssued}, ` +
-        `skipped busy ${s.churn.skippedBusy}, heap ${mb(s.memory.heapUsedBytes)} MB, rss ${mb(s.memory.rssBytes)} MB`,
+        `skipped busy ${s.churn.skippedBusy}, heap ${mb(
+          s.memory.heapUsedBytes,
+        )} MB, rss ${mb(s.memory.rssBytes)} MB`,
     );
   }
   const last = await call(sim, 'GET', '/sim/v1/stats');
   const seconds = (Date.now() - firstAt) / 1000;
   const cpuSeconds =
-    (last.cpu.userMicros + last.cpu.systemMicros - first.cpu.userMicros - first.cpu.systemMicros) / 1e6;
-  const changes = last.churn.podChangesObserved - first.churn.podChangesObserved;
+    (last.cpu.userMicros +
+      last.cpu.systemMicros -
+      first.cpu.userMicros -
+      first.cpu.systemMicros) /
+    1e6;
+  const changes =
+    last.churn.podChangesObserved - first.churn.podChangesObserved;
   const delivered = Object.fromEntries(
-    Object.entries(events).map(([type, n]) => [type, n - (eventsAtFirst[type] ?? 0)]),
+    Object.entries(events).map(([type, n]) => [
+      type,
+      n - (eventsAtFirst[type] ?? 0),
+    ]),
   );
   const stopped = await call(sim, 'DELETE', '/sim/v1/churn');
   for (const close of closers) close();
@@ -334,7 +378,10 @@ async function measureChurn(options) {
       Object.entries(delivered).map(([type, n]) => [type, round(n / seconds)]),
     ),
     heapBeforeChurnMB: mb(loaded.memory.heapUsedBytes),
-    heapDuringChurnMB: { min: mb(Math.min(...heapSamples)), max: mb(Math.max(...heapSamples)) },
+    heapDuringChurnMB: {
+      min: mb(Math.min(...heapSamples)),
+      max: mb(Math.max(...heapSamples)),
+    },
     rssAtEndMB: mb(last.memory.rssBytes),
   };
   print(
@@ -346,8 +393,16 @@ async function measureChurn(options) {
     await delay(2000);
     const file = readdirSync(cpuProfDir).find(f => f.endsWith('.cpuprofile'));
     if (file) {
-      result.cpuProfile = { note: 'whole process: load, then churn', ...summariseCpuProfile(join(cpuProfDir, file)) };
-      print(`  cpu profile top: ${result.cpuProfile.topSelfTime.slice(0, 8).map(f => `${f.function} ${f.percent}%`).join('; ')}`);
+      result.cpuProfile = {
+        note: 'whole process: load, then churn',
+        ...summariseCpuProfile(join(cpuProfDir, file)),
+      };
+      print(
+        `  cpu profile top: ${result.cpuProfile.topSelfTime
+          .slice(0, 8)
+          .map(f => `${f.function} ${f.percent}%`)
+          .join('; ')}`,
+      );
     }
   }
   return result;
@@ -370,7 +425,9 @@ async function runScript(script, args, options) {
   let out = '';
   child.stdout.on('data', c => (out += c));
   await new Promise((done, reject) =>
-    child.on('exit', code => (code === 0 ? done() : reject(new Error(`${script} exited ${code}`)))),
+    child.on('exit', code =>
+      code === 0 ? done() : reject(new Error(`${script} exited ${code}`)),
+    ),
   );
   return JSON.parse(out.trim().split('\n').at(-1));
 }
@@ -379,25 +436,48 @@ async function runScript(script, args, options) {
 async function profileChurn(options) {
   const result = await runScript(
     'churnProfile.ts',
-    [`fleet:${options.churnFleet}`, String(options.churn), String(options.churnSeconds)],
+    [
+      `fleet:${options.churnFleet}`,
+      String(options.churn),
+      String(options.churnSeconds),
+    ],
     options,
   );
   print(
     `churn profile, ${result.scenario} at ${result.targetPodChangesPerSecond}/s for ${result.seconds} s (no watches): ` +
       `achieved ${result.churn.achievedPodChangesPerSecond}/s, CPU ${result.cpuPercentOfOneCore}% of a core; ` +
-      `grew ${JSON.stringify(result.objectsGrew)}, history ${result.historyEntries.before} → ${result.historyEntries.after} entries, ` +
+      `grew ${JSON.stringify(result.objectsGrew)}, history ${
+        result.historyEntries.before
+      } → ${result.historyEntries.after} entries, ` +
       `heap ${result.heapUsedMB.before} → ${result.heapUsedMB.after} MB`,
   );
-  print(`  top self time: ${result.topSelfTime.slice(0, 8).map(f => `${f.function} ${f.percentOfBusy}%`).join('; ')}`);
+  print(
+    `  top self time: ${result.topSelfTime
+      .slice(0, 8)
+      .map(f => `${f.function} ${f.percentOfBusy}%`)
+      .join('; ')}`,
+  );
   return result;
 }
 
 /** Memory by object kind (bench/memoryByKind.ts in its own process). */
 async function profileMemory(fleet, options) {
-  const result = await runScript('memoryByKind.ts', [`fleet:${fleet}`], options);
-  print(`memory by kind, fleet:${fleet} (${result.heapPerPodBytes} heap bytes per pod):`);
+  const result = await runScript(
+    'memoryByKind.ts',
+    [`fleet:${fleet}`],
+    options,
+  );
+  print(
+    `memory by kind, fleet:${fleet} (${result.heapPerPodBytes} heap bytes per pod):`,
+  );
   for (const p of result.parts.filter(x => x.bytesPerPod >= 20)) {
-    print(`  ${p.part}: ${p.bytesPerPod} B/pod (${p.objects} objects, ${mb(p.retainedBytes)} MB${p.bytesPerObject ? `, ${p.bytesPerObject} B each` : ''}${p.jsonBytesPerObject ? `, JSON ${p.jsonBytesPerObject} B` : ''})`);
+    print(
+      `  ${p.part}: ${p.bytesPerPod} B/pod (${p.objects} objects, ${mb(
+        p.retainedBytes,
+      )} MB${p.bytesPerObject ? `, ${p.bytesPerObject} B each` : ''}${
+        p.jsonBytesPerObject ? `, JSON ${p.jsonBytesPerObject} B` : ''
+      })`,
+    );
   }
   return result;
 }
@@ -412,7 +492,10 @@ async function main() {
     cpus: cpus().length,
     memoryGB: Math.round(totalmem() / 2 ** 30),
   };
-  results.command = `yarn workspace @istio-upgrade/mesh-simulator bench:scale ${process.argv.slice(2).join(' ')}`.trim();
+  results.command =
+    `yarn workspace @istio-upgrade/mesh-simulator bench:scale ${process.argv
+      .slice(2)
+      .join(' ')}`.trim();
   const save = () => {
     mkdirSync(dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -444,10 +527,17 @@ async function main() {
     };
     save();
   }
-  if (options.profile || options.only === 'profile' || options.only === 'memory') {
+  if (
+    options.profile ||
+    options.only === 'profile' ||
+    options.only === 'memory'
+  ) {
     results.memoryByKind ??= {};
     for (const fleet of options.fleets) {
-      results.memoryByKind[`fleet:${fleet}`] = await profileMemory(fleet, options);
+      results.memoryByKind[`fleet:${fleet}`] = await profileMemory(
+        fleet,
+        options,
+      );
       save();
     }
   }

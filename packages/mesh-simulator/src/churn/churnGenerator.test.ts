@@ -6,7 +6,10 @@ import { parseServeArguments } from '../cli/serveArguments';
 import { SimClock } from '../clock/simClock';
 import { SimulatedCluster } from '../cluster/simulatedCluster';
 import { fleetScenario } from '../scenarios/fleetScenario';
-import { loadScenarioCluster, scenarioFlows } from '../scenarios/scenarioLoader';
+import {
+  loadScenarioCluster,
+  scenarioFlows,
+} from '../scenarios/scenarioLoader';
 import { startTestSimulator, TestSimulator } from '../testing/simulatorClient';
 import { ChurnGenerator, restartedAtAnnotation } from './churnGenerator';
 
@@ -103,8 +106,13 @@ describe('the churn generator on the simulated clock', () => {
     const restarted: Array<{ cluster: string; d: any }> = [];
     for (const [name, c] of clusters) {
       for (const d of c.store.list(deployments)) {
-        const at = d.spec.template.metadata?.annotations?.[restartedAtAnnotation];
-        if (at && at !== before.get(`${name}/${d.metadata.namespace}/${d.metadata.name}`)) {
+        const at =
+          d.spec.template.metadata?.annotations?.[restartedAtAnnotation];
+        if (
+          at &&
+          at !==
+            before.get(`${name}/${d.metadata.namespace}/${d.metadata.name}`)
+        ) {
           restarted.push({ cluster: name, d });
         }
       }
@@ -121,7 +129,8 @@ describe('the churn generator on the simulated clock', () => {
       expect(d.metadata.generation).toBe(2);
       expect(
         d.metadata.managedFields.some(
-          (f: any) => f.manager === 'kubectl-rollout' && f.operation === 'Update',
+          (f: any) =>
+            f.manager === 'kubectl-rollout' && f.operation === 'Update',
         ),
       ).toBe(true);
     }
