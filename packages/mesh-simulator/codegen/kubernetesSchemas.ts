@@ -73,7 +73,9 @@ function refsOf(value: Json, found: string[] = []): string[] {
 function main() {
   const documents = new Map<string, Json>();
   const fileOf = (group: string, version: string) =>
-    group ? `apis__${group}__${version}_openapi.json` : `api__${version}_openapi.json`;
+    group
+      ? `apis__${group}__${version}_openapi.json`
+      : `api__${version}_openapi.json`;
   const documentOf = (group: string, version: string) => {
     const file = fileOf(group, version);
     if (!documents.has(file)) {

@@ -3,8 +3,8 @@
 # packages/app/e2e-tests/fleetScale.bench.ts in Debian's Chromium against a portal of 200 simulated
 # clusters (bench/fleetPagePortal.mjs, ports 6543 and 7107). Prints navigation start to the fleet
 # table's rows painted and writes it to plugins/istio-upgrade/bench/results/fleet-page-200.json (or to
-# FLEET_BENCH_RESULTS). Fails when the median of the later visits is over 1 s (FLEET_BENCH_BUDGET_MS).
-# scripts/test.sh runs it after the end-to-end tests.
+# FLEET_BENCH_RESULTS), with "met" or "missed" against 1 s (FLEET_BENCH_BUDGET_MS); it fails on the figure
+# only with FLEET_BENCH_ENFORCE=1. A benchmark, not part of scripts/test.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/toolchain.sh"
 cd "$REPO_ROOT"

@@ -44,9 +44,7 @@ export async function runCli(argv: string[]): Promise<void> {
         : names.join(', ')
     } in ${Math.round(simulator.load.totalMs)} ms (heap ${mb(
       memory.heapUsed,
-    )} MB, rss ${mb(memory.rss)} MB); kubeconfig ${
-      simulator.kubeconfigPath
-    }\n`,
+    )} MB, rss ${mb(memory.rss)} MB); kubeconfig ${simulator.kubeconfigPath}\n`,
   );
   if (options.churnPodChangesPerSecond !== undefined) {
     process.stderr.write(

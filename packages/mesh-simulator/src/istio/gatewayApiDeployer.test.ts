@@ -532,9 +532,9 @@ describe('Gateway API gateways deployed by istiod', () => {
     await t.request('POST', '/sim/v1/clusters/gwapi/traffic/reset');
     await t.eventually(
       async () =>
-        (await get('/sim/v1/clusters/gwapi/traffic')).flows.find(
-          (f: any) => f.name === 'web',
-        )?.sent >= 20,
+        (
+          await get('/sim/v1/clusters/gwapi/traffic')
+        ).flows.find((f: any) => f.name === 'web')?.sent >= 20,
     );
     const web = (await get('/sim/v1/clusters/gwapi/traffic')).flows.find(
       (f: any) => f.name === 'web',

@@ -59,6 +59,15 @@ function undoesAnother(plan: Plan): boolean {
   return plan.patches.length > 0 && plan.patches.every(p => undo.has(p.step));
 }
 
+/** The description of a step for the plan's control-plane mode, or `otherwise`. */
+function described(
+  mode: string | undefined,
+  byMode: Record<string, string>,
+  otherwise: string,
+): string {
+  return (mode && byMode[mode]) || otherwise;
+}
+
 function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
   const mode = plan.controlPlane?.mode;
   if (undoesAnother(plan)) {
@@ -79,12 +88,14 @@ function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
     return [
       {
         name: 'install-control-plane',
-        description:
-          mode === 'manual'
-            ? `People run the plan's commands; the product writes nothing here`
-            : mode === 'sail-istio-version'
-            ? `Set the Istio resource's spec.version (conditional on its resourceVersion); Sail creates ${to}`
-            : `Create IstioRevision ${to}; Sail installs it`,
+        description: described(
+          mode,
+          {
+            manual: `People run the plan's commands; the product writes nothing here`,
+            'sail-istio-version': `Set the Istio resource's spec.version (conditional on its resourceVersion); Sail creates ${to}`,
+          },
+          `Create IstioRevision ${to}; Sail installs it`,
+        ),
       },
       WAIT_FOR_CONTROL_PLANE(to),
     ];
@@ -107,12 +118,14 @@ function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
       : []),
     {
       name: 'remove-control-plane',
-      description:
-        mode === 'sail-grace-period'
-          ? `Wait for Sail to prune IstioRevision ${from} after its grace period`
-          : mode === 'sail-delete'
-          ? `Delete IstioRevision ${from}; Sail removes its control plane`
-          : `Delete the objects of ${from}, as istioctl uninstall --revision does`,
+      description: described(
+        mode,
+        {
+          'sail-grace-period': `Wait for Sail to prune IstioRevision ${from} after its grace period`,
+          'sail-delete': `Delete IstioRevision ${from}; Sail removes its control plane`,
+        },
+        `Delete the objects of ${from}, as istioctl uninstall --revision does`,
+      ),
     },
     {
       name: 'verify-removal',
