@@ -160,6 +160,8 @@ describe('the istio-upgrade actions over MCP', () => {
       'istio-upgrade.get-sidecar-revisions',
       'istio-upgrade.get-upgrade-request',
       'istio-upgrade.plan-namespace-migration',
+      'istio-upgrade.request-control-plane-install',
+      'istio-upgrade.request-control-plane-removal',
       'istio-upgrade.request-gateway-cutover',
       'istio-upgrade.request-namespace-migration',
     ]);
@@ -172,6 +174,9 @@ describe('the istio-upgrade actions over MCP', () => {
     });
     expect(
       byName['istio-upgrade.request-namespace-migration'].annotations,
+    ).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(
+      byName['istio-upgrade.request-control-plane-removal'].annotations,
     ).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     expect(
       byName['istio-upgrade.request-namespace-migration'].inputSchema,
