@@ -95,7 +95,7 @@ async function send(ctx: StepContext, p: PlannedPatch): Promise<void> {
   });
 }
 
-/** Polls until `done` answers a message-free verdict, or fails after `timeoutMs` with the last reason. */
+/** Polls until `check` finds no reason to wait, or fails after `timeoutMs` with the last reason. */
 async function waitUntil(
   ctx: StepContext,
   timeoutMs: number,
