@@ -111,7 +111,7 @@ async function main() {
           const table = s.tables.get(kind.key);
           if (table) {
             table.entries.clear();
-            table.sorted = undefined;
+            table.sorted = [];
           }
         }
       },

@@ -31,8 +31,14 @@ interface Entry {
 
 interface Table {
   entries: Map<string, Entry>;
-  /** Keys in etcd order, rebuilt lazily after an insert or delete. */
-  sorted?: string[];
+  /**
+   * Every key of `entries` in etcd order: by UTF-16 code unit, as `<` and a plain `sort()`
+   * compare strings, which for Kubernetes names (ASCII) is etcd's byte order. Kept sorted as
+   * keys come and go: a create inserts its key at its place and a delete takes it out (a binary
+   * search and one splice each), so no list ever sorts the whole type again, and a namespace's
+   * list only walks that namespace's run of keys ("ns/…" keys are contiguous).
+   */
+  sorted: string[];
 }
 
 /** Types whose metadata.generation tracks spec changes. */
@@ -141,9 +147,6 @@ export class ObjectStore {
   /** Entries in key order, optionally after a key (exclusive), for paged lists. */
   entries(rt: ResourceType, namespace?: string, after?: string): Entry[] {
     const table = this.table(rt);
-    if (!table.sorted) {
-      table.sorted = [...table.entries.keys()].sort();
-    }
     const keys = table.sorted;
     const prefix = namespace && rt.namespaced ? `${namespace}/` : '';
     let start = 0;
@@ -201,25 +204,35 @@ export class ObjectStore {
     if (overlay.size === 0) {
       return current;
     }
+    // Merge the changed keys (sorted: only the few changed since `atRevision`) into the
+    // current entries (already in key order) in one pass: a changed key takes its old state,
+    // or drops out when it did not exist then.
     const prefix = namespace && rt.namespaced ? `${namespace}/` : '';
-    const merged = new Map<string, Entry>();
+    const changed = [...overlay.keys()]
+      .filter(
+        key => key.startsWith(prefix) && (after === undefined || key > after),
+      )
+      .sort();
+    const out: Entry[] = [];
+    let next = 0;
+    const takeChanged = () => {
+      const then = overlay.get(changed[next++]);
+      if (then) out.push({ object: then });
+    };
     for (const entry of current) {
-      merged.set(
-        objectKey(entry.object.metadata.namespace, entry.object.metadata.name),
-        entry,
+      const key = objectKey(
+        entry.object.metadata.namespace,
+        entry.object.metadata.name,
       );
-    }
-    for (const [key, object] of overlay) {
-      if (!key.startsWith(prefix) || (after !== undefined && key <= after)) {
-        continue;
-      }
-      if (object) {
-        merged.set(key, { object });
+      while (next < changed.length && changed[next] < key) takeChanged();
+      if (next < changed.length && changed[next] === key) {
+        takeChanged();
       } else {
-        merged.delete(key);
+        out.push(entry);
       }
     }
-    return [...merged.keys()].sort().map(k => merged.get(k)!);
+    while (next < changed.length) takeChanged();
+    return out;
   }
 
   /** Stores a new object, assigning uid, resourceVersion, generation and creationTimestamp. */
@@ -247,7 +260,7 @@ export class ObjectStore {
       },
     };
     table.entries.set(key, { object: stored });
-    table.sorted = undefined;
+    table.sorted.splice(lowerBound(table.sorted, key), 0, key);
     this.indexOwners(tk, key, undefined, stored);
     this.record({ type: 'ADDED', revision, typeKey: tk, key, object: stored });
     return stored;
@@ -312,7 +325,8 @@ export class ObjectStore {
       throw notFound(rt, name);
     }
     table.entries.delete(key);
-    table.sorted = undefined;
+    // The key is present (it was in `entries`), so the lower bound is its index.
+    table.sorted.splice(lowerBound(table.sorted, key), 1);
     const revision = ++this.revision;
     const tk = typeKey(rt);
     const previous = entry.object;
@@ -367,7 +381,7 @@ export class ObjectStore {
     const tk = typeKey(rt);
     let table = this.tables.get(tk);
     if (!table) {
-      table = { entries: new Map() };
+      table = { entries: new Map(), sorted: [] };
       this.tables.set(tk, table);
     }
     return table;
@@ -416,6 +430,7 @@ export class ObjectStore {
   }
 }
 
+/** The first index of sorted `keys` whose key is not below `value` (keys.length if none). */
 function lowerBound(keys: string[], value: string): number {
   let lo = 0;
   let hi = keys.length;

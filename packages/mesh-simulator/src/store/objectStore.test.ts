@@ -1,0 +1,167 @@
+import { resourceTypeNamed } from '../api/resourceTypes';
+import { KubeObject } from './kubeObject';
+import { objectKey, ObjectStore } from './objectStore';
+
+const configMaps = resourceTypeNamed('configmaps');
+const namespaces = resourceTypeNamed('namespaces');
+
+/** A small deterministic pseudo-random generator (mulberry32), so failures reproduce. */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Namespaces chosen so that plain prefixes are not key prefixes: "ns-1/…" sorts before
+// "ns/…" ('-' is below '/'), "ns1/…" after it, and "n/…" before all.
+const namespaceNames = ['ns', 'ns-1', 'ns1', 'n', 'a-very-long-namespace'];
+const nameParts = ['a', 'b', 'web', 'web-1', 'web1', 'z', 'pod-7f9c', 'x.y'];
+
+function configMap(namespace: string, name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace, name },
+    data: { n: name },
+  } as unknown as KubeObject;
+}
+
+const keysOf = (objects: KubeObject[]) =>
+  objects.map(o => objectKey(o.metadata.namespace, o.metadata.name));
+
+/** What the store answered before keeping keys sorted: every key, sorted, then filtered. */
+function naive(
+  live: Set<string>,
+  namespace?: string,
+  after?: string,
+): string[] {
+  return [...live]
+    .sort()
+    .filter(k => namespace === undefined || k.startsWith(`${namespace}/`))
+    .filter(k => after === undefined || k > after);
+}
+
+describe('ObjectStore key order', () => {
+  it('lists in sorted key order through interleaved creates and deletes', () => {
+    const store = new ObjectStore(100000, () => new Date(0));
+    const next = random(7);
+    const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
+    const live = new Set<string>();
+    // What the store served and what a sort of every key gives, checked together at the end.
+    const served: Array<{ step: number; list: string; keys: string[] }> = [];
+    const expected: typeof served = [];
+    const check = (
+      step: number,
+      list: string,
+      objects: KubeObject[],
+      keys: string[],
+    ) => {
+      served.push({ step, list, keys: keysOf(objects) });
+      expected.push({ step, list, keys });
+    };
+    for (let step = 0; step < 3000; step++) {
+      const namespace = pick(namespaceNames);
+      const name = `${pick(nameParts)}-${Math.floor(next() * 60)}`;
+      const key = objectKey(namespace, name);
+      if (live.has(key)) {
+        store.remove(configMaps, namespace, name);
+        live.delete(key);
+      } else {
+        store.create(configMaps, configMap(namespace, name));
+        live.add(key);
+      }
+      if (step % 50 === 0 || step > 2950) {
+        check(step, 'all', store.list(configMaps), naive(live));
+        for (const ns of namespaceNames) {
+          check(step, ns, store.list(configMaps, ns), naive(live, ns));
+        }
+        // Paged continuation points: after a live key, after a deleted one, after anything.
+        const after = pick([...live, key, 'ns/', 'ns-1/zzz', '']);
+        check(
+          step,
+          `all after ${after}`,
+          store.entries(configMaps, undefined, after).map(e => e.object),
+          naive(live, undefined, after),
+        );
+        check(
+          step,
+          `ns after ${after}`,
+          store.entries(configMaps, 'ns', after).map(e => e.object),
+          naive(live, 'ns', after),
+        );
+      }
+    }
+    expect(served).toEqual(expected);
+    expect(served.length).toBeGreaterThan(400);
+    expect(store.count(configMaps)).toBe(live.size);
+  });
+
+  it('keeps cluster-scoped keys sorted and ignores a namespace for them', () => {
+    const store = new ObjectStore(1000, () => new Date(0));
+    for (const name of ['m', 'b', 'z', 'a', 'b-1', 'b1']) {
+      store.create(namespaces, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      } as unknown as KubeObject);
+    }
+    store.remove(namespaces, undefined, 'z');
+    const names = ['a', 'b', 'b-1', 'b1', 'm'];
+    expect(store.list(namespaces).map(o => o.metadata.name)).toEqual(names);
+    expect(store.list(namespaces, 'b').map(o => o.metadata.name)).toEqual(
+      names,
+    );
+  });
+
+  it('serves a past revision in key order, from any key on, while objects change', () => {
+    const store = new ObjectStore(100000, () => new Date(0));
+    const next = random(11);
+    const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
+    const live = new Map<string, string>();
+    const snapshots: Array<{ revision: number; state: Map<string, string> }> =
+      [];
+    for (let step = 0; step < 1500; step++) {
+      const namespace = pick(namespaceNames);
+      const name = `${pick(nameParts)}-${Math.floor(next() * 30)}`;
+      const key = objectKey(namespace, name);
+      const roll = next();
+      if (live.has(key) && roll < 0.4) {
+        store.remove(configMaps, namespace, name);
+        live.delete(key);
+      } else if (live.has(key)) {
+        const stored = store.replace(configMaps, {
+          ...store.get(configMaps, namespace, name)!,
+          data: { n: name, step: String(step) },
+        });
+        live.set(key, stored.metadata.resourceVersion!);
+      } else {
+        const stored = store.create(configMaps, configMap(namespace, name));
+        live.set(key, stored.metadata.resourceVersion!);
+      }
+      if (step % 100 === 0) {
+        snapshots.push({
+          revision: store.currentRevision(),
+          state: new Map(live),
+        });
+      }
+    }
+    for (const { revision, state } of snapshots) {
+      for (const namespace of [undefined, 'ns', 'ns-1']) {
+        for (const after of [undefined, 'ns-1/web-1-3', 'ns/', 'ns/web1-9']) {
+          const expected = naive(new Set(state.keys()), namespace, after);
+          const served = store
+            .entriesAt(configMaps, revision, namespace, after)
+            .map(e => e.object);
+          expect(keysOf(served)).toEqual(expected);
+          expect(served.map(o => o.metadata.resourceVersion)).toEqual(
+            expected.map(k => state.get(k)),
+          );
+        }
+      }
+    }
+  });
+});
