@@ -44,6 +44,11 @@ export interface MeshSimulatorOptions {
   tokenSeed?: string;
   /** Changes kept per cluster for watch resumption (default 10,000). */
   historyWindow?: number;
+  /**
+   * Simulated seconds an Event lives after its last write before it is deleted, as
+   * kube-apiserver's `--event-ttl` (default 3,600: one hour).
+   */
+  eventTtlSeconds?: number;
   /** Real seconds between BOOKMARK events on watches that allow them (default 10). */
   bookmarkIntervalSeconds?: number;
   /** Real milliseconds between controller ticks (default 50). */
@@ -156,6 +161,10 @@ export async function startMeshSimulator(
       const cluster = new SimulatedCluster(spec.name, clock, {
         historyWindow: options.historyWindow ?? 10000,
         bookmarkIntervalMs: (options.bookmarkIntervalSeconds ?? 10) * 1000,
+        eventTtlMs:
+          options.eventTtlSeconds === undefined
+            ? undefined
+            : options.eventTtlSeconds * 1000,
         flows: scenarioFlows(spec),
         log,
       });

@@ -144,5 +144,31 @@ describe('mesh-sim serve', () => {
     expect(
       parseServeArguments(['--scenario', 'shapes'], '/work').scenarios,
     ).toEqual(['shapes']);
+    expect(
+      parseServeArguments(['--scenario', 'seed'], '/work').eventTtlSeconds,
+    ).toBeUndefined();
+    for (const [text, seconds] of [
+      ['1h', 3600],
+      ['1h30m', 5400],
+      ['90s', 90],
+      ['1.5m', 90],
+      ['250ms', 0.25],
+      ['120', 120],
+    ] as const) {
+      expect(
+        parseServeArguments(
+          ['--scenario', 'seed', `--event-ttl=${text}`],
+          '/work',
+        ).eventTtlSeconds,
+      ).toBe(seconds);
+    }
+    for (const bad of ['0s', '1d', 'h', '1h-5m', '']) {
+      expect(() =>
+        parseServeArguments(
+          ['--scenario', 'seed', '--event-ttl', bad],
+          '/work',
+        ),
+      ).toThrow(/--event-ttl|duration/);
+    }
   });
 });

@@ -7,8 +7,29 @@ import { bundledScenarios } from '../scenarios/scenarioSources';
 export const usage = `Usage: mesh-sim serve --scenario <seed|demo|shapes|real-lab|gateway-api|FILE|fleet:CxP> [--scenario ...]
                      [--host 127.0.0.1] [--port 6443] [--kubeconfig FILE]
                      [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]
-                     [--churn POD_CHANGES_PER_SECOND]
+                     [--churn POD_CHANGES_PER_SECOND] [--event-ttl 1h]
        mesh-sim serve --help`;
+
+/**
+ * Parses a duration as kube-apiserver's flags take them (Go's syntax: "1h", "30m", "90s",
+ * "1h30m", "500ms") into seconds; a bare number is seconds.
+ */
+export function parseDurationSeconds(text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  const part = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
+  let seconds = 0;
+  let at = 0;
+  while (at < text.length) {
+    part.lastIndex = at;
+    const m = part.exec(text);
+    if (!m) throw new Error(`not a duration: ${text}`);
+    seconds += Number(m[1]) * units[m[2]];
+    at = part.lastIndex;
+  }
+  if (text.length === 0) throw new Error('not a duration: (empty)');
+  return seconds;
+}
 
 /** Thrown by {@link parseServeArguments} for `--help` or `-h`: print the usage and exit 0. */
 export class HelpRequested extends Error {
@@ -33,6 +54,7 @@ export function parseServeArguments(
   let tokenSeed: string | undefined;
   let historyWindow: number | undefined;
   let churnPodChangesPerSecond: number | undefined;
+  let eventTtlSeconds: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const eq = arg.indexOf('=');
@@ -93,6 +115,14 @@ export function parseServeArguments(
           );
         }
         break;
+      case '--event-ttl': {
+        const text = value();
+        eventTtlSeconds = parseDurationSeconds(text);
+        if (!(eventTtlSeconds > 0)) {
+          throw new Error(`--event-ttl must be above 0, got ${text}`);
+        }
+        break;
+      }
       default:
         throw new Error(`unknown argument ${arg}`);
     }
@@ -114,5 +144,6 @@ export function parseServeArguments(
     tokenSeed,
     historyWindow,
     churnPodChangesPerSecond,
+    eventTtlSeconds,
   };
 }

@@ -12,6 +12,7 @@ import { ControllerLoop } from '../controllers/controllerLoop';
 import { registerDaemonSetController } from '../controllers/daemonSetController';
 import { registerDeploymentController } from '../controllers/deploymentController';
 import { registerEndpointsController } from '../controllers/endpointsController';
+import { EventExpiry } from '../controllers/eventExpiry';
 import { EventRecorder } from '../controllers/eventRecorder';
 import { admitPod, PodFactory } from '../controllers/podFactory';
 import { registerPodLifecycle } from '../controllers/podLifecycle';
@@ -38,6 +39,8 @@ import { FlowSpec, TrafficProbe } from '../traffic/trafficProbe';
 export interface ClusterOptions {
   historyWindow: number;
   bookmarkIntervalMs: number;
+  /** Simulated milliseconds an Event lives after its last write (default one hour, as `--event-ttl`). */
+  eventTtlMs?: number;
   flows: FlowSpec[];
   probeRatePerSecond?: number;
   log: (message: string) => void;
@@ -71,6 +74,8 @@ export class SimulatedCluster implements ClusterApiBackend {
   readonly controlPlanes: ControlPlanes;
   readonly probe: TrafficProbe;
   readonly context: ClusterContext;
+  /** Deletes Events once their TTL has passed on the simulated clock. */
+  readonly eventExpiry: EventExpiry;
   faults: FaultConfig | undefined;
   /** The requests the faults' holds caught. */
   readonly holds = new RequestHolds();
@@ -106,6 +111,12 @@ export class SimulatedCluster implements ClusterApiBackend {
         ),
     );
     this.controlPlanes = new ControlPlanes(this.store);
+    this.eventExpiry = new EventExpiry(
+      this.store,
+      this.loop,
+      () => clock.now(),
+      options.eventTtlMs,
+    );
     const events = new EventRecorder(this.store, () => timestamp(this.context));
     this.context = {
       name,

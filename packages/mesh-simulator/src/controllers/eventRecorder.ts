@@ -5,7 +5,11 @@ import { ObjectStore } from '../store/objectStore';
 
 const events = resourceTypeNamed('events');
 
-/** Most events a cluster keeps; older ones expire as the real one-hour TTL would remove them. */
+/**
+ * Most Events the recorder keeps per cluster, the oldest deleted first: a bound on memory under
+ * fast churn that a real cluster does not have. Events also expire after their TTL
+ * (EventExpiry, kube-apiserver's `--event-ttl`), whichever comes first.
+ */
 const maxEvents = 2000;
 
 /**
