@@ -5,11 +5,13 @@
  * the heap (after a full gc). No watch is open (bench/scale.mjs measures the CPU with one
  * pod watch per cluster). Reads the store's private fields to count its history. Run by
  * bench/scale.mjs (`--profile`) as:
- *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/churnProfile.ts fleet:50x2000 1000 60
+ *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/churnProfile.ts fleet:50x2000 1000 60 [EVENT_TTL]
+ * (EVENT_TTL as `mesh-sim serve --event-ttl` takes it; the simulator's 1 h without it)
  * and prints one JSON line.
  */
 import { Session } from 'node:inspector/promises';
 import { resourceTypes, typeKey } from '../src/api/resourceTypes';
+import { parseDurationSeconds } from '../src/cli/serveArguments';
 import { startMeshSimulator } from '../src/meshSimulator';
 
 const gc = (global as { gc?: () => void }).gc;
@@ -24,8 +26,10 @@ async function main() {
   const scenario = process.argv[2] ?? 'fleet:50x2000';
   const rate = Number(process.argv[3] ?? 1000);
   const seconds = Number(process.argv[4] ?? 60);
+  const eventTtl = process.argv[5];
   const sim = await startMeshSimulator({
     scenarios: [scenario],
+    eventTtlSeconds: eventTtl ? parseDurationSeconds(eventTtl) : undefined,
     port: 0,
     log: () => {},
   });
@@ -90,6 +94,7 @@ async function main() {
   process.stdout.write(
     `${JSON.stringify({
       scenario,
+      ...(eventTtl ? { eventTtl } : {}),
       targetPodChangesPerSecond: rate,
       seconds: Math.round(elapsed * 10) / 10,
       churn: status,

@@ -9,8 +9,10 @@
  *
  *   yarn workspace @istio-upgrade/mesh-simulator bench:scale [--fleets 10x1000,50x2000]
  *     [--churn 1000] [--churn-fleet 50x2000] [--churn-seconds 60] [--profile] [--cpu-prof]
- *     [--max-old-space-size MB] [--only load|churn|profile|memory]
- * (`--only memory`: memory by kind of the --fleets alone, without the churn profile)
+ *     [--max-old-space-size MB] [--only load|churn|profile|memory] [--event-ttl 30s]
+ * (`--only memory`: memory by kind of the --fleets alone, without the churn profile;
+ * `--event-ttl`: the simulator's Event TTL for the churn runs, default its own 1 h, recorded
+ * under a key of its own)
  */
 import { spawn } from 'node:child_process';
 import https from 'node:https';
@@ -41,6 +43,7 @@ function parseArgs(argv) {
     cpuProf: false,
     maxOldSpaceMb: 8192,
     only: undefined,
+    eventTtl: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
@@ -72,6 +75,9 @@ function parseArgs(argv) {
         break;
       case '--only':
         options.only = value();
+        break;
+      case '--event-ttl':
+        options.eventTtl = value();
         break;
       default:
         throw new Error(`unknown argument ${argv[i]}`);
@@ -309,6 +315,7 @@ async function measureChurn(options) {
   const sim = await serve(scenario, {
     maxOldSpaceMb: options.maxOldSpaceMb,
     cpuProfDir,
+    args: options.eventTtl ? ['--event-ttl', options.eventTtl] : [],
   });
   const clusters = (await call(sim, 'GET', '/sim/v1/clusters')).clusters.map(
     c => c.name,
@@ -363,6 +370,7 @@ async function measureChurn(options) {
   await sim.stop();
   const result = {
     scenario,
+    ...(options.eventTtl ? { eventTtl: options.eventTtl } : {}),
     targetPodChangesPerSecond: options.churn,
     warmupSeconds: options.warmupSeconds,
     measuredSeconds: round(seconds),
@@ -440,6 +448,7 @@ async function profileChurn(options) {
       `fleet:${options.churnFleet}`,
       String(options.churn),
       String(options.churnSeconds),
+      ...(options.eventTtl ? [options.eventTtl] : []),
     ],
     options,
   );
@@ -511,9 +520,12 @@ async function main() {
       save();
     }
   }
+  const churnKey = `fleet:${options.churnFleet}@${options.churn}${
+    options.eventTtl ? ` event-ttl ${options.eventTtl}` : ''
+  }`;
   if (!options.only || options.only === 'churn') {
     results.churn ??= {};
-    results.churn[`fleet:${options.churnFleet}@${options.churn}`] = {
+    results.churn[churnKey] = {
       measuredAt: new Date().toISOString(),
       ...(await measureChurn(options)),
     };
@@ -521,7 +533,7 @@ async function main() {
   }
   if (options.profile || options.only === 'profile') {
     results.churnProfile ??= {};
-    results.churnProfile[`fleet:${options.churnFleet}@${options.churn}`] = {
+    results.churnProfile[churnKey] = {
       measuredAt: new Date().toISOString(),
       ...(await profileChurn(options)),
     };
