@@ -178,81 +178,57 @@ export function istiodAccessObjects(
     const clusterRole = `istiod-clusterrole${suffix}-${namespace}`;
     const gatewayController = `istiod-gateway-controller${suffix}-${namespace}`;
     const reader = `istio-reader-clusterrole${suffix}-${namespace}`;
-    const readerLabels = labelsOf('istio-reader');
+    /** A role and its binding of the same name, as each of the chart's RBAC templates renders them. */
+    const bound = (
+      kind: 'ClusterRole' | 'Role',
+      name: string,
+      labels: Record<string, string>,
+      rules: unknown,
+      subjects: object[],
+    ): KubeObject[] => {
+      const where = kind === 'Role' ? namespace : undefined;
+      return [
+        {
+          apiVersion: `${rbac}/v1`,
+          kind,
+          metadata: meta(name, where, labels),
+          rules,
+        },
+        {
+          apiVersion: `${rbac}/v1`,
+          kind: `${kind}Binding`,
+          metadata: meta(name, where, labels),
+          roleRef: { apiGroup: rbac, kind, name },
+          subjects,
+        },
+      ];
+    };
     objects.push(
       {
         apiVersion: 'v1',
         kind: 'ServiceAccount',
         metadata: meta(serviceAccount, namespace, istiod),
       },
-      {
-        apiVersion: `${rbac}/v1`,
-        kind: 'ClusterRole',
-        metadata: meta(clusterRole, undefined, istiod),
-        rules: istiodClusterRules,
-      },
-      {
-        apiVersion: `${rbac}/v1`,
-        kind: 'ClusterRoleBinding',
-        metadata: meta(clusterRole, undefined, istiod),
-        roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: clusterRole },
-        subjects: [subject],
-      },
-    );
-    if (atLeast(version, 12)) {
-      objects.push(
+      ...bound('ClusterRole', clusterRole, istiod, istiodClusterRules, [
+        subject,
+      ]),
+      ...(atLeast(version, 12)
+        ? bound(
+            'ClusterRole',
+            gatewayController,
+            istiod,
+            gatewayControllerRules,
+            [subject],
+          )
+        : []),
+      ...bound('ClusterRole', reader, labelsOf('istio-reader'), readerRules, [
         {
-          apiVersion: `${rbac}/v1`,
-          kind: 'ClusterRole',
-          metadata: meta(gatewayController, undefined, istiod),
-          rules: gatewayControllerRules,
+          kind: 'ServiceAccount',
+          name: 'istio-reader-service-account',
+          namespace,
         },
-        {
-          apiVersion: `${rbac}/v1`,
-          kind: 'ClusterRoleBinding',
-          metadata: meta(gatewayController, undefined, istiod),
-          roleRef: {
-            apiGroup: rbac,
-            kind: 'ClusterRole',
-            name: gatewayController,
-          },
-          subjects: [subject],
-        },
-      );
-    }
-    objects.push(
-      {
-        apiVersion: `${rbac}/v1`,
-        kind: 'ClusterRole',
-        metadata: meta(reader, undefined, readerLabels),
-        rules: readerRules,
-      },
-      {
-        apiVersion: `${rbac}/v1`,
-        kind: 'ClusterRoleBinding',
-        metadata: meta(reader, undefined, readerLabels),
-        roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: reader },
-        subjects: [
-          {
-            kind: 'ServiceAccount',
-            name: 'istio-reader-service-account',
-            namespace,
-          },
-        ],
-      },
-      {
-        apiVersion: `${rbac}/v1`,
-        kind: 'Role',
-        metadata: meta(serviceAccount, namespace, istiod),
-        rules: roleRules,
-      },
-      {
-        apiVersion: `${rbac}/v1`,
-        kind: 'RoleBinding',
-        metadata: meta(serviceAccount, namespace, istiod),
-        roleRef: { apiGroup: rbac, kind: 'Role', name: serviceAccount },
-        subjects: [subject],
-      },
+      ]),
+      ...bound('Role', serviceAccount, istiod, roleRules, [subject]),
     );
   }
   const pilot = {

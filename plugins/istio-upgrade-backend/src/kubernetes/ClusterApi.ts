@@ -480,7 +480,9 @@ export class ClusterApi {
   /** A Gateway API Gateway (`gateway.networking.k8s.io/v1`; a CRD, read without a typed client). */
   readGateway(namespace: string, name: string): Promise<GatewayObject> {
     return this.call(`GET gateway ${namespace}/${name}`, () =>
-      this.http.request<GatewayObject>({ path: gatewayPath(namespace, name) }),
+      this.http.request<GatewayObject>({
+        path: objectPath(objectKind('Gateway'), namespace, name),
+      }),
     );
   }
 
@@ -493,7 +495,7 @@ export class ClusterApi {
     return this.call(`PATCH gateway ${namespace}/${name}`, () =>
       this.http.request<GatewayObject>({
         method: 'PATCH',
-        path: gatewayPath(namespace, name),
+        path: objectPath(objectKind('Gateway'), namespace, name),
         contentType: 'application/merge-patch+json',
         body: patch,
       }),
@@ -526,10 +528,4 @@ export interface GatewayObject {
     resourceVersion?: string;
   };
   spec?: { gatewayClassName?: string };
-}
-
-function gatewayPath(namespace: string, name: string): string {
-  return `/apis/gateway.networking.k8s.io/v1/namespaces/${encodeURIComponent(
-    namespace,
-  )}/gateways/${encodeURIComponent(name)}`;
 }

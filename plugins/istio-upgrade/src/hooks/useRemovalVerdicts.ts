@@ -23,7 +23,7 @@ function certainlyBlocked(cp: ControlPlane): boolean {
  * The removal verdict of each control plane of a cluster, by revision: a dry run of its removal
  * decides (the inventory's `safeToRemove` counts a standby gateway as a use, while a removal deletes
  * it with the revision), and its failing prechecks are the reasons. Nothing is asked while
- * `enabled` is false; the dry runs run again when `controlPlanes` changes (an inventory reload).
+ * `enabled` is false; the dry runs run again when a control plane's uses change.
  */
 export function useRemovalVerdicts(
   cluster: string,
@@ -31,6 +31,17 @@ export function useRemovalVerdicts(
   enabled: boolean,
 ): (cp: ControlPlane) => RemovalVerdict {
   const api = useApi(istioUpgradeApiRef);
+  // Dry runs cost the cluster a dozen reads each: run them again only when what decides a removal
+  // changed (revisions, their uses and the inventory's reasons), not on every inventory reload.
+  const uses = JSON.stringify(
+    (controlPlanes ?? []).map(cp => [
+      cp.revision,
+      cp.isDefault,
+      cp.tags,
+      cp.inUse,
+      cp.notRemovableBecause,
+    ]),
+  );
   const verdicts = useAsyncRetry(async () => {
     if (!enabled || !controlPlanes) return undefined;
     const entries = await Promise.all(
@@ -82,6 +93,8 @@ export function useRemovalVerdicts(
       }),
     );
     return new Map(entries);
-  }, [api, cluster, controlPlanes, enabled]);
+    // `controlPlanes` is read through `uses`, which says when it changed in a way that matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, cluster, uses, enabled]);
   return cp => verdicts.value?.get(cp.revision) ?? { state: 'checking' };
 }

@@ -2,6 +2,7 @@ import { PlannedPatch } from '@istio-upgrade/backstage-plugin-istio-upgrade-comm
 import { KubernetesApiError } from '../../kubernetes/KubernetesApiError';
 import { tagWebhookName } from '../planning/tagWebhooks';
 import { StepContext, StepFailure } from './stepContext';
+import { waitUntil } from './waitUntil';
 
 /**
  * Retargets a Sail IstioRevisionTag (a merge patch, conditional when planned so; skipped when it
@@ -34,23 +35,20 @@ export async function retargetSailTag(
   } else {
     await ctx.event('step', `IstioRevisionTag ${tag} already targets it`);
   }
-  const deadline = Date.now() + ctx.rolloutTimeoutMs;
-  for (;;) {
-    const webhook = await api.readObject(
-      'MutatingWebhookConfiguration',
-      undefined,
-      tagWebhookName(tag),
-    );
-    if (webhook?.metadata.labels?.['istio.io/rev'] === revision) break;
-    if (Date.now() >= deadline) {
-      throw new StepFailure(
-        `Sail did not point ${tagWebhookName(
-          tag,
-        )} at ${revision} within ${Math.round(ctx.rolloutTimeoutMs / 1000)} s`,
+  await waitUntil(
+    ctx,
+    ctx.rolloutTimeoutMs,
+    async () => {
+      const webhook = await api.readObject(
+        'MutatingWebhookConfiguration',
+        undefined,
+        tagWebhookName(tag),
       );
-    }
-    ctx.checkStopped();
-    await ctx.sleep(ctx.pollIntervalMs);
-  }
+      return webhook?.metadata.labels?.['istio.io/rev'] === revision
+        ? undefined
+        : `Sail has not pointed ${tagWebhookName(tag)} at ${revision} yet`;
+    },
+    `Sail pointing ${tagWebhookName(tag)} at ${revision}`,
+  );
   await ctx.event('step', `Sail pointed ${tagWebhookName(tag)} at ${revision}`);
 }

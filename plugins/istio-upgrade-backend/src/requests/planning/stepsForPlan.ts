@@ -39,6 +39,7 @@ const WAIT_FOR_CONTROL_PLANE = (revision: string): PlannedStep => ({
   description: `Wait until istiod of ${revision} is Ready and its injector webhook can answer`,
 });
 
+/** What undoes each control-plane write, by the write's step. */
 const UNDO_DESCRIPTIONS: Record<string, string> = {
   'install-control-plane':
     "Undo the install: restore the Istio resource's version, or delete the IstioRevision created",
@@ -48,15 +49,20 @@ const UNDO_DESCRIPTIONS: Record<string, string> = {
     "Re-create the standby gateway's objects, from the manifests stored with the request",
 };
 
-/** The description of a step that undoes `step`, in a rollback request (or a failed request's rollback). */
-function undoDescription(step: string): string {
-  return UNDO_DESCRIPTIONS[step] ?? `Undo ${step}`;
-}
+/** The same, by the name of a rollback request's step (`restore-control-plane`, …). */
+const UNDO_STEP_DESCRIPTIONS = new Map(
+  Object.entries(UNDO_DESCRIPTIONS).map(([step, text]) => [
+    undoStepOf(step),
+    text,
+  ]),
+);
 
 /** Whether a plan undoes another (a rollback request's): every write belongs to an undo step. */
 function undoesAnother(plan: Plan): boolean {
-  const undo = new Set(Object.keys(UNDO_DESCRIPTIONS).map(undoStepOf));
-  return plan.patches.length > 0 && plan.patches.every(p => undo.has(p.step));
+  return (
+    plan.patches.length > 0 &&
+    plan.patches.every(p => UNDO_STEP_DESCRIPTIONS.has(p.step))
+  );
 }
 
 /** The description of a step for the plan's control-plane mode, or `otherwise`. */
@@ -74,10 +80,7 @@ function controlPlaneSteps(type: RequestType, plan: Plan): PlannedStep[] {
     const names = [...new Set(plan.patches.map(p => p.step))];
     const steps = names.map(name => ({
       name,
-      description: undoDescription(
-        Object.keys(UNDO_DESCRIPTIONS).find(w => undoStepOf(w) === name) ??
-          name,
-      ),
+      description: UNDO_STEP_DESCRIPTIONS.get(name)!,
     }));
     return type === 'control-plane-removal' && plan.toRevision
       ? [...steps, WAIT_FOR_CONTROL_PLANE(plan.toRevision)]
@@ -233,7 +236,7 @@ export function rollbackSteps(
     for (const name of writes) {
       steps.push({
         name: `rollback-${name}`,
-        description: undoDescription(name),
+        description: UNDO_DESCRIPTIONS[name],
       });
     }
     if (type === 'control-plane-removal' && ran.has('remove-control-plane')) {

@@ -15,6 +15,7 @@ import {
 } from '../../controlPlanes/liveRevisionUse';
 import { undoStepOf } from '../../planning/planRollback';
 import { StepContext, StepFailure } from '../stepContext';
+import { waitUntil } from '../waitUntil';
 import { StepRun, StepRunner, patchesOf } from './StepRun';
 
 /** The steps of control-plane installs and removals. */
@@ -93,34 +94,6 @@ async function send(ctx: StepContext, p: PlannedPatch): Promise<void> {
       throw error;
     }
   });
-}
-
-/** Polls until `check` finds no reason to wait, or fails after `timeoutMs` with the last reason. */
-async function waitUntil(
-  ctx: StepContext,
-  timeoutMs: number,
-  check: () => Promise<string | undefined>,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let reason = await check();
-  let told = false;
-  while (reason !== undefined) {
-    if (Date.now() >= deadline) {
-      throw new StepFailure(
-        `${what} did not happen within ${Math.round(
-          timeoutMs / 1000,
-        )} s: ${reason}`,
-      );
-    }
-    if (!told) {
-      await ctx.event('info', `Waiting: ${reason}`);
-      told = true;
-    }
-    ctx.checkStopped();
-    await ctx.sleep(ctx.pollIntervalMs);
-    reason = await check();
-  }
 }
 
 /** Why the revision is not Ready and injecting yet, or undefined once it is. */
