@@ -160,6 +160,140 @@ export type RollbackRequestRequest = {
 };
 
 /**
+ * The request of `ListCampaigns`.
+ *
+ * @public
+ */
+export type ListCampaignsRequest = {
+  query?: NonNullable<operations['ListCampaigns']['parameters']['query']>;
+};
+
+/**
+ * The request of `CreateCampaign`.
+ *
+ * @public
+ */
+export type CreateCampaignRequest = {
+  body: NonNullable<
+    operations['CreateCampaign']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `GetCampaign`.
+ *
+ * @public
+ */
+export type GetCampaignRequest = {
+  path: operations['GetCampaign']['parameters']['path'];
+};
+
+/**
+ * The request of `ApproveCampaign`.
+ *
+ * @public
+ */
+export type ApproveCampaignRequest = {
+  path: operations['ApproveCampaign']['parameters']['path'];
+  body?: NonNullable<
+    operations['ApproveCampaign']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `RejectCampaign`.
+ *
+ * @public
+ */
+export type RejectCampaignRequest = {
+  path: operations['RejectCampaign']['parameters']['path'];
+  body?: NonNullable<
+    operations['RejectCampaign']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `PauseCampaign`.
+ *
+ * @public
+ */
+export type PauseCampaignRequest = {
+  path: operations['PauseCampaign']['parameters']['path'];
+  body?: NonNullable<
+    operations['PauseCampaign']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `ResumeCampaign`.
+ *
+ * @public
+ */
+export type ResumeCampaignRequest = {
+  path: operations['ResumeCampaign']['parameters']['path'];
+  body?: NonNullable<
+    operations['ResumeCampaign']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `AbortCampaign`.
+ *
+ * @public
+ */
+export type AbortCampaignRequest = {
+  path: operations['AbortCampaign']['parameters']['path'];
+  body?: NonNullable<
+    operations['AbortCampaign']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `SkipCampaignCluster`.
+ *
+ * @public
+ */
+export type SkipCampaignClusterRequest = {
+  path: operations['SkipCampaignCluster']['parameters']['path'];
+  body?: NonNullable<
+    operations['SkipCampaignCluster']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `DeferCampaignNamespace`.
+ *
+ * @public
+ */
+export type DeferCampaignNamespaceRequest = {
+  path: operations['DeferCampaignNamespace']['parameters']['path'];
+  body: NonNullable<
+    operations['DeferCampaignNamespace']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `OptInCampaignNamespace`.
+ *
+ * @public
+ */
+export type OptInCampaignNamespaceRequest = {
+  path: operations['OptInCampaignNamespace']['parameters']['path'];
+  body: NonNullable<
+    operations['OptInCampaignNamespace']['requestBody']
+  >['content']['application/json'];
+};
+
+/**
+ * The request of `GetEntityCampaignWaves`.
+ *
+ * @public
+ */
+export type GetEntityCampaignWavesRequest = {
+  path: operations['GetEntityCampaignWaves']['parameters']['path'];
+};
+
+/**
  * One method per operation of the spec. Answers are returned as they come, errors included; the
  * caller decides what a failure means.
  *
@@ -432,6 +566,253 @@ export class DefaultApiClient {
       `/requests/${encodeURIComponent(request.path.id)}/rollback`,
       {
         body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `GET /campaigns`: Fleet upgrade campaigns, newest first (without their event logs).
+   */
+  async listCampaigns(
+    request: ListCampaignsRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['ListCampaigns']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send('GET', `/campaigns`, {
+      query: request.query,
+      token: options?.token,
+    });
+  }
+
+  /**
+   * `POST /campaigns`: Asks for a fleet upgrade campaign (it waits for a platform approver). With dryRun, only the plan is returned - every request it would make, per ring, cluster and wave, with the windows and the estimated duration.
+   */
+  async createCampaign(
+    request: CreateCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      | operations['CreateCampaign']['responses']['200']['content']['application/json']
+      | operations['CreateCampaign']['responses']['202']['content']['application/json']
+    >
+  > {
+    return this.send('POST', `/campaigns`, {
+      body: request.body,
+      token: options?.token,
+    });
+  }
+
+  /**
+   * `GET /campaigns/{id}`: One campaign with its plan, progress, gate results and event log.
+   */
+  async getCampaign(
+    request: GetCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['GetCampaign']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'GET',
+      `/campaigns/${encodeURIComponent(request.path.id)}`,
+      {
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/approve`: Approves a campaign (a platform approver, never the one who asked); it starts in the next open window.
+   */
+  async approveCampaign(
+    request: ApproveCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['ApproveCampaign']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/approve`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/reject`: Rejects a campaign that waits for approval.
+   */
+  async rejectCampaign(
+    request: RejectCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['RejectCampaign']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/reject`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/pause`: Pauses a campaign; a wave in progress finishes first, nothing new starts.
+   */
+  async pauseCampaign(
+    request: PauseCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['PauseCampaign']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/pause`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/resume`: Resumes a paused campaign.
+   */
+  async resumeCampaign(
+    request: ResumeCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['ResumeCampaign']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/resume`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/abort`: Aborts a campaign; the requests of the ring in progress are rolled back.
+   */
+  async abortCampaign(
+    request: AbortCampaignRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['AbortCampaign']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/abort`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/clusters/{cluster}/skip`: Leaves a cluster out of the rest of the campaign (its finished waves stay as they are).
+   */
+  async skipCampaignCluster(
+    request: SkipCampaignClusterRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['SkipCampaignCluster']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(
+        request.path.id,
+      )}/clusters/${encodeURIComponent(request.path.cluster)}/skip`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/namespaces/defer`: An owner defers their namespace's wave once, by up to the campaign's limit.
+   */
+  async deferCampaignNamespace(
+    request: DeferCampaignNamespaceRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['DeferCampaignNamespace']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/namespaces/defer`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `POST /campaigns/{id}/namespaces/opt-in`: An owner moves their namespace into the earliest wave of its cluster that has not started.
+   */
+  async optInCampaignNamespace(
+    request: OptInCampaignNamespaceRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['OptInCampaignNamespace']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'POST',
+      `/campaigns/${encodeURIComponent(request.path.id)}/namespaces/opt-in`,
+      {
+        body: request.body,
+        token: options?.token,
+      },
+    );
+  }
+
+  /**
+   * `GET /entities/{kind}/{namespace}/{name}/campaign-waves`: The waves of active campaigns that hold the entity's namespaces, with what its owners may do.
+   */
+  async getEntityCampaignWaves(
+    request: GetEntityCampaignWavesRequest,
+    options?: RequestOptions,
+  ): Promise<
+    TypedResponse<
+      operations['GetEntityCampaignWaves']['responses']['200']['content']['application/json']
+    >
+  > {
+    return this.send(
+      'GET',
+      `/entities/${encodeURIComponent(request.path.kind)}/${encodeURIComponent(
+        request.path.namespace,
+      )}/${encodeURIComponent(request.path.name)}/campaign-waves`,
+      {
         token: options?.token,
       },
     );

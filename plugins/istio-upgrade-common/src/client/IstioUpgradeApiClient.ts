@@ -1,12 +1,17 @@
 import { ResponseError } from '@backstage/errors';
 import {
+  Campaign,
+  CampaignPlan,
   Cluster,
   ClusterInventory,
+  CreateCampaign,
   Decision,
   EntityIstioView,
   FleetSummary,
   RequestPlan,
+  NamespaceScheduleChange,
   RevisionCandidates,
+  ScheduledNamespace,
   UpgradeRequest,
 } from '../schema';
 import { DefaultApiClient, TypedResponse } from './DefaultApiClient.generated';
@@ -180,5 +185,116 @@ export class IstioUpgradeApiClient {
     return bodyOf(
       this.api.rollbackRequest({ path: { id }, body: decision }, options),
     );
+  }
+  /** Fleet upgrade campaigns, newest first (without their event logs). */
+  async listCampaigns(
+    filter: {
+      state?: Campaign['state'] | Campaign['state'][];
+      cluster?: string;
+    } = {},
+    options?: IstioUpgradeCallOptions,
+  ): Promise<Campaign[]> {
+    const { state, cluster } = filter;
+    const query = {
+      state: Array.isArray(state) ? state.join(',') : state,
+      cluster,
+    };
+    return (await bodyOf(this.api.listCampaigns({ query }, options))).items;
+  }
+
+  /** A dry run of a campaign: every request it would make, per ring, cluster and wave. */
+  async planCampaign(
+    draft: Omit<CreateCampaign, 'dryRun'>,
+    options?: IstioUpgradeCallOptions,
+  ): Promise<CampaignPlan> {
+    // A dry run answers 200 with the plan.
+    return (await bodyOf(
+      this.api.createCampaign({ body: { ...draft, dryRun: true } }, options),
+    )) as CampaignPlan;
+  }
+
+  /** Asks for a campaign; it waits for a platform approver. */
+  async createCampaign(
+    draft: Omit<CreateCampaign, 'dryRun'>,
+    options?: IstioUpgradeCallOptions,
+  ): Promise<Campaign> {
+    // A stored campaign answers 202 with the campaign.
+    return (await bodyOf(
+      this.api.createCampaign({ body: { ...draft, dryRun: false } }, options),
+    )) as Campaign;
+  }
+
+  /** One campaign with its plan, progress, gate results and event log. */
+  async getCampaign(
+    id: string,
+    options?: IstioUpgradeCallOptions,
+  ): Promise<Campaign> {
+    return bodyOf(this.api.getCampaign({ path: { id } }, options));
+  }
+
+  /** Approves, rejects, pauses, resumes or aborts a campaign. */
+  async decideCampaign(
+    id: string,
+    action: 'approve' | 'reject' | 'pause' | 'resume' | 'abort',
+    decision: Decision = {},
+    options?: IstioUpgradeCallOptions,
+  ): Promise<Campaign> {
+    const request = { path: { id }, body: decision };
+    switch (action) {
+      case 'approve':
+        return bodyOf(this.api.approveCampaign(request, options));
+      case 'reject':
+        return bodyOf(this.api.rejectCampaign(request, options));
+      case 'pause':
+        return bodyOf(this.api.pauseCampaign(request, options));
+      case 'resume':
+        return bodyOf(this.api.resumeCampaign(request, options));
+      default:
+        return bodyOf(this.api.abortCampaign(request, options));
+    }
+  }
+
+  /** Leaves a cluster out of the rest of a campaign. */
+  async skipCampaignCluster(
+    id: string,
+    cluster: string,
+    decision: Decision = {},
+    options?: IstioUpgradeCallOptions,
+  ): Promise<Campaign> {
+    return bodyOf(
+      this.api.skipCampaignCluster(
+        { path: { id, cluster }, body: decision },
+        options,
+      ),
+    );
+  }
+
+  /** The campaign waves that hold an entity's namespaces, with what its owners may do. */
+  async getEntityCampaignWaves(
+    entity: { kind: string; namespace: string; name: string },
+    options?: IstioUpgradeCallOptions,
+  ): Promise<ScheduledNamespace[]> {
+    const { kind, namespace, name } = entity;
+    return (
+      await bodyOf(
+        this.api.getEntityCampaignWaves(
+          { path: { kind, namespace, name } },
+          options,
+        ),
+      )
+    ).items;
+  }
+
+  /** Defers a namespace's wave once (by `change.seconds`), or moves it into the earliest wave. */
+  async changeNamespaceSchedule(
+    id: string,
+    action: 'defer' | 'opt-in',
+    change: NamespaceScheduleChange,
+    options?: IstioUpgradeCallOptions,
+  ): Promise<ScheduledNamespace> {
+    const request = { path: { id }, body: change };
+    return action === 'defer'
+      ? bodyOf(this.api.deferCampaignNamespace(request, options))
+      : bodyOf(this.api.optInCampaignNamespace(request, options));
   }
 }

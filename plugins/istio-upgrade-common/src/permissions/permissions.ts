@@ -65,6 +65,17 @@ export const istioControlPlaneManagePermission = createPermission({
 });
 
 /**
+ * Create, approve, pause, resume, abort and skip clusters of fleet upgrade campaigns (the platform
+ * team). Nobody approves their own campaign.
+ *
+ * @public
+ */
+export const istioCampaignManagePermission = createPermission({
+  name: 'istio-upgrade.campaign.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Approve or reject other people's upgrade requests.
  *
  * @public
@@ -86,5 +97,6 @@ export const istioUpgradePermissions = [
   istioGatewayCutoverPermission,
   istioRevisionTagMovePermission,
   istioControlPlaneManagePermission,
+  istioCampaignManagePermission,
   istioRequestApprovePermission,
 ];

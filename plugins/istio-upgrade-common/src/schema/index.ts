@@ -88,3 +88,46 @@ export type RequestEvent = components['schemas']['RequestEvent'];
 export type RequestProgress = components['schemas']['RequestProgress'];
 /** @public An upgrade request. */
 export type UpgradeRequest = components['schemas']['UpgradeRequest'];
+/** @public A weekly maintenance window in a time zone. */
+export type MaintenanceWindow = components['schemas']['MaintenanceWindow'];
+/** @public One ring of a campaign: named clusters, or the catalog's clusters chosen by owner, labels or annotations. */
+export type CampaignRingSpec = components['schemas']['CampaignRingSpec'];
+/** @public How a campaign groups each cluster's namespaces into waves. */
+export type CampaignWaves = components['schemas']['CampaignWaves'];
+/** @public What each cluster of a campaign does after its namespace waves. */
+export type CampaignSteps = components['schemas']['CampaignSteps'];
+/** @public The thresholds of a campaign's health gate. */
+export type HealthGateSpec = components['schemas']['HealthGateSpec'];
+/** @public The body of `POST /campaigns`. */
+export type CreateCampaign = components['schemas']['CreateCampaign'];
+/** @public The states of a campaign. */
+export type CampaignState = components['schemas']['CampaignState'];
+/** @public A request a campaign makes (or would make). */
+export type PlannedCampaignRequest =
+  components['schemas']['PlannedCampaignRequest'];
+/** @public A namespace in a campaign's wave. */
+export type CampaignWaveNamespace =
+  components['schemas']['CampaignWaveNamespace'];
+/** @public The 5xx ratio, p99 and request count of a subject over a window. */
+export type GateFigures = components['schemas']['GateFigures'];
+/** @public The health gate's verdict on one namespace or gateway. */
+export type GateSubjectResult = components['schemas']['GateSubjectResult'];
+/** @public The health gate's verdict on a wave or a ring. */
+export type GateResult = components['schemas']['GateResult'];
+/** @public One wave of a cluster in a campaign. */
+export type CampaignWave = components['schemas']['CampaignWave'];
+/** @public One cluster of a campaign, its windows and its waves. */
+export type CampaignCluster = components['schemas']['CampaignCluster'];
+/** @public One ring of a campaign and its clusters. */
+export type CampaignRing = components['schemas']['CampaignRing'];
+/** @public A campaign's plan (and, once it runs, its progress). */
+export type CampaignPlan = components['schemas']['CampaignPlan'];
+/** @public One entry of a campaign's event log. */
+export type CampaignEvent = components['schemas']['CampaignEvent'];
+/** @public A fleet upgrade campaign. */
+export type Campaign = components['schemas']['Campaign'];
+/** @public The body of a deferral or an opt-in. */
+export type NamespaceScheduleChange =
+  components['schemas']['NamespaceScheduleChange'];
+/** @public A namespace's place in a campaign, with what its owners may do. */
+export type ScheduledNamespace = components['schemas']['ScheduledNamespace'];

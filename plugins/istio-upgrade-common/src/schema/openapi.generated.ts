@@ -6,6 +6,177 @@
 /* eslint-disable */
 /** @public */
 export type paths = {
+  '/campaigns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Fleet upgrade campaigns, newest first (without their event logs). */
+    get: operations['ListCampaigns'];
+    put?: never;
+    /** Asks for a fleet upgrade campaign (it waits for a platform approver). With dryRun, only the plan is returned - every request it would make, per ring, cluster and wave, with the windows and the estimated duration. */
+    post: operations['CreateCampaign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One campaign with its plan, progress, gate results and event log. */
+    get: operations['GetCampaign'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/abort': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Aborts a campaign; the requests of the ring in progress are rolled back. */
+    post: operations['AbortCampaign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approves a campaign (a platform approver, never the one who asked); it starts in the next open window. */
+    post: operations['ApproveCampaign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/clusters/{cluster}/skip': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Leaves a cluster out of the rest of the campaign (its finished waves stay as they are). */
+    post: operations['SkipCampaignCluster'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/namespaces/defer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An owner defers their namespace's wave once, by up to the campaign's limit. */
+    post: operations['DeferCampaignNamespace'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/namespaces/opt-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An owner moves their namespace into the earliest wave of its cluster that has not started. */
+    post: operations['OptInCampaignNamespace'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pauses a campaign; a wave in progress finishes first, nothing new starts. */
+    post: operations['PauseCampaign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rejects a campaign that waits for approval. */
+    post: operations['RejectCampaign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/campaigns/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resumes a paused campaign. */
+    post: operations['ResumeCampaign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/clusters': {
     parameters: {
       query?: never;
@@ -83,6 +254,23 @@ export type paths = {
     };
     /** A catalog entity's workloads in every cluster, with their sidecar revisions and the revisions they could migrate to. */
     get: operations['GetEntityView'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/entities/{kind}/{namespace}/{name}/campaign-waves': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The waves of active campaigns that hold the entity's namespaces, with what its owners may do. */
+    get: operations['GetEntityCampaignWaves'];
     put?: never;
     post?: never;
     delete?: never;
@@ -215,6 +403,179 @@ export type webhooks = Record<string, never>;
 /** @public */
 export type components = {
   schemas: {
+    Campaign: {
+      allowedActions: (
+        | 'approve'
+        | 'reject'
+        | 'pause'
+        | 'resume'
+        | 'abort'
+        | 'skip'
+      )[];
+      comment?: string;
+      currentRing?: number;
+      /** Format: date-time */
+      decidedAt?: string;
+      decidedBy?: string;
+      error?: string;
+      events?: components['schemas']['CampaignEvent'][];
+      /** Format: date-time */
+      finishedAt?: string;
+      id: string;
+      name: string;
+      /** Why the campaign paused (a gate failure with its figures, a failed request, a closed window, someone's pause). */
+      pausedReason?: string;
+      plan: components['schemas']['CampaignPlan'];
+      /** Format: date-time */
+      requestedAt: string;
+      requestedBy: string;
+      spec: components['schemas']['CreateCampaign'];
+      /** Format: date-time */
+      startedAt?: string;
+      state: components['schemas']['CampaignState'];
+      targetVersion: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CampaignCluster: {
+      cluster: string;
+      estimatedSeconds?: number;
+      fromRevisions: string[];
+      /** Whether a Prometheus is configured for the cluster's health gate. */
+      gated: boolean;
+      message?: string;
+      /**
+       * Format: date-time
+       * When the next window opens, when the cluster is outside one.
+       */
+      nextWindowAt?: string;
+      podsInScope: number;
+      podsOnTarget?: number;
+      retries?: number;
+      /** The target revision on this cluster. */
+      revision: string;
+      state:
+        | 'pending'
+        | 'waiting-window'
+        | 'running'
+        | 'done'
+        | 'failed'
+        | 'paused'
+        | 'skipped'
+        | 'unreachable'
+        | 'rolled-back';
+      waves: components['schemas']['CampaignWave'][];
+      windows: components['schemas']['MaintenanceWindow'][];
+    };
+    CampaignEvent: {
+      actor?: string;
+      /** Format: date-time */
+      at: string;
+      cluster?: string;
+      id: number;
+      message: string;
+      /** created, approved, rejected, paused, resumed, aborted, ring, cluster, wave, gate, request, window, soak, notified, deferred, error, lease. */
+      type: string;
+    };
+    CampaignPlan: {
+      /** The estimated duration, soak times and waiting for windows included. */
+      estimatedSeconds: number;
+      /** How many requests the campaign would make. */
+      requests: number;
+      rings: components['schemas']['CampaignRing'][];
+      targetVersion: string;
+      warnings: string[];
+    };
+    CampaignRing: {
+      clusters: components['schemas']['CampaignCluster'][];
+      continueOnUnreachable?: boolean;
+      gate?: components['schemas']['GateResult'];
+      index: number;
+      name: string;
+      /** Format: date-time */
+      soakUntil?: string;
+      state:
+        | 'pending'
+        | 'running'
+        | 'soaking'
+        | 'succeeded'
+        | 'failed'
+        | 'aborted';
+    };
+    /** One ring of clusters - named clusters, or the catalog's clusters chosen by owner, labels or annotations (all given conditions must hold). */
+    CampaignRingSpec: {
+      annotations?: {
+        [key: string]: string;
+      };
+      clusters?: string[];
+      /** Go on with the ring's other clusters when one stays unreachable after its retries (default false - the campaign pauses). */
+      continueOnUnreachable?: boolean;
+      labels?: {
+        [key: string]: string;
+      };
+      name: string;
+      /** The clusters whose catalog owner is this entity reference (group:default/platform) or name. */
+      owner?: string;
+    };
+    CampaignState:
+      | 'pending-approval'
+      | 'approved'
+      | 'running'
+      | 'paused'
+      | 'aborting'
+      | 'succeeded'
+      | 'failed'
+      | 'aborted'
+      | 'rejected';
+    /** What each cluster does after its namespace waves. */
+    CampaignSteps: {
+      /** Cut each blue/green ingress gateway over to the target revision (default true). */
+      gatewayCutover?: boolean;
+      /** Remove the old revisions once nothing uses them (default false). */
+      removeOldRevision?: boolean;
+      /** Point the tags that name an old revision at the target (default true). */
+      tagMove?: boolean;
+    };
+    CampaignWave: {
+      /** Format: date-time */
+      finishedAt?: string;
+      gate?: components['schemas']['GateResult'];
+      index: number;
+      /**
+       * A wave of namespace migrations, then the cluster's gateway cutovers, tag moves and revision removals.
+       */
+      kind: 'namespaces' | 'gateways' | 'tags' | 'removal';
+      message?: string;
+      namespaces: components['schemas']['CampaignWaveNamespace'][];
+      requestIds: string[];
+      requests: components['schemas']['PlannedCampaignRequest'][];
+      /** Format: date-time */
+      startedAt?: string;
+      state:
+        | 'pending'
+        | 'running'
+        | 'gating'
+        | 'succeeded'
+        | 'failed'
+        | 'rolled-back'
+        | 'skipped';
+    };
+    CampaignWaveNamespace: {
+      namespace: string;
+      /** Catalog entities whose workloads run there, and their owners. */
+      owners: string[];
+      pods: number;
+    };
+    CampaignWaves: {
+      /** Namespaces left out, besides the protected ones. */
+      exclude?: components['schemas']['KubernetesName'][];
+      namespacesPerWave?: number;
+      order?: components['schemas']['KubernetesName'][];
+      /**
+       * size - the smallest namespaces first, namespacesPerWave at a time; explicit - the order given, then the rest by size.
+       */
+      strategy?: 'size' | 'explicit';
+    };
     /** A catalog-registered cluster, the state of the connection to it and how fresh its inventory is. */
     Cluster: {
       apiServerHost?: string;
@@ -249,6 +610,8 @@ export type components = {
       warnings: components['schemas']['Warning'][];
       workloads: components['schemas']['Workload'][];
     };
+    /** The cluster entity's name in the catalog. */
+    ClusterName: string;
     ControlPlane: {
       /** Whether its injector webhook (istio-sidecar-injector-<rev>) exists. */
       hasInjector: boolean;
@@ -302,6 +665,30 @@ export type components = {
       valuesDiff?: string[];
       /** The Istio version installed, or run by the revision removed. */
       version?: string;
+    };
+    CreateCampaign: {
+      comment?: string;
+      dryRun?: boolean;
+      gate?: components['schemas']['HealthGateSpec'];
+      /** The most an owner may defer their namespace, once (default 604800). */
+      maxDeferSeconds?: number;
+      name: string;
+      /** How long before its wave each owner is told (default 86400). */
+      notifyAheadSeconds?: number;
+      /** The target revision per cluster, where it is not the one control plane of the target version. */
+      revisions?: {
+        [key: string]: components['schemas']['RevisionName'];
+      };
+      rings: components['schemas']['CampaignRingSpec'][];
+      /** Soak time between rings (default 86400; 0 to 2592000). */
+      soakSeconds?: number;
+      steps?: components['schemas']['CampaignSteps'];
+      targetVersion: components['schemas']['IstioVersionNumber'];
+      waves?: components['schemas']['CampaignWaves'];
+      /** Maintenance windows per cluster name ('*' for every cluster), over those of config and the catalog. */
+      windows?: {
+        [key: string]: components['schemas']['MaintenanceWindow'][];
+      };
     };
     CreateRequest: {
       /** The cluster entity's name in the catalog. */
@@ -389,6 +776,28 @@ export type components = {
       newestVersion?: string;
       warnings: components['schemas']['Warning'][];
     };
+    GateFigures: {
+      /** The 5xx share of requests, 0 to 1. */
+      errorRatio?: number;
+      p99Ms?: number;
+      requests: number;
+    };
+    GateResult: {
+      /** Format: date-time */
+      at: string;
+      outcome: 'passed' | 'failed' | 'unknown';
+      reason: string;
+      subjects: components['schemas']['GateSubjectResult'][];
+    };
+    GateSubjectResult: {
+      after?: components['schemas']['GateFigures'];
+      before?: components['schemas']['GateFigures'];
+      kind: 'namespace' | 'gateway';
+      name?: string;
+      namespace: string;
+      outcome: 'passed' | 'failed' | 'unknown';
+      reason: string;
+    };
     /** A gateway Deployment or DaemonSet (injected with a gateway template, or labelled istio=*gateway). */
     Gateway: {
       /**
@@ -457,10 +866,28 @@ export type components = {
       /** Gateways the Service could be cut over to (same gateway, other revisions). */
       standby: components['schemas']['StandbyGateway'][];
     };
+    HealthGateSpec: {
+      /** The most the 5xx ratio may rise, in percentage points (default 0.5). */
+      max5xxIncreasePoints?: number;
+      /** The most p99 may rise, in percent (default 20). */
+      maxP99IncreasePercent?: number;
+      /** The window compared before and after each wave (default 600). */
+      windowSeconds?: number;
+    };
     /** An Istio version, major.minor.patch with an optional pre-release suffix (1.31.0, 1.31.0-beta.1). */
     IstioVersionNumber: string;
     /** A DNS-1123 label, as Kubernetes validates namespace and Service names. */
     KubernetesName: string;
+    /** A weekly window in a time zone; end before start means the window runs past midnight. */
+    MaintenanceWindow: {
+      days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+      /** HH:MM, local time in the window's time zone. */
+      end: string;
+      /** HH:MM, local time in the window's time zone. */
+      start: string;
+      /** An IANA time zone (Europe/Berlin, UTC). */
+      timeZone: string;
+    };
     MigrationTarget: {
       /** One line - why it is allowed, or why not (skew, end of life, target not ready, ...). */
       reason: string;
@@ -499,6 +926,13 @@ export type components = {
       team?: string;
       uninjectedPods: number;
     };
+    NamespaceScheduleChange: {
+      cluster: components['schemas']['ClusterName'];
+      entityRef: components['schemas']['EntityRef'];
+      namespace: components['schemas']['KubernetesName'];
+      /** For a deferral, how long (up to the campaign's limit). */
+      seconds?: number;
+    };
     ObjectRef: {
       name: string;
       namespace: string;
@@ -524,6 +958,13 @@ export type components = {
       /** What the change does beyond its writes, for people to weigh (a tag move restarts the Gateway API gateways that name the tag, at once). */
       warnings?: string[];
       waves: components['schemas']['PlannedWave'][];
+    };
+    PlannedCampaignRequest: {
+      cluster: string;
+      revision: string;
+      summary: string;
+      target: components['schemas']['RequestTarget'];
+      type: components['schemas']['RequestType'];
     };
     /** One write to the cluster, exactly as it will be sent. */
     PlannedPatch: {
@@ -677,6 +1118,33 @@ export type components = {
       revision?: string;
       revisionExists: boolean;
     };
+    ScheduledNamespace: {
+      campaignId: string;
+      campaignName: string;
+      canDefer: boolean;
+      canOptIn: boolean;
+      cluster: string;
+      deferredBy?: string;
+      /** Format: date-time */
+      deferredUntil?: string;
+      /** Format: date-time */
+      estimatedStart?: string;
+      maxDeferSeconds: number;
+      namespace: string;
+      /** Format: date-time */
+      notifiedAt?: string;
+      optedInBy?: string;
+      ring: string;
+      state:
+        | 'pending'
+        | 'running'
+        | 'gating'
+        | 'succeeded'
+        | 'failed'
+        | 'rolled-back'
+        | 'skipped';
+      wave: number;
+    };
     ServicePort: {
       name?: string;
       port: number;
@@ -731,6 +1199,8 @@ export type components = {
       allowedActions: ('approve' | 'reject' | 'cancel' | 'rollback')[];
       approvalReason?: string;
       approvalRequired: boolean;
+      /** The campaign that made this request, when a campaign did. */
+      campaignId?: string;
       cluster: string;
       comment?: string;
       /** Format: date-time */
@@ -821,6 +1291,7 @@ export type components = {
     };
   };
   parameters: {
+    campaignId: string;
     /** The cluster entity's name in the catalog. */
     cluster: string;
     requestId: string;
@@ -833,6 +1304,309 @@ export type components = {
 export type $defs = Record<string, never>;
 /** @public */
 export interface operations {
+  ListCampaigns: {
+    parameters: {
+      query?: {
+        /** Only campaigns that include this cluster. */
+        cluster?: string;
+        /** One or more states, comma separated. */
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The campaigns. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Campaign'][];
+          };
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  CreateCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCampaign'];
+      };
+    };
+    responses: {
+      /** The plan of a dry run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignPlan'];
+        };
+      };
+      /** The campaign, accepted (waiting for approval). */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The campaign. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  AbortCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** The campaign, aborting. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ApproveCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** The campaign, approved. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  SkipCampaignCluster: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** The cluster entity's name in the catalog. */
+        cluster: components['parameters']['cluster'];
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** The campaign. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  DeferCampaignNamespace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceScheduleChange'];
+      };
+    };
+    responses: {
+      /** The namespace's new schedule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduledNamespace'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  OptInCampaignNamespace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceScheduleChange'];
+      };
+    };
+    responses: {
+      /** The namespace's new schedule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduledNamespace'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  PauseCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** The campaign, pausing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  RejectCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** The campaign, rejected. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  ResumeCampaign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['campaignId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['Decision'];
+      };
+    };
+    responses: {
+      /** The campaign, running again. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Campaign'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
   ListClusters: {
     parameters: {
       query?: never;
@@ -962,6 +1736,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['EntityIstioView'];
+        };
+      };
+      default: components['responses']['ErrorResponse'];
+    };
+  };
+  GetEntityCampaignWaves: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: string;
+        name: string;
+        namespace: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The scheduled namespaces. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ScheduledNamespace'][];
+          };
         };
       };
       default: components['responses']['ErrorResponse'];

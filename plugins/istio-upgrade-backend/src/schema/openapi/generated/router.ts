@@ -639,9 +639,557 @@ export const spec = {
         ],
       },
     },
+    '/campaigns': {
+      get: {
+        operationId: 'ListCampaigns',
+        description:
+          'Fleet upgrade campaigns, newest first (without their event logs).',
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            description: 'One or more states, comma separated.',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+              pattern: '^[a-z-]+(,[a-z-]+)*$',
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            description: 'Only campaigns that include this cluster.',
+            schema: {
+              type: 'string',
+              maxLength: 63,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The campaigns.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/Campaign',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+      post: {
+        operationId: 'CreateCampaign',
+        description:
+          'Asks for a fleet upgrade campaign (it waits for a platform approver). With dryRun, only the plan is returned - every request it would make, per ring, cluster and wave, with the windows and the estimated duration.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/CreateCampaign',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The plan of a dry run.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/CampaignPlan',
+                },
+              },
+            },
+          },
+          '202': {
+            description: 'The campaign, accepted (waiting for approval).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}': {
+      get: {
+        operationId: 'GetCampaign',
+        description:
+          'One campaign with its plan, progress, gate results and event log.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The campaign.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/approve': {
+      post: {
+        operationId: 'ApproveCampaign',
+        description:
+          'Approves a campaign (a platform approver, never the one who asked); it starts in the next open window.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign, approved.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/reject': {
+      post: {
+        operationId: 'RejectCampaign',
+        description: 'Rejects a campaign that waits for approval.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign, rejected.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/pause': {
+      post: {
+        operationId: 'PauseCampaign',
+        description:
+          'Pauses a campaign; a wave in progress finishes first, nothing new starts.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign, pausing.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/resume': {
+      post: {
+        operationId: 'ResumeCampaign',
+        description: 'Resumes a paused campaign.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign, running again.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/abort': {
+      post: {
+        operationId: 'AbortCampaign',
+        description:
+          'Aborts a campaign; the requests of the ring in progress are rolled back.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign, aborting.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/clusters/{cluster}/skip': {
+      post: {
+        operationId: 'SkipCampaignCluster',
+        description:
+          'Leaves a cluster out of the rest of the campaign (its finished waves stay as they are).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+          {
+            $ref: '#/components/parameters/cluster',
+          },
+        ],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The campaign.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Campaign',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/namespaces/defer': {
+      post: {
+        operationId: 'DeferCampaignNamespace',
+        description:
+          "An owner defers their namespace's wave once, by up to the campaign's limit.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NamespaceScheduleChange',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "The namespace's new schedule.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScheduledNamespace',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/campaigns/{id}/namespaces/opt-in': {
+      post: {
+        operationId: 'OptInCampaignNamespace',
+        description:
+          'An owner moves their namespace into the earliest wave of its cluster that has not started.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/campaignId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NamespaceScheduleChange',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "The namespace's new schedule.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ScheduledNamespace',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/campaign-waves': {
+      get: {
+        operationId: 'GetEntityCampaignWaves',
+        description:
+          "The waves of active campaigns that hold the entity's namespaces, with what its owners may do.",
+        parameters: [
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The scheduled namespaces.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ScheduledNamespace',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
   },
   components: {
     parameters: {
+      campaignId: {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: {
+          type: 'string',
+          format: 'uuid',
+        },
+      },
       requestId: {
         name: 'id',
         in: 'path',
@@ -2362,6 +2910,11 @@ export const spec = {
             type: 'string',
             description: 'The request that rolls this one back.',
           },
+          campaignId: {
+            type: 'string',
+            description:
+              'The campaign that made this request, when a campaign did.',
+          },
           state: {
             $ref: '#/components/schemas/RequestState',
           },
@@ -2457,6 +3010,823 @@ export const spec = {
           },
         },
       },
+      ClusterName: {
+        type: 'string',
+        description: "The cluster entity's name in the catalog.",
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-zA-Z0-9]([a-zA-Z0-9._-]{0,61}[a-zA-Z0-9])?$',
+      },
+      MaintenanceWindow: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'A weekly window in a time zone; end before start means the window runs past midnight.',
+        required: ['days', 'start', 'end', 'timeZone'],
+        properties: {
+          days: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 7,
+            items: {
+              type: 'string',
+              enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+            },
+          },
+          start: {
+            type: 'string',
+            description: "HH:MM, local time in the window's time zone.",
+            maxLength: 5,
+          },
+          end: {
+            type: 'string',
+            description: "HH:MM, local time in the window's time zone.",
+            maxLength: 5,
+          },
+          timeZone: {
+            type: 'string',
+            description: 'An IANA time zone (Europe/Berlin, UTC).',
+            maxLength: 64,
+          },
+        },
+      },
+      CampaignRingSpec: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        description:
+          "One ring of clusters - named clusters, or the catalog's clusters chosen by owner, labels or annotations (all given conditions must hold).",
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+          },
+          clusters: {
+            type: 'array',
+            maxItems: 10000,
+            items: {
+              type: 'string',
+              maxLength: 253,
+            },
+          },
+          owner: {
+            type: 'string',
+            maxLength: 255,
+            description:
+              'The clusters whose catalog owner is this entity reference (group:default/platform) or name.',
+          },
+          labels: {
+            type: 'object',
+            maxProperties: 20,
+            additionalProperties: {
+              type: 'string',
+              maxLength: 253,
+            },
+          },
+          annotations: {
+            type: 'object',
+            maxProperties: 20,
+            additionalProperties: {
+              type: 'string',
+              maxLength: 1000,
+            },
+          },
+          continueOnUnreachable: {
+            type: 'boolean',
+            description:
+              "Go on with the ring's other clusters when one stays unreachable after its retries (default false - the campaign pauses).",
+          },
+        },
+      },
+      CampaignWaves: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          strategy: {
+            type: 'string',
+            enum: ['size', 'explicit'],
+            description:
+              'size - the smallest namespaces first, namespacesPerWave at a time; explicit - the order given, then the rest by size.',
+          },
+          namespacesPerWave: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 100,
+          },
+          order: {
+            type: 'array',
+            maxItems: 1000,
+            items: {
+              $ref: '#/components/schemas/KubernetesName',
+            },
+          },
+          exclude: {
+            type: 'array',
+            maxItems: 1000,
+            description: 'Namespaces left out, besides the protected ones.',
+            items: {
+              $ref: '#/components/schemas/KubernetesName',
+            },
+          },
+        },
+      },
+      CampaignSteps: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'What each cluster does after its namespace waves.',
+        properties: {
+          gatewayCutover: {
+            type: 'boolean',
+            description:
+              'Cut each blue/green ingress gateway over to the target revision (default true).',
+          },
+          tagMove: {
+            type: 'boolean',
+            description:
+              'Point the tags that name an old revision at the target (default true).',
+          },
+          removeOldRevision: {
+            type: 'boolean',
+            description:
+              'Remove the old revisions once nothing uses them (default false).',
+          },
+        },
+      },
+      HealthGateSpec: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          windowSeconds: {
+            type: 'integer',
+            minimum: 5,
+            maximum: 86400,
+            description:
+              'The window compared before and after each wave (default 600).',
+          },
+          max5xxIncreasePoints: {
+            type: 'number',
+            minimum: 0,
+            maximum: 100,
+            description:
+              'The most the 5xx ratio may rise, in percentage points (default 0.5).',
+          },
+          maxP99IncreasePercent: {
+            type: 'number',
+            minimum: 0,
+            maximum: 10000,
+            description: 'The most p99 may rise, in percent (default 20).',
+          },
+        },
+      },
+      CreateCampaign: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'targetVersion', 'rings'],
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 100,
+          },
+          targetVersion: {
+            $ref: '#/components/schemas/IstioVersionNumber',
+          },
+          revisions: {
+            type: 'object',
+            description:
+              'The target revision per cluster, where it is not the one control plane of the target version.',
+            maxProperties: 10000,
+            additionalProperties: {
+              $ref: '#/components/schemas/RevisionName',
+            },
+          },
+          rings: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 50,
+            items: {
+              $ref: '#/components/schemas/CampaignRingSpec',
+            },
+          },
+          waves: {
+            $ref: '#/components/schemas/CampaignWaves',
+          },
+          steps: {
+            $ref: '#/components/schemas/CampaignSteps',
+          },
+          soakSeconds: {
+            type: 'integer',
+            description:
+              'Soak time between rings (default 86400; 0 to 2592000).',
+          },
+          gate: {
+            $ref: '#/components/schemas/HealthGateSpec',
+          },
+          notifyAheadSeconds: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 2592000,
+            description:
+              'How long before its wave each owner is told (default 86400).',
+          },
+          maxDeferSeconds: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 2592000,
+            description:
+              'The most an owner may defer their namespace, once (default 604800).',
+          },
+          windows: {
+            type: 'object',
+            description:
+              "Maintenance windows per cluster name ('*' for every cluster), over those of config and the catalog.",
+            maxProperties: 10000,
+            additionalProperties: {
+              type: 'array',
+              maxItems: 50,
+              items: {
+                $ref: '#/components/schemas/MaintenanceWindow',
+              },
+            },
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+          comment: {
+            type: 'string',
+            maxLength: 1000,
+          },
+        },
+      },
+      CampaignState: {
+        type: 'string',
+        enum: [
+          'pending-approval',
+          'approved',
+          'running',
+          'paused',
+          'aborting',
+          'succeeded',
+          'failed',
+          'aborted',
+          'rejected',
+        ],
+      },
+      PlannedCampaignRequest: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'cluster', 'revision', 'target', 'summary'],
+        properties: {
+          type: {
+            $ref: '#/components/schemas/RequestType',
+          },
+          cluster: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+          },
+          target: {
+            $ref: '#/components/schemas/RequestTarget',
+          },
+          summary: {
+            type: 'string',
+          },
+        },
+      },
+      CampaignWaveNamespace: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['namespace', 'pods', 'owners'],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          pods: {
+            type: 'integer',
+          },
+          owners: {
+            type: 'array',
+            description:
+              'Catalog entities whose workloads run there, and their owners.',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      GateFigures: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['requests'],
+        properties: {
+          requests: {
+            type: 'number',
+          },
+          errorRatio: {
+            type: 'number',
+            description: 'The 5xx share of requests, 0 to 1.',
+          },
+          p99Ms: {
+            type: 'number',
+          },
+        },
+      },
+      GateSubjectResult: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'namespace', 'outcome', 'reason'],
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['namespace', 'gateway'],
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          before: {
+            $ref: '#/components/schemas/GateFigures',
+          },
+          after: {
+            $ref: '#/components/schemas/GateFigures',
+          },
+          outcome: {
+            type: 'string',
+            enum: ['passed', 'failed', 'unknown'],
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+      },
+      GateResult: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['outcome', 'reason', 'at', 'subjects'],
+        properties: {
+          outcome: {
+            type: 'string',
+            enum: ['passed', 'failed', 'unknown'],
+          },
+          reason: {
+            type: 'string',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          subjects: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateSubjectResult',
+            },
+          },
+        },
+      },
+      CampaignWave: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'index',
+          'kind',
+          'state',
+          'namespaces',
+          'requests',
+          'requestIds',
+        ],
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          kind: {
+            type: 'string',
+            enum: ['namespaces', 'gateways', 'tags', 'removal'],
+            description:
+              "A wave of namespace migrations, then the cluster's gateway cutovers, tag moves and revision removals.",
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'pending',
+              'running',
+              'gating',
+              'succeeded',
+              'failed',
+              'rolled-back',
+              'skipped',
+            ],
+          },
+          namespaces: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CampaignWaveNamespace',
+            },
+          },
+          requests: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PlannedCampaignRequest',
+            },
+          },
+          requestIds: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          gate: {
+            $ref: '#/components/schemas/GateResult',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+      },
+      CampaignCluster: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'cluster',
+          'revision',
+          'fromRevisions',
+          'state',
+          'windows',
+          'gated',
+          'podsInScope',
+          'waves',
+        ],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+            description: 'The target revision on this cluster.',
+          },
+          fromRevisions: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'pending',
+              'waiting-window',
+              'running',
+              'done',
+              'failed',
+              'paused',
+              'skipped',
+              'unreachable',
+              'rolled-back',
+            ],
+          },
+          windows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MaintenanceWindow',
+            },
+          },
+          nextWindowAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the next window opens, when the cluster is outside one.',
+          },
+          gated: {
+            type: 'boolean',
+            description:
+              "Whether a Prometheus is configured for the cluster's health gate.",
+          },
+          podsInScope: {
+            type: 'integer',
+          },
+          podsOnTarget: {
+            type: 'integer',
+          },
+          retries: {
+            type: 'integer',
+          },
+          estimatedSeconds: {
+            type: 'integer',
+          },
+          message: {
+            type: 'string',
+          },
+          waves: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CampaignWave',
+            },
+          },
+        },
+      },
+      CampaignRing: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['index', 'name', 'state', 'clusters'],
+        properties: {
+          index: {
+            type: 'integer',
+          },
+          name: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'pending',
+              'running',
+              'soaking',
+              'succeeded',
+              'failed',
+              'aborted',
+            ],
+          },
+          soakUntil: {
+            type: 'string',
+            format: 'date-time',
+          },
+          continueOnUnreachable: {
+            type: 'boolean',
+          },
+          gate: {
+            $ref: '#/components/schemas/GateResult',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CampaignCluster',
+            },
+          },
+        },
+      },
+      CampaignPlan: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'targetVersion',
+          'rings',
+          'requests',
+          'estimatedSeconds',
+          'warnings',
+        ],
+        properties: {
+          targetVersion: {
+            type: 'string',
+          },
+          rings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CampaignRing',
+            },
+          },
+          requests: {
+            type: 'integer',
+            description: 'How many requests the campaign would make.',
+          },
+          estimatedSeconds: {
+            type: 'integer',
+            description:
+              'The estimated duration, soak times and waiting for windows included.',
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      CampaignEvent: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'at', 'type', 'message'],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          type: {
+            type: 'string',
+            description:
+              'created, approved, rejected, paused, resumed, aborted, ring, cluster, wave, gate, request, window, soak, notified, deferred, error, lease.',
+          },
+          message: {
+            type: 'string',
+          },
+          actor: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+        },
+      },
+      Campaign: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'name',
+          'state',
+          'targetVersion',
+          'requestedBy',
+          'requestedAt',
+          'updatedAt',
+          'spec',
+          'plan',
+          'allowedActions',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/CampaignState',
+          },
+          targetVersion: {
+            type: 'string',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          startedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          finishedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          decidedBy: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          comment: {
+            type: 'string',
+          },
+          pausedReason: {
+            type: 'string',
+            description:
+              "Why the campaign paused (a gate failure with its figures, a failed request, a closed window, someone's pause).",
+          },
+          error: {
+            type: 'string',
+          },
+          currentRing: {
+            type: 'integer',
+          },
+          spec: {
+            $ref: '#/components/schemas/CreateCampaign',
+          },
+          plan: {
+            $ref: '#/components/schemas/CampaignPlan',
+          },
+          events: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/CampaignEvent',
+            },
+          },
+          allowedActions: {
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: ['approve', 'reject', 'pause', 'resume', 'abort', 'skip'],
+            },
+          },
+        },
+      },
+      NamespaceScheduleChange: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cluster', 'namespace', 'entityRef'],
+        properties: {
+          cluster: {
+            $ref: '#/components/schemas/ClusterName',
+          },
+          namespace: {
+            $ref: '#/components/schemas/KubernetesName',
+          },
+          entityRef: {
+            $ref: '#/components/schemas/EntityRef',
+          },
+          seconds: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 2592000,
+            description:
+              "For a deferral, how long (up to the campaign's limit).",
+          },
+        },
+      },
+      ScheduledNamespace: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'campaignId',
+          'campaignName',
+          'cluster',
+          'namespace',
+          'ring',
+          'wave',
+          'state',
+          'canDefer',
+          'canOptIn',
+          'maxDeferSeconds',
+        ],
+        properties: {
+          campaignId: {
+            type: 'string',
+          },
+          campaignName: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          ring: {
+            type: 'string',
+          },
+          wave: {
+            type: 'integer',
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'pending',
+              'running',
+              'gating',
+              'succeeded',
+              'failed',
+              'rolled-back',
+              'skipped',
+            ],
+          },
+          estimatedStart: {
+            type: 'string',
+            format: 'date-time',
+          },
+          notifiedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          deferredUntil: {
+            type: 'string',
+            format: 'date-time',
+          },
+          deferredBy: {
+            type: 'string',
+          },
+          optedInBy: {
+            type: 'string',
+          },
+          canDefer: {
+            type: 'boolean',
+          },
+          canOptIn: {
+            type: 'boolean',
+          },
+          maxDeferSeconds: {
+            type: 'integer',
+          },
+        },
+      },
     },
   },
 } as const;
@@ -2531,6 +3901,82 @@ export type EndpointMap = {
       paths['/requests/{id}/rollback']['post']['requestBody']
     >['content']['application/json'];
     response: paths['/requests/{id}/rollback']['post']['responses']['202']['content']['application/json'];
+  };
+  '#get|/campaigns': {
+    query: NonNullable<paths['/campaigns']['get']['parameters']['query']>;
+    response: paths['/campaigns']['get']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns': {
+    body: NonNullable<
+      paths['/campaigns']['post']['requestBody']
+    >['content']['application/json'];
+    response:
+      | paths['/campaigns']['post']['responses']['200']['content']['application/json']
+      | paths['/campaigns']['post']['responses']['202']['content']['application/json'];
+  };
+  '#get|/campaigns/{id}': {
+    path: paths['/campaigns/{id}']['get']['parameters']['path'];
+    response: paths['/campaigns/{id}']['get']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/approve': {
+    path: paths['/campaigns/{id}/approve']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/approve']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/approve']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/reject': {
+    path: paths['/campaigns/{id}/reject']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/reject']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/reject']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/pause': {
+    path: paths['/campaigns/{id}/pause']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/pause']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/pause']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/resume': {
+    path: paths['/campaigns/{id}/resume']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/resume']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/resume']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/abort': {
+    path: paths['/campaigns/{id}/abort']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/abort']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/abort']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/clusters/{cluster}/skip': {
+    path: paths['/campaigns/{id}/clusters/{cluster}/skip']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/clusters/{cluster}/skip']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/clusters/{cluster}/skip']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/namespaces/defer': {
+    path: paths['/campaigns/{id}/namespaces/defer']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/namespaces/defer']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/namespaces/defer']['post']['responses']['200']['content']['application/json'];
+  };
+  '#post|/campaigns/{id}/namespaces/opt-in': {
+    path: paths['/campaigns/{id}/namespaces/opt-in']['post']['parameters']['path'];
+    body: NonNullable<
+      paths['/campaigns/{id}/namespaces/opt-in']['post']['requestBody']
+    >['content']['application/json'];
+    response: paths['/campaigns/{id}/namespaces/opt-in']['post']['responses']['200']['content']['application/json'];
+  };
+  '#get|/entities/{kind}/{namespace}/{name}/campaign-waves': {
+    path: paths['/entities/{kind}/{namespace}/{name}/campaign-waves']['get']['parameters']['path'];
+    response: paths['/entities/{kind}/{namespace}/{name}/campaign-waves']['get']['responses']['200']['content']['application/json'];
   };
 };
 
