@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts the demo portal: the mesh simulator serving the `seed` and `demo` clusters, registered in the
-# catalog, behind the Backstage app on http://localhost:3000 (backend on :7007).
+# catalog, behind the Backstage app on http://localhost:3000 (backend on :7007), and a Prometheus on
+# http://127.0.0.1:9090 scraping the simulator's clusters for the campaigns' health gates (Debian's
+# package, installed when missing; stopped with the simulator).
 #
 #   MESH_SIM_PORT       simulator port (6443)
 #   MESH_SIM_SPEED      simulated clock speed factor (1)
@@ -8,6 +10,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/prometheus.sh"
 ensure_dependencies
 cd "$REPO_ROOT"
 
@@ -26,7 +29,8 @@ node packages/mesh-simulator/bin/mesh-sim serve \
   --state-dir "$STATE" --speed "${MESH_SIM_SPEED:-1}" \
   >"$STATE/sim.out" 2>"$STATE/sim.log" &
 SIM_PID=$!
-trap 'kill "$SIM_PID" 2>/dev/null || true' EXIT
+PROMETHEUS_PID=
+trap 'kill "$SIM_PID" $PROMETHEUS_PID 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
 for _ in $(seq 1 240); do
@@ -42,6 +46,15 @@ grep -q '^mesh-sim ready' "$STATE/sim.out" || { echo "start: the mesh simulator 
 echo "start: $(cat "$STATE/sim.out") (kubeconfig: $STATE/kubeconfig)" >&2
 
 node scripts/demo-clusters.mjs "$STATE"
+
+# app-config.demo.yaml points the campaigns' health gates at this Prometheus.
+ensure_prometheus >/dev/null || { echo "start: Prometheus could not be installed" >&2; exit 1; }
+# The simulator's URL, then its clusters, one a line.
+mapfile -t sim < <(node -e '
+  const sim = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log([sim.url, ...sim.clusters.map(c => c.name)].join("\n"));' "$STATE/mesh-sim.json")
+PROMETHEUS_PID=$(start_prometheus "$STATE/prometheus" 9090 "${sim[0]}" "$STATE" "${sim[@]:1}") ||
+  { echo "start: Prometheus could not be started on 127.0.0.1:9090" >&2; exit 1; }
 
 extra=()
 for file in ${START_EXTRA_CONFIG:-}; do

@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/prometheus.sh"
 cd "$REPO_ROOT"
 
 started=$(date +%s)
@@ -43,6 +44,10 @@ export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=postgresql
 # Every database suite runs on SQLite and on this PostgreSQL; one that would skip PostgreSQL fails.
 export ISTIO_UPGRADE_REQUIRE_POSTGRES=1
 echo "PostgreSQL $pg_major answers on 127.0.0.1:5432: database tests run on SQLite and PostgreSQL."
+
+step "Prometheus (Debian's package, installed when missing; the health-gate tests start their own)"
+prometheus_bin=$(ensure_prometheus) || { echo "Prometheus could not be installed: the health-gate tests need it" >&2; exit 1; }
+"$prometheus_bin" --version 2>&1 | sed -n 1p
 
 step "Jest"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
