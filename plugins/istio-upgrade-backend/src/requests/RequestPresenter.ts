@@ -42,6 +42,7 @@ function apiRequest(
     ...optional('entityRef', r.entityRef),
     ...optional('rollbackOf', r.rollbackOf),
     ...optional('rolledBackBy', r.rolledBackBy),
+    ...optional('campaignId', r.campaignId),
     ...optional('startedAt', r.startedAt),
     ...optional('finishedAt', r.finishedAt),
     ...optional('comment', r.comment),

@@ -398,4 +398,146 @@ export class RequestService {
       original,
     );
   }
+  /**
+   * Makes one request of an approved campaign: planned and prechecked like any request, stored approved
+   * under the campaign's approval (the campaign's requester asks, its approver has decided), and started.
+   * The idempotency key makes a retried engine step find the request it made.
+   *
+   * @throws InputError when a precheck fails, ConflictError when the target has an active request
+   */
+  async createForCampaign(
+    campaign: CampaignOrigin,
+    body: CreateRequest,
+    credentials: BackstageCredentials,
+  ): Promise<StoredRequest> {
+    const actor = campaignActor(campaign, credentials);
+    const { store, settings } = this.options;
+    const earlier = await earlierRequest(store, actor.ref, body, undefined);
+    if (earlier) return earlier;
+    const spec = changeSpec(body, settings.defaults, undefined);
+    await checkTargetFree(store, body, actor);
+    const planned = await planRequest(
+      { planner: this.options.planner, approval: this.approval },
+      spec,
+      { actor, entity: undefined, credentials },
+      undefined,
+    );
+    return this.insertForCampaign(
+      campaign,
+      newRequestRecord(body, actor, planned, undefined),
+    );
+  }
+
+  /**
+   * Rolls back a request of a campaign (a wave whose gate failed, or an aborted ring), under the
+   * campaign's approval. Returns the rollback request (the one made earlier, when there is one).
+   *
+   * @throws ConflictError when the request is not succeeded or failed
+   */
+  async rollbackForCampaign(
+    campaign: CampaignOrigin,
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<StoredRequest> {
+    const { store } = this.options;
+    const original = await this.load(id);
+    if (original.rolledBackBy) return this.load(original.rolledBackBy);
+    if (!DECISION_FROM.rollback.includes(original.state)) {
+      throw new ConflictError(
+        `Request ${id} is ${original.state}: only succeeded or failed requests are rolled back`,
+      );
+    }
+    const actor = campaignActor(campaign, credentials);
+    const revision =
+      original.type === 'control-plane-install'
+        ? original.revision
+        : planRollback(original.plan).revision;
+    const body: CreateRequest = {
+      type: original.type,
+      cluster: original.cluster,
+      revision,
+      target: original.target,
+      options: original.options,
+      idempotencyKey: `campaign-${campaign.id}-rollback-${original.id}`,
+      comment: `Rollback of ${original.id} by campaign ${campaign.name}`,
+    };
+    const earlier = await earlierRequest(store, actor.ref, body, original.id);
+    if (earlier) return earlier;
+    const spec = changeSpec(body, this.options.settings.defaults, undefined);
+    const planned = await planRequest(
+      { planner: this.options.planner, approval: this.approval },
+      spec,
+      { actor, entity: undefined, credentials },
+      original,
+    );
+    const request = await this.insertForCampaign(
+      campaign,
+      newRequestRecord(body, actor, planned, original),
+    );
+    await store.setRolledBackBy(original.id, request.id);
+    return request;
+  }
+
+  /** The requests a campaign made. */
+  async ofCampaign(ids: string[]): Promise<Map<string, StoredRequest>> {
+    const found = new Map<string, StoredRequest>();
+    for (const id of ids) {
+      const request = await this.options.store.get(id);
+      if (request) found.set(id, request);
+    }
+    return found;
+  }
+
+  private async insertForCampaign(
+    campaign: CampaignOrigin,
+    record: ReturnType<typeof newRequestRecord>,
+  ): Promise<StoredRequest> {
+    const { store, notifier, runner } = this.options;
+    const decidedAt = new Date().toISOString();
+    const { request, created } = await store.insert(
+      {
+        ...record.request,
+        state: 'approved',
+        campaignId: campaign.id,
+        approvalRequired: true,
+        approvalReason: `made by campaign ${campaign.name}, approved by ${campaign.approvedBy}`,
+        decidedBy: campaign.approvedBy,
+        decidedAt,
+        decisionComment: `Approved with campaign ${campaign.name} (${campaign.id})`,
+      },
+      record.steps,
+      {
+        ...record.event,
+        message: `${record.event.message.split(';')[0]} for campaign ${
+          campaign.name
+        }; approved with the campaign by ${campaign.approvedBy}`,
+      },
+    );
+    if (created) {
+      await notifier.changed(request);
+      runner.poke(request.id);
+    }
+    return request;
+  }
+}
+
+/** The campaign a request is made for: who asked for the campaign, and who approved it. */
+export interface CampaignOrigin {
+  id: string;
+  name: string;
+  requestedBy: string;
+  approvedBy: string;
+}
+
+/** The campaign's requester as the actor of its requests. */
+function campaignActor(
+  campaign: CampaignOrigin,
+  credentials: BackstageCredentials,
+): Actor {
+  return {
+    ref: campaign.requestedBy,
+    isUser: true,
+    trusted: false,
+    credentials,
+  };
 }

@@ -28,6 +28,8 @@ export interface StoredRequest {
   idempotencyKey?: string;
   rollbackOf?: string;
   rolledBackBy?: string;
+  /** The campaign that made the request, when a campaign did. */
+  campaignId?: string;
   approvalRequired: boolean;
   approvalReason?: string;
   comment?: string;
@@ -86,6 +88,10 @@ export type NewRequest = Pick<
   | 'requestedBy'
   | 'idempotencyKey'
   | 'rollbackOf'
+  | 'campaignId'
+  | 'decidedBy'
+  | 'decidedAt'
+  | 'decisionComment'
   | 'approvalRequired'
   | 'approvalReason'
   | 'comment'

@@ -28,6 +28,7 @@ export function toRequest(row: any): StoredRequest {
     idempotencyKey: optional(row.idempotency_key),
     rollbackOf: optional(row.rollback_of),
     rolledBackBy: optional(row.rolled_back_by),
+    campaignId: optional(row.campaign_id),
     approvalRequired: Boolean(row.approval_required),
     approvalReason: optional(row.approval_reason),
     comment: optional(row.comment),
