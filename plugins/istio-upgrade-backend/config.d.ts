@@ -104,6 +104,42 @@ export interface Config {
        */
       controlPlaneInstallTimeout?: HumanDuration | string;
     };
+    /** Fleet upgrade campaigns. */
+    campaigns?: {
+      /**
+       * The Prometheus each cluster's health gates read Istio's standard metrics from
+       * (`istio_requests_total`, `istio_request_duration_milliseconds_bucket`), keyed by the cluster
+       * entity's name; the key `'*'` serves every cluster not listed. A cluster with neither is not
+       * gated, and the campaign's plan says so.
+       */
+      prometheus?: {
+        [clusterName: string]: {
+          /**
+           * Base URL of the Prometheus HTTP API, `http` or `https`, without credentials in it
+           * (use `token` or `headers`), e.g. `https://prometheus.example` or `http://127.0.0.1:9090`.
+           */
+          url: string;
+          /**
+           * When set, every query selects `{<clusterLabel>="<cluster name>"}`: one Prometheus holding
+           * several clusters' series, told apart by this label (e.g. `cluster`). Unset by default.
+           */
+          clusterLabel?: string;
+          /**
+           * Bearer token sent to this Prometheus. Never shown in errors, logs or results.
+           * @visibility secret
+           */
+          token?: string;
+          /**
+           * Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant Prometheus. Values are secret.
+           * @visibility secret
+           * @deepVisibility secret
+           */
+          headers?: { [name: string]: string };
+          /** How long one query may take before the gate's outcome is `unknown`. Default 10 seconds. */
+          timeout?: HumanDuration | string;
+        };
+      };
+    };
     /**
      * Istio minor releases that override or add to the plugin's release table (the release date, the
      * end of life when it is not six weeks after the release of the minor two above, and the
