@@ -29,7 +29,10 @@ import { registerGatewayApiDeployer } from '../istio/gatewayApiDeployer';
 import { registerSailControllers } from '../sail/sailControllers';
 import { KubeObject } from '../store/kubeObject';
 import { ObjectStore } from '../store/objectStore';
+import { IstioMetrics } from '../traffic/istioMetrics';
+import { meshWorkloads } from '../traffic/meshWorkloads';
 import { FlowSpec, TrafficProbe } from '../traffic/trafficProbe';
+import { trafficSeries } from '../traffic/trafficSeries';
 
 /**
  * Options of one simulated cluster.
@@ -73,6 +76,8 @@ export class SimulatedCluster implements ClusterApiBackend {
   readonly loop: ControllerLoop;
   readonly controlPlanes: ControlPlanes;
   readonly probe: TrafficProbe;
+  /** Istio's standard request metrics of the cluster's proxies, for Prometheus. */
+  readonly metrics: IstioMetrics;
   readonly context: ClusterContext;
   /** Deletes Events once their TTL has passed on the simulated clock. */
   readonly eventExpiry: EventExpiry;
@@ -156,6 +161,18 @@ export class SimulatedCluster implements ClusterApiBackend {
       () => clock.now(),
       () => this.faults?.unreachable === true,
       options.probeRatePerSecond,
+      () =>
+        new Map(
+          (this.faults?.sidecars ?? []).map(f => [f.revision, f.errorRate]),
+        ),
+    );
+    this.metrics = new IstioMetrics(() =>
+      trafficSeries(
+        this.store,
+        meshWorkloads(this.store),
+        options.flows,
+        this.faults,
+      ),
     );
   }
 

@@ -31,6 +31,19 @@ export interface HoldRule {
 }
 
 /**
+ * A bad revision: the sidecars (and gateway proxies) that revision injected answer 503 to
+ * `errorRate` of their requests and add `latencyMs` to every request, in the Istio metrics and
+ * in the traffic probe.
+ *
+ * @public
+ */
+export interface SidecarFault {
+  revision: string;
+  errorRate: number;
+  latencyMs: number;
+}
+
+/**
  * The faults of one cluster, as `POST /sim/v1/clusters/<name>/faults` sets them.
  *
  * @public
@@ -38,6 +51,7 @@ export interface HoldRule {
 export interface FaultConfig {
   rules: FaultRule[];
   holds?: HoldRule[];
+  sidecars?: SidecarFault[];
   latencyMs?: number;
   dropWatchesAfterSeconds?: number;
   unreachable?: boolean;
@@ -79,6 +93,46 @@ function parseMatch(
     throw badRequest(`${where}.resources must be a list of resource names`);
   }
   return { verbs, resources };
+}
+
+/** Checks the `sidecars` of a faults body (one entry per revision), or 400 saying what is wrong. */
+function parseSidecarFaults(sidecars: unknown): SidecarFault[] {
+  if (!Array.isArray(sidecars)) throw badRequest('sidecars must be a list');
+  const seen = new Set<string>();
+  return sidecars.map((s: unknown, i: number) => {
+    const where = `sidecars[${i}]`;
+    if (typeof s !== 'object' || s === null || Array.isArray(s))
+      throw badRequest(`${where} must be an object`);
+    const { revision, errorRate = 0, latencyMs = 0 } = s as Record<
+      string,
+      unknown
+    >;
+    if (typeof revision !== 'string' || revision.length === 0)
+      throw badRequest(`${where}.revision must be a revision name`);
+    if (seen.has(revision))
+      throw badRequest(`${where}.revision "${revision}" is given twice`);
+    seen.add(revision);
+    if (typeof errorRate !== 'number' || !(errorRate >= 0 && errorRate <= 1))
+      throw badRequest(`${where}.errorRate must be a number between 0 and 1`);
+    if (
+      typeof latencyMs !== 'number' ||
+      !(latencyMs >= 0 && latencyMs <= 600000)
+    )
+      throw badRequest(
+        `${where}.latencyMs must be a number between 0 and 600000`,
+      );
+    if (errorRate === 0 && latencyMs === 0)
+      throw badRequest(`${where} needs an errorRate or a latencyMs above 0`);
+    return { revision, errorRate, latencyMs };
+  });
+}
+
+/** The fault of the sidecars a revision injected, if any. */
+export function sidecarFaultOf(
+  config: FaultConfig | undefined,
+  revision: string,
+): SidecarFault | undefined {
+  return config?.sidecars?.find(s => s.revision === revision);
 }
 
 /** Checks a faults body, answering 400 with what is wrong. */
@@ -151,9 +205,12 @@ export function parseFaultConfig(body: unknown): FaultConfig {
   if (b.unreachable !== undefined && typeof b.unreachable !== 'boolean') {
     throw badRequest('unreachable must be a boolean');
   }
+  const sidecars =
+    b.sidecars === undefined ? [] : parseSidecarFaults(b.sidecars);
   return {
     rules: parsed,
     ...(parsedHolds.length > 0 ? { holds: parsedHolds } : {}),
+    ...(sidecars.length > 0 ? { sidecars } : {}),
     latencyMs: number('latencyMs'),
     dropWatchesAfterSeconds: number('dropWatchesAfterSeconds'),
     unreachable: b.unreachable as boolean | undefined,

@@ -27,7 +27,8 @@ export interface SimApiTargets {
 }
 
 /**
- * The simulator's own control API under `/sim/v1` (admin token only): traffic counters,
+ * The simulator's own control API under `/sim/v1` (admin token only): traffic counters, Istio's
+ * request metrics for Prometheus (`GET clusters/<cluster>/metrics`),
  * faults and the requests they hold, dropping watches, request statistics, the clock speed,
  * the simulator's own stats (`GET stats`: memory, CPU, load times; `?gc=true` collects garbage
  * first when node runs with --expose-gc), the churn generator (`GET`, `POST`/`PUT`
@@ -128,6 +129,12 @@ export async function handleSimApi(
     case 'POST traffic/reset':
       cluster.probe.reset();
       sendJson(res, 200, cluster.probe.snapshot());
+      return;
+    case 'GET metrics':
+      res.writeHead(200, {
+        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      });
+      res.end(cluster.metrics.scrape());
       return;
     case 'GET faults':
       sendJson(res, 200, cluster.faults ?? { rules: [] });

@@ -27,7 +27,8 @@ export type FailureReason =
   | 'proxy-skew'
   | 'gateway-port-mismatch'
   | 'gateway-not-selected'
-  | 'cluster-unreachable';
+  | 'cluster-unreachable'
+  | 'sidecar-error';
 
 /**
  * The probe's counters, as `GET /sim/v1/clusters/<name>/traffic` returns them.
@@ -51,7 +52,11 @@ export interface TrafficCounters {
 
 type HopOutcome =
   | { fail: FailureReason }
-  | { endpoints: Array<FailureReason | undefined> };
+  | {
+      endpoints: Array<FailureReason | undefined>;
+      /** The share of requests each endpoint's proxy answers 503 (a sidecar fault). */
+      errorRates: number[];
+    };
 
 const services = resourceTypeNamed('services');
 const pods = resourceTypeNamed('pods');
@@ -63,7 +68,9 @@ const gateways = resourceTypeNamed('gateways');
  * simulated second per flow). A request succeeds only when every hop's Service has a ready
  * endpoint whose proxy is attached to a live control plane within Istio's skew, and the
  * gateway hop selects a ready gateway pod listening on the target port. Requests are spread
- * round robin over each hop's ready endpoints, and evaluated in bulk per tick.
+ * round robin over each hop's ready endpoints, and evaluated in bulk per tick. An endpoint whose
+ * proxy's revision has a sidecar fault fails that share of its requests (`sidecar-error`),
+ * deterministically: every hop carries the fractions over.
  *
  * @public
  */
@@ -72,6 +79,7 @@ export class TrafficProbe {
   private carry = 0;
   private lastTick: number;
   private readonly cursors = new Map<string, number>();
+  private readonly errorCarry = new Map<string, number>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -80,6 +88,9 @@ export class TrafficProbe {
     private readonly now: () => number,
     private readonly unreachable: () => boolean,
     private readonly ratePerSecond = 20,
+    /** The share of requests each faulted revision's proxies answer 503, by revision. */
+    private readonly sidecarErrorRates: () => Map<string, number> = () =>
+      new Map(),
   ) {
     this.lastTick = now();
     this.counters = this.empty();
@@ -159,8 +170,15 @@ export class TrafficProbe {
           const cursorKey = `${flow.name}|${h}`;
           const cursor = this.cursors.get(cursorKey) ?? 0;
           this.cursors.set(cursorKey, cursor + 1);
-          const reason = outcome.endpoints[cursor % outcome.endpoints.length];
+          const index = cursor % outcome.endpoints.length;
+          const reason = outcome.endpoints[index];
           if (reason) failedAt = { hop, reason };
+          else if (outcome.errorRates[index] > 0) {
+            const carry =
+              (this.errorCarry.get(cursorKey) ?? 0) + outcome.errorRates[index];
+            this.errorCarry.set(cursorKey, carry >= 1 ? carry - 1 : carry);
+            if (carry >= 1) failedAt = { hop, reason: 'sidecar-error' };
+          }
         }
       }
       if (failedAt) fail(failedAt.hop, failedAt.reason, 1);
@@ -239,7 +257,14 @@ export class TrafficProbe {
       });
       if (ready.length === 0) return { fail: 'gateway-port-mismatch' };
     }
-    return { endpoints: ready.map(p => this.proxyProblem(p, attached)) };
+    const rates = this.sidecarErrorRates();
+    return {
+      endpoints: ready.map(p => this.proxyProblem(p, attached)),
+      errorRates: ready.map(p => {
+        if (rates.size === 0) return 0;
+        return rates.get(sidecarOf(p)?.revision ?? '') ?? 0;
+      }),
+    };
   }
 
   /** Whether a pod of a deployed Gateway API gateway listens on `port` (one of its Gateway's listeners). */
