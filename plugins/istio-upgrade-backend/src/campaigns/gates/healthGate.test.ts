@@ -281,7 +281,8 @@ describe('HealthGate against a real Prometheus', () => {
       afterEnd,
     );
     expect(down.outcome).toBe('unknown');
-    expect(down.before).toBeNull();
+    expect(down.before).toBeUndefined();
+    expect(down.after).toBeUndefined();
     expect(down.reason).toMatch(
       /for cluster "down" did not answer: .*ECONNREFUSED/,
     );

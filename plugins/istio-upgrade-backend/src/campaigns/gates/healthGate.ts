@@ -24,10 +24,10 @@ export type GateSubject =
 /** The gate's answer for one subject: both windows' figures, the outcome and why. */
 export interface GateVerdict {
   subject: GateSubject;
-  /** Figures of the window before the wave; null when they could not be measured. */
-  before: GateFigures | null;
-  /** Figures of the window after the wave; null when they could not be measured. */
-  after: GateFigures | null;
+  /** Figures of the window before the wave; absent when they could not be measured. */
+  before?: GateFigures;
+  /** Figures of the window after the wave; absent when they could not be measured. */
+  after?: GateFigures;
   /**
    * `unknown` when Prometheus did not answer (the campaign pauses on it); `passed` also for a cluster
    * without a configured Prometheus, which is not gated.
@@ -178,8 +178,6 @@ export class HealthGate {
     if (!this.configuredFor(cluster)) {
       return subjects.map(subject => ({
         subject,
-        before: null,
-        after: null,
         outcome: 'passed',
         reason: `no Prometheus configured for ${cluster}: not gated`,
       }));
@@ -198,8 +196,8 @@ export class HealthGate {
             : (after as PromiseRejectedResult).reason;
         verdicts.push({
           subject,
-          before: before.status === 'fulfilled' ? before.value : null,
-          after: after.status === 'fulfilled' ? after.value : null,
+          ...(before.status === 'fulfilled' ? { before: before.value } : {}),
+          ...(after.status === 'fulfilled' ? { after: after.value } : {}),
           outcome: 'unknown',
           reason: isError(failure) ? failure.message : String(failure),
         });

@@ -137,11 +137,9 @@ describe('HealthGate without a Prometheus for the cluster', () => {
       new Date('2026-12-02T10:00:00Z'),
       new Date('2026-12-02T10:10:00Z'),
     );
-    expect(verdicts).toEqual([
+    expect(verdicts).toStrictEqual([
       {
         subject: { kind: 'namespace', namespace: 'bookinfo' },
-        before: null,
-        after: null,
         outcome: 'passed',
         reason: 'no Prometheus configured for staging: not gated',
       },
@@ -151,8 +149,6 @@ describe('HealthGate without a Prometheus for the cluster', () => {
           namespace: 'istio-ingress',
           name: 'istio-ingressgateway',
         },
-        before: null,
-        after: null,
         outcome: 'passed',
         reason: 'no Prometheus configured for staging: not gated',
       },
