@@ -1,5 +1,10 @@
 import { ResponseError } from '@backstage/errors';
 import { IstioUpgradeApi } from '../api/IstioUpgradeApi';
+import {
+  aCampaign,
+  aCampaignPlan,
+  aScheduledNamespace,
+} from './campaignFixtures';
 import { aCluster, anInventory } from './clusterFixtures';
 import { someRevisionCandidates } from './controlPlaneFixtures';
 import { anEntityView } from './entityViewFixtures';
@@ -22,6 +27,25 @@ const answers: IstioUpgradeApi = {
   cancelRequest: async () => aRequest({ state: 'cancelled' }),
   rollbackRequest: async () =>
     aRequest({ id: 'rollback-1', rollbackOf: aRequest().id }),
+  listCampaigns: async () => [],
+  planCampaign: async () => aCampaignPlan(),
+  createCampaign: async draft =>
+    aCampaign({
+      id: 'camp-new',
+      name: draft.name,
+      state: 'pending-approval',
+      allowedActions: [],
+    }),
+  getCampaign: async () => aCampaign(),
+  decideCampaign: async (_id, action) =>
+    aCampaign({
+      state: action === 'pause' ? 'paused' : 'running',
+      allowedActions: action === 'pause' ? ['resume', 'abort'] : ['pause'],
+    }),
+  skipCampaignCluster: async () => aCampaign(),
+  // No service is in a campaign unless a test says so.
+  getEntityCampaignWaves: async () => [],
+  changeNamespaceSchedule: async () => aScheduledNamespace(),
 };
 
 /** An {@link IstioUpgradeApi} of jest mocks answering with the fixtures; override per test. */
@@ -44,6 +68,14 @@ export function mockIstioUpgradeApi(
     rejectRequest: jest.fn(impl.rejectRequest),
     cancelRequest: jest.fn(impl.cancelRequest),
     rollbackRequest: jest.fn(impl.rollbackRequest),
+    listCampaigns: jest.fn(impl.listCampaigns),
+    planCampaign: jest.fn(impl.planCampaign),
+    createCampaign: jest.fn(impl.createCampaign),
+    getCampaign: jest.fn(impl.getCampaign),
+    decideCampaign: jest.fn(impl.decideCampaign),
+    skipCampaignCluster: jest.fn(impl.skipCampaignCluster),
+    getEntityCampaignWaves: jest.fn(impl.getEntityCampaignWaves),
+    changeNamespaceSchedule: jest.fn(impl.changeNamespaceSchedule),
   };
 }
 

@@ -41,6 +41,8 @@ export async function renderIstio(
     entity?: Entity;
     /** The Backstage signals API, when a test pushes signals. */
     signalApi?: SignalApi;
+    /** The address the app starts at, e.g. `/istio-upgrade?tab=campaigns`. */
+    routeEntries?: string[];
   } = {},
 ) {
   const api = options.api ?? mockIstioUpgradeApi();
@@ -71,6 +73,9 @@ export async function renderIstio(
         element
       )}
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: options.routeEntries,
+    },
   );
 }

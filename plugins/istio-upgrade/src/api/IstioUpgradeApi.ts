@@ -1,7 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  Campaign,
+  CampaignPlan,
+  CampaignState,
   Cluster,
   ClusterInventory,
+  CreateCampaign,
   Decision,
   EntityIstioView,
   FleetSummary,
@@ -9,7 +13,9 @@ import {
   RequestDraft,
   RequestFilter,
   RequestPlan,
+  NamespaceScheduleChange,
   RevisionCandidates,
+  ScheduledNamespace,
   UpgradeRequest,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
@@ -61,6 +67,41 @@ export interface IstioUpgradeApi {
   cancelRequest(id: string, decision?: Decision): Promise<UpgradeRequest>;
   /** Asks for the rollback of a succeeded or failed request; returns the rollback request. */
   rollbackRequest(id: string, decision?: Decision): Promise<UpgradeRequest>;
+  /** Fleet upgrade campaigns, newest first (without their event logs). */
+  listCampaigns(filter?: {
+    state?: CampaignState | CampaignState[];
+    cluster?: string;
+  }): Promise<Campaign[]>;
+  /** A dry run of a campaign: every request it would make, per ring, cluster and wave; nothing is stored. */
+  planCampaign(draft: Omit<CreateCampaign, 'dryRun'>): Promise<CampaignPlan>;
+  /** Asks for a campaign; it waits for a platform approver. */
+  createCampaign(draft: Omit<CreateCampaign, 'dryRun'>): Promise<Campaign>;
+  /** One campaign with its plan, progress, gate results and event log. */
+  getCampaign(id: string): Promise<Campaign>;
+  /** Approves, rejects, pauses, resumes or aborts a campaign. */
+  decideCampaign(
+    id: string,
+    action: 'approve' | 'reject' | 'pause' | 'resume' | 'abort',
+    decision?: Decision,
+  ): Promise<Campaign>;
+  /** Leaves a cluster out of the rest of a campaign. */
+  skipCampaignCluster(
+    id: string,
+    cluster: string,
+    decision?: Decision,
+  ): Promise<Campaign>;
+  /** The campaign waves that hold an entity's namespaces, with what its owners may do. */
+  getEntityCampaignWaves(entity: {
+    kind: string;
+    namespace: string;
+    name: string;
+  }): Promise<ScheduledNamespace[]>;
+  /** Defers a namespace's wave once (by `change.seconds`), or moves it into the earliest wave. */
+  changeNamespaceSchedule(
+    id: string,
+    action: 'defer' | 'opt-in',
+    change: NamespaceScheduleChange,
+  ): Promise<ScheduledNamespace>;
 }
 
 /**
