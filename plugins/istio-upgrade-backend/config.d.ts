@@ -107,6 +107,44 @@ export interface Config {
     /** Fleet upgrade campaigns. */
     campaigns?: {
       /**
+       * Weekly maintenance windows, keyed by the cluster entity's name; the key `'*'` serves every
+       * cluster not listed. No campaign step starts outside a window; a cluster with no windows is
+       * always open. The cluster entity's annotation `istio-upgrade.io/maintenance-windows`
+       * (`Mon-Fri 02:00-06:00 Europe/Berlin; Sat,Sun 00:00-23:59 UTC`) overrides these, and a
+       * campaign's own windows override both. Windows of one cluster must not overlap.
+       */
+      maintenanceWindows?: {
+        [clusterName: string]: Array<{
+          /** The days the window starts on. */
+          days: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+          /** `HH:MM`, local time in `timeZone`. */
+          start: string;
+          /** `HH:MM`, local time in `timeZone`; before `start`, the window runs past midnight. */
+          end: string;
+          /** An IANA time zone, e.g. `Europe/Berlin` or `UTC`. */
+          timeZone: string;
+        }>;
+      };
+      /** Soak time between rings when a campaign sets none, at most 30 days. Default 24 hours. */
+      defaultSoak?: HumanDuration | string;
+      /** How often the campaign engine looks at the campaigns it runs, at least 100 ms. Default 5 seconds. */
+      engineInterval?: HumanDuration | string;
+      /** How long before its wave each owner is notified, at most 30 days. Default 24 hours. */
+      notifyAhead?: HumanDuration | string;
+      /** The most an owner may defer their namespace (once), at most 30 days. Default 7 days. */
+      maxDefer?: HumanDuration | string;
+      /** How often an unreachable cluster is requeued before it is marked unreachable. Default 5. */
+      unreachableRetries?: number;
+      /** The health gate's thresholds when a campaign sets none. */
+      defaultGate?: {
+        /** The window compared before and after each wave, in seconds (5 to 86400). Default 600. */
+        windowSeconds?: number;
+        /** The most the 5xx ratio may rise, in percentage points. Default 0.5. */
+        max5xxIncreasePoints?: number;
+        /** The most p99 latency may rise, in percent. Default 20. */
+        maxP99IncreasePercent?: number;
+      };
+      /**
        * The Prometheus each cluster's health gates read Istio's standard metrics from
        * (`istio_requests_total`, `istio_request_duration_milliseconds_bucket`), keyed by the cluster
        * entity's name; the key `'*'` serves every cluster not listed. A cluster with neither is not
