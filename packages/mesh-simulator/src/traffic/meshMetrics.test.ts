@@ -229,6 +229,25 @@ describe('Istio metrics of a simulated cluster', () => {
     expect(p99Where(window, gateway)).toBeLessThan(50);
   });
 
+  it('a gateway on the faulted revision reports its own fault and its destination one, as the source', async () => {
+    await t.request('POST', '/sim/v1/clusters/seed/faults', {
+      sidecars: [{ revision: '1-9-7', errorRate: 0.1, latencyMs: 100 }],
+    });
+    const before = await scrape(t);
+    await sleep(3000);
+    const window = increase(before, await scrape(t));
+    const gateway = {
+      reporter: 'source',
+      source_workload: 'istio-ingressgateway-1-9-7',
+    };
+    // The gateway's proxy and productpage's sidecar both run 1-9-7.
+    expect(errorRatio(window, gateway)).toBeCloseTo(1 - 0.999 * 0.9 * 0.9, 2);
+    expect(p99Where(window, gateway)).toBeGreaterThan(200);
+    expect(p99Where(window, gateway)).toBeLessThan(250);
+    const nginx = { reporter: 'destination', destination_workload: 'nginx' };
+    expect(errorRatio(window, nginx)).toBeCloseTo(0.001, 3);
+  });
+
   it('the traffic probe fails the faulted share of requests through a faulted hop as sidecar-error', async () => {
     const traffic = async () =>
       (await t.request('GET', '/sim/v1/clusters/seed/traffic')).body;
