@@ -8,6 +8,14 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { istioUpgradePermissions } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { createIstioUpgradeActions } from './actions';
+import { readCampaignSettings } from './campaigns/campaignConfig';
+import { campaignInventory } from './campaigns/campaignInventory';
+import { CampaignNotifier } from './campaigns/CampaignNotifier';
+import { CampaignService } from './campaigns/CampaignService';
+import { DatabaseCampaignStore } from './campaigns/DatabaseCampaignStore';
+import { CampaignEngine } from './campaigns/engine/CampaignEngine';
+import { createCampaignWorld } from './campaigns/engine/createCampaignWorld';
+import { HealthGate } from './campaigns/gates';
 import { ClusterDirectory } from './clusters/ClusterDirectory';
 import { readClusterConfig } from './clusters/clusterConfig';
 import { InventoryService } from './inventory/InventoryService';
@@ -120,6 +128,14 @@ export const istioUpgradePlugin = createBackendPlugin({
           logger,
           observer: notifier,
         });
+        const authorizer = new RequestAuthorizer({
+          auth,
+          permissions,
+          userInfo,
+          permissionFrameworkEnabled:
+            config.getOptionalBoolean('permission.enabled') === true,
+          trustedServices: settings.trustedServices,
+        });
         const requests = new RequestService({
           store,
           planner,
@@ -129,14 +145,51 @@ export const istioUpgradePlugin = createBackendPlugin({
           auditor,
           logger,
           settings,
-          authorizer: new RequestAuthorizer({
+          authorizer,
+        });
+
+        const campaignSettings = readCampaignSettings(config);
+        const campaignStore = await DatabaseCampaignStore.create({ database });
+        const gate = HealthGate.fromConfig(config);
+        const campaignNotifier = new CampaignNotifier({
+          logger,
+          approvers: settings.approvers,
+          baseUrl: config.getOptionalString('app.baseUrl') ?? '',
+          notifications,
+          signals,
+        });
+        const engine = new CampaignEngine({
+          store: campaignStore,
+          world: createCampaignWorld({
             auth,
-            permissions,
-            userInfo,
-            permissionFrameworkEnabled:
-              config.getOptionalBoolean('permission.enabled') === true,
-            trustedServices: settings.trustedServices,
+            inventory,
+            requests,
+            gate,
+            notifier: campaignNotifier,
           }),
+          settings: {
+            unreachableRetries: campaignSettings.unreachableRetries,
+            gate: campaignSettings.defaultGate,
+            notifyAheadSeconds: campaignSettings.notifyAheadSeconds,
+            soakSeconds: campaignSettings.defaultSoakSeconds,
+          },
+          logger,
+        });
+        const campaigns = new CampaignService({
+          store: campaignStore,
+          catalog,
+          auth,
+          inventory: campaignInventory({ catalog, inventory }),
+          authorizer,
+          auditor,
+          notifier: campaignNotifier,
+          settings: campaignSettings,
+          gated: cluster => gate.configuredFor(cluster),
+          poke: () => {
+            engine
+              .sweep()
+              .catch(error => logger.warn(`Campaign sweep failed: ${error}`));
+          },
         });
 
         createIstioUpgradeActions({
@@ -158,8 +211,18 @@ export const istioUpgradePlugin = createBackendPlugin({
             initialDelay: { seconds: 1 },
             fn: () => runner.sweep(),
           });
+          // Every replica steps the campaigns whose lease is free; a step is short and leased.
+          await scheduler.scheduleTask({
+            id: 'istio-upgrade-campaigns',
+            scope: 'local',
+            frequency: { milliseconds: campaignSettings.engineIntervalMs },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 2 },
+            fn: () => engine.sweep(),
+          });
         });
         lifecycle.addShutdownHook(async () => {
+          await engine.stop();
           await runner.stop();
           await inventory.stop();
         });
@@ -170,6 +233,7 @@ export const istioUpgradePlugin = createBackendPlugin({
             catalog,
             inventory,
             requests,
+            campaigns,
           }),
         );
       },

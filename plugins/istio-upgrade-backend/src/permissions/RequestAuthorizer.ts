@@ -11,6 +11,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  istioCampaignManagePermission,
   istioControlPlaneManagePermission,
   istioGatewayCutoverPermission,
   istioNamespaceMigrateAnyPermission,
@@ -344,5 +345,32 @@ export class RequestAuthorizer {
     this.failClosed(`To ${action} a request`);
     const reason = await this.whyNot(actor, action, request);
     if (reason) throw new NotAllowedError(`Not allowed: ${reason}`);
+  }
+
+  /**
+   * Why `actor` may not create or steer fleet campaigns, or undefined when they may: the permission
+   * framework must be on, a person (or a trusted service) must ask, and hold the campaign permission.
+   */
+  async whyNotManageCampaigns(actor: Actor): Promise<string | undefined> {
+    if (!this.options.permissionFrameworkEnabled) {
+      return 'the permission framework is disabled, and istio-upgrade fails closed for changes';
+    }
+    if (!actor.isUser && !actor.trusted) {
+      return `campaigns are steered by people; service ${actor.ref} is not trusted for them`;
+    }
+    const question = { permission: istioCampaignManagePermission };
+    const allowed = await this.decisions(actor, [question]);
+    return allowed(question) ? undefined : 'you may not manage campaigns';
+  }
+
+  /**
+   * Why `actor` may not change the campaign schedule of `entityRef`'s namespaces (defer, opt in), or
+   * undefined when they may: the same permission as migrating them.
+   */
+  async whyNotMigrateFor(
+    actor: Actor,
+    entityRef: string,
+  ): Promise<string | undefined> {
+    return this.whyNotCreate(actor, 'namespace-migration', entityRef);
   }
 }

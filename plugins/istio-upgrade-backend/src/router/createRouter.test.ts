@@ -9,7 +9,12 @@ import {
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { createRouter, InventoryReads, RequestCalls } from './createRouter';
+import {
+  CampaignCalls,
+  createRouter,
+  InventoryReads,
+  RequestCalls,
+} from './createRouter';
 
 const CAROL = 'user:default/carol';
 
@@ -17,6 +22,7 @@ const CAROL = 'user:default/carol';
 async function serve(services: {
   inventory?: Partial<InventoryReads>;
   requests?: Partial<RequestCalls>;
+  campaigns?: Partial<CampaignCalls>;
 }) {
   const unexpected = () => {
     throw new Error('not expected in this test');
@@ -39,6 +45,17 @@ async function serve(services: {
     rollback: jest.fn(unexpected),
     revisionCandidates: jest.fn(unexpected),
     ...services.requests,
+  };
+  const campaigns: CampaignCalls = {
+    plan: jest.fn(unexpected),
+    create: jest.fn(unexpected),
+    list: jest.fn(unexpected),
+    get: jest.fn(unexpected),
+    decide: jest.fn(unexpected),
+    skipCluster: jest.fn(unexpected),
+    entityWaves: jest.fn(unexpected),
+    changeSchedule: jest.fn(unexpected),
+    ...services.campaigns,
   };
   const { server } = await startTestBackend({
     features: [
@@ -66,6 +83,7 @@ async function serve(services: {
                   }),
                   inventory,
                   requests,
+                  campaigns,
                 }),
               );
             },

@@ -3,10 +3,12 @@ import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ACTIVE_REQUEST_STATES,
+  CampaignState,
   FINAL_REQUEST_STATES,
   RequestState,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import express from 'express';
+import { CampaignService } from '../campaigns/CampaignService';
 import { entityIstioView } from '../catalog/entityIstioView';
 import { InventoryService } from '../inventory/InventoryService';
 import { RequestService } from '../requests/RequestService';
@@ -37,6 +39,45 @@ export type RequestCalls = Pick<
   | 'rollback'
   | 'revisionCandidates'
 >;
+
+/** What the REST API does with campaigns. */
+export type CampaignCalls = Pick<
+  CampaignService,
+  | 'plan'
+  | 'create'
+  | 'list'
+  | 'get'
+  | 'decide'
+  | 'skipCluster'
+  | 'entityWaves'
+  | 'changeSchedule'
+>;
+
+const CAMPAIGN_STATES: ReadonlyArray<string> = [
+  'pending-approval',
+  'approved',
+  'running',
+  'paused',
+  'aborting',
+  'succeeded',
+  'failed',
+  'aborted',
+  'rejected',
+];
+
+/**
+ * The states of a campaign `state` filter (comma separated).
+ *
+ * @throws InputError for a state campaigns never have
+ */
+function campaignStates(state: string): CampaignState[] {
+  const states = state.split(',');
+  const unknown = states.filter(s => !CAMPAIGN_STATES.includes(s));
+  if (unknown.length > 0) {
+    throw new InputError(`No campaign state ${unknown.join(', ')}`);
+  }
+  return states as CampaignState[];
+}
 
 const STATES: ReadonlyArray<string> = [
   ...ACTIVE_REQUEST_STATES,
@@ -70,8 +111,9 @@ export async function createRouter(options: {
   catalog: CatalogService;
   inventory: InventoryReads;
   requests: RequestCalls;
+  campaigns: CampaignCalls;
 }): Promise<express.Router> {
-  const { httpAuth, catalog, inventory, requests } = options;
+  const { httpAuth, catalog, inventory, requests, campaigns } = options;
   const router = await createOpenApiRouter({
     middleware: [
       // A decision may come without a body (no comment): read it as an empty JSON object.
@@ -226,6 +268,102 @@ export async function createRouter(options: {
         ),
       );
   });
+
+  router.get('/campaigns', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { state, cluster } = req.query;
+    const items = await campaigns.list(
+      { states: state ? campaignStates(state) : undefined, cluster },
+      credentials,
+    );
+    res.json({ items });
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { dryRun, ...body } = req.body;
+    if (dryRun) {
+      res.status(200).json(await campaigns.plan(body, credentials));
+      return;
+    }
+    res.status(202).json(await campaigns.create(body, credentials, req));
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await campaigns.get(req.params.id, credentials));
+  });
+
+  for (const action of [
+    'approve',
+    'reject',
+    'pause',
+    'resume',
+    'abort',
+  ] as const) {
+    router.post(`/campaigns/:id/${action}`, async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      res.json(
+        await campaigns.decide(
+          action,
+          req.params.id,
+          req.body?.comment,
+          credentials,
+          req,
+        ),
+      );
+    });
+  }
+
+  router.post('/campaigns/:id/clusters/:cluster/skip', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await campaigns.skipCluster(
+        req.params.id,
+        req.params.cluster,
+        req.body?.comment,
+        credentials,
+        req,
+      ),
+    );
+  });
+
+  for (const action of ['defer', 'opt-in'] as const) {
+    router.post(`/campaigns/:id/namespaces/${action}`, async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      res.json(
+        await campaigns.changeSchedule(
+          action,
+          req.params.id,
+          req.body,
+          credentials,
+          req,
+        ),
+      );
+    });
+  }
+
+  router.get(
+    '/entities/:kind/:namespace/:name/campaign-waves',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const entityRef = `${req.params.kind}:${req.params.namespace}/${req.params.name}`;
+      res.json({
+        items: await campaigns.entityWaves(
+          entityRef.toLocaleLowerCase('en-US'),
+          credentials,
+        ),
+      });
+    },
+  );
 
   return router;
 }

@@ -4,4 +4,4 @@ export {
   isActiveRequestState,
   isFinalRequestState,
 } from './requestStates';
-export { requestLink } from './requestLink';
+export { campaignLink, requestLink } from './requestLink';

@@ -11,3 +11,18 @@ export function requestLink(appBaseUrl: string, requestId: string): string {
     '',
   )}/istio-upgrade?request=${encodeURIComponent(requestId)}`;
 }
+
+/**
+ * The portal's link to a campaign: the fleet page's Campaigns tab with the campaign open. Backend
+ * notifications and actions build the same link the page reads.
+ *
+ * @param appBaseUrl - the app's base URL (`app.baseUrl`)
+ * @param campaignId - the campaign's id
+ * @public
+ */
+export function campaignLink(appBaseUrl: string, campaignId: string): string {
+  return `${appBaseUrl.replace(
+    /\/+$/,
+    '',
+  )}/istio-upgrade?tab=campaigns&campaign=${encodeURIComponent(campaignId)}`;
+}

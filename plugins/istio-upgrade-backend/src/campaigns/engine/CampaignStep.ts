@@ -208,7 +208,7 @@ export class CampaignStep {
     };
     if (!to) return store.update(campaign.id, change, lease);
     const final = to !== 'paused';
-    return store.transition(
+    const moved = await store.transition(
       campaign.id,
       [campaign.state === 'approved' ? 'running' : campaign.state],
       to,
@@ -224,6 +224,20 @@ export class CampaignStep {
       },
       lease,
     );
+    if (moved) {
+      await this.options.world
+        .notify({
+          campaign: this.ref,
+          platform: true,
+          title: `Istio campaign "${campaign.name}" ${to}`,
+          description:
+            to === 'paused'
+              ? this.pauseReason!
+              : `The campaign to ${campaign.targetVersion} is ${to}.`,
+        })
+        .catch(() => undefined);
+    }
+    return moved;
   }
 
   /** Clusters someone asked to skip leave the campaign (their finished waves stay). */

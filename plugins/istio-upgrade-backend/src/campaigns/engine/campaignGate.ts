@@ -4,11 +4,9 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 
 /** A namespace or a gateway Deployment whose traffic a gate judges. */
-export interface CampaignGateSubject {
-  kind: 'namespace' | 'gateway';
-  namespace: string;
-  name?: string;
-}
+export type CampaignGateSubject =
+  | { kind: 'namespace'; namespace: string }
+  | { kind: 'gateway'; namespace: string; name: string };
 
 /** The figures of one window: requests, 5xx share (0 to 1) and p99. */
 export interface CampaignGateFigures {
@@ -20,8 +18,8 @@ export interface CampaignGateFigures {
 /** The gate's verdict on one subject. */
 export interface CampaignGateVerdict {
   subject: CampaignGateSubject;
-  before?: CampaignGateFigures;
-  after?: CampaignGateFigures;
+  before?: CampaignGateFigures | null;
+  after?: CampaignGateFigures | null;
   outcome: 'passed' | 'failed' | 'unknown';
   reason: string;
 }
@@ -48,7 +46,7 @@ export interface CampaignGate {
 }
 
 function figures(
-  f: CampaignGateFigures | undefined,
+  f: CampaignGateFigures | null | undefined,
 ): GateSubjectResult['before'] {
   if (!f) return undefined;
   return {
@@ -85,7 +83,7 @@ export function gateResult(
   const subjects: GateSubjectResult[] = verdicts.map(v => ({
     kind: v.subject.kind,
     namespace: v.subject.namespace,
-    ...(v.subject.name ? { name: v.subject.name } : {}),
+    ...(v.subject.kind === 'gateway' ? { name: v.subject.name } : {}),
     ...(v.before ? { before: figures(v.before) } : {}),
     ...(v.after ? { after: figures(v.after) } : {}),
     outcome: v.outcome,
