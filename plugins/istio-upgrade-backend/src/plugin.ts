@@ -16,6 +16,7 @@ import { DatabaseCampaignStore } from './campaigns/DatabaseCampaignStore';
 import { CampaignEngine } from './campaigns/engine/CampaignEngine';
 import { createCampaignWorld } from './campaigns/engine/createCampaignWorld';
 import { HealthGate } from './campaigns/gates';
+import { requestPrechecks } from './campaigns/planning/requestPrechecks';
 import { ClusterDirectory } from './clusters/ClusterDirectory';
 import { readClusterConfig } from './clusters/clusterConfig';
 import { InventoryService } from './inventory/InventoryService';
@@ -185,6 +186,7 @@ export const istioUpgradePlugin = createBackendPlugin({
           notifier: campaignNotifier,
           settings: campaignSettings,
           gated: cluster => gate.configuredFor(cluster),
+          precheck: requestPrechecks({ planner, defaults: settings.defaults }),
           poke: () => {
             engine
               .sweep()

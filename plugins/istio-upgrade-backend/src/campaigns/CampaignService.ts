@@ -94,6 +94,8 @@ export class CampaignService {
       notifier: CampaignNotifier;
       settings: CampaignSettings;
       gated(cluster: string): boolean;
+      /** The request planner's prechecks of a planned request (see {@link CampaignPlanningContext.precheck}). */
+      precheck?: CampaignPlanningContext['precheck'];
       /** Called when a campaign may have work for the engine (approved, resumed, aborted). */
       poke(id: string): void;
       now?: () => Date;
@@ -174,6 +176,7 @@ export class CampaignService {
       },
       windowState: windowOpenAt,
       gated: cluster => this.options.gated(cluster),
+      precheck: this.options.precheck,
       now: this.now(),
     });
     if (problems.length > 0) {

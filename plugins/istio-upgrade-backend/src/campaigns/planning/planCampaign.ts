@@ -32,6 +32,12 @@ export interface CampaignPlanningContext {
   windowsFor(cluster: string): MaintenanceWindow[];
   windowState(windows: MaintenanceWindow[], at: Date): WindowState;
   gated(cluster: string): boolean;
+  /**
+   * The request planner's prechecks of one planned request: undefined when they pass, else the
+   * failures in words. Planning asks it for one namespace of each distinct set of running revisions
+   * per cluster (the version rules are the same for the rest), not for every namespace.
+   */
+  precheck?(request: PlannedCampaignRequest): Promise<string | undefined>;
   now: Date;
 }
 
@@ -106,18 +112,6 @@ function targetRevision(
       problem: `Istio ${target.version} is at end of life: a campaign does not move to it`,
     };
   }
-  const newer = inventory.controlPlanes.find(
-    cp =>
-      cp.version &&
-      target.version &&
-      compareIstioVersions(cp.version, target.version) > 0 &&
-      (cp.inUse?.pods ?? 0) > 0,
-  );
-  if (newer) {
-    return {
-      problem: `pods already run ${newer.revision} (Istio ${newer.version}), newer than ${target.version}: a campaign never moves sidecars back`,
-    };
-  }
   return { revision: target.revision };
 }
 
@@ -126,16 +120,35 @@ function namespacesToMigrate(
   spec: CampaignSpec,
   inventory: ClusterInventory,
   revision: string,
+  warnings: string[],
 ): NamespaceInventory[] {
   const excluded = new Set(spec.waves?.exclude ?? []);
-  return inventory.namespaces.filter(
-    ns =>
-      MIGRATED_MODES.has(ns.injectionMode) &&
-      !ns.protected &&
-      !excluded.has(ns.name) &&
-      (ns.desiredRevision !== revision ||
-        ns.podsByRevision.some(r => r.revision !== revision && r.count > 0)),
-  );
+  return inventory.namespaces.filter(ns => {
+    if (
+      !MIGRATED_MODES.has(ns.injectionMode) ||
+      ns.protected ||
+      excluded.has(ns.name)
+    ) {
+      return false;
+    }
+    if (
+      ns.desiredRevision === revision &&
+      !ns.podsByRevision.some(r => r.revision !== revision && r.count > 0)
+    ) {
+      return false;
+    }
+    if (
+      ns.desiredVersion &&
+      compareIstioVersions(ns.desiredVersion, spec.targetVersion) > 0
+    ) {
+      // A campaign never moves sidecars back to an older version.
+      warnings.push(
+        `${inventory.cluster.name}: namespace ${ns.name} already asks for ${ns.desiredRevision} (Istio ${ns.desiredVersion}), newer than ${spec.targetVersion}: left alone`,
+      );
+      return false;
+    }
+    return true;
+  });
 }
 
 /** Namespaces in waves: the explicit order first, then the smallest first; `perWave` at a time. */
@@ -185,8 +198,14 @@ function clusterWaves(
   cluster: string,
   inventory: ClusterInventory,
   revision: string,
-): { waves: CampaignWave[]; fromRevisions: string[]; podsInScope: number } {
-  const namespaces = namespacesToMigrate(spec, inventory, revision);
+  warnings: string[],
+): {
+  waves: CampaignWave[];
+  fromRevisions: string[];
+  podsInScope: number;
+  namespaces: NamespaceInventory[];
+} {
+  const namespaces = namespacesToMigrate(spec, inventory, revision, warnings);
   const waves: CampaignWave[] = groupIntoWaves(namespaces, spec).map(
     (group, i) =>
       wave(
@@ -279,7 +298,21 @@ function clusterWaves(
       waves.push(wave(waves.length, 'removal', removals));
   }
   const podsInScope = namespaces.reduce((n, ns) => n + ns.injectedPods, 0);
-  return { waves, fromRevisions, podsInScope };
+  return { waves, fromRevisions, podsInScope, namespaces };
+}
+
+/** One namespace per distinct set of revisions its pods run: whose prechecks stand for the others'. */
+function representatives(namespaces: NamespaceInventory[]): string[] {
+  const seen = new Map<string, string>();
+  for (const ns of namespaces) {
+    const key = ns.podsByRevision
+      .filter(r => r.count > 0)
+      .map(r => r.revision ?? '-')
+      .sort()
+      .join(',');
+    if (!seen.has(key)) seen.set(key, ns.name);
+  }
+  return [...seen.values()];
 }
 
 function estimateSeconds(waves: CampaignWave[], gateSeconds: number): number {
@@ -346,12 +379,30 @@ export async function planCampaign(
         problems.push({ cluster, reason: target.problem });
         continue;
       }
-      const { waves, fromRevisions, podsInScope } = clusterWaves(
+      const { waves, fromRevisions, podsInScope, namespaces } = clusterWaves(
         spec,
         cluster,
         inventory,
         target.revision,
+        warnings,
       );
+      if (context.precheck) {
+        const failures: string[] = [];
+        for (const namespace of representatives(namespaces)) {
+          const reason = await context.precheck({
+            type: 'namespace-migration',
+            cluster,
+            revision: target.revision,
+            target: { namespace },
+            summary: '',
+          });
+          if (reason) failures.push(`namespace ${namespace}: ${reason}`);
+        }
+        if (failures.length > 0) {
+          problems.push({ cluster, reason: failures.join('; ') });
+          continue;
+        }
+      }
       const windows = context.windowsFor(cluster);
       const at = new Date(context.now.getTime() + elapsed * 1000);
       const state = context.windowState(windows, at);
