@@ -38,7 +38,7 @@ const DAY_MS = 24 * 60 * 60_000;
 // Windows are shorter than a day, so a week and a day either side of an instant holds every
 // occurrence that can contain it, the next opening and the close of a chain of windows.
 const HORIZON_DAYS = 8;
-// The week overlaps are checked on: Monday 8 January 2024, when no time zone changes its offset.
+// The week overlaps are checked on: Monday 8 January 2024, weeks from any daylight-saving change.
 const REFERENCE_MONDAY = Date.UTC(2024, 0, 8);
 
 function describe(window: MaintenanceWindow): string {
@@ -60,8 +60,8 @@ function minutesOf(time: string): number {
  *
  * Overlap is judged on the instants the windows cover, a window past midnight included (it belongs to
  * the day it starts). Windows in different time zones are compared on a reference week (the week of
- * Monday 8 January 2024, in which no zone changes its offset); around a daylight-saving change, two
- * such windows may touch differently for a week.
+ * Monday 8 January 2024, far from the daylight-saving changes of either hemisphere); around such a
+ * change, two windows in zones that change on different dates may meet differently for a few weeks.
  */
 export function validateWindows(
   windows: readonly MaintenanceWindow[],
