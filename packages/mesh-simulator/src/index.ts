@@ -17,7 +17,12 @@ export type {
 } from './istio/controlPlaneInstall';
 export type { ClusterTokens } from './server/accessTokens';
 export type { TrafficCounters, FlowSpec } from './traffic/trafficProbe';
-export type { FaultConfig, FaultRule, HoldRule } from './faults/faultRules';
+export type {
+  FaultConfig,
+  FaultRule,
+  HoldRule,
+  SidecarFault,
+} from './faults/faultRules';
 export type { HeldRequest } from './faults/requestHolds';
 export type {
   Scenario,

@@ -121,20 +121,20 @@ export function trafficSeries(
   >();
   for (const flow of flows) {
     let previous: MeshWorkload[] = [];
-    flow.hops.forEach(hop => {
+    for (const hop of flow.hops) {
       const selected = selectedBy(hop.service);
       const [namespace, name] = hop.service.split('/');
       for (const gateway of previous.filter(w => w.gateway)) {
         const targets = gatewayTargets.get(gateway) ?? [];
-        if (
-          !targets.some(
-            t => t.service.name === name && t.service.namespace === namespace,
-          )
-        )
+        const known = targets.some(
+          t => t.service.name === name && t.service.namespace === namespace,
+        );
+        if (!known) {
           targets.push({
             service: { namespace, name },
             to: selected.filter(w => !w.gateway),
           });
+        }
         gatewayTargets.set(gateway, targets);
       }
       const caller = previous[0];
@@ -142,7 +142,7 @@ export function trafficSeries(
         if (caller && !callers.has(w)) callers.set(w, caller);
       }
       previous = selected;
-    });
+    }
   }
   const out: TrafficSeries[] = [];
   for (const w of workloads) {
