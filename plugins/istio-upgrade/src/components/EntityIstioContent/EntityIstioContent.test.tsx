@@ -6,6 +6,7 @@ import {
   anEntityView,
 } from '../../__testUtils__/entityViewFixtures';
 import { aPlan, aRequest } from '../../__testUtils__/requestFixtures';
+import { aScheduledNamespace } from '../../__testUtils__/campaignFixtures';
 import {
   backendError,
   mockIstioUpgradeApi,
@@ -365,5 +366,18 @@ describe('EntityIstioContent', () => {
     expect(
       await screen.findByRole('button', { name: 'Migrate to 1-10-4' }),
     ).toBeEnabled();
+  });
+
+  it("shows the campaign waves scheduled for the service's namespaces", async () => {
+    const api = mockIstioUpgradeApi({
+      getEntityCampaignWaves: async () => [aScheduledNamespace()],
+    });
+    await renderIstio(<EntityIstioContent />, { api, entity: productpage });
+    const card = await screen.findByRole('region', {
+      name: 'Scheduled upgrade waves',
+    });
+    expect(
+      within(card).getByTestId('scheduled-seed-bookinfo'),
+    ).toHaveTextContent('Fleet to 1.30');
   });
 });

@@ -25,6 +25,7 @@ import { useClusters } from '../../hooks/useClusters';
 import { useEntityIstioView } from '../../hooks/useEntityIstioView';
 import { useRequests } from '../../hooks/useRequests';
 import { REQUEST_STATE_LABELS } from '../../requests/requestStates';
+import { ScheduledWavesCard } from '../Campaigns';
 import { ClusterStatus } from '../ClusterStatus';
 import { ClusterSyncState, isSyncHealthy } from '../ClusterSyncState';
 import { MigrateDialog } from '../MigrateDialog';
@@ -48,7 +49,7 @@ const targetKey = (cluster: string, namespace?: string) =>
 /**
  * The Istio tab of a service: per cluster and namespace, its workloads' sidecar revisions, drift and
  * warnings; the revisions it can migrate to, with a dry-run confirmation; the requests in progress,
- * live; and the history of past requests.
+ * live; the campaign waves scheduled for its namespaces; and the history of past requests.
  */
 export function EntityIstioContent() {
   const { entity } = useEntity();
@@ -180,6 +181,8 @@ export function EntityIstioContent() {
           ))}
         </Box>
       )}
+
+      <ScheduledWavesCard />
 
       {unavailable.length > 0 && (
         <Box mb={2}>

@@ -1,6 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { aCampaign } from '../../__testUtils__/campaignFixtures';
 import { aFleet } from '../../__testUtils__/fleetFixtures';
+import { aRequest } from '../../__testUtils__/requestFixtures';
 import {
   mockIstioUpgradeApi,
   never,
@@ -86,6 +88,58 @@ describe('IstioUpgradePage', () => {
     expect(
       await screen.findByText('No request waits for approval.'),
     ).toBeInTheDocument();
+  });
+
+  it('switches between the fleet and the campaigns', async () => {
+    const api = mockIstioUpgradeApi({
+      listCampaigns: async () => [aCampaign()],
+    });
+    await renderIstio(<IstioUpgradePage />, { api });
+    expect(await screen.findByTestId('fleet-cluster-seed')).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Fleet' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(api.listCampaigns).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Campaigns' }));
+    const table = await screen.findByRole('table', { name: 'Campaigns' });
+    expect(within(table).getByText('Fleet to 1.30')).toBeInTheDocument();
+    expect(screen.queryByTestId('fleet-cluster-seed')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Fleet' }));
+    expect(await screen.findByTestId('fleet-cluster-seed')).toBeInTheDocument();
+  });
+
+  it('opens the campaigns tab from the address', async () => {
+    const api = mockIstioUpgradeApi({
+      listCampaigns: async () => [aCampaign()],
+    });
+    await renderIstio(<IstioUpgradePage />, {
+      api,
+      routeEntries: ['/istio-upgrade?tab=campaigns'],
+    });
+    expect(
+      await screen.findByRole('table', { name: 'Campaigns' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Campaigns' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+  });
+
+  it('shows the request a link names, as notifications and campaign waves link to it', async () => {
+    const api = mockIstioUpgradeApi({
+      getRequest: async () => aRequest({ id: 'req-ratings' }),
+    });
+    await renderIstio(<IstioUpgradePage />, {
+      api,
+      routeEntries: ['/istio-upgrade?request=req-ratings'],
+    });
+    expect(
+      await screen.findByRole('region', { name: 'Linked request' }),
+    ).toBeInTheDocument();
+    expect(api.getRequest).toHaveBeenCalledWith('req-ratings');
   });
 });
 

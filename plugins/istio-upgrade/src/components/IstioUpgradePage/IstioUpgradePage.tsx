@@ -10,13 +10,18 @@ import {
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import {
   compareIstioVersions,
   FleetSummary,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { useFleet } from '../../hooks/useFleet';
+import { CampaignsTab } from '../Campaigns';
+import { RequestProgressView } from '../RequestProgressView';
 import { RequestsQueue } from '../RequestsQueue';
 import { WarningsTable } from '../WarningsTable';
 import { FleetFilters, FleetFilterValues } from './FleetFilters';
@@ -114,14 +119,37 @@ function FleetOverview(props: { fleet: FleetSummary }) {
   );
 }
 
+/** The page's tabs, addressable as `?tab=campaigns` (the fleet is the default). */
+type PageTab = 'fleet' | 'campaigns';
+
+/** The request a link opens (`?request=<id>`, as notifications and campaign waves link to it). */
+function LinkedRequest(props: { id: string; onDismiss: () => void }) {
+  return (
+    <Box component="section" aria-label="Linked request" mb={2}>
+      <RequestProgressView requestId={props.id} onDismiss={props.onDismiss} />
+    </Box>
+  );
+}
+
 /**
- * The fleet page: fleet-wide pods and namespaces per Istio version and per revision; the clusters in
- * a compact table, most urgent first, sortable, filterable and groupable by owner; end-of-life and
- * skew warnings across the fleet; filters by team, cluster and version; and the requests queue
- * where approvers decide.
+ * The fleet page, in two tabs. "Fleet": fleet-wide pods and namespaces per Istio version and per
+ * revision; the clusters in a compact table, most urgent first, sortable, filterable and groupable
+ * by owner; end-of-life and skew warnings across the fleet; filters by team, cluster and version;
+ * and the requests queue where approvers decide. "Campaigns": fleet upgrade campaigns. A request
+ * linked as `?request=<id>` shows above either tab.
  */
 export function IstioUpgradePage() {
   const fleet = useFleet();
+  const [params, setParams] = useSearchParams();
+  const tab: PageTab =
+    params.get('tab') === 'campaigns' ? 'campaigns' : 'fleet';
+  const linkedRequest = params.get('request');
+  const change = (edit: (next: URLSearchParams) => void) =>
+    setParams(current => {
+      const next = new URLSearchParams(current);
+      edit(next);
+      return next;
+    });
   return (
     <Page themeId="tool">
       <Header
@@ -129,25 +157,55 @@ export function IstioUpgradePage() {
         subtitle="Control-plane revisions, gateways and sidecars across every cluster"
       />
       <Content>
-        <ContentHeader title="Clusters" />
-        {fleet.loading && !fleet.value && <Progress />}
-        {fleet.error && !fleet.value && (
-          <ResponseErrorPanel error={fleet.error} />
-        )}
-        {fleet.value && fleet.value.clusters.length === 0 && (
-          <EmptyState
-            missing="data"
-            title="No clusters in the catalog"
-            description="Register clusters as Resource entities of type kubernetes-cluster with the Kubernetes plugin's annotations (kubernetes.io/api-server, kubernetes.io/auth-provider)."
+        {linkedRequest && (
+          <LinkedRequest
+            id={linkedRequest}
+            onDismiss={() => change(next => next.delete('request'))}
           />
         )}
-        {fleet.value && fleet.value.clusters.length > 0 && (
-          <FleetOverview fleet={fleet.value} />
-        )}
-        <Box mt={4}>
-          <ContentHeader title="Requests" />
-          <RequestsQueue />
+        <Box mb={2}>
+          <Tabs
+            value={tab}
+            onChange={(_, value: PageTab) =>
+              change(next => {
+                if (value === 'campaigns') next.set('tab', value);
+                else next.delete('tab');
+                next.delete('campaign');
+              })
+            }
+            indicatorColor="primary"
+            textColor="primary"
+            aria-label="Fleet page"
+          >
+            <Tab value="fleet" label="Fleet" />
+            <Tab value="campaigns" label="Campaigns" />
+          </Tabs>
         </Box>
+        {tab === 'campaigns' ? (
+          <CampaignsTab fleet={fleet.value} />
+        ) : (
+          <>
+            <ContentHeader title="Clusters" />
+            {fleet.loading && !fleet.value && <Progress />}
+            {fleet.error && !fleet.value && (
+              <ResponseErrorPanel error={fleet.error} />
+            )}
+            {fleet.value && fleet.value.clusters.length === 0 && (
+              <EmptyState
+                missing="data"
+                title="No clusters in the catalog"
+                description="Register clusters as Resource entities of type kubernetes-cluster with the Kubernetes plugin's annotations (kubernetes.io/api-server, kubernetes.io/auth-provider)."
+              />
+            )}
+            {fleet.value && fleet.value.clusters.length > 0 && (
+              <FleetOverview fleet={fleet.value} />
+            )}
+            <Box mt={4}>
+              <ContentHeader title="Requests" />
+              <RequestsQueue />
+            </Box>
+          </>
+        )}
       </Content>
     </Page>
   );
