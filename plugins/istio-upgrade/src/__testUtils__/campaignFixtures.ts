@@ -96,7 +96,12 @@ export function aCampaignCluster(
     fromRevisions: ['1-9-7', '1-10-4'],
     state: 'running',
     windows: [
-      { days: ['mon', 'tue', 'wed'], start: '09:00', end: '17:00', timeZone: 'UTC' },
+      {
+        days: ['mon', 'tue', 'wed'],
+        start: '09:00',
+        end: '17:00',
+        timeZone: 'UTC',
+      },
     ],
     gated: true,
     podsInScope: 7,
@@ -276,7 +281,7 @@ export function aScheduledNamespace(
     cluster: 'seed',
     namespace: 'bookinfo',
     ring: 'staging',
-    wave: 2,
+    wave: 0,
     state: 'pending',
     estimatedStart: '2026-12-07T09:00:00.000Z',
     notifiedAt: '2026-12-06T09:00:00.000Z',

@@ -42,4 +42,27 @@ describe('IstioUpgradeClient', () => {
     const error = await api.getFleet().catch(e => e);
     expect(errorMessage(error)).toBe('Carol may not read');
   });
+
+  it('plans a campaign as a dry run of its creation', async () => {
+    const { api, fetch } = client({
+      status: 200,
+      body: {
+        targetVersion: '1.30.0',
+        rings: [],
+        requests: 0,
+        estimatedSeconds: 0,
+        warnings: [],
+      },
+    });
+    const draft = {
+      name: 'Fleet to 1.30',
+      targetVersion: '1.30.0',
+      rings: [{ name: 'staging', clusters: ['seed'] }],
+    };
+    expect((await api.planCampaign(draft)).targetVersion).toBe('1.30.0');
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://backend/api/istio-upgrade/campaigns');
+    expect(init?.method).toBe('POST');
+    expect(JSON.parse(String(init?.body))).toEqual({ ...draft, dryRun: true });
+  });
 });

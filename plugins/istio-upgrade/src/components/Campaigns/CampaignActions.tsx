@@ -17,7 +17,12 @@ import { errorMessage } from '../../api/errorMessage';
 import { LabelledTextField } from './LabelledTextField';
 
 /** A decision on a whole campaign (skipping a cluster is per cluster). */
-export type CampaignDecision = 'approve' | 'reject' | 'pause' | 'resume' | 'abort';
+export type CampaignDecision =
+  | 'approve'
+  | 'reject'
+  | 'pause'
+  | 'resume'
+  | 'abort';
 
 const LABELS: Record<CampaignDecision, string> = {
   approve: 'Approve',
@@ -27,7 +32,13 @@ const LABELS: Record<CampaignDecision, string> = {
   abort: 'Abort',
 };
 
-const ORDER: CampaignDecision[] = ['approve', 'reject', 'pause', 'resume', 'abort'];
+const ORDER: CampaignDecision[] = [
+  'approve',
+  'reject',
+  'pause',
+  'resume',
+  'abort',
+];
 
 /** Decisions that undo or end something, and so ask first. */
 const CONFIRMED: Record<string, string> = {
@@ -141,8 +152,16 @@ export function CampaignActions(props: {
           <Button
             key={action}
             size="small"
-            variant={action === 'approve' || action === 'resume' ? 'contained' : 'outlined'}
-            color={action === 'abort' || action === 'reject' ? 'secondary' : 'primary'}
+            variant={
+              action === 'approve' || action === 'resume'
+                ? 'contained'
+                : 'outlined'
+            }
+            color={
+              action === 'abort' || action === 'reject'
+                ? 'secondary'
+                : 'primary'
+            }
             disabled={busy}
             onClick={() => click(action)}
           >

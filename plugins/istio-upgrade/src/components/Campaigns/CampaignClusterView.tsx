@@ -18,11 +18,7 @@ import {
   WAVE_KIND_LABELS,
   WAVE_STATE_LABELS,
 } from './campaignStates';
-import {
-  formatDuration,
-  formatWhen,
-  formatWindows,
-} from './campaignFormat';
+import { formatDuration, formatWhen, formatWindows } from './campaignFormat';
 import { GateChart } from './GateChart';
 import { GateResultView } from './GateResultView';
 import { gateSeries } from './gateSeries';
@@ -104,14 +100,20 @@ export function CampaignClusterView(props: {
           {c.fromRevisions.length ? ` from ${c.fromRevisions.join(', ')}` : ''}
         </Typography>
         {canSkip && (
-          <Button size="small" variant="outlined" onClick={() => setSkipping(true)}>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={() => setSkipping(true)}
+          >
             Skip cluster {c.cluster}
           </Button>
         )}
       </Box>
       <Typography variant="body2" color="textSecondary">
         Windows: {formatWindows(c.windows)}
-        {c.nextWindowAt ? `; next opening ${formatWhen(c.nextWindowAt)}` : ''}.{' '}
+        {c.nextWindowAt
+          ? `; next opening ${formatWhen(c.nextWindowAt)}`
+          : ''}.{' '}
         {c.gated ? 'Gated on Prometheus.' : 'Not gated (no Prometheus).'}
         {c.estimatedSeconds !== undefined
           ? ` Estimated ${formatDuration(c.estimatedSeconds)}.`
@@ -119,7 +121,11 @@ export function CampaignClusterView(props: {
         {c.retries ? ` ${c.retries} retries.` : ''}
       </Typography>
       {c.message && (
-        <Alert severity={c.state === 'failed' || c.state === 'unreachable' ? 'error' : 'info'}>
+        <Alert
+          severity={
+            c.state === 'failed' || c.state === 'unreachable' ? 'error' : 'info'
+          }
+        >
           {c.message}
         </Alert>
       )}

@@ -11,7 +11,9 @@ import { CampaignDetail } from './CampaignDetail';
 describe('CampaignDetail', () => {
   it('shows why a failed gate paused the campaign, with the figures before and after, per wave and in charts', async () => {
     await renderIstio(<CampaignDetail id="camp-1" onClose={jest.fn()} />);
-    expect((await screen.findByText('Paused:')).parentElement).toHaveTextContent(
+    expect(
+      (await screen.findByText('Paused:')).parentElement,
+    ).toHaveTextContent(
       'Paused: namespace ratings: 5xx ratio rose from 0.10 % to 12.40 % (+12.3 points, limit 0.5)',
     );
 
@@ -95,7 +97,9 @@ describe('CampaignDetail', () => {
     expect(
       screen.queryByRole('button', { name: 'Pause' }),
     ).not.toBeInTheDocument();
-    await userEvent.click(await screen.findByRole('button', { name: 'Resume' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resume' }),
+    );
     expect(api.decideCampaign).toHaveBeenCalledWith('camp-1', 'resume', {});
     await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
     expect(api.decideCampaign).toHaveBeenCalledWith('camp-1', 'pause', {});
@@ -155,10 +159,9 @@ describe('CampaignDetail', () => {
       await screen.findByRole('button', { name: 'Skip cluster seed' }),
     );
     await userEvent.click(
-      within(screen.getByRole('dialog', { name: 'Skip cluster seed?' })).getByRole(
-        'button',
-        { name: 'Skip cluster' },
-      ),
+      within(
+        screen.getByRole('dialog', { name: 'Skip cluster seed?' }),
+      ).getByRole('button', { name: 'Skip cluster' }),
     );
     expect(api.skipCampaignCluster).toHaveBeenCalledWith('camp-1', 'seed', {});
   });
@@ -176,7 +179,9 @@ describe('CampaignDetail', () => {
     await renderIstio(<CampaignDetail id="camp-1" onClose={jest.fn()} />, {
       api,
     });
-    await userEvent.click(await screen.findByRole('button', { name: 'Resume' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Resume' }),
+    );
     expect(
       await screen.findByText('You may not resume campaigns'),
     ).toBeInTheDocument();
@@ -191,6 +196,8 @@ describe('CampaignDetail', () => {
     expect(items[0]).toHaveTextContent(
       '[gate] seed: The gate of wave 2 on seed failed; the wave rolled back',
     );
-    expect(items[1]).toHaveTextContent('[created] Alice asked for the campaign');
+    expect(items[1]).toHaveTextContent(
+      '[created] Alice asked for the campaign',
+    );
   });
 });

@@ -1,4 +1,8 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -29,7 +33,10 @@ const useStyles = makeStyles((theme: Theme) => ({
   },
 }));
 
-const RING_STATE_LABELS: Record<Campaign['plan']['rings'][number]['state'], string> = {
+const RING_STATE_LABELS: Record<
+  Campaign['plan']['rings'][number]['state'],
+  string
+> = {
   pending: 'Pending',
   running: 'Running',
   soaking: 'Soaking',
@@ -52,8 +59,8 @@ function CampaignEvents(props: { campaign: Campaign }) {
       <ul className={classes.log}>
         {events.map(e => (
           <li key={e.id}>
-            {formatWhen(e.at)} [{e.type}]
-            {e.cluster ? ` ${e.cluster}:` : ''} {e.message}
+            {formatWhen(e.at)} [{e.type}]{e.cluster ? ` ${e.cluster}:` : ''}{' '}
+            {e.message}
             {e.actor ? ` (${e.actor})` : ''}
           </li>
         ))}
@@ -95,7 +102,9 @@ function CampaignView(props: {
       <Typography variant="body2" color="textSecondary">
         {campaign.plan.requests} requests planned, about{' '}
         {formatDuration(campaign.plan.estimatedSeconds)}
-        {campaign.startedAt ? `; started ${formatWhen(campaign.startedAt)}` : ''}
+        {campaign.startedAt
+          ? `; started ${formatWhen(campaign.startedAt)}`
+          : ''}
         {campaign.finishedAt
           ? `; finished ${formatWhen(campaign.finishedAt)}`
           : ''}

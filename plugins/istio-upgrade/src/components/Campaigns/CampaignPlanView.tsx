@@ -6,11 +6,7 @@ import {
   CampaignPlan,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { WAVE_KIND_LABELS } from './campaignStates';
-import {
-  formatDuration,
-  formatWhen,
-  formatWindows,
-} from './campaignFormat';
+import { formatDuration, formatWhen, formatWindows } from './campaignFormat';
 import { WaveContents } from './WaveContents';
 
 function PlannedCluster(props: { cluster: CampaignCluster }) {
@@ -30,7 +26,9 @@ function PlannedCluster(props: { cluster: CampaignCluster }) {
       </Typography>
       <Typography variant="body2" color="textSecondary">
         Windows: {formatWindows(c.windows)}
-        {c.nextWindowAt ? `; next opening ${formatWhen(c.nextWindowAt)}` : ''}.{' '}
+        {c.nextWindowAt
+          ? `; next opening ${formatWhen(c.nextWindowAt)}`
+          : ''}.{' '}
         {c.gated
           ? 'Health gate on Prometheus.'
           : 'Not gated (no Prometheus for this cluster).'}{' '}

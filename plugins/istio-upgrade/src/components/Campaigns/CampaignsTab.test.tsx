@@ -37,10 +37,9 @@ describe('CampaignsTab', () => {
 
     const table = await screen.findByRole('table', { name: 'Campaigns' });
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map(r => within(r).getAllByRole('cell')[0].textContent)).toEqual([
-      'Fleet to 1.30',
-      'Fleet to 1.29',
-    ]);
+    expect(
+      rows.map(r => within(r).getAllByRole('cell')[0].textContent),
+    ).toEqual(['Fleet to 1.30', 'Fleet to 1.29']);
     const current = within(rows[0]);
     expect(current.getByText('1.30.0')).toBeInTheDocument();
     expect(current.getByText('Paused')).toBeInTheDocument();
@@ -65,7 +64,9 @@ describe('CampaignsTab', () => {
     });
     await renderIstio(<CampaignsTab />, { api });
     await userEvent.click(
-      await screen.findByRole('button', { name: 'Open campaign Fleet to 1.30' }),
+      await screen.findByRole('button', {
+        name: 'Open campaign Fleet to 1.30',
+      }),
     );
     expect(
       await screen.findByRole('region', { name: 'Ring staging' }),

@@ -82,10 +82,7 @@ export function CampaignsTab(props: { fleet?: FleetSummary }) {
         <Typography variant="body2">No campaign yet.</Typography>
       )}
       {campaigns.value && campaigns.value.length > 0 && (
-        <CampaignList
-          campaigns={campaigns.value}
-          onOpen={c => open(c.id)}
-        />
+        <CampaignList campaigns={campaigns.value} onOpen={c => open(c.id)} />
       )}
       {creating && (
         <CreateCampaignDialog

@@ -19,7 +19,9 @@ describe('CampaignsTab without istio-upgrade.campaign.manage', () => {
       await screen.findByRole('table', { name: 'Campaigns' }),
     ).toBeInTheDocument();
     expect(
-      await screen.findByText(/takes the istio-upgrade.campaign.manage permission/),
+      await screen.findByText(
+        /takes the istio-upgrade.campaign.manage permission/,
+      ),
     ).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: 'New campaign' }),

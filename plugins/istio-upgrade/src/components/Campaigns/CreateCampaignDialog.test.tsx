@@ -28,7 +28,9 @@ async function fillIn() {
   const soak = screen.getByRole('textbox', { name: 'Soak seconds' });
   await userEvent.clear(soak);
   await userEvent.type(soak, '30');
-  await userEvent.click(screen.getByRole('checkbox', { name: 'Remove old revision' }));
+  await userEvent.click(
+    screen.getByRole('checkbox', { name: 'Remove old revision' }),
+  );
 }
 
 describe('CreateCampaignDialog', () => {
@@ -59,7 +61,9 @@ describe('CreateCampaignDialog', () => {
       within(plan).getByText(/3 requests to Istio 1.30.0, about 1 h 30 min/),
     ).toBeInTheDocument();
     expect(
-      within(plan).getByText('prod-us has no Prometheus: its waves are not gated'),
+      within(plan).getByText(
+        'prod-us has no Prometheus: its waves are not gated',
+      ),
     ).toBeInTheDocument();
     const seed = within(plan).getByRole('region', {
       name: 'Planned cluster seed',
@@ -68,9 +72,13 @@ describe('CreateCampaignDialog', () => {
       within(seed).getByText('seed → 1-30-0 from 1-9-7, 1-10-4'),
     ).toBeInTheDocument();
     expect(
-      within(seed).getByText(/Windows: Mon, Tue, Wed 09:00–17:00 UTC; next opening/),
+      within(seed).getByText(
+        /Windows: Mon, Tue, Wed 09:00–17:00 UTC; next opening/,
+      ),
     ).toBeInTheDocument();
-    expect(within(seed).getByText(/Health gate on Prometheus/)).toBeInTheDocument();
+    expect(
+      within(seed).getByText(/Health gate on Prometheus/),
+    ).toBeInTheDocument();
     const wave1 = within(seed).getByRole('list', {
       name: 'Requests of wave 1',
     });
@@ -83,7 +91,9 @@ describe('CreateCampaignDialog', () => {
       within(seed).getByRole('list', { name: 'Namespaces of wave 2' }),
     ).toHaveTextContent('ratings: 3 pods; owners user:default/erin');
     expect(
-      within(seed).getByText(/Gateway cutover of Service istio-ingress\/ingressgateway/),
+      within(seed).getByText(
+        /Gateway cutover of Service istio-ingress\/ingressgateway/,
+      ),
     ).toBeInTheDocument();
     expect(
       within(plan).getByRole('region', { name: 'Planned cluster prod-us' }),
@@ -120,7 +130,12 @@ describe('CreateCampaignDialog', () => {
 
   it('asks for a new plan when the form changes after one', async () => {
     await renderIstio(
-      <CreateCampaignDialog open fleet={aFleet()} onClose={jest.fn()} onCreated={jest.fn()} />,
+      <CreateCampaignDialog
+        open
+        fleet={aFleet()}
+        onClose={jest.fn()}
+        onCreated={jest.fn()}
+      />,
     );
     await fillIn();
     await userEvent.click(screen.getByRole('button', { name: 'Plan' }));
@@ -129,8 +144,12 @@ describe('CreateCampaignDialog', () => {
       screen.getByRole('textbox', { name: 'Campaign name' }),
       ' again',
     );
-    expect(screen.getByText(/The form changed since this plan/)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Create campaign' })).toBeDisabled();
+    expect(
+      screen.getByText(/The form changed since this plan/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Create campaign' }),
+    ).toBeDisabled();
   });
 
   it("shows the backend's reason when it refuses the plan", async () => {
@@ -145,7 +164,12 @@ describe('CreateCampaignDialog', () => {
       },
     });
     await renderIstio(
-      <CreateCampaignDialog open fleet={aFleet()} onClose={jest.fn()} onCreated={jest.fn()} />,
+      <CreateCampaignDialog
+        open
+        fleet={aFleet()}
+        onClose={jest.fn()}
+        onCreated={jest.fn()}
+      />,
       { api },
     );
     await fillIn();
@@ -153,7 +177,9 @@ describe('CreateCampaignDialog', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Cluster prod-us cannot take 1.30.0: Kubernetes 1.29 is not supported by Istio 1.30',
     );
-    expect(screen.getByRole('button', { name: 'Create campaign' })).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Create campaign' }),
+    ).toBeDisabled();
   });
 
   it("shows the backend's reason when it refuses the campaign", async () => {
@@ -169,15 +195,24 @@ describe('CreateCampaignDialog', () => {
     });
     const onCreated = jest.fn();
     await renderIstio(
-      <CreateCampaignDialog open fleet={aFleet()} onClose={jest.fn()} onCreated={onCreated} />,
+      <CreateCampaignDialog
+        open
+        fleet={aFleet()}
+        onClose={jest.fn()}
+        onCreated={onCreated}
+      />,
       { api },
     );
     await fillIn();
     await userEvent.click(screen.getByRole('button', { name: 'Plan' }));
     await screen.findByRole('region', { name: 'Campaign plan' });
-    await userEvent.click(screen.getByRole('button', { name: 'Create campaign' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Create campaign' }),
+    );
     expect(
-      await screen.findByText('Cluster seed is already in campaign Fleet to 1.29'),
+      await screen.findByText(
+        'Cluster seed is already in campaign Fleet to 1.29',
+      ),
     ).toBeInTheDocument();
     expect(onCreated).not.toHaveBeenCalled();
   });
@@ -185,7 +220,12 @@ describe('CreateCampaignDialog', () => {
   it('refuses a number that is not one before asking the backend', async () => {
     const api = mockIstioUpgradeApi();
     await renderIstio(
-      <CreateCampaignDialog open fleet={aFleet()} onClose={jest.fn()} onCreated={jest.fn()} />,
+      <CreateCampaignDialog
+        open
+        fleet={aFleet()}
+        onClose={jest.fn()}
+        onCreated={jest.fn()}
+      />,
       { api },
     );
     const soak = screen.getByRole('textbox', { name: 'Soak seconds' });

@@ -23,7 +23,11 @@ import {
 import { istioUpgradeApiRef } from '../../api/IstioUpgradeApi';
 import { errorMessage } from '../../api/errorMessage';
 import { ActionButton } from '../ActionButton';
-import { CampaignForm, campaignDraftOf, emptyCampaignForm } from './campaignDraft';
+import {
+  CampaignForm,
+  campaignDraftOf,
+  emptyCampaignForm,
+} from './campaignDraft';
 import { CampaignPlanView } from './CampaignPlanView';
 import { RingsEditor } from './RingsEditor';
 import { LabelledTextField } from './LabelledTextField';
@@ -81,7 +85,11 @@ export function CreateCampaignDialog(props: {
   const set = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) =>
     setForm(f => ({ ...f, [key]: value }));
 
-  const numberField = (key: NumberField, label: string, helperText?: string) => (
+  const numberField = (
+    key: NumberField,
+    label: string,
+    helperText?: string,
+  ) => (
     <LabelledTextField
       label={label}
       helperText={helperText}
@@ -125,7 +133,13 @@ export function CreateCampaignDialog(props: {
   };
 
   return (
-    <Dialog open={open} onClose={onClose} maxWidth="lg" fullWidth aria-labelledby={titleId}>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      maxWidth="lg"
+      fullWidth
+      aria-labelledby={titleId}
+    >
       <DialogTitle id={titleId}>New campaign</DialogTitle>
       <DialogContent>
         <Box display="flex" gridGap={16} flexWrap="wrap" mb={2}>
@@ -221,15 +235,12 @@ export function CreateCampaignDialog(props: {
               'Gate window seconds',
               'compared before and after each wave',
             )}
-            {numberField(
-              'max5xxIncreasePoints',
-              'Max 5xx increase (points)',
-            )}
+            {numberField('max5xxIncreasePoints', 'Max 5xx increase (points)')}
             {numberField('maxP99IncreasePercent', 'Max p99 increase (%)')}
             {numberField(
               'notifyAheadSeconds',
               'Notify ahead seconds',
-              "owners are told this long before their wave",
+              'owners are told this long before their wave',
             )}
             {numberField(
               'maxDeferSeconds',
@@ -259,8 +270,7 @@ export function CreateCampaignDialog(props: {
             <Box mt={1}>
               {!planIsCurrent && (
                 <Alert severity="info">
-                  The form changed since this plan: plan again before
-                  creating.
+                  The form changed since this plan: plan again before creating.
                 </Alert>
               )}
               <CampaignPlanView plan={plan.plan} />

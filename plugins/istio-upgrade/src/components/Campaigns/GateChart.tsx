@@ -11,7 +11,9 @@ const LABEL = 16;
 
 function format(value: number | undefined, unit: string) {
   if (value === undefined) return 'no figure';
-  return unit === '%' ? `${value.toFixed(2)} %` : `${Math.round(value)} ${unit}`;
+  return unit === '%'
+    ? `${value.toFixed(2)} %`
+    : `${Math.round(value)} ${unit}`;
 }
 
 /**
@@ -99,7 +101,11 @@ export function GateChart(props: {
           stroke={theme.palette.divider}
         />
       </svg>
-      <Typography variant="caption" color="textSecondary" component="figcaption">
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="figcaption"
+      >
         {title} (highest among the wave's subjects; grey before, colour after;
         scale up to {format(max, unit)})
       </Typography>

@@ -97,8 +97,8 @@ export function RingsEditor(props: {
   return (
     <Box component="section" aria-label="Rings">
       <Typography variant="subtitle2" component="h3" gutterBottom>
-        Rings, in order (each starts once the one before it is done, soaked
-        and healthy)
+        Rings, in order (each starts once the one before it is done, soaked and
+        healthy)
       </Typography>
       <Box component="ol" p={0} m={0} style={{ listStyle: 'none' }}>
         {rings.map((ring, i) => (

@@ -200,7 +200,9 @@ export function ScheduledWavesCard() {
                 <TableCell>{WAVE_STATE_LABELS[s.state]}</TableCell>
                 <TableCell>{formatWhen(s.estimatedStart)}</TableCell>
                 <TableCell>
-                  {s.notifiedAt ? `Told ${formatWhen(s.notifiedAt)}` : 'Not told yet'}
+                  {s.notifiedAt
+                    ? `Told ${formatWhen(s.notifiedAt)}`
+                    : 'Not told yet'}
                   {s.deferredUntil && (
                     <>
                       ; deferred until {formatWhen(s.deferredUntil)}

@@ -12,7 +12,12 @@ export function WaveContents(props: { wave: CampaignWave }) {
   return (
     <Box>
       {wave.namespaces.length > 0 && (
-        <Box component="ul" m={0} pl={2} aria-label={`Namespaces of wave ${wave.index + 1}`}>
+        <Box
+          component="ul"
+          m={0}
+          pl={2}
+          aria-label={`Namespaces of wave ${wave.index + 1}`}
+        >
           {wave.namespaces.map(ns => (
             <li key={ns.namespace}>
               <Typography variant="body2" component="span">
@@ -24,7 +29,12 @@ export function WaveContents(props: { wave: CampaignWave }) {
           ))}
         </Box>
       )}
-      <Box component="ul" m={0} pl={2} aria-label={`Requests of wave ${wave.index + 1}`}>
+      <Box
+        component="ul"
+        m={0}
+        pl={2}
+        aria-label={`Requests of wave ${wave.index + 1}`}
+      >
         {wave.requests.map((r, i) => (
           <li key={i}>
             <Typography variant="body2" component="span">

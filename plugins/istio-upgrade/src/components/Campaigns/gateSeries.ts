@@ -40,8 +40,12 @@ export function gateSeries(
       ? [
           {
             label: `Wave ${wave.index + 1}`,
-            before: highest(wave.gate.subjects.map(s => valueOf(metric, s.before))),
-            after: highest(wave.gate.subjects.map(s => valueOf(metric, s.after))),
+            before: highest(
+              wave.gate.subjects.map(s => valueOf(metric, s.before)),
+            ),
+            after: highest(
+              wave.gate.subjects.map(s => valueOf(metric, s.after)),
+            ),
             outcome: wave.gate.outcome,
           },
         ]
