@@ -35,7 +35,8 @@
  * CAMPAIGN_BENCH_ENFORCE=1 and a target is missed. Options: PLAN_RUNS (5), ENGINE_CLUSTERS (3),
  * ENGINE_INTERVAL_MS (1000: `istioUpgrade.campaigns.engineInterval`), NAMESPACES_PER_WAVE (5),
  * SIM_SPEED (5), BENCH_DATABASE=sqlite, BENCH_POSTGRES (postgresql://postgres@127.0.0.1:5432),
- * CAMPAIGN_BENCH_CPU_PROF=<dir> (the backend runs with --cpu-prof, profiles written there on exit).
+ * CAMPAIGN_BENCH_CPU_PROF=<dir> (the backend runs with --cpu-prof, profiles written there on exit),
+ * CAMPAIGN_BENCH_RESULTS=<file> (another results file, for runs with other options).
  */
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { randomBytes } from 'node:crypto';
@@ -64,7 +65,9 @@ import {
 const FLEET = 'fleet:50x2000';
 const EXPECTED_PODS = 100_000;
 const TARGET_VERSION = '1.30.4';
-const RESULTS = resolve(__dirname, 'results/campaign-50x2000.json');
+const RESULTS =
+  process.env.CAMPAIGN_BENCH_RESULTS ??
+  resolve(__dirname, 'results/campaign-50x2000.json');
 const TARGETS = { planMs: 5000, engineOverheadPerWaveMs: 1000 };
 const PLAN_RUNS = Number(process.env.PLAN_RUNS ?? 5);
 const ENGINE_CLUSTERS = Number(process.env.ENGINE_CLUSTERS ?? 3);
