@@ -199,6 +199,7 @@ export const istioUpgradePlugin = createBackendPlugin({
           catalog,
           inventory,
           requests,
+          campaigns,
           appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
         });
 
@@ -214,14 +215,7 @@ export const istioUpgradePlugin = createBackendPlugin({
             fn: () => runner.sweep(),
           });
           // Every replica steps the campaigns whose lease is free; a step is short and leased.
-          await scheduler.scheduleTask({
-            id: 'istio-upgrade-campaigns',
-            scope: 'local',
-            frequency: { milliseconds: campaignSettings.engineIntervalMs },
-            timeout: { minutes: 5 },
-            initialDelay: { seconds: 2 },
-            fn: () => engine.sweep(),
-          });
+          engine.start(campaignSettings.engineIntervalMs);
         });
         lifecycle.addShutdownHook(async () => {
           await engine.stop();

@@ -168,9 +168,14 @@ export class CampaignService {
       inventory: cluster => this.options.inventory.clusterInventory(cluster),
       windowsFor: cluster => {
         const entity = byName.get(cluster);
+        // The request's windows win whole: a cluster's annotation is read only when it has none.
+        const requested =
+          spec.windows !== undefined &&
+          (cluster in spec.windows || '*' in spec.windows);
         return windowsFor(cluster, {
           config: settings.maintenanceWindows,
-          annotation: entity ? annotatedWindows(entity) : undefined,
+          annotation:
+            entity && !requested ? annotatedWindows(entity) : undefined,
           request: spec.windows,
         });
       },

@@ -16,6 +16,11 @@ import { createOpenApiRouter } from '../schema/openapi';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
 const BODY_LIMIT = '64kb';
+/**
+ * A campaign's body lists clusters and windows: large enough that a body over the campaign limits
+ * (1,000 clusters) is read and refused with that reason, not for its size.
+ */
+const CAMPAIGN_BODY_LIMIT = '2mb';
 
 /** What the REST API reads of the inventory. */
 export type InventoryReads = Pick<
@@ -128,7 +133,18 @@ export async function createRouter(options: {
         }
         next();
       },
-      express.json({ limit: BODY_LIMIT }),
+      (() => {
+        const small = express.json({ limit: BODY_LIMIT });
+        const campaign = express.json({ limit: CAMPAIGN_BODY_LIMIT });
+        return (
+          req: express.Request,
+          res: express.Response,
+          next: express.NextFunction,
+        ) =>
+          req.method === 'POST' && req.path === '/campaigns'
+            ? campaign(req, res, next)
+            : small(req, res, next);
+      })(),
     ],
   });
 

@@ -19,6 +19,7 @@ export class CampaignEngine {
   )}`;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: {
@@ -42,9 +43,32 @@ export class CampaignEngine {
     await this.sweeping;
   }
 
+  /**
+   * Sweeps every `intervalMs` until stopped. The engine keeps its own timer rather than a scheduler
+   * task: a campaign waits on clocks (windows, notices, gates, soak) at a granularity of seconds, and
+   * its state is in the database, so the timer is only what wakes this replica up.
+   */
+  start(intervalMs: number): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.sweep()
+        .catch(error =>
+          this.options.logger.warn(`Campaign sweep failed: ${error}`),
+        )
+        .finally(() => {
+          if (this.stopped) return;
+          this.timer = setTimeout(tick, intervalMs);
+          this.timer.unref?.();
+        });
+    };
+    this.timer = setTimeout(tick, intervalMs);
+    this.timer.unref?.();
+  }
+
   /** Stops taking campaigns, after the step in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.sweeping;
   }
 

@@ -151,6 +151,18 @@ function namespacesToMigrate(
   });
 }
 
+/** Whether a revision's control plane runs an older version than the target (unknown versions count as older). */
+function olderThanTarget(
+  inventory: ClusterInventory,
+  revision: string,
+  targetVersion: string,
+): boolean {
+  const version = inventory.controlPlanes.find(
+    cp => cp.revision === revision,
+  )?.version;
+  return !version || compareIstioVersions(version, targetVersion) < 0;
+}
+
 /** Namespaces in waves: the explicit order first, then the smallest first; `perWave` at a time. */
 export function groupIntoWaves(
   namespaces: NamespaceInventory[],
@@ -243,7 +255,9 @@ function clusterWaves(
     const cutovers: PlannedCampaignRequest[] = inventory.gatewayServices
       .filter(
         svc =>
+          svc.liveRevision !== undefined &&
           svc.liveRevision !== revision &&
+          olderThanTarget(inventory, svc.liveRevision, spec.targetVersion) &&
           svc.standby?.some(s => s.revision === revision),
       )
       .map(svc => {
@@ -267,7 +281,9 @@ function clusterWaves(
         (tag): tag is typeof tag & { revision: string } =>
           tag.revision !== undefined &&
           tag.revision !== revision &&
-          tag.revisionExists,
+          tag.revisionExists &&
+          // A tag already on a newer version (a canary tag) stays where it is.
+          olderThanTarget(inventory, tag.revision, spec.targetVersion),
       )
       .map(tag => {
         from.add(tag.revision);

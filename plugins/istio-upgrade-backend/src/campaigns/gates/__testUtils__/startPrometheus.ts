@@ -18,7 +18,7 @@ export interface TestPrometheus {
   stop(): Promise<void>;
 }
 
-/** One scrape job: a plain-HTTP target on the loopback interface. */
+/** One scrape job: a target on the loopback interface, plain HTTP unless `tls` says otherwise. */
 export interface TestScrapeTarget {
   job: string;
   /** `127.0.0.1:<port>`. */
@@ -26,6 +26,8 @@ export interface TestScrapeTarget {
   metricsPath?: string;
   /** Static labels added to every series of the job (e.g. `cluster`). */
   labels?: Record<string, string>;
+  /** HTTPS with this CA (PEM) and bearer token, as the mesh simulator serves its metrics. */
+  tls?: { caPem: string; bearerToken: string };
 }
 
 function prometheusOnPath(): string {
@@ -85,14 +87,27 @@ export async function startPrometheus(
 ): Promise<TestPrometheus> {
   const binary = prometheusOnPath();
   const dir = mkdtempSync(join(tmpdir(), 'istio-upgrade-prometheus-'));
+  const tlsOf = (target: TestScrapeTarget, index: number) => {
+    if (!target.tls) return {};
+    const ca = join(dir, `ca-${index}.pem`);
+    const token = join(dir, `token-${index}`);
+    writeFileSync(ca, target.tls.caPem);
+    writeFileSync(token, target.tls.bearerToken, { mode: 0o600 });
+    return {
+      scheme: 'https',
+      tls_config: { ca_file: ca },
+      authorization: { type: 'Bearer', credentials_file: token },
+    };
+  };
   // JSON is YAML: Prometheus reads this config as written.
   writeFileSync(
     join(dir, 'prometheus.yml'),
     JSON.stringify({
       global: { scrape_interval: '1s', scrape_timeout: '1s' },
-      scrape_configs: targets.map(target => ({
+      scrape_configs: targets.map((target, index) => ({
         job_name: target.job,
         metrics_path: target.metricsPath ?? '/metrics',
+        ...tlsOf(target, index),
         static_configs: [
           { targets: [target.address], labels: target.labels ?? {} },
         ],
