@@ -155,6 +155,7 @@ describe('the istio-upgrade actions over MCP', () => {
         .map(t => [t.name, t]),
     );
     expect(Object.keys(byName).sort()).toEqual([
+      'istio-upgrade.get-istio-campaign-status',
       'istio-upgrade.get-istio-cluster-inventory',
       'istio-upgrade.get-istio-fleet-status',
       'istio-upgrade.get-sidecar-revisions',
@@ -163,6 +164,7 @@ describe('the istio-upgrade actions over MCP', () => {
       'istio-upgrade.request-control-plane-install',
       'istio-upgrade.request-control-plane-removal',
       'istio-upgrade.request-gateway-cutover',
+      'istio-upgrade.request-istio-campaign',
       'istio-upgrade.request-namespace-migration',
     ]);
     expect(
@@ -182,6 +184,25 @@ describe('the istio-upgrade actions over MCP', () => {
       byName['istio-upgrade.request-namespace-migration'].inputSchema,
     ).toMatchObject({
       required: expect.arrayContaining(['entityRef', 'cluster', 'revision']),
+    });
+    expect(
+      byName['istio-upgrade.get-istio-campaign-status'].annotations,
+    ).toMatchObject({
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+    });
+    expect(
+      byName['istio-upgrade.request-istio-campaign'].annotations,
+    ).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: false,
+    });
+    expect(
+      byName['istio-upgrade.request-istio-campaign'].inputSchema,
+    ).toMatchObject({
+      required: expect.arrayContaining(['name', 'targetVersion', 'rings']),
     });
   });
 
@@ -257,6 +278,26 @@ describe('the istio-upgrade actions over MCP', () => {
     expect(result.isError).toBe(true);
     expect((result.content as any)[0].text).toMatch(
       /^NotAllowedError: .*must be asked by a person/,
+    );
+  });
+
+  it('reads the campaigns over MCP, and refuses a campaign asked over MCP: campaigns are steered by people', async () => {
+    expect(await call('get-istio-campaign-status', {})).toEqual({
+      campaigns: [],
+      campaignsOmitted: 0,
+    });
+    const result = await client.callTool({
+      name: 'istio-upgrade.request-istio-campaign',
+      arguments: {
+        name: 'seed to 1.10.4',
+        targetVersion: '1.10.4',
+        rings: [{ name: 'lab', clusters: ['seed'] }],
+        dryRun: true,
+      },
+    });
+    expect(result.isError).toBe(true);
+    expect((result.content as any)[0].text).toMatch(
+      /^NotAllowedError: .*campaigns are steered by people/,
     );
   });
 

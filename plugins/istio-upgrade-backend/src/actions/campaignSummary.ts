@@ -76,6 +76,14 @@ const CLUSTER_RANK: Partial<Record<CampaignCluster['state'], number>> = {
   'waiting-window': 1,
 };
 
+/** `{ [key]: value }`, or nothing when the value is undefined (so that answers carry no undefined fields). */
+function optional<K extends string, V>(
+  key: K,
+  value: V | undefined,
+): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
 function shortened(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
@@ -376,10 +384,7 @@ export const campaignSummarySchema = (z: Zod): ZodObjectSchema =>
         'Why it paused: a gate failure with its figures, a failed request, a closed window, or a person.',
       ),
     error: z.string().optional().describe('Why it failed, when it did.'),
-    currentRing: z
-      .string()
-      .optional()
-      .describe('The ring it works on now (or last worked on).'),
+    currentRing: z.string().optional().describe('The ring it works on now.'),
     progress: progressSchema(z),
     requests: z
       .number()
@@ -479,8 +484,6 @@ export function summarizeCampaign(campaign: Campaign, appBaseUrl: string) {
     ? capped(campaign.events, MAX_CAMPAIGN_EVENTS)
     : undefined;
   const current = currentRingName(campaign);
-  const optional = <K extends string, V>(key: K, value: V | undefined) =>
-    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
   return {
     id: campaign.id,
     name: campaign.name,
