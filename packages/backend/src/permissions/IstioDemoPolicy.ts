@@ -14,6 +14,7 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
+  istioCampaignManagePermission,
   istioControlPlaneManagePermission,
   istioGatewayCutoverPermission,
   istioNamespaceMigrateAnyPermission,
@@ -27,13 +28,14 @@ const PLATFORM_ONLY = [
   istioGatewayCutoverPermission,
   istioRevisionTagMovePermission,
   istioControlPlaneManagePermission,
+  istioCampaignManagePermission,
   istioRequestApprovePermission,
 ];
 
 /**
  * The demo portal's permission policy: everyone signed in reads everything; service teams migrate the
  * namespaces of the components they own; the platform team does everything, including cutovers, tag
- * moves, control-plane installs and removals, and approvals. Service principals (templates, MCP clients) may ask for migrations, which the
+ * moves, control-plane installs and removals, fleet campaigns, and approvals. Service principals (templates, MCP clients) may ask for migrations, which the
  * istio-upgrade plugin then holds for a human's approval.
  */
 export class IstioDemoPolicy implements PermissionPolicy {
