@@ -27,6 +27,7 @@ import { Actor, RequestAuthorizer } from '../permissions/RequestAuthorizer';
 import { CampaignSettings } from './campaignConfig';
 import {
   ACTIVE_CAMPAIGN_STATES,
+  CampaignChange,
   CampaignFilter,
   CampaignStore,
   NamespaceSchedule,
@@ -391,27 +392,11 @@ export class CampaignService {
           moved = await store.requestPause(id);
           if (moved) await store.appendEvent(id, event);
         } else {
-          const at = this.now().toISOString();
           moved = await store.transition(
             id,
             decision.from,
             decision.to!,
-            action === 'approve'
-              ? {
-                  decidedBy: actor.ref,
-                  decidedAt: at,
-                  ...(comment ? { decisionComment: comment } : {}),
-                }
-              : action === 'reject'
-              ? {
-                  decidedBy: actor.ref,
-                  decidedAt: at,
-                  finishedAt: at,
-                  ...(comment ? { decisionComment: comment } : {}),
-                }
-              : action === 'resume'
-              ? { pausedReason: null, pauseRequested: false }
-              : {},
+            changeOf(action, actor.ref, comment, this.now().toISOString()),
             event,
           );
         }
@@ -654,6 +639,30 @@ export class CampaignService {
         );
       },
     );
+  }
+}
+
+/** The columns a decision sets on a campaign. */
+function changeOf(
+  action: Exclude<CampaignAction, 'pause'>,
+  actor: string,
+  comment: string | undefined,
+  at: string,
+): CampaignChange {
+  const decided = {
+    decidedBy: actor,
+    decidedAt: at,
+    ...(comment ? { decisionComment: comment } : {}),
+  };
+  switch (action) {
+    case 'approve':
+      return decided;
+    case 'reject':
+      return { ...decided, finishedAt: at };
+    case 'resume':
+      return { pausedReason: null, pauseRequested: false };
+    default:
+      return {};
   }
 }
 

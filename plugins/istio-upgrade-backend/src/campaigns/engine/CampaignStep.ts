@@ -216,11 +216,10 @@ export class CampaignStep {
       {
         type: 'state',
         message:
-          to === 'paused'
-            ? `Paused: ${this.pauseReason}`
-            : to === 'succeeded'
-            ? 'Every ring succeeded'
-            : `Campaign ${to}`,
+          {
+            paused: `Paused: ${this.pauseReason}`,
+            succeeded: 'Every ring succeeded',
+          }[to as string] ?? `Campaign ${to}`,
       },
       lease,
     );
