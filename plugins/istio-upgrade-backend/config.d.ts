@@ -129,6 +129,11 @@ export interface Config {
       defaultSoak?: HumanDuration | string;
       /** How often the campaign engine looks at the campaigns it runs, at least 100 ms. Default 5 seconds. */
       engineInterval?: HumanDuration | string;
+      /**
+       * How long one engine step may hold a campaign's lease before another replica may take the
+       * campaign over (a replica that died mid-step), at least 1 second. Default 60 seconds.
+       */
+      leaseTtl?: HumanDuration | string;
       /** How long before its wave each owner is notified, at most 30 days. Default 24 hours. */
       notifyAhead?: HumanDuration | string;
       /** The most an owner may defer their namespace (once), at most 30 days. Default 7 days. */

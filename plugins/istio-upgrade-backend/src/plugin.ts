@@ -175,6 +175,7 @@ export const istioUpgradePlugin = createBackendPlugin({
             soakSeconds: campaignSettings.defaultSoakSeconds,
           },
           logger,
+          leaseTtlMs: campaignSettings.leaseTtlMs,
         });
         const campaigns = new CampaignService({
           store: campaignStore,

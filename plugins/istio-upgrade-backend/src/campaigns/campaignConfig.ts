@@ -24,6 +24,11 @@ export interface CampaignSettings {
   defaultSoakSeconds: number;
   /** How often the engine looks at the campaigns it runs. */
   engineIntervalMs: number;
+  /**
+   * How long a step may hold a campaign's lease before another replica may take the campaign over;
+   * unset when not configured (the engine's default, 60 seconds, applies).
+   */
+  leaseTtlMs?: number;
   /** How long before its wave each owner is told, when a campaign sets nothing. */
   notifyAheadSeconds: number;
   /** The most an owner may defer a namespace, when a campaign sets nothing. */
@@ -132,9 +137,10 @@ function readWindows(
 /**
  * Reads `istioUpgrade.campaigns`: maintenance windows per cluster (checked as a request's are), the
  * default soak (24 hours), the engine's interval (5 seconds), how long ahead owners are told
- * (24 hours), the longest deferral (7 days), the retries of an unreachable cluster (5) and the
- * default health gate (600 s window, 0.5 points of 5xx, 20 % of p99). Throws an `InputError` naming
- * the key of a value out of range.
+ * (24 hours), the longest deferral (7 days), the retries of an unreachable cluster (5), the engine's
+ * lease (`leaseTtl`, at least 1 second; left unset when not configured) and the default health gate
+ * (600 s window, 0.5 points of 5xx, 20 % of p99). Throws an `InputError` naming the key of a value
+ * out of range.
  */
 export function readCampaignSettings(config: Config): CampaignSettings {
   const c = config.getOptionalConfig(CONFIG_KEY);
@@ -145,8 +151,15 @@ export function readCampaignSettings(config: Config): CampaignSettings {
       `${CONFIG_KEY}.engineInterval: ${engineIntervalMs} ms is less than the least of 100 ms`,
     );
   }
+  const leaseTtlMs = c?.has('leaseTtl') ? millis(c, 'leaseTtl', 0) : undefined;
+  if (leaseTtlMs !== undefined && leaseTtlMs < 1000) {
+    throw new InputError(
+      `${CONFIG_KEY}.leaseTtl: ${leaseTtlMs} ms is less than the least of 1 second`,
+    );
+  }
   return {
     maintenanceWindows: readWindows(c),
+    ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
     defaultSoakSeconds: atMost(
       'defaultSoak',
       seconds(c, 'defaultSoak', 24 * 60 * 60),
