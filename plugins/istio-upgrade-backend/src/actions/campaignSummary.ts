@@ -448,7 +448,7 @@ function nextStep(campaign: Campaign, link: string): string {
       return `It waits for a platform approver (someone who may manage campaigns, not the requester) to approve it in the portal (${link}); nothing has changed in any cluster yet. Check on it with get-istio-campaign-status.`;
     case 'approved':
     case 'running':
-      return 'It is on its way, ring after ring, wave after wave, each wave checked by the health gate; follow it with get-istio-campaign-status. People pause, abort or skip a cluster in the portal.';
+      return 'It is on its way, ring after ring, wave after wave (each wave checked by the health gate where a Prometheus is configured); follow it with get-istio-campaign-status. People pause, abort or skip a cluster in the portal.';
     case 'paused':
       return `It is paused${
         campaign.pausedReason ? `: ${shortened(campaign.pausedReason)}` : ''
