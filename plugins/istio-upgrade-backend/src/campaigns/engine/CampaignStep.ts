@@ -284,7 +284,10 @@ export class CampaignStep {
               at,
             )
           ) {
-            this.schedules.set(scheduleKey(cluster.cluster, ns.namespace), {
+            const key = scheduleKey(cluster.cluster, ns.namespace);
+            // Keep what owners already changed (a deferral or opt-in made before the ring started).
+            this.schedules.set(key, {
+              ...this.schedules.get(key),
               campaignId: this.campaign.id,
               cluster: cluster.cluster,
               namespace: ns.namespace,
@@ -842,7 +845,10 @@ export class CampaignStep {
     return true;
   }
 
-  /** Abort: every request of the ring in progress is rolled back, newest wave first; pending waves are skipped. */
+  /**
+   * Abort: every request of the ring in progress is rolled back, newest wave first (a wave's rollbacks
+   * are asked once the newer waves of its cluster are rolled back); pending waves are skipped.
+   */
   private async abortRing(ring: CampaignRing): Promise<boolean> {
     let finished = true;
     for (const cluster of ring.clusters) {
@@ -857,7 +863,7 @@ export class CampaignStep {
         const originals = this.originals(wave, requests);
         if (originals.some(r => !isFinalRequestState(r.state))) {
           finished = false;
-          continue;
+          break;
         }
         const toUndo = originals.filter(
           r => r.state === 'succeeded' && !r.rolledBackBy,
@@ -865,14 +871,14 @@ export class CampaignStep {
         if (toUndo.length > 0) {
           await this.rollBack(wave, toUndo);
           finished = false;
-          continue;
+          break;
         }
         const rollbacks = wave.requestIds
           .map(id => requests.get(id))
           .filter(r => r?.rollbackOf);
         if (rollbacks.some(r => !isFinalRequestState(r!.state))) {
           finished = false;
-          continue;
+          break;
         }
         if (originals.length > 0) wave.state = 'rolled-back';
       }
