@@ -5,7 +5,12 @@
  * project them would keep them. Heap is the V8 heap plus external memory (strings and buffers held
  * outside it). Reads BENCH_PROBE_FILE, prints one JSON line.
  */
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigReader } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { readFileSync } from 'node:fs';
@@ -66,6 +71,11 @@ async function probeInventory() {
   const inventory = new InventoryService({
     directory,
     logger: silent,
+    // Every read allowed: the probe measures memory, not permissions.
+    permissions: {
+      authorize: async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    } as unknown as PermissionsService,
     settings: readInventorySettings(config),
     releases: readReleaseTable(config),
     allowPrivateHosts: clusterConfig.allowedPrivateHosts,
@@ -84,8 +94,9 @@ async function probeInventory() {
   const syncMs = Date.now() - started;
   // Every inventory computed and the fleet summarised, as after the first page views.
   await new Promise(r => setTimeout(r, 1000));
-  for (const name of names) await inventory.getInventory(name);
-  await inventory.getFleet();
+  const credentials = {} as BackstageCredentials;
+  for (const name of names) await inventory.getInventory(name, credentials);
+  await inventory.getFleet(credentials);
   const pods = names.reduce(
     (sum, n) => sum + (inventory.clusterSync(n)?.podCount ?? 0),
     0,
