@@ -184,9 +184,12 @@ export class CampaignStep {
     return this.save(this.pauseReason ? 'paused' : undefined, nextRing);
   }
 
+  /** Whether a cluster still in the ring has a wave in progress (a skipped or unreachable one's is no longer followed). */
   private waveInFlight(ring: CampaignRing): boolean {
-    return ring.clusters.some(c =>
-      c.waves.some(w => w.state === 'running' || w.state === 'gating'),
+    return ring.clusters.some(
+      c =>
+        !DONE_CLUSTER.has(c.state) &&
+        c.waves.some(w => w.state === 'running' || w.state === 'gating'),
     );
   }
 
@@ -385,7 +388,7 @@ export class CampaignStep {
       );
   }
 
-  /** A namespace whose owner opted in moves into the earliest namespace wave that has not started. */
+  /** A namespace whose owner opted in moves into the earliest namespace wave that has not started, unless deferred. */
   private applyOptIns(cluster: CampaignCluster): void {
     const earliest = cluster.waves.find(
       w => w.kind === 'namespaces' && w.state === 'pending',
@@ -399,6 +402,9 @@ export class CampaignStep {
           scheduleKey(cluster.cluster, ns.namespace),
         );
         if (!s?.optedInBy) continue;
+        // A deferral that still holds wins (else the two would move the namespace back and forth).
+        if (s.deferredUntil && Date.parse(s.deferredUntil) > this.now.getTime())
+          continue;
         this.moveNamespace(w, earliest, ns.namespace);
         this.event(
           'opt-in',
