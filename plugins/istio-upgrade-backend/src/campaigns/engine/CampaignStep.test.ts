@@ -939,6 +939,80 @@ describe.each(databases.eachSupportedId())(
       expect(await t.store.activeFor('prod-eu')).toBeUndefined();
     });
 
+    it('honours a pause asked after a cluster was skipped mid-wave', async () => {
+      const t = await setup(
+        planOf([
+          {
+            name: 'prod',
+            clusters: [
+              { cluster: 'prod-eu', waves: [['shop'], ['cart']] },
+              { cluster: 'prod-us', waves: [['shop'], ['cart']] },
+            ],
+          },
+        ]),
+      );
+      await t.step();
+      // prod-us is skipped while its first wave runs; the campaign no longer follows that wave.
+      await t.store.requestSkip(t.id, 'prod-us');
+      let c = await t.step();
+      expect(t.cluster(c, 'prod-us').state).toBe('skipped');
+      await t.store.requestPause(t.id);
+      const euShop = t.world.running().find(r => r.cluster === 'prod-eu')!;
+      t.world.finish(euShop.id, 'succeeded');
+      c = await t.step();
+      expect(c.state).toBe('paused');
+      expect(c.pausedReason).toBe(
+        'paused on request; the waves in progress finished',
+      );
+      expect(t.cluster(c, 'prod-eu').waves.map(w => w.state)).toEqual([
+        'succeeded',
+        'pending',
+      ]);
+    });
+
+    it('keeps a namespace both deferred and opted in where its deferral puts it, moving it once', async () => {
+      const t = await setup(
+        planOf([
+          {
+            name: 'prod',
+            clusters: [
+              { cluster: 'prod-eu', waves: [['shop'], ['cart'], ['search']] },
+            ],
+          },
+        ]),
+        { notifyAheadSeconds: 60 },
+      );
+      const until = new Date(T0 + 3600_000).toISOString();
+      await t.store.defer(
+        t.id,
+        'prod-eu',
+        'search',
+        until,
+        'user:default/carol',
+      );
+      await t.store.optIn(
+        t.id,
+        'prod-eu',
+        'search',
+        'user:default/carol',
+        new Date(T0).toISOString(),
+      );
+      let c = await t.step();
+      for (let i = 0; i < 3; i++) c = await t.step();
+      expect(
+        t
+          .cluster(c, 'prod-eu')
+          .waves.map(w => [w.state, w.namespaces.map(ns => ns.namespace)]),
+      ).toEqual([
+        ['pending', ['shop']],
+        ['pending', ['cart']],
+        ['skipped', []],
+        ['pending', ['search']],
+      ]);
+      expect(await t.events('deferred')).toHaveLength(1);
+      expect(await t.events('opt-in')).toHaveLength(0);
+    });
+
     it('skips a cluster: its pending waves are skipped and the ring completes without it', async () => {
       const t = await setup(
         planOf([
