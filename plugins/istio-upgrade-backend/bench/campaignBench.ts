@@ -28,6 +28,8 @@
  *    The target applies to the overhead (the largest wave's). The total time of every step of the
  *    campaign divided by its waves (the steps that only looked at running waves included) is
  *    reported too.
+ *    The probe also breaks each step down by the engine's calls to its store and world (see
+ *    campaignProbe.js); the slowest steps' breakdowns are in the results.
  * 3. Memory: the backend's heap and RSS sampled every 250 ms over the campaign (peaks), and after
  *    garbage collection before and after it.
  *
@@ -183,6 +185,8 @@ interface ProbeRecord {
   endedAt?: number;
   ms?: number;
   saved?: boolean;
+  /** Per method of the engine's store and world: calls and ms within the step. */
+  calls?: Record<string, { calls: number; ms: number }>;
   seq?: number;
   at?: number;
   rss?: number;
@@ -325,6 +329,13 @@ async function planning(
     memory: { before, after, during: peaks },
     met: Math.max(...times) <= TARGETS.planMs,
   };
+}
+
+/** Calls by method, the longest first. */
+function byTime(calls: Record<string, { calls: number; ms: number }>) {
+  return Object.fromEntries(
+    Object.entries(calls).sort((a, b) => b[1].ms - a[1].ms),
+  );
 }
 
 interface WaveTransition {
@@ -493,6 +504,20 @@ async function engine(
       totalMs: round(busyMs),
       totalPerWaveMs: round(busyMs / Math.max(1, transitions.length)),
     },
+    slowestSteps: [...steps]
+      .sort((a, b) => b.ms! - a.ms!)
+      .slice(0, 3)
+      .map(s => ({ ms: round(s.ms!), calls: byTime(s.calls ?? {}) })),
+    callsInAllSteps: byTime(
+      steps.reduce((sum: Record<string, { calls: number; ms: number }>, s) => {
+        for (const [name, c] of Object.entries(s.calls ?? {})) {
+          const e = (sum[name] ??= { calls: 0, ms: 0 });
+          e.calls += c.calls;
+          e.ms += c.ms;
+        }
+        return sum;
+      }, {}),
+    ),
     transitions,
     memory: {
       before,
@@ -679,6 +704,17 @@ export async function main(): Promise<number> {
       [
         '  (every step of the campaign / waves)',
         `${run.steps.totalPerWaveMs} ms (${run.steps.count} steps, median ${run.steps.medianMs} ms, max ${run.steps.maxMs} ms)`,
+        '',
+        '',
+      ],
+      [
+        '  (slowest step: its longest calls, calls / ms)',
+        `${run.slowestSteps[0]?.ms} ms: ${Object.entries(
+          run.slowestSteps[0]?.calls ?? {},
+        )
+          .slice(0, 4)
+          .map(([name, c]) => `${name} ${c.calls} / ${c.ms}`)
+          .join(', ')}`,
         '',
         '',
       ],
