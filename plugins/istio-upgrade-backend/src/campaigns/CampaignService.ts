@@ -599,6 +599,18 @@ export class CampaignService {
             cluster: change.cluster,
           });
         } else {
+          const earlier = (await store.schedules(id)).find(
+            x =>
+              x.cluster === change.cluster && x.namespace === change.namespace,
+          );
+          if (
+            earlier?.deferredUntil &&
+            Date.parse(earlier.deferredUntil) > at.getTime()
+          ) {
+            throw new ConflictError(
+              `${change.cluster}/${change.namespace} is deferred until ${earlier.deferredUntil}: the deferral holds until then`,
+            );
+          }
           const done = await store.optIn(
             id,
             change.cluster,
