@@ -206,14 +206,16 @@ test.describe('a campaign to Istio 1.30.4 over prod-eu, then prod-us', () => {
       await expect(
         dialog.getByRole('checkbox', { name: 'Tag move' }),
       ).toBeChecked();
-      // Empty: the demo's settings apply (10 s soak and gate window, 5 s notice, 1 h deferral).
+      // Empty by default: the demo's settings apply (10 s soak and gate window, 5 s notice, 1 h deferral).
       for (const field of [
         'Soak seconds',
         'Gate window seconds',
         'Notify ahead seconds',
         'Max defer seconds',
       ]) {
-        await dialog.getByRole('textbox', { name: field }).fill('');
+        await expect(dialog.getByRole('textbox', { name: field })).toHaveValue(
+          '',
+        );
       }
       await dialog
         .getByRole('textbox', { name: 'Comment' })

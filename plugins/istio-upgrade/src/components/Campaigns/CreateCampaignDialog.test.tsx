@@ -109,13 +109,6 @@ describe('CreateCampaignDialog', () => {
       waves: { strategy: 'size', namespacesPerWave: 5 },
       steps: { gatewayCutover: true, tagMove: true, removeOldRevision: true },
       soakSeconds: 30,
-      gate: {
-        windowSeconds: 600,
-        max5xxIncreasePoints: 0.5,
-        maxP99IncreasePercent: 20,
-      },
-      notifyAheadSeconds: 86400,
-      maxDeferSeconds: 604800,
     };
     expect(api.planCampaign).toHaveBeenCalledWith(body);
 

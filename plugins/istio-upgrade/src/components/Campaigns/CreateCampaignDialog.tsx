@@ -229,23 +229,35 @@ export function CreateCampaignDialog(props: {
             Pace, health gate and owners
           </Typography>
           <Box display="flex" gridGap={16} flexWrap="wrap">
-            {numberField('soakSeconds', 'Soak seconds', 'between rings')}
+            {numberField(
+              'soakSeconds',
+              'Soak seconds',
+              'between rings; empty: the portal default',
+            )}
             {numberField(
               'gateWindowSeconds',
               'Gate window seconds',
-              'compared before and after each wave',
+              'compared before and after each wave; empty: the portal default',
             )}
-            {numberField('max5xxIncreasePoints', 'Max 5xx increase (points)')}
-            {numberField('maxP99IncreasePercent', 'Max p99 increase (%)')}
+            {numberField(
+              'max5xxIncreasePoints',
+              'Max 5xx increase (points)',
+              'empty: the portal default',
+            )}
+            {numberField(
+              'maxP99IncreasePercent',
+              'Max p99 increase (%)',
+              'empty: the portal default',
+            )}
             {numberField(
               'notifyAheadSeconds',
               'Notify ahead seconds',
-              'owners are told this long before their wave',
+              'owners are told this long before their wave; empty: the portal default',
             )}
             {numberField(
               'maxDeferSeconds',
               'Max defer seconds',
-              'the most an owner may defer, once',
+              'the most an owner may defer, once; empty: the portal default',
             )}
           </Box>
         </Box>

@@ -40,12 +40,14 @@ export function emptyCampaignForm(targetVersion = ''): CampaignForm {
     gatewayCutover: true,
     tagMove: true,
     removeOldRevision: false,
-    soakSeconds: '86400',
-    gateWindowSeconds: '600',
-    max5xxIncreasePoints: '0.5',
-    maxP99IncreasePercent: '20',
-    notifyAheadSeconds: '86400',
-    maxDeferSeconds: '604800',
+    // Empty: the backend's settings apply (istioUpgrade.campaigns: 24 h soak and notice, a 600 s gate
+    // window, +0.5 points and +20 %, 7 days of deferral by default; seconds in the demo).
+    soakSeconds: '',
+    gateWindowSeconds: '',
+    max5xxIncreasePoints: '',
+    maxP99IncreasePercent: '',
+    notifyAheadSeconds: '',
+    maxDeferSeconds: '',
     comment: '',
   };
 }
@@ -61,6 +63,11 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== undefined),
   ) as T;
+}
+
+/** An object with no field as undefined, so that it is left out of the body. */
+function orUndefined<T extends object>(value: T): T | undefined {
+  return Object.keys(value).length ? value : undefined;
 }
 
 /**
@@ -108,11 +115,13 @@ export function campaignDraftOf(
       removeOldRevision: form.removeOldRevision,
     },
     soakSeconds: numbers['Soak seconds'],
-    gate: withoutUndefined({
-      windowSeconds: numbers['Gate window seconds'],
-      max5xxIncreasePoints: numbers['5xx increase points'],
-      maxP99IncreasePercent: numbers['p99 increase %'],
-    }),
+    gate: orUndefined(
+      withoutUndefined({
+        windowSeconds: numbers['Gate window seconds'],
+        max5xxIncreasePoints: numbers['5xx increase points'],
+        maxP99IncreasePercent: numbers['p99 increase %'],
+      }),
+    ),
     notifyAheadSeconds: numbers['Notify ahead seconds'],
     maxDeferSeconds: numbers['Max defer seconds'],
     comment: form.comment.trim() || undefined,
