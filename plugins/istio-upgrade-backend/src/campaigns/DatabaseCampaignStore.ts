@@ -1,9 +1,7 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { pluginDatabase } from '../database/pluginDatabase';
 import { isUniqueViolation, nowIso } from '../requests/requestRows';
 import {
   CAMPAIGN_CLUSTERS,
@@ -53,16 +51,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<DatabaseCampaignStore> {
-    const db = await options.database.getClient();
-    if (!options.skipMigrations && !options.database.migrations?.skip) {
-      await db.migrate.latest({
-        directory: resolvePackagePath(
-          '@istio-upgrade/backstage-plugin-istio-upgrade-backend',
-          'migrations',
-        ),
-        tableName: 'istio_upgrade_knex_migrations',
-      });
-    }
+    const db = await pluginDatabase(options);
     return new DatabaseCampaignStore(db);
   }
 

@@ -1,10 +1,8 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { isActiveRequestState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { Knex } from 'knex';
+import { pluginDatabase } from '../database/pluginDatabase';
 import {
   eventRow,
   EVENTS,
@@ -43,16 +41,7 @@ export class DatabaseRequestStore implements RequestStore {
     database: DatabaseService;
     skipMigrations?: boolean;
   }): Promise<DatabaseRequestStore> {
-    const db = await options.database.getClient();
-    if (!options.skipMigrations && !options.database.migrations?.skip) {
-      await db.migrate.latest({
-        directory: resolvePackagePath(
-          '@istio-upgrade/backstage-plugin-istio-upgrade-backend',
-          'migrations',
-        ),
-        tableName: 'istio_upgrade_knex_migrations',
-      });
-    }
+    const db = await pluginDatabase(options);
     return new DatabaseRequestStore(db);
   }
 

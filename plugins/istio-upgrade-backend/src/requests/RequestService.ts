@@ -15,6 +15,7 @@ import {
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
+import { auditedCall } from '../permissions/auditedCall';
 import { Actor, RequestAuthorizer } from '../permissions/RequestAuthorizer';
 import { checkTargetFree } from './creation/checkTargetFree';
 import { newRequestRecord } from './creation/newRequestRecord';
@@ -93,26 +94,13 @@ export class RequestService {
     return entity;
   }
 
-  private async audit<T>(
+  private audit<T>(
     eventId: string,
     req: Request | undefined,
     meta: JsonObject,
     fn: () => Promise<T>,
   ): Promise<T> {
-    const event = await this.options.auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      ...(req ? { request: req } : {}),
-      meta,
-    });
-    try {
-      const result = await fn();
-      await event.success();
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    return auditedCall(this.options.auditor, eventId, req, meta, fn);
   }
 
   /**
