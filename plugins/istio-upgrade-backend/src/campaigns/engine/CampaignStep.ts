@@ -332,8 +332,20 @@ export class CampaignStep {
     let inventory: ClusterInventory;
     try {
       inventory = await this.options.world.inventory(cluster.cluster);
-      if (inventory.cluster.sync.error || !inventory.cluster.sync.complete) {
-        throw new Error(inventory.cluster.sync.error ?? 'inventory not synced');
+      const sync = inventory.cluster.sync;
+      if (
+        !sync.error &&
+        !sync.complete &&
+        (sync.state === 'pending' || sync.state === 'syncing')
+      ) {
+        // This replica's first listing of the cluster is under way and nothing has failed yet (it
+        // just started, or took the campaign over from one that died): wait, it is no failed retry.
+        // A list that fails sets the sync's error, and the retries count from then.
+        cluster.message = `waiting for this replica's first inventory of ${cluster.cluster}`;
+        return;
+      }
+      if (sync.error || !sync.complete) {
+        throw new Error(sync.error ?? 'inventory not synced');
       }
     } catch (error) {
       cluster.retries = (cluster.retries ?? 0) + 1;
