@@ -151,6 +151,13 @@ export interface CampaignStore {
 
   events(id: string): Promise<StoredCampaignEvent[]>;
 
+  /** Appends several entries to the event log in one write; given a lease, only while it holds the campaign. */
+  appendEvents(
+    id: string,
+    events: NewCampaignEvent[],
+    lease?: CampaignLease,
+  ): Promise<boolean>;
+
   /** Appends to the event log; given a lease, only while it holds the campaign. */
   appendEvent(
     id: string,
@@ -231,6 +238,16 @@ export interface CampaignStore {
     namespace: string,
     at: string,
   ): Promise<boolean>;
+
+  /**
+   * {@link CampaignStore.markNotified} for many namespaces at once (a ring's); returns the ones this
+   * call recorded, so that only their owners are told.
+   */
+  markNotifiedMany(
+    campaignId: string,
+    namespaces: Array<{ cluster: string; namespace: string }>,
+    at: string,
+  ): Promise<Array<{ cluster: string; namespace: string }>>;
 
   /**
    * Defers a namespace until `until`, once per namespace and campaign.

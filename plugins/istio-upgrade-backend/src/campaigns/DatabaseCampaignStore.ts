@@ -160,6 +160,23 @@ export class DatabaseCampaignStore implements CampaignStore {
     return rows.map(toCampaignEvent);
   }
 
+  async appendEvents(
+    id: string,
+    events: NewCampaignEvent[],
+    lease?: CampaignLease,
+  ): Promise<boolean> {
+    if (events.length === 0) return true;
+    const rows = events.map(event => campaignEventRow(id, event));
+    if (!lease) {
+      await this.db.batchInsert(CAMPAIGN_EVENTS, rows, 200);
+      return true;
+    }
+    return this.fenced(id, lease, 'share', async tx => {
+      await this.db.batchInsert(CAMPAIGN_EVENTS, rows, 200).transacting(tx);
+      return true;
+    });
+  }
+
   async appendEvent(
     id: string,
     event: NewCampaignEvent,
@@ -381,6 +398,59 @@ export class DatabaseCampaignStore implements CampaignStore {
     return this.setOnce({ campaignId, cluster, namespace }, 'notified_at', {
       notified_at: at,
     });
+  }
+
+  async markNotifiedMany(
+    campaignId: string,
+    namespaces: Array<{ cluster: string; namespace: string }>,
+    at: string,
+  ): Promise<Array<{ cluster: string; namespace: string }>> {
+    const key = (n: { cluster: string; namespace: string }) =>
+      `${n.cluster}/${n.namespace}`;
+    const wanted = [...new Map(namespaces.map(n => [key(n), n])).values()];
+    const marked: Array<{ cluster: string; namespace: string }> = [];
+    for (let i = 0; i < wanted.length; i += SCHEDULE_CHUNK) {
+      const chunk = wanted.slice(i, i + SCHEDULE_CHUNK);
+      const rows = await this.db(CAMPAIGN_NAMESPACES)
+        .where({ campaign_id: campaignId })
+        .whereIn('cluster', [...new Set(chunk.map(n => n.cluster))])
+        .whereIn('namespace', [...new Set(chunk.map(n => n.namespace))])
+        .select('cluster', 'namespace', 'notified_at');
+      const existing = new Map(rows.map(r => [key(r), r]));
+      const fresh = chunk.filter(n => !existing.has(key(n)));
+      const unset = chunk.filter(n => {
+        const row = existing.get(key(n));
+        return (
+          row && (row.notified_at === null || row.notified_at === undefined)
+        );
+      });
+      let inserted = false;
+      if (fresh.length > 0) {
+        try {
+          await this.db.batchInsert(
+            CAMPAIGN_NAMESPACES,
+            fresh.map(n => ({
+              campaign_id: campaignId,
+              cluster: n.cluster,
+              namespace: n.namespace,
+              notified_at: at,
+            })),
+            200,
+          );
+          inserted = true;
+          marked.push(...fresh);
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
+      // Rows someone else created meanwhile (a deferral), and rows without a notice yet: one at a time.
+      for (const n of [...(inserted ? [] : fresh), ...unset]) {
+        if (await this.markNotified(campaignId, n.cluster, n.namespace, at)) {
+          marked.push(n);
+        }
+      }
+    }
+    return marked;
   }
 
   async defer(

@@ -23,6 +23,30 @@ import {
 } from './campaignGate';
 import { CampaignRef, CampaignWorld } from './campaignWorld';
 
+/** Clusters of a ring advanced at once in a step, and requests of a wave made at once. */
+const CLUSTERS_AT_ONCE = 8;
+const REQUESTS_AT_ONCE = 4;
+
+/** Runs `fn` on every item, at most `limit` at a time; the results in the items' order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  return results;
+}
+
 /** How the engine behaves: retries of an unreachable cluster, and the gate's defaults. */
 export interface CampaignEngineSettings {
   unreachableRetries: number;
@@ -157,10 +181,11 @@ export class CampaignStep {
     if (!ring) return this.save('succeeded', index);
     if (ring.state === 'pending') await this.startRing(ring);
     if (ring.state === 'running') {
-      for (const cluster of ring.clusters) {
-        if (this.pauseReason) break;
-        await this.advanceCluster(cluster);
-      }
+      // Clusters move independently: one step advances them all at once (a wave that would start
+      // after another cluster paused the campaign in this step does not, see startWave).
+      await mapLimit(ring.clusters, CLUSTERS_AT_ONCE, cluster =>
+        this.advanceCluster(cluster),
+      );
       if (!this.pauseReason) this.finishRingIfDone(ring);
     }
     let nextRing = index;
@@ -199,9 +224,7 @@ export class CampaignStep {
   ): Promise<boolean> {
     const { store, lease } = this.options;
     const { campaign } = this;
-    for (const event of this.events) {
-      await store.appendEvent(campaign.id, event, lease);
-    }
+    await store.appendEvents(campaign.id, this.events, lease);
     const change = {
       plan: this.plan,
       currentRing,
@@ -275,29 +298,37 @@ export class CampaignStep {
     const ahead =
       this.campaign.spec.notifyAheadSeconds ??
       this.options.settings.notifyAheadSeconds;
+    const marked = new Set(
+      (
+        await store.markNotifiedMany(
+          this.campaign.id,
+          ring.clusters.flatMap(c =>
+            c.waves.flatMap(w =>
+              w.namespaces.map(ns => ({
+                cluster: c.cluster,
+                namespace: ns.namespace,
+              })),
+            ),
+          ),
+          at,
+        )
+      ).map(n => scheduleKey(n.cluster, n.namespace)),
+    );
     for (const cluster of ring.clusters) {
       for (const w of cluster.waves) {
-        const fresh = [];
-        for (const ns of w.namespaces) {
-          if (
-            await store.markNotified(
-              this.campaign.id,
-              cluster.cluster,
-              ns.namespace,
-              at,
-            )
-          ) {
-            const key = scheduleKey(cluster.cluster, ns.namespace);
-            // Keep what owners already changed (a deferral or opt-in made before the ring started).
-            this.schedules.set(key, {
-              ...this.schedules.get(key),
-              campaignId: this.campaign.id,
-              cluster: cluster.cluster,
-              namespace: ns.namespace,
-              notifiedAt: at,
-            });
-            fresh.push(ns);
-          }
+        const fresh = w.namespaces.filter(ns =>
+          marked.has(scheduleKey(cluster.cluster, ns.namespace)),
+        );
+        for (const ns of fresh) {
+          const key = scheduleKey(cluster.cluster, ns.namespace);
+          // Keep what owners already changed (a deferral or opt-in made before the ring started).
+          this.schedules.set(key, {
+            ...this.schedules.get(key),
+            campaignId: this.campaign.id,
+            cluster: cluster.cluster,
+            namespace: ns.namespace,
+            notifiedAt: at,
+          });
         }
         const owners = [...new Set(fresh.flatMap(ns => ns.owners))];
         if (owners.length === 0) continue;
@@ -558,11 +589,12 @@ export class CampaignStep {
         return;
       }
     }
+    if (this.pauseReason) return;
     cluster.state = 'running';
-    const ids: string[] = [];
-    for (const planned of wave.requests) {
-      try {
-        const request = await world.createRequest(this.ref, {
+    // The wave's requests are independent (one per namespace, Service or tag): made a few at once.
+    const made = await mapLimit(wave.requests, REQUESTS_AT_ONCE, planned =>
+      world
+        .createRequest(this.ref, {
           type: planned.type,
           cluster: planned.cluster,
           revision: planned.revision,
@@ -577,30 +609,39 @@ export class CampaignStep {
           comment: `Campaign ${this.campaign.name}, ring ${
             this.campaign.currentRing ?? 0
           }, wave ${wave.index + 1}: ${planned.summary}`,
-        });
-        ids.push(request.id);
-      } catch (error) {
-        if (error instanceof ConflictError) {
-          // Someone else's request holds the target: the wave waits for it.
-          cluster.message = `wave ${wave.index + 1} waits: ${error.message}`;
-          if (ids.length === 0) return;
-          continue;
-        }
-        if (error instanceof InputError) {
-          wave.state = 'failed';
-          wave.message = error.message;
-          wave.requestIds = ids;
-          cluster.state = 'failed';
-          this.pause(
-            `${cluster.cluster}, wave ${wave.index + 1}: ${
-              planned.summary
-            } was refused: ${error.message}`,
-          );
-          return;
-        }
-        throw error;
-      }
+        })
+        .then(
+          request => ({ planned, request }),
+          (error: Error) => ({ planned, error }),
+        ),
+    );
+    const ids = made.flatMap(m => ('request' in m ? [m.request.id] : []));
+    const refused = made.find(
+      m => 'error' in m && m.error instanceof InputError,
+    );
+    if (refused && 'error' in refused) {
+      wave.state = 'failed';
+      wave.message = refused.error.message;
+      wave.requestIds = ids;
+      cluster.state = 'failed';
+      this.pause(
+        `${cluster.cluster}, wave ${wave.index + 1}: ${
+          refused.planned.summary
+        } was refused: ${refused.error.message}`,
+      );
+      return;
     }
+    const busy = made.find(
+      m => 'error' in m && m.error instanceof ConflictError,
+    );
+    if (busy && 'error' in busy) {
+      // Someone else's request holds a target: the wave waits for it. The requests made meanwhile
+      // run, and the next step finds them again by their idempotency keys.
+      cluster.message = `wave ${wave.index + 1} waits: ${busy.error.message}`;
+      return;
+    }
+    const failed = made.find(m => 'error' in m);
+    if (failed && 'error' in failed) throw failed.error;
     wave.requestIds = ids;
     wave.state = 'running';
     wave.startedAt = now.toISOString();
