@@ -79,6 +79,28 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('reads many requests at once, with the campaign and decision they were stored with', async () => {
+      const s = await store();
+      const a = newRequest({
+        state: 'approved',
+        campaignId: 'c-1',
+        decidedBy: 'user:default/bob',
+        decidedAt: '2026-12-02T10:00:00.000Z',
+        decisionComment: 'Approved with campaign fleet',
+      });
+      const b = newRequest({ targetKey: 'namespace:nginx' });
+      await s.insert(a, [], created);
+      await s.insert(b, [], created);
+      const found = await s.getMany([a.id, b.id, randomUUID()]);
+      expect(found.map(r => r.id).sort()).toEqual([a.id, b.id].sort());
+      expect(found.find(r => r.id === a.id)).toMatchObject({
+        campaignId: 'c-1',
+        decidedBy: 'user:default/bob',
+        decisionComment: 'Approved with campaign fleet',
+      });
+      expect(await s.getMany([])).toEqual([]);
+    });
+
     it('returns the existing request for an idempotency key already used by the same requester', async () => {
       const s = await store();
       const first = await s.insert(

@@ -150,6 +150,15 @@ export class DatabaseRequestStore implements RequestStore {
     return row ? toRequest(row) : undefined;
   }
 
+  async getMany(ids: string[]): Promise<StoredRequest[]> {
+    const found: StoredRequest[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db(REQUESTS).whereIn('id', ids.slice(i, i + 500));
+      found.push(...rows.map(toRequest));
+    }
+    return found;
+  }
+
   async list(filter: RequestFilter = {}): Promise<StoredRequest[]> {
     const query = this.db(REQUESTS)
       .orderBy('requested_at', 'desc')

@@ -468,12 +468,9 @@ export class RequestService {
 
   /** The requests a campaign made. */
   async ofCampaign(ids: string[]): Promise<Map<string, StoredRequest>> {
-    const found = new Map<string, StoredRequest>();
-    for (const id of ids) {
-      const request = await this.options.store.get(id);
-      if (request) found.set(id, request);
-    }
-    return found;
+    if (ids.length === 0) return new Map();
+    const found = await this.options.store.getMany(ids);
+    return new Map(found.map(r => [r.id, r]));
   }
 
   private async insertForCampaign(

@@ -182,6 +182,9 @@ export interface RequestStore {
 
   get(id: string): Promise<StoredRequest | undefined>;
 
+  /** The requests of these ids that exist, in one read (a campaign's wave). */
+  getMany(ids: string[]): Promise<StoredRequest[]>;
+
   /** The newest requests first, 50 unless the filter says otherwise. */
   list(filter?: RequestFilter): Promise<StoredRequest[]>;
 
