@@ -13,7 +13,7 @@ import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
-import { useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   compareIstioVersions,
@@ -28,6 +28,7 @@ import { FleetFilters, FleetFilterValues } from './FleetFilters';
 import { FleetClusterTable } from './FleetClusterTable';
 import { computeFleetTotals } from './fleetTotals';
 import { FleetTotalsCard } from './FleetTotalsCard';
+import { useAfterPaint } from './useAfterPaint';
 
 const NO_FILTER: FleetFilterValues = { team: '', cluster: '', version: '' };
 
@@ -69,6 +70,8 @@ function FleetOverview(props: { fleet: FleetSummary }) {
     [fleet, filters],
   );
   const totals = useMemo(() => computeFleetTotals(clusters), [clusters]);
+  // Below the clusters table: mounted once the rows have painted.
+  const belowTable = useAfterPaint();
   const endOfLife = warnings.filter(w =>
     ['end-of-life', 'end-of-life-soon', 'unsupported-skew'].includes(w.code),
   ).length;
@@ -107,13 +110,15 @@ function FleetOverview(props: { fleet: FleetSummary }) {
             )}
           </InfoCard>
         </Grid>
-        <Grid item xs={12}>
-          <WarningsTable
-            title="End of life, skew and other warnings"
-            warnings={warnings}
-            showCluster
-          />
-        </Grid>
+        {belowTable && (
+          <Grid item xs={12}>
+            <WarningsTable
+              title="End of life, skew and other warnings"
+              warnings={warnings}
+              showCluster
+            />
+          </Grid>
+        )}
       </Grid>
     </>
   );
@@ -132,6 +137,28 @@ function LinkedRequest(props: { id: string; onDismiss: () => void }) {
 }
 
 /**
+ * The page's tabs, memoized: MUI's Tabs measure themselves (a forced layout of the whole page) after
+ * every render, and the fleet's arrival (200 rows) must not re-render them.
+ */
+const PageTabs = memo(function PageTabs(props: {
+  tab: PageTab;
+  onChange: (tab: PageTab) => void;
+}) {
+  return (
+    <Tabs
+      value={props.tab}
+      onChange={(_, value: PageTab) => props.onChange(value)}
+      indicatorColor="primary"
+      textColor="primary"
+      aria-label="Fleet page"
+    >
+      <Tab value="fleet" label="Fleet" />
+      <Tab value="campaigns" label="Campaigns" />
+    </Tabs>
+  );
+});
+
+/**
  * The fleet page, in two tabs. "Fleet": fleet-wide pods and namespaces per Istio version and per
  * revision; the clusters in a compact table, most urgent first, sortable, filterable and groupable
  * by owner; end-of-life and skew warnings across the fleet; filters by team, cluster and version;
@@ -140,16 +167,30 @@ function LinkedRequest(props: { id: string; onDismiss: () => void }) {
  */
 export function IstioUpgradePage() {
   const fleet = useFleet();
+  // The requests queue lies below the clusters: it mounts once the fleet has come and painted.
+  const queue = useAfterPaint(!fleet.loading);
   const [params, setParams] = useSearchParams();
   const tab: PageTab =
     params.get('tab') === 'campaigns' ? 'campaigns' : 'fleet';
   const linkedRequest = params.get('request');
-  const change = (edit: (next: URLSearchParams) => void) =>
-    setParams(current => {
-      const next = new URLSearchParams(current);
-      edit(next);
-      return next;
-    });
+  const change = useCallback(
+    (edit: (next: URLSearchParams) => void) =>
+      setParams(current => {
+        const next = new URLSearchParams(current);
+        edit(next);
+        return next;
+      }),
+    [setParams],
+  );
+  const changeTab = useCallback(
+    (value: PageTab) =>
+      change(next => {
+        if (value === 'campaigns') next.set('tab', value);
+        else next.delete('tab');
+        next.delete('campaign');
+      }),
+    [change],
+  );
   return (
     <Page themeId="tool">
       <Header
@@ -164,22 +205,7 @@ export function IstioUpgradePage() {
           />
         )}
         <Box mb={2}>
-          <Tabs
-            value={tab}
-            onChange={(_, value: PageTab) =>
-              change(next => {
-                if (value === 'campaigns') next.set('tab', value);
-                else next.delete('tab');
-                next.delete('campaign');
-              })
-            }
-            indicatorColor="primary"
-            textColor="primary"
-            aria-label="Fleet page"
-          >
-            <Tab value="fleet" label="Fleet" />
-            <Tab value="campaigns" label="Campaigns" />
-          </Tabs>
+          <PageTabs tab={tab} onChange={changeTab} />
         </Box>
         {tab === 'campaigns' ? (
           <CampaignsTab fleet={fleet.value} />
@@ -202,7 +228,7 @@ export function IstioUpgradePage() {
             )}
             <Box mt={4}>
               <ContentHeader title="Requests" />
-              <RequestsQueue />
+              {queue ? <RequestsQueue /> : <Progress />}
             </Box>
           </>
         )}
