@@ -3,8 +3,9 @@
  * The portal the fleet-page benchmark measures: the mesh simulator serving `fleet:200x50` (200
  * clusters of 50 pods) on :6543, registered in the catalog as scripts/demo-clusters.mjs registers the
  * demo's clusters, and the backend on :7107 serving the PRODUCTION build of the app (packages/app/dist,
- * through the backend's app plugin). Ports and state stay apart from the demo portal (:3000, :7007,
- * :6443), so both can run side by side. Stops both children on SIGTERM or SIGINT.
+ * through the backend's app plugin), started without a file watcher. Ports and state stay apart from
+ * the demo portal (:3000, :7007, :6443), so both can run side by side. Stops both children on SIGTERM
+ * or SIGINT.
  *
  *   FLEET_BENCH_SCENARIO  the simulator's scenario (fleet:200x50)
  *   FLEET_BENCH_PORT      the backend's port (7107); the simulator listens on FLEET_BENCH_SIM_PORT (6543)
@@ -119,22 +120,36 @@ fs.writeFileSync(
   )}\n`,
 );
 
+// The backend as `backstage-cli package start` runs it (its TypeScript transform, development mode),
+// but without its file watcher: other work on the repository must not restart the backend in the
+// middle of a measurement.
+const configs = [
+  path.join(root, 'app-config.yaml'),
+  path.join(root, 'app-config.demo.yaml'),
+  path.join(state, 'app-config.clusters.yaml'),
+  path.join(state, 'app-config.bench.yaml'),
+].flatMap(file => ['--config', file]);
 const backend = spawn(
-  'yarn',
+  process.execPath,
   [
-    'workspace',
-    'backend',
-    'start',
-    '--config',
-    path.join(root, 'app-config.yaml'),
-    '--config',
-    path.join(root, 'app-config.demo.yaml'),
-    '--config',
-    path.join(state, 'app-config.clusters.yaml'),
-    '--config',
-    path.join(state, 'app-config.bench.yaml'),
+    '--enable-source-maps',
+    '--require',
+    path.join(
+      root,
+      'node_modules/@backstage/cli-node/config/nodeTransform.cjs',
+    ),
+    'src/index.ts',
+    ...configs,
   ],
-  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+  {
+    cwd: path.join(root, 'packages/backend'),
+    env: {
+      ...process.env,
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      ESBK_TSCONFIG_PATH: path.join(root, 'tsconfig.json'),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
 );
 children.push(backend);
 backend.on('exit', code => {
