@@ -13,22 +13,36 @@ import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
-import { memo, useCallback, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   compareIstioVersions,
   FleetSummary,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { useFleet } from '../../hooks/useFleet';
-import { CampaignsTab } from '../Campaigns';
-import { RequestProgressView } from '../RequestProgressView';
-import { RequestsQueue } from '../RequestsQueue';
-import { WarningsTable } from '../WarningsTable';
 import { FleetFilters, FleetFilterValues } from './FleetFilters';
 import { FleetClusterTable } from './FleetClusterTable';
 import { computeFleetTotals } from './fleetTotals';
 import { FleetTotalsCard } from './FleetTotalsCard';
 import { useAfterPaint } from './useAfterPaint';
+
+// What the fleet tab does not show first comes in chunks of its own: the warnings table and the
+// requests queue are material-table tables (with date pickers and drag and drop, about 480 kB of
+// script), which the clusters table and the fleet's totals do not wait for.
+const WarningsTable = lazy(() =>
+  import('../WarningsTable').then(m => ({ default: m.WarningsTable })),
+);
+const RequestsQueue = lazy(() =>
+  import('../RequestsQueue').then(m => ({ default: m.RequestsQueue })),
+);
+const CampaignsTab = lazy(() =>
+  import('../Campaigns').then(m => ({ default: m.CampaignsTab })),
+);
+const RequestProgressView = lazy(() =>
+  import('../RequestProgressView').then(m => ({
+    default: m.RequestProgressView,
+  })),
+);
 
 const NO_FILTER: FleetFilterValues = { team: '', cluster: '', version: '' };
 
@@ -112,11 +126,13 @@ function FleetOverview(props: { fleet: FleetSummary }) {
         </Grid>
         {belowTable && (
           <Grid item xs={12}>
-            <WarningsTable
-              title="End of life, skew and other warnings"
-              warnings={warnings}
-              showCluster
-            />
+            <Suspense fallback={<Progress />}>
+              <WarningsTable
+                title="End of life, skew and other warnings"
+                warnings={warnings}
+                showCluster
+              />
+            </Suspense>
           </Grid>
         )}
       </Grid>
@@ -131,7 +147,9 @@ type PageTab = 'fleet' | 'campaigns';
 function LinkedRequest(props: { id: string; onDismiss: () => void }) {
   return (
     <Box component="section" aria-label="Linked request" mb={2}>
-      <RequestProgressView requestId={props.id} onDismiss={props.onDismiss} />
+      <Suspense fallback={<Progress />}>
+        <RequestProgressView requestId={props.id} onDismiss={props.onDismiss} />
+      </Suspense>
     </Box>
   );
 }
@@ -208,7 +226,9 @@ export function IstioUpgradePage() {
           <PageTabs tab={tab} onChange={changeTab} />
         </Box>
         {tab === 'campaigns' ? (
-          <CampaignsTab fleet={fleet.value} />
+          <Suspense fallback={<Progress />}>
+            <CampaignsTab fleet={fleet.value} />
+          </Suspense>
         ) : (
           <>
             <ContentHeader title="Clusters" />
@@ -228,7 +248,13 @@ export function IstioUpgradePage() {
             )}
             <Box mt={4}>
               <ContentHeader title="Requests" />
-              {queue ? <RequestsQueue /> : <Progress />}
+              {queue ? (
+                <Suspense fallback={<Progress />}>
+                  <RequestsQueue />
+                </Suspense>
+              ) : (
+                <Progress />
+              )}
             </Box>
           </>
         )}
