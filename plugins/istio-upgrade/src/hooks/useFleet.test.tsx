@@ -13,15 +13,10 @@ function Probe(props: {
   const fleet = useFleet();
   props.onRender();
   if (props.retryRef) props.retryRef.current = fleet.retry;
-  return (
-    <span>
-      {fleet.value
-        ? `${fleet.value.clusters.length} clusters`
-        : fleet.error
-        ? `error: ${fleet.error.message}`
-        : 'loading'}
-    </span>
-  );
+  let text = 'loading';
+  if (fleet.value) text = `${fleet.value.clusters.length} clusters`;
+  else if (fleet.error) text = `error: ${fleet.error.message}`;
+  return <span>{text}</span>;
 }
 
 function renderProbe(

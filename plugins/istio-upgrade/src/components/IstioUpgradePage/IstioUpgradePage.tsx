@@ -158,7 +158,7 @@ function LinkedRequest(props: { id: string; onDismiss: () => void }) {
  * The page's tabs, memoized: MUI's Tabs measure themselves (a forced layout of the whole page) after
  * every render, and the fleet's arrival (200 rows) must not re-render them.
  */
-const PageTabs = memo(function PageTabs(props: {
+const PageTabs = memo(function FleetPageTabs(props: {
   tab: PageTab;
   onChange: (tab: PageTab) => void;
 }) {
