@@ -255,6 +255,7 @@ export async function startBenchBackend(
     readyAt,
     pid: run.child.pid,
     output: run.output,
+    exitCode: () => run.child.exitCode ?? run.child.signalCode,
     async stop() {
       run.child.kill('SIGTERM');
       const killer = setTimeout(() => run.child.kill('SIGKILL'), 15_000);
@@ -264,6 +265,8 @@ export async function startBenchBackend(
     },
   };
 }
+
+const fetchJson = (url: string) => getJson(url);
 
 export async function getJson(url: string, init?: RequestInit) {
   const res = await fetch(url, init);
@@ -728,6 +731,16 @@ async function benchFleet(fleet: string, options: BenchOptions) {
     try {
       let completeAt: number | undefined;
       let countedAt: number | undefined;
+      const getJson = (url: string) =>
+        fetchJson(url).catch(error => {
+          throw new Error(
+            `${error} (${error?.cause ?? 'no cause'}); the backend ${
+              backend.exitCode() === null
+                ? 'is running'
+                : `exited with ${backend.exitCode()}`
+            }; its output ends:\n${backend.output().slice(-3000)}`,
+          );
+        });
       for (;;) {
         const now = performance.now();
         if (completeAt === undefined) {
