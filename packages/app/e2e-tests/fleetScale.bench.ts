@@ -12,6 +12,8 @@ import { expect, Page, test } from '@playwright/test';
 const CLUSTERS = Number(process.env.FLEET_BENCH_CLUSTERS ?? 200);
 const BUDGET_MS = Number(process.env.FLEET_BENCH_BUDGET_MS ?? 1000);
 const WARM_RUNS = 7;
+/** First visits, each in a fresh browser context (empty cache, no session): one is too noisy a sample. */
+const FIRST_RUNS = 3;
 const ROWS = 'tr[data-testid^="fleet-cluster-"]';
 // scripts/test.sh writes elsewhere, so that a test run leaves the checked-in figures alone.
 const RESULTS =
@@ -128,9 +130,11 @@ function median(values: number[]): number {
 }
 
 test(`the fleet page paints ${CLUSTERS} clusters within ${BUDGET_MS} ms`, async ({
+  browser,
   page,
   request,
   baseURL,
+  viewport,
 }) => {
   await test.step('the backend has every cluster synced', async () => {
     const session = await request.post(`${baseURL}/api/auth/guest/refresh`, {
@@ -162,9 +166,19 @@ test(`the fleet page paints ${CLUSTERS} clusters within ${BUDGET_MS} ms`, async 
   const settledAfterMs = await test.step('the backend is idle', () =>
     waitForIdleBackend(url => request.get(url), baseURL!));
   const loadBefore = os.loadavg();
+  // First visits of fresh browser contexts: each signs in, downloads the bundle and the page's chunks.
+  const firsts: Run[] = [];
+  for (let i = 0; i < FIRST_RUNS; i++) {
+    const context = await browser.newContext({ baseURL, viewport });
+    const fresh = await context.newPage();
+    await recordRows(fresh);
+    firsts.push(await measure(fresh, '/istio-upgrade?demoUser=alice'));
+    await context.close();
+  }
+  const firstMedian = median(firsts.map(r => r.rowsPaintedMs));
+  const first = firsts.find(r => r.rowsPaintedMs === firstMedian)!;
   await recordRows(page);
-  // The first visit of a fresh browser: signs in, downloads the bundle and the page's chunk.
-  const first = await measure(page, '/istio-upgrade?demoUser=alice');
+  await measure(page, '/istio-upgrade?demoUser=alice');
   // Later visits: a full page load each, signed in again from the tab's session, bundle cached.
   const warm: Run[] = [];
   for (let i = 0; i < WARM_RUNS; i++) {
@@ -185,7 +199,9 @@ test(`the fleet page paints ${CLUSTERS} clusters within ${BUDGET_MS} ms`, async 
     browser: `Chromium ${page.context().browser()?.version() ?? '?'}`,
     viewport: page.viewportSize(),
     budgetMs: BUDGET_MS,
+    // The first visit of median rows painted, and every first visit.
     firstVisit: first,
+    firstVisits: firsts,
     warmVisits: warm,
     medianRowsPaintedMs: median(warm.map(r => r.rowsPaintedMs)),
     medianRenderMs: median(warm.map(r => r.renderMs)),
@@ -197,11 +213,13 @@ test(`the fleet page paints ${CLUSTERS} clusters within ${BUDGET_MS} ms`, async 
   console.log(
     [
       `fleet page, ${CLUSTERS} clusters, production build, Chromium:`,
-      `  navigation start -> rows painted: first visit ${
+      `  navigation start -> rows painted: first visits median ${
         first.rowsPaintedMs
-      } ms, later visits median ${result.medianRowsPaintedMs} ms (${warm
+      } ms (${firsts
         .map(r => r.rowsPaintedMs)
-        .join(', ')})`,
+        .join(', ')}), later visits median ${
+        result.medianRowsPaintedMs
+      } ms (${warm.map(r => r.rowsPaintedMs).join(', ')})`,
       `  GET /fleet response end -> rows painted: first visit ${first.renderMs} ms, later visits median ${result.medianRenderMs} ms`,
       `  GET /fleet asked at: first visit ${
         first.fleetRequestStartMs
@@ -217,7 +235,9 @@ test(`the fleet page paints ${CLUSTERS} clusters within ${BUDGET_MS} ms`, async 
         .join(' ')} after (${os.cpus().length} CPUs)`,
       `  target ${BUDGET_MS} ms (later visits median): ${
         result.medianRowsPaintedMs <= BUDGET_MS ? 'met' : 'missed'
-      }; first visit: ${first.rowsPaintedMs <= BUDGET_MS ? 'met' : 'missed'}`,
+      }; first visits median: ${
+        first.rowsPaintedMs <= BUDGET_MS ? 'met' : 'missed'
+      }`,
       `  written to ${path.relative(process.cwd(), file)}`,
     ].join('\n'),
   );
