@@ -68,7 +68,11 @@ function milliseconds(value: number): string {
 
 function signed(value: number, digits: number): string {
   if (value === Infinity) return '+∞';
-  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+  // A rise that rounds to zero is written +0.00, never -0.00 (a float difference of -1e-17).
+  const text = value.toFixed(digits);
+  return Number(text) === 0
+    ? `+${(0).toFixed(digits)}`
+    : `${value > 0 ? '+' : ''}${text}`;
 }
 
 function noTrafficReason(
