@@ -103,10 +103,11 @@ function parseSidecarFaults(sidecars: unknown): SidecarFault[] {
     const where = `sidecars[${i}]`;
     if (typeof s !== 'object' || s === null || Array.isArray(s))
       throw badRequest(`${where} must be an object`);
-    const { revision, errorRate = 0, latencyMs = 0 } = s as Record<
-      string,
-      unknown
-    >;
+    const {
+      revision,
+      errorRate = 0,
+      latencyMs = 0,
+    } = s as Record<string, unknown>;
     if (typeof revision !== 'string' || revision.length === 0)
       throw badRequest(`${where}.revision must be a revision name`);
     if (seen.has(revision))
