@@ -731,7 +731,7 @@ async function benchFleet(fleet: string, options: BenchOptions) {
     try {
       let completeAt: number | undefined;
       let countedAt: number | undefined;
-      const getJson = (url: string) =>
+      const getJsonSaying = (url: string) =>
         fetchJson(url).catch(error => {
           throw new Error(
             `${error} (${error?.cause ?? 'no cause'}); the backend ${
@@ -744,12 +744,12 @@ async function benchFleet(fleet: string, options: BenchOptions) {
       for (;;) {
         const now = performance.now();
         if (completeAt === undefined) {
-          const { body } = await getJson(
+          const { body } = await getJsonSaying(
             `${backend.url}/api/istio-upgrade/clusters`,
           );
           if (body.items.every((c: any) => c.sync.complete)) completeAt = now;
         } else {
-          const { body } = await getJson(
+          const { body } = await getJsonSaying(
             `${backend.url}/api/istio-upgrade/fleet`,
           );
           const pods = body.clusters.reduce(

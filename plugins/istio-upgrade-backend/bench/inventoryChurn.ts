@@ -52,23 +52,29 @@ export async function apiServerRequests(
   const perCluster: number[] = [];
   // 200 clusters: a few at a time, so the simulator's event loop is not flooded.
   const names = simulator.clusters.map(c => c.name);
+  const answers: any[] = [];
   for (let i = 0; i < names.length; i += 20) {
-    await Promise.all(
-      names.slice(i, i + 20).map(async name => {
-        if (reset) {
-          await simulator.sim('POST', `clusters/${name}/stats/reset`);
-          return;
-        }
-        const stats = await simulator.sim('GET', `clusters/${name}/stats`);
-        total += stats.total;
-        perCluster.push(stats.total);
-        for (const [key, n] of Object.entries(
-          stats.byVerbAndResource as Record<string, number>,
-        )) {
-          byVerbAndResource[key] = (byVerbAndResource[key] ?? 0) + n;
-        }
-      }),
+    answers.push(
+      ...(await Promise.all(
+        names
+          .slice(i, i + 20)
+          .map(name =>
+            reset
+              ? simulator.sim('POST', `clusters/${name}/stats/reset`)
+              : simulator.sim('GET', `clusters/${name}/stats`),
+          ),
+      )),
     );
+  }
+  if (reset) return { total, byVerbAndResource, perCluster };
+  for (const stats of answers) {
+    total += stats.total;
+    perCluster.push(stats.total);
+    for (const [key, n] of Object.entries(
+      stats.byVerbAndResource as Record<string, number>,
+    )) {
+      byVerbAndResource[key] = (byVerbAndResource[key] ?? 0) + n;
+    }
   }
   return { total, byVerbAndResource, perCluster };
 }
