@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { LeasedRows } from '../database/leasedRows';
 import { pluginDatabase } from '../database/pluginDatabase';
 import { isUniqueViolation, nowIso } from '../requests/requestRows';
 import {
@@ -40,7 +41,11 @@ const SCHEDULE_CHUNK = 200;
  * fencing token still match and it has not expired.
  */
 export class DatabaseCampaignStore implements CampaignStore {
-  private constructor(private readonly db: Knex) {}
+  private readonly leases: LeasedRows;
+
+  private constructor(private readonly db: Knex) {
+    this.leases = new LeasedRows(db, CAMPAIGNS, RUNNABLE_CAMPAIGN_STATES);
+  }
 
   /**
    * Connects to the plugin's database and brings its tables up to date, unless told not to. The
@@ -210,7 +215,7 @@ export class DatabaseCampaignStore implements CampaignStore {
         update.lease_expires_at = null;
       }
       const query = tx(CAMPAIGNS).where({ id }).whereIn('state', from);
-      if (lease) this.whereHeld(query, lease);
+      if (lease) this.leases.whereHeld(query, lease);
       const moved = await query.update(update);
       if (moved !== 1) return false;
       if (final) {
@@ -230,7 +235,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     lease: CampaignLease,
   ): Promise<boolean> {
     const query = this.db(CAMPAIGNS).where({ id });
-    this.whereHeld(query, lease);
+    this.leases.whereHeld(query, lease);
     const updated = await query.update({
       ...changeColumns(change),
       updated_at: nowIso(),
@@ -288,61 +293,30 @@ export class DatabaseCampaignStore implements CampaignStore {
     });
   }
 
-  async acquireLease(
+  acquireLease(
     id: string,
     owner: string,
     ttlMs: number,
     now = Date.now(),
   ): Promise<CampaignLease | undefined> {
-    const updated = await this.db(CAMPAIGNS)
-      .where({ id })
-      .whereIn('state', RUNNABLE_CAMPAIGN_STATES)
-      .where(q =>
-        q.whereNull('lease_owner').orWhere('lease_expires_at', '<', now),
-      )
-      .update({
-        lease_owner: owner,
-        lease_expires_at: now + ttlMs,
-        fencing_token: this.db.raw('fencing_token + 1'),
-      });
-    if (updated !== 1) return undefined;
-    const row = await this.db(CAMPAIGNS)
-      .where({ id })
-      .first('lease_owner', 'fencing_token');
-    if (!row || row.lease_owner !== owner) return undefined;
-    return { owner, token: Number(row.fencing_token) };
+    return this.leases.acquire(id, owner, ttlMs, now);
   }
 
-  async renewLease(
+  renewLease(
     id: string,
     lease: CampaignLease,
     ttlMs: number,
     now = Date.now(),
   ): Promise<boolean> {
-    const updated = await this.db(CAMPAIGNS)
-      .where({ id, lease_owner: lease.owner, fencing_token: lease.token })
-      .where('lease_expires_at', '>=', now)
-      .update({ lease_expires_at: now + ttlMs });
-    return updated === 1;
+    return this.leases.renew(id, lease, ttlMs, now);
   }
 
-  async releaseLease(id: string, lease: CampaignLease): Promise<void> {
-    await this.db(CAMPAIGNS)
-      .where({ id, lease_owner: lease.owner, fencing_token: lease.token })
-      .update({ lease_owner: null, lease_expires_at: null });
+  releaseLease(id: string, lease: CampaignLease): Promise<void> {
+    return this.leases.release(id, lease);
   }
 
-  async findRunnable(limit: number, now = Date.now()): Promise<string[]> {
-    const rows = await this.db(CAMPAIGNS)
-      .whereIn('state', RUNNABLE_CAMPAIGN_STATES)
-      .where(q =>
-        q.whereNull('lease_owner').orWhere('lease_expires_at', '<', now),
-      )
-      .orderBy('requested_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(limit)
-      .select('id');
-    return rows.map(row => row.id);
+  findRunnable(limit: number, now = Date.now()): Promise<string[]> {
+    return this.leases.findRunnable(limit, now);
   }
 
   async schedules(campaignId: string): Promise<NamespaceSchedule[]> {
@@ -497,12 +471,6 @@ export class DatabaseCampaignStore implements CampaignStore {
   }
 
   /** Narrows a query on the campaigns table to the campaign while the lease holds it. */
-  private whereHeld(query: Knex.QueryBuilder, lease: CampaignLease) {
-    return query
-      .where({ lease_owner: lease.owner, fencing_token: lease.token })
-      .where('lease_expires_at', '>=', Date.now());
-  }
-
   /**
    * Runs `write` in a transaction only while the lease holds the campaign. The campaign's row is
    * locked (for share, or for update when `write` rewrites what it read), so a replica taking the
@@ -516,7 +484,7 @@ export class DatabaseCampaignStore implements CampaignStore {
     write: (tx: Knex.Transaction, row: any) => Promise<boolean>,
   ): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const query = this.whereHeld(tx(CAMPAIGNS).where({ id }), lease);
+      const query = this.leases.whereHeld(tx(CAMPAIGNS).where({ id }), lease);
       if (lock === 'update') query.forUpdate();
       else query.forShare();
       const row = await query.first();

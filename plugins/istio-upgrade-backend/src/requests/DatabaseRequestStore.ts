@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { isActiveRequestState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import { Knex } from 'knex';
+import { LeasedRows } from '../database/leasedRows';
 import { pluginDatabase } from '../database/pluginDatabase';
 import {
   eventRow,
@@ -34,7 +35,11 @@ import {
  * request's row for share.
  */
 export class DatabaseRequestStore implements RequestStore {
-  private constructor(private readonly db: Knex) {}
+  private readonly leases: LeasedRows;
+
+  private constructor(private readonly db: Knex) {
+    this.leases = new LeasedRows(db, REQUESTS, ['approved', 'running']);
+  }
 
   /** Connects to the plugin's database and brings its tables up to date, unless told not to. */
   static async create(options: {
@@ -336,46 +341,26 @@ export class DatabaseRequestStore implements RequestStore {
     });
   }
 
-  async acquireLease(
+  acquireLease(
     id: string,
     owner: string,
     ttlMs: number,
     now = Date.now(),
   ): Promise<Lease | undefined> {
-    const updated = await this.db(REQUESTS)
-      .where({ id })
-      .whereIn('state', ['approved', 'running'])
-      .where(q =>
-        q.whereNull('lease_owner').orWhere('lease_expires_at', '<', now),
-      )
-      .update({
-        lease_owner: owner,
-        lease_expires_at: now + ttlMs,
-        fencing_token: this.db.raw('fencing_token + 1'),
-      });
-    if (updated !== 1) return undefined;
-    const row = await this.db(REQUESTS).where({ id }).first();
-    if (!row || row.lease_owner !== owner) return undefined;
-    return { owner, token: Number(row.fencing_token) };
+    return this.leases.acquire(id, owner, ttlMs, now);
   }
 
-  async renewLease(
+  renewLease(
     id: string,
     lease: Lease,
     ttlMs: number,
     now = Date.now(),
   ): Promise<boolean> {
-    const updated = await this.db(REQUESTS)
-      .where({ id, lease_owner: lease.owner, fencing_token: lease.token })
-      .where('lease_expires_at', '>=', now)
-      .update({ lease_expires_at: now + ttlMs });
-    return updated === 1;
+    return this.leases.renew(id, lease, ttlMs, now);
   }
 
-  async releaseLease(id: string, lease: Lease): Promise<void> {
-    await this.db(REQUESTS)
-      .where({ id, lease_owner: lease.owner, fencing_token: lease.token })
-      .update({ lease_owner: null, lease_expires_at: null });
+  releaseLease(id: string, lease: Lease): Promise<void> {
+    return this.leases.release(id, lease);
   }
 
   async holdsLease(
@@ -383,23 +368,14 @@ export class DatabaseRequestStore implements RequestStore {
     lease: Lease,
     now = Date.now(),
   ): Promise<boolean> {
-    const row = await this.db(REQUESTS)
-      .where({ id, lease_owner: lease.owner, fencing_token: lease.token })
-      .where('lease_expires_at', '>=', now)
+    const row = await this.leases
+      .whereHeld(this.db(REQUESTS).where({ id }), lease, now)
       .whereIn('state', ['approved', 'running'])
       .first('id');
     return Boolean(row);
   }
 
-  async findRunnable(limit: number, now = Date.now()): Promise<string[]> {
-    const rows = await this.db(REQUESTS)
-      .whereIn('state', ['approved', 'running'])
-      .where(q =>
-        q.whereNull('lease_owner').orWhere('lease_expires_at', '<', now),
-      )
-      .orderBy('requested_at', 'asc')
-      .limit(limit)
-      .select('id');
-    return rows.map(r => r.id);
+  findRunnable(limit: number, now = Date.now()): Promise<string[]> {
+    return this.leases.findRunnable(limit, now);
   }
 }
