@@ -4,7 +4,6 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
-  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
@@ -13,7 +12,6 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import knexFactory, { Knex } from 'knex';
-import request from 'supertest';
 import { istioUpgradePlugin } from '../plugin';
 import {
   meshSimulatorBackendSetup,
@@ -22,6 +20,8 @@ import {
 } from '../testing/meshSimulator';
 import { eventually } from '../testing/__testUtils__/inventoryTestBackend';
 import {
+  apiAs,
+  FAST_REQUESTS,
   kubectlItems,
   sharedPostgresConfig,
 } from '../testing/__testUtils__/requestTestKit';
@@ -63,16 +63,7 @@ function istioUpgradeConfig(simulator: MeshSimulatorProcess) {
     entities: setup.entities,
     istioUpgrade: {
       ...setup.config.istioUpgrade,
-      requests: {
-        pollIntervalMs: 200,
-        sweepInterval: { seconds: 1 },
-        leaseTtl: { seconds: 3 },
-        defaults: {
-          pauseBetweenWavesSeconds: 0,
-          watchWindowSeconds: 3,
-          waveSize: 3,
-        },
-      },
+      requests: { ...FAST_REQUESTS, leaseTtl: { seconds: 3 } },
       campaigns: {
         engineInterval: { milliseconds: 300 },
         leaseTtl: { seconds: 3 },
@@ -83,21 +74,6 @@ function istioUpgradeConfig(simulator: MeshSimulatorProcess) {
   };
 }
 
-/** The REST API as `user` on the server `server()` returns at each call (backends are replaced). */
-function apiAs(server: () => Parameters<typeof request>[0], user: string) {
-  const auth = mockCredentials.user.header(user);
-  return {
-    get: (path: string) =>
-      request(server())
-        .get(`/api/istio-upgrade${path}`)
-        .set('Authorization', auth),
-    post: (path: string, body: object = {}) =>
-      request(server())
-        .post(`/api/istio-upgrade${path}`)
-        .set('Authorization', auth)
-        .send(body),
-  };
-}
 type Api = ReturnType<typeof apiAs>;
 
 const campaignBody = (name: string) => ({

@@ -1,5 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import request from 'supertest';
 import {
   MeshSimulatorProcess,
   startMeshSimulator,
@@ -8,6 +6,11 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
+import {
+  apiAs,
+  FAST_REQUESTS,
+  ownedComponent,
+} from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(300_000);
 
@@ -16,21 +19,6 @@ const BOB = 'user:default/bob';
 const CAROL = 'user:default/carol';
 const DAVE = 'user:default/dave';
 const MAX_DEFER_SECONDS = 600;
-
-/** A demo component, owned by `owner`, mapped to its workloads as the Kubernetes plugin maps them. */
-function ownedComponent(name: string, owner: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'backstage.io/kubernetes-id': name },
-    },
-    spec: { type: 'service', lifecycle: 'production', owner },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
 
 /**
  * Owners and a campaign through the REST API on the demo fleet: a component's namespaces in the
@@ -42,20 +30,7 @@ describe("owners' defer and opt-in through the REST API", () => {
   let simulator: MeshSimulatorProcess;
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
 
-  const api = (user: string) => {
-    const auth = mockCredentials.user.header(user);
-    return {
-      get: (path: string) =>
-        request(backend.server)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth),
-      post: (path: string, body: object = {}) =>
-        request(backend.server)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth)
-          .send(body),
-    };
-  };
+  const api = (user: string) => apiAs(() => backend.server, user);
 
   const waves = async (user: string, component: string) => {
     const res = await api(user).get(
@@ -70,31 +45,13 @@ describe("owners' defer and opt-in through the REST API", () => {
     backend = await startInventoryTestBackend(simulator, {
       token: 'admin',
       entities: [
-        ownedComponent('storefront', CAROL),
-        ownedComponent('search-api', DAVE),
+        ownedComponent('storefront', 'shop', CAROL),
+        ownedComponent('search-api', 'search', DAVE),
       ],
       config: {
         permission: { enabled: true },
         istioUpgrade: {
-          clusters: {
-            allowedPrivateHosts: ['127.0.0.1'],
-            credentials: Object.fromEntries(
-              simulator.clusters.map(c => [
-                c.name,
-                { serviceAccountToken: c.tokens.admin },
-              ]),
-            ),
-          },
-          requests: {
-            pollIntervalMs: 200,
-            sweepInterval: { seconds: 1 },
-            leaseTtl: { seconds: 5 },
-            defaults: {
-              pauseBetweenWavesSeconds: 0,
-              watchWindowSeconds: 3,
-              waveSize: 3,
-            },
-          },
+          requests: FAST_REQUESTS,
           campaigns: {
             engineInterval: { milliseconds: 300 },
             notifyAhead: { seconds: 30 },

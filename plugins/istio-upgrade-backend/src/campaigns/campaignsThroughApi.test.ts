@@ -1,5 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import request from 'supertest';
 import {
   MeshSimulatorProcess,
   startMeshSimulator,
@@ -8,6 +6,11 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
+import {
+  apiAs,
+  FAST_REQUESTS,
+  settleRequest,
+} from '../testing/__testUtils__/requestTestKit';
 import {
   startPrometheus,
   TestPrometheus,
@@ -31,20 +34,7 @@ describe('campaigns on the demo fleet', () => {
   let prometheus: TestPrometheus;
   let backend: Awaited<ReturnType<typeof startInventoryTestBackend>>;
 
-  const api = (user: string) => {
-    const auth = mockCredentials.user.header(user);
-    return {
-      get: (path: string) =>
-        request(backend.server)
-          .get(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth),
-      post: (path: string, body: object = {}) =>
-        request(backend.server)
-          .post(`/api/istio-upgrade${path}`)
-          .set('Authorization', auth)
-          .send(body),
-    };
-  };
+  const api = (user: string) => apiAs(() => backend.server, user);
 
   const campaign = async (id: string) =>
     (await api(ALICE).get(`/campaigns/${id}`)).body;
@@ -108,19 +98,7 @@ describe('campaigns on the demo fleet', () => {
       .reduce((n, [, count]) => n + Number(count), 0);
   };
 
-  const settleRequest = (id: string) =>
-    eventually(
-      async () => {
-        const r = (await api(ALICE).get(`/requests/${id}`)).body;
-        return ['succeeded', 'failed', 'rolled-back', 'cancelled'].includes(
-          r.state,
-        )
-          ? r
-          : undefined;
-      },
-      180_000,
-      300,
-    );
+  const settle = (id: string) => settleRequest(api(ALICE), id);
 
   beforeAll(async () => {
     simulator = await startMeshSimulator({ scenarios: ['demo'], speed: 20 });
@@ -139,25 +117,7 @@ describe('campaigns on the demo fleet', () => {
       config: {
         permission: { enabled: true },
         istioUpgrade: {
-          clusters: {
-            allowedPrivateHosts: ['127.0.0.1'],
-            credentials: Object.fromEntries(
-              simulator.clusters.map(c => [
-                c.name,
-                { serviceAccountToken: c.tokens.admin },
-              ]),
-            ),
-          },
-          requests: {
-            pollIntervalMs: 200,
-            sweepInterval: { seconds: 1 },
-            leaseTtl: { seconds: 5 },
-            defaults: {
-              pauseBetweenWavesSeconds: 0,
-              watchWindowSeconds: 3,
-              waveSize: 3,
-            },
-          },
+          requests: FAST_REQUESTS,
           campaigns: {
             engineInterval: { milliseconds: 300 },
             notifyAhead: { seconds: 0 },
@@ -471,7 +431,7 @@ describe('campaigns on the demo fleet', () => {
       );
       expect(rollbacks.length).toBe(staging.waves[0].requests.length);
       for (const r of rollbacks)
-        expect((await settleRequest(r.id)).state).toBe('succeeded');
+        expect((await settle(r.id)).state).toBe('succeeded');
       expect(paused.plan.rings[1].state).toBe('pending');
       expect(await requestsOf(id, 'prod-us')).toEqual([]);
 

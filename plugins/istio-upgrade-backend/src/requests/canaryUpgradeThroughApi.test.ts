@@ -11,19 +11,13 @@ import {
   eventually,
   startInventoryTestBackend,
 } from '../testing/__testUtils__/inventoryTestBackend';
+import { FAST_REQUESTS } from '../testing/__testUtils__/requestTestKit';
 
 jest.setTimeout(300_000);
 
 const CAROL = 'user:default/carol';
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
-
-const FAST_REQUESTS = {
-  pollIntervalMs: 200,
-  sweepInterval: { seconds: 1 },
-  leaseTtl: { seconds: 5 },
-  defaults: { pauseBetweenWavesSeconds: 0, watchWindowSeconds: 3, waveSize: 3 },
-};
 
 /** A component owned by Carol, mapped to its workloads as the Kubernetes plugin maps them. */
 function ownedComponent(name: string, namespace: string) {

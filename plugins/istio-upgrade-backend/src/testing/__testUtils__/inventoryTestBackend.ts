@@ -17,7 +17,7 @@ export interface InventoryTestBackendOptions
   entities?: Entity[] | Array<Record<string, unknown>>;
   /** The permission framework's answer to every authorize call. Default ALLOW. */
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-  /** Config merged over the generated config (shallowly, per top-level key). */
+  /** Config merged over the generated config (per top-level key; `istioUpgrade` per key of its own). */
   config?: Record<string, any>;
 }
 
@@ -30,7 +30,16 @@ export async function startInventoryTestBackend(
   options: InventoryTestBackendOptions = {},
 ) {
   const setup = meshSimulatorBackendSetup(simulator, options);
-  const config = { ...setup.config, ...options.config };
+  // Merged per top-level key, and one level deeper for istioUpgrade, so that a test's request or
+  // campaign settings keep the simulator's cluster credentials.
+  const config = {
+    ...setup.config,
+    ...options.config,
+    istioUpgrade: {
+      ...setup.config.istioUpgrade,
+      ...options.config?.istioUpgrade,
+    },
+  };
   const backend = await startTestBackend({
     features: [
       istioUpgradePlugin,

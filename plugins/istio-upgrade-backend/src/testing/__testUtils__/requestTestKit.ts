@@ -3,6 +3,14 @@ import request from 'supertest';
 import { eventually } from './inventoryTestBackend';
 
 /** States a request does not leave. */
+/** Request settings that keep end-to-end tests fast: short polls and leases, no pause between waves. */
+export const FAST_REQUESTS = {
+  pollIntervalMs: 200,
+  sweepInterval: { seconds: 1 },
+  leaseTtl: { seconds: 5 },
+  defaults: { pauseBetweenWavesSeconds: 0, watchWindowSeconds: 3, waveSize: 3 },
+};
+
 export const ENDED_STATES = ['succeeded', 'failed', 'rolled-back', 'cancelled'];
 
 /** Bookinfo's Deployments in the order the planner puts them in waves of three. */
