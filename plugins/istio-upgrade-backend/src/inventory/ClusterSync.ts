@@ -3,6 +3,7 @@ import { SyncState } from '@istio-upgrade/backstage-plugin-istio-upgrade-common'
 import {
   LabelInterner,
   NamespaceRecord,
+  PodGroups,
   PodRecord,
   GatewayApiGatewayRecord,
   projectControlPlaneRollout,
@@ -38,7 +39,7 @@ export class ClusterSync {
   readonly client: ClusterHttpClient;
   private readonly interner = new LabelInterner();
   private readonly namespaces: ResourceWatcher<NamespaceRecord>;
-  private readonly pods: ResourceWatcher<PodRecord>;
+  private readonly pods: ResourceWatcher<PodRecord, PodGroups>;
   private readonly workloads: ResourceWatcher<WorkloadRecord>[];
   private readonly services: ResourceWatcher<ServiceRecord>;
   private readonly webhooks: ResourceWatcher<WebhookRecord>;
@@ -89,13 +90,19 @@ export class ClusterSync {
       path: '/api/v1/namespaces',
       project: projectNamespace,
     });
-    this.pods = watcher({
-      name: 'pods',
-      path: '/api/v1/pods',
-      listAccept: ACCEPT_METADATA_LIST,
-      watchAccept: ACCEPT_METADATA,
-      project: meta => projectPodMetadata(meta, this.interner),
-    });
+    // Pods are also kept in groups as they come and go: the inventory counts groups, not pods.
+    this.pods = new ResourceWatcher(
+      this.client,
+      {
+        name: 'pods',
+        path: '/api/v1/pods',
+        listAccept: ACCEPT_METADATA_LIST,
+        watchAccept: ACCEPT_METADATA,
+        project: meta => projectPodMetadata(meta, this.interner),
+        index: () => new PodGroups(),
+      },
+      watcherOptions('pods'),
+    );
     this.workloads = (
       [
         ['Deployment', '/apis/apps/v1/deployments'],
@@ -165,6 +172,7 @@ export class ClusterSync {
     return {
       namespaces: this.namespaces.items.values(),
       pods: this.pods.items.values(),
+      podGroups: this.pods.items.index!.values(),
       workloads: this.workloads.flatMap(w => [...w.items.values()]),
       services: this.services.items.values(),
       webhooks: this.webhooks.items.values(),

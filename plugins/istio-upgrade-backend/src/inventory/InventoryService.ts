@@ -12,9 +12,11 @@ import {
   SyncState,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
 import {
+  assembleFleetSummary,
   buildClusterInventory,
   buildEntityView,
-  buildFleetSummary,
+  FleetClusterPart,
+  summarizeFleetCluster,
 } from './engine';
 import {
   ClusterDirectory,
@@ -27,6 +29,7 @@ import { isAllowedPrivateHost } from '../clusters/clusterUrlGuard';
 import { authorizeInventoryRead } from '../permissions/authorizeInventoryRead';
 import { ClusterSync } from './ClusterSync';
 import { InventorySettings } from './inventoryConfig';
+import { RecomputeQueue } from './RecomputeQueue';
 
 const UNAVAILABLE: SyncState = { state: 'unavailable', complete: false };
 
@@ -38,20 +41,26 @@ export interface EntitySelection {
   namespace?: string;
 }
 
+/** A cluster's inventory as last computed, and its row of the fleet summary once asked for. */
+interface Computed {
+  version: number;
+  inventory: ClusterInventory;
+  fleetPart?: FleetClusterPart;
+}
+
 /**
  * The inventory of every catalog-registered cluster, kept fresh by one {@link ClusterSync} per cluster
  * and computed from its records after changes settle (at most once per `recomputeDelayMs` per
- * cluster), so that reads never do more than serve a cached inventory. A cluster that fails does not
- * hold up the others. Every read checks that the caller may read the inventory.
+ * cluster, one cluster per turn of the event loop: {@link RecomputeQueue}), so that reads never do
+ * more than serve a cached inventory. The fleet summary is assembled from per-cluster rows, each
+ * recomputed only when its cluster changed. A cluster that fails does not hold up the others. Every
+ * read checks that the caller may read the inventory.
  */
 export class InventoryService {
   private readonly syncs = new Map<string, ClusterSync>();
   private readonly identities = new Map<string, ClusterIdentity>();
-  private readonly computed = new Map<
-    string,
-    { version: number; inventory: ClusterInventory }
-  >();
-  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly computed = new Map<string, Computed>();
+  private readonly queue: RecomputeQueue;
   private fleet?: { key: string; summary: FleetSummary };
   private readonly listeners: Array<(cluster: string) => void> = [];
 
@@ -67,7 +76,22 @@ export class InventoryService {
       protectedNamespaces?: ReadonlyArray<string>;
       timing?: Partial<WatcherOptions>;
     },
-  ) {}
+  ) {
+    this.queue = new RecomputeQueue(
+      name => {
+        if (!this.syncs.has(name)) return;
+        this.compute(name);
+        for (const listener of this.listeners) listener(name);
+      },
+      {
+        delayMs: options.settings.recomputeDelayMs,
+        onError: (name, error) =>
+          options.logger.error(
+            `Computing the Istio inventory of cluster ${name} failed: ${error}`,
+          ),
+      },
+    );
+  }
 
   /** Reads the catalog's clusters and starts syncing those that can be used. */
   async start(): Promise<void> {
@@ -78,8 +102,7 @@ export class InventoryService {
   }
 
   async stop(): Promise<void> {
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    this.pending.clear();
+    this.queue.stop();
     await Promise.all([...this.syncs.values()].map(s => s.stop()));
     this.syncs.clear();
   }
@@ -113,8 +136,7 @@ export class InventoryService {
           ),
         );
     }
-    clearTimeout(this.pending.get(name));
-    this.pending.delete(name);
+    this.queue.forget(name);
     this.computed.delete(name);
     this.identities.delete(name);
   }
@@ -139,16 +161,7 @@ export class InventoryService {
   }
 
   private schedule(name: string): void {
-    if (this.pending.has(name)) return;
-    this.pending.set(
-      name,
-      setTimeout(() => {
-        this.pending.delete(name);
-        if (!this.syncs.has(name)) return;
-        this.compute(name);
-        for (const listener of this.listeners) listener(name);
-      }, this.options.settings.recomputeDelayMs),
-    );
+    this.queue.mark(name);
   }
 
   private syncState(name: string): SyncState {
@@ -162,7 +175,7 @@ export class InventoryService {
     return { ...identity, sync: this.syncState(identity.name) };
   }
 
-  private compute(name: string): ClusterInventory | undefined {
+  private compute(name: string): Computed | undefined {
     const sync = this.syncs.get(name);
     const cluster = this.identities.get(name);
     if (!sync || !cluster) return undefined;
@@ -172,21 +185,31 @@ export class InventoryService {
       sync.snapshot(),
       { releases: this.options.releases, now: new Date() },
     );
-    this.computed.set(name, { version, inventory });
-    return inventory;
+    const computed = { version, inventory };
+    this.computed.set(name, computed);
+    return computed;
   }
 
-  private inventoryOf(entry: ClusterEntry): ClusterInventory {
+  /** The cluster's cached inventory (computed now if there is none yet) and its current sync state. */
+  private computedOf(entry: ClusterEntry): {
+    cluster: Cluster;
+    computed?: Computed;
+  } {
     const cluster = this.withSync(entry.cluster);
     const cached = this.computed.get(entry.cluster.name);
     // A cache computed before every kind was listed must not be served as complete: recompute now.
     const stale =
       !cached ||
       (cluster.sync.complete && !cached.inventory.cluster.sync.complete);
-    const inventory =
-      (stale ? this.compute(entry.cluster.name) : cached.inventory) ??
-      empty(cluster);
-    return { ...inventory, cluster };
+    return {
+      cluster,
+      computed: stale ? this.compute(entry.cluster.name) : cached,
+    };
+  }
+
+  private inventoryOf(entry: ClusterEntry): ClusterInventory {
+    const { cluster, computed } = this.computedOf(entry);
+    return { ...(computed?.inventory ?? empty(cluster)), cluster };
   }
 
   /**
@@ -238,20 +261,21 @@ export class InventoryService {
   async getFleet(credentials: BackstageCredentials): Promise<FleetSummary> {
     await this.authorizeRead(credentials);
     const entries = await this.options.directory.list();
-    const inventories = entries.map(e => this.inventoryOf(e));
-    const key = entries
-      .map(
-        e =>
-          `${e.cluster.name}:${
-            this.computed.get(e.cluster.name)?.version ?? '-'
-          }`,
-      )
+    const clusters = entries.map(e => this.computedOf(e));
+    const key = clusters
+      .map(c => `${c.cluster.name}:${c.computed?.version ?? '-'}`)
       .join(',');
     if (this.fleet?.key !== key) {
-      this.fleet = { key, summary: buildFleetSummary(inventories, new Date()) };
+      // Only the clusters whose inventory changed since the last summary have their row redone.
+      const parts = clusters.map(({ cluster, computed }) => {
+        if (!computed) return summarizeFleetCluster(empty(cluster));
+        computed.fleetPart ??= summarizeFleetCluster(computed.inventory);
+        return computed.fleetPart;
+      });
+      this.fleet = { key, summary: assembleFleetSummary(parts, new Date()) };
     }
     // Sync states move with time; the rest only with the inventories.
-    const byName = new Map(inventories.map(i => [i.cluster.name, i.cluster]));
+    const byName = new Map(clusters.map(c => [c.cluster.name, c.cluster]));
     return {
       ...this.fleet.summary,
       clusters: this.fleet.summary.clusters.map(c => ({

@@ -16,4 +16,17 @@ describe('ObjectRecords', () => {
     expect(records.size).toBe(2);
     expect([...records.values()].sort()).toEqual(['b/x', 'c']);
   });
+
+  it('keeps its index told of every record added, replaced and removed', () => {
+    const seen: string[] = [];
+    const records = new ObjectRecords<string>({
+      add: record => seen.push(`+${record}`),
+      remove: record => seen.push(`-${record}`),
+    });
+    records.set('a', 'x', 'one');
+    records.set('a', 'x', 'two');
+    records.delete('a', 'x');
+    records.delete('a', 'x');
+    expect(seen).toEqual(['+one', '-one', '+two', '-two']);
+  });
 });

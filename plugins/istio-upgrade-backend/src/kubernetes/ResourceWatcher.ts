@@ -1,10 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterHttpClient } from './ClusterHttpClient';
 import { KubernetesApiError } from './KubernetesApiError';
-import { ObjectRecords } from './ObjectRecords';
+import { ObjectRecords, RecordIndex } from './ObjectRecords';
 
 /** How to list, watch and project one kind of Kubernetes resource. */
-export interface ResourceKind<R> {
+export interface ResourceKind<R, I extends RecordIndex<R> = RecordIndex<R>> {
   /** Name for logs and sync state, e.g. `pods`. */
   name: string;
   /** Collection path, e.g. `/api/v1/pods`. */
@@ -25,6 +25,11 @@ export interface ResourceKind<R> {
    * object is not kept.
    */
   project(object: any): R | undefined;
+  /**
+   * Makes the index a store of these records keeps up to date (a new one for each list, which
+   * replaces the whole store).
+   */
+  index?: () => I;
 }
 
 /** What a watcher knows of its own health. */
@@ -76,9 +81,9 @@ function isGone(error: unknown): boolean {
  * `Retry-After`. While a new list is in progress the previous records stay in place, so readers never see
  * a half-listed store.
  */
-export class ResourceWatcher<R> {
+export class ResourceWatcher<R, I extends RecordIndex<R> = RecordIndex<R>> {
   /** The records, by namespace and name. */
-  items = new ObjectRecords<R>();
+  items: ObjectRecords<R, I>;
   readonly state: WatcherState = {
     listed: false,
     connected: false,
@@ -92,7 +97,7 @@ export class ResourceWatcher<R> {
 
   constructor(
     private readonly client: ClusterHttpClient,
-    private readonly kind: ResourceKind<R>,
+    private readonly kind: ResourceKind<R, I>,
     private readonly options: {
       logger: LoggerService;
       onChange: () => void;
@@ -100,7 +105,13 @@ export class ResourceWatcher<R> {
       random?: () => number;
       sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
     },
-  ) {}
+  ) {
+    this.items = this.newRecords();
+  }
+
+  private newRecords(): ObjectRecords<R, I> {
+    return new ObjectRecords<R, I>(this.kind.index?.());
+  }
 
   private get timing(): WatcherOptions {
     return { ...DEFAULT_WATCHER_OPTIONS, ...this.options.timing };
@@ -165,7 +176,7 @@ export class ResourceWatcher<R> {
 
   /** Lists the resource; false when it is optional and the cluster does not serve its API. */
   private async list(signal: AbortSignal): Promise<boolean> {
-    const next = new ObjectRecords<R>();
+    const next = this.newRecords();
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;
     do {
@@ -225,7 +236,7 @@ export class ResourceWatcher<R> {
    * to date for now.
    */
   private absent(error?: string): void {
-    this.items = new ObjectRecords<R>();
+    this.items = this.newRecords();
     this.state.resourceVersion = undefined;
     this.state.listed = true;
     this.state.connected = true;

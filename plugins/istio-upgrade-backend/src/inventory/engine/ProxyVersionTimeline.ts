@@ -1,4 +1,5 @@
 import type { ControlPlaneRollout } from './inventoryInput';
+import { lowerBound } from './PodGroups';
 
 /**
  * Tells which proxy version a pod runs from the rollouts of its revision's control plane: the
@@ -60,5 +61,38 @@ export class ProxyVersionTimeline {
     // A pod older than every rollout still known was injected by one no longer visible: its
     // version is unknown, and guessing the oldest known one would hide skew.
     return found < 0 ? undefined : rollouts[found].version;
+  }
+
+  /**
+   * What {@link ProxyVersionTimeline.versionOf} tells each of a group of pods of `revision`, counted:
+   * `createdAt` holds the creation times of the pods that have one (ascending), `withoutCreatedAt`
+   * says how many have none. Calls `add(version, count)` once per version with a count above zero.
+   */
+  countByVersion(
+    revision: string,
+    createdAt: ReadonlyArray<number>,
+    withoutCreatedAt: number,
+    add: (version: string | undefined, count: number) => void,
+  ): void {
+    const rollouts = this.#rollouts.get(revision);
+    if (!rollouts || rollouts.length === 0) {
+      add(this.#current.get(revision), createdAt.length + withoutCreatedAt);
+      return;
+    }
+    if (withoutCreatedAt > 0) {
+      add(this.versionOf(revision), withoutCreatedAt);
+    }
+    // Pods created before the first rollout still known: unknown version (as versionOf says).
+    let from = 0;
+    for (let i = 0; i <= rollouts.length; i++) {
+      const to =
+        i < rollouts.length
+          ? lowerBound(createdAt, rollouts[i].since)
+          : createdAt.length;
+      if (to > from) {
+        add(i === 0 ? undefined : rollouts[i - 1].version, to - from);
+      }
+      from = Math.max(from, to);
+    }
   }
 }

@@ -40,7 +40,7 @@ export interface BuildInventoryOptions {
  * pods per revision; workloads; warnings; totals.
  *
  * Linear in the number of records: every collection is read once into maps, and each pod is
- * looked at once. Its sections, in order, are the modules of `./cluster`: read the mesh's control
+ * looked at once (or, given `podGroups`, each group of pods). Its sections, in order, are the modules of `./cluster`: read the mesh's control
  * (control planes, tags, injectors), tally the pods, then summarize namespaces, tags, gateways,
  * control planes and workloads. Pure: the same input and `now` give the same output, with every list sorted.
  *
@@ -67,7 +67,12 @@ export function buildClusterInventory(
     ),
   );
   const tallies = tallyPods(
-    { namespaces: input.namespaces, workloads, pods: input.pods },
+    {
+      namespaces: input.namespaces,
+      workloads,
+      pods: input.pods,
+      podGroups: input.podGroups,
+    },
     control,
     versions,
   );

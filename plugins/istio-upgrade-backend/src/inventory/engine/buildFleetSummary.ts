@@ -91,6 +91,93 @@ function revisionsOf(inventory: ClusterInventory): FleetRevision[] {
 }
 
 /**
+ * What the fleet summary takes from one cluster's inventory, apart from what depends on the rest of
+ * the fleet (how far it is behind the fleet's newest): kept per cluster and recomputed only when that
+ * cluster's inventory changes.
+ *
+ * @public
+ */
+export interface FleetClusterPart {
+  /** The cluster's row, without `minorsBehindFleet`. */
+  row: FleetCluster;
+  /** The cluster's warnings, marked with the cluster. */
+  warnings: Warning[];
+}
+
+/**
+ * The fleet page's row of one cluster and its warnings (see {@link buildFleetSummary}).
+ *
+ * @public
+ */
+export function summarizeFleetCluster(
+  inventory: ClusterInventory,
+): FleetClusterPart {
+  const clusterNewest = newest(inventory.controlPlanes.map(cp => cp.version));
+  const oldestProxy = oldest(
+    inventory.namespaces.flatMap(n =>
+      n.podsByRevision
+        .filter(r => r.revision !== undefined && r.count > 0)
+        .map(r => r.version),
+    ),
+  );
+  const teams = new Set<string>();
+  for (const namespace of inventory.namespaces) {
+    if (namespace.team !== undefined && namespace.pods > 0) {
+      teams.add(namespace.team);
+    }
+  }
+  const warningCounts = { error: 0, warning: 0, info: 0 };
+  const warnings: Warning[] = [];
+  for (const warning of inventory.warnings) {
+    warningCounts[warning.severity]++;
+    warnings.push({ ...warning, cluster: inventory.cluster.name });
+  }
+  return {
+    row: {
+      cluster: inventory.cluster,
+      revisions: revisionsOf(inventory),
+      ...(clusterNewest !== undefined && { newestVersion: clusterNewest }),
+      ...(oldestProxy !== undefined && { oldestProxyVersion: oldestProxy }),
+      teams: [...teams].sort(),
+      namespaces: inventory.totals.namespaces,
+      pods: inventory.totals.pods,
+      injectedPods: inventory.totals.injectedPods,
+      podsNeedingRestart: inventory.totals.podsNeedingRestart,
+      warningCounts,
+    },
+    warnings,
+  };
+}
+
+/**
+ * The fleet summary from every cluster's {@link FleetClusterPart}: the fleet's newest control plane,
+ * each cluster's distance to it, and every warning, most severe first.
+ *
+ * @public
+ */
+export function assembleFleetSummary(
+  parts: ReadonlyArray<FleetClusterPart>,
+  now: number | Date,
+): FleetSummary {
+  const sorted = [...parts].sort((a, b) =>
+    compareText(a.row.cluster.name, b.row.cluster.name),
+  );
+  const fleetNewest = newest(sorted.map(p => p.row.newestVersion));
+  const clusters: FleetCluster[] = sorted.map(({ row }) => {
+    const behind = minorDistance(row.newestVersion, fleetNewest);
+    return behind === undefined ? row : { ...row, minorsBehindFleet: behind };
+  });
+  return {
+    generatedAt: new Date(
+      typeof now === 'number' ? now : now.getTime(),
+    ).toISOString(),
+    ...(fleetNewest !== undefined && { newestVersion: fleetNewest }),
+    clusters,
+    warnings: sorted.flatMap(p => p.warnings).sort(compareWarnings),
+  };
+}
+
+/**
  * Summarises every cluster's inventory for the fleet page: per cluster its revisions, newest
  * control-plane version and how many minors it is behind the fleet's newest, its oldest proxy,
  * its teams and warning counts; and every warning of the fleet, marked with its cluster, most
@@ -102,54 +189,5 @@ export function buildFleetSummary(
   inventories: ReadonlyArray<ClusterInventory>,
   now: number | Date,
 ): FleetSummary {
-  const sorted = [...inventories].sort((a, b) =>
-    compareText(a.cluster.name, b.cluster.name),
-  );
-  const fleetNewest = newest(
-    sorted.flatMap(i => i.controlPlanes.map(cp => cp.version)),
-  );
-  const warnings: Warning[] = [];
-  const clusters: FleetCluster[] = sorted.map(inventory => {
-    const clusterNewest = newest(inventory.controlPlanes.map(cp => cp.version));
-    const behind = minorDistance(clusterNewest, fleetNewest);
-    const oldestProxy = oldest(
-      inventory.namespaces.flatMap(n =>
-        n.podsByRevision
-          .filter(r => r.revision !== undefined && r.count > 0)
-          .map(r => r.version),
-      ),
-    );
-    const teams = new Set<string>();
-    for (const namespace of inventory.namespaces) {
-      if (namespace.team !== undefined && namespace.pods > 0) {
-        teams.add(namespace.team);
-      }
-    }
-    const warningCounts = { error: 0, warning: 0, info: 0 };
-    for (const warning of inventory.warnings) {
-      warningCounts[warning.severity]++;
-      warnings.push({ ...warning, cluster: inventory.cluster.name });
-    }
-    return {
-      cluster: inventory.cluster,
-      revisions: revisionsOf(inventory),
-      ...(clusterNewest !== undefined && { newestVersion: clusterNewest }),
-      ...(behind !== undefined && { minorsBehindFleet: behind }),
-      ...(oldestProxy !== undefined && { oldestProxyVersion: oldestProxy }),
-      teams: [...teams].sort(),
-      namespaces: inventory.totals.namespaces,
-      pods: inventory.totals.pods,
-      injectedPods: inventory.totals.injectedPods,
-      podsNeedingRestart: inventory.totals.podsNeedingRestart,
-      warningCounts,
-    };
-  });
-  return {
-    generatedAt: new Date(
-      typeof now === 'number' ? now : now.getTime(),
-    ).toISOString(),
-    ...(fleetNewest !== undefined && { newestVersion: fleetNewest }),
-    clusters,
-    warnings: warnings.sort(compareWarnings),
-  };
+  return assembleFleetSummary(inventories.map(summarizeFleetCluster), now);
 }

@@ -23,6 +23,8 @@ export type {
   KubeWebhookConfigurationObject,
 } from './kubernetesObjects';
 export { LabelInterner } from './LabelInterner';
+export { PodGroups } from './PodGroups';
+export type { PodGroup } from './PodGroups';
 export { projectPodMetadata } from './projectPodMetadata';
 export { projectWorkload } from './projectWorkload';
 export { projectService } from './projectService';
@@ -34,7 +36,12 @@ export { gatewayApiDeploymentName } from './buildGatewayApiGateways';
 export { projectControlPlaneRollout } from './projectControlPlaneRollout';
 export { buildClusterInventory } from './buildClusterInventory';
 export type { BuildInventoryOptions } from './buildClusterInventory';
-export { buildFleetSummary } from './buildFleetSummary';
+export {
+  assembleFleetSummary,
+  buildFleetSummary,
+  summarizeFleetCluster,
+} from './buildFleetSummary';
+export type { FleetClusterPart } from './buildFleetSummary';
 export {
   CUTOVER_COLOUR_KEYS,
   isCutoverCandidate,

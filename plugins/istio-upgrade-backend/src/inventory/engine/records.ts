@@ -4,6 +4,8 @@
  * kept: a pod is reduced to the few fields the Istio rules need.
  */
 
+import type { PodGroup } from './PodGroups';
+
 /**
  * String-keyed labels or annotations.
  *
@@ -118,6 +120,11 @@ export interface WebhookRecord {
 export interface ClusterSnapshot {
   namespaces: Iterable<NamespaceRecord>;
   pods: Iterable<PodRecord>;
+  /**
+   * The same pods, grouped as a store keeps them (`PodGroups`): when given, the inventory counts
+   * these and does not read `pods`.
+   */
+  podGroups?: Iterable<PodGroup>;
   workloads: Iterable<WorkloadRecord>;
   services: Iterable<ServiceRecord>;
   webhooks: Iterable<WebhookRecord>;

@@ -3,6 +3,7 @@ import {
   ISTIO_LABELS,
   resolveInjection,
 } from '@istio-upgrade/backstage-plugin-istio-upgrade-common';
+import { PodGroup, PodGroups } from '../PodGroups';
 import type { ProxyVersionTimeline } from '../ProxyVersionTimeline';
 import type {
   NamespaceRecord,
@@ -21,7 +22,8 @@ export interface PodTallies {
 }
 
 /**
- * The one pass over pods: each pod counted in its namespace, its workload and its control plane,
+ * The one pass over pods, in groups of pods the rules cannot tell apart (`PodGroups`; plain pods are
+ * grouped first): each pod counted in its namespace, its workload and its control plane,
  * with the revision its namespace (or its own labels) would give it now, and whether it needs a
  * restart to get there. Namespaces that only pods or workloads name are added without labels.
  */
@@ -30,6 +32,8 @@ export function tallyPods(
     namespaces: Iterable<NamespaceRecord>;
     workloads: ReadonlyArray<WorkloadRecord>;
     pods: Iterable<PodRecord>;
+    /** The same pods, already grouped: when given, `pods` is not read. */
+    podGroups?: Iterable<PodGroup>;
   },
   control: MeshControl,
   versions: ProxyVersionTimeline,
@@ -101,45 +105,56 @@ export function tallyPods(
     });
   }
 
-  for (const pod of input.pods) {
-    const namespace = namespaceNamed(pod.namespace);
-    const resolution = resolveForPod(namespace, pod.labels);
-    const revision = pod.revision;
-    const version =
-      revision === undefined
-        ? undefined
-        : versions.versionOf(revision, pod.createdAt);
+  const groups = input.podGroups ?? PodGroups.of(input.pods).values();
+  for (const group of groups) {
+    const namespace = namespaceNamed(group.namespace);
+    const resolution = resolveForPod(namespace, group.labels);
+    const revision = group.revision;
+    const pods = group.count;
     // Pods of a namespace that now wants no sidecar keep theirs but need no restart for it.
     const needsRestart =
       revision !== undefined &&
       resolution.injected &&
       resolution.desiredRevision !== undefined &&
       revision !== resolution.desiredRevision;
-    namespace.pods++;
-    namespace.revisions.add(revision, version);
+    const workload =
+      group.workload === undefined
+        ? undefined
+        : workloads.get(`${group.namespace}/${group.workload}`);
+    const countVersion = (version: string | undefined, count: number) => {
+      namespace.revisions.add(revision, version, count);
+      workload?.revisions.add(revision, version, count);
+    };
     if (revision === undefined) {
-      namespace.uninjected++;
+      countVersion(undefined, pods);
+    } else {
+      versions.countByVersion(
+        revision,
+        group.createdAt,
+        pods - group.createdAt.length,
+        countVersion,
+      );
+    }
+    namespace.pods += pods;
+    if (revision === undefined) {
+      namespace.uninjected += pods;
       if (resolution.injected) {
-        namespace.uninjectedWanted++;
+        namespace.uninjectedWanted += pods;
       }
     } else {
-      namespace.injected++;
+      namespace.injected += pods;
       const controlPlane = control.controlPlanes.get(revision);
       if (controlPlane) {
-        controlPlane.pods++;
+        controlPlane.pods += pods;
       }
       if (needsRestart) {
-        namespace.needingRestart++;
+        namespace.needingRestart += pods;
       }
     }
-    if (pod.workload !== undefined) {
-      const workload = workloads.get(`${pod.namespace}/${pod.workload}`);
-      if (workload) {
-        workload.pods++;
-        workload.revisions.add(revision, version);
-        if (needsRestart) {
-          workload.needingRestart++;
-        }
+    if (workload) {
+      workload.pods += pods;
+      if (needsRestart) {
+        workload.needingRestart += pods;
       }
     }
   }
