@@ -42,7 +42,20 @@ function fleetOnManualClock() {
       for (const c of clusters.values()) c.tick();
     }
   };
-  return { clock, clusters, churn, run, restore: () => spy.mockRestore() };
+  /** A stalled event loop: the clock moves `seconds` before the next tick. */
+  const stall = (seconds: number) => {
+    realNow += seconds * 1000;
+    churn.tick();
+    for (const c of clusters.values()) c.tick();
+  };
+  return {
+    clock,
+    clusters,
+    churn,
+    run,
+    stall,
+    restore: () => spy.mockRestore(),
+  };
 }
 
 describe('the churn generator on the simulated clock', () => {
@@ -88,6 +101,33 @@ describe('the churn generator on the simulated clock', () => {
     expect(stopped.podChangesPerSecond).toBe(0);
     run(5);
     expect(churn.status().restartsIssued).toBe(stopped.restartsIssued);
+  });
+
+  it('makes up the changes a stalled event loop left undone, at up to twice the target, instead of losing them', () => {
+    const { churn, run, stall } = fleet;
+    churn.start(40);
+    run(10);
+    const before = churn.status();
+    expect(before.backlogPodChanges).toBeLessThanOrEqual(40);
+    // Five seconds without a tick: 200 pod changes (10 restarts) are due at once.
+    stall(5);
+    const stalled = churn.status();
+    // One tick pays at most twice the target over a quarter second, not the whole backlog.
+    expect(stalled.restartsIssued - before.restartsIssued).toBeLessThanOrEqual(
+      2,
+    );
+    expect(stalled.backlogPodChanges).toBeGreaterThanOrEqual(150);
+    // At twice the target the backlog is gone within about five seconds...
+    run(6);
+    const caughtUp = churn.status();
+    expect(caughtUp.backlogPodChanges).toBeLessThanOrEqual(40);
+    // ...and over the whole run the restarts match the target: 21 s at 2 restarts a second.
+    expect(caughtUp.restartsIssued).toBeGreaterThanOrEqual(41);
+    expect(caughtUp.restartsIssued).toBeLessThanOrEqual(43);
+    // A backlog beyond 30 s of target is dropped rather than issued as an avalanche.
+    stall(120);
+    expect(churn.status().backlogPodChanges).toBeLessThanOrEqual(30 * 40);
+    expect(churn.stop().backlogPodChanges).toBe(0);
   });
 
   it('restarts Deployments as kubectl rollout restart does, round-robin over clusters and namespaces, never control planes or gateways', () => {

@@ -13,6 +13,24 @@ export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt';
 /** The highest target the generator accepts (pod changes per second, fleet-wide). */
 export const maxPodChangesPerSecond = 100000;
 
+/**
+ * How far the generator may fall behind its target, in seconds of target: a stalled event loop
+ * (a full GC of a large heap, a busy neighbour on the machine) leaves up to this much to make
+ * up afterwards; anything beyond is dropped, so a process suspended for minutes does not come
+ * back to an avalanche of restarts.
+ */
+export const maxBacklogSeconds = 30;
+
+/**
+ * How fast a backlog is made up: at most this many times the target while behind (the target
+ * itself plus the same again of backlog), so catching up after a stall does not issue the
+ * whole backlog in one tick and stall the loop again.
+ */
+const catchUpFactor = 2;
+
+/** The longest gap between two ticks that counts in full towards one tick's allowance. */
+const maxTickSeconds = 0.25;
+
 /** Namespaces whose Deployments are never restarted: control planes, gateways, the system. */
 const skippedNamespaces = new Set([
   'istio-system',
@@ -63,6 +81,12 @@ export interface ChurnStatus {
   startedAt?: string;
   /** Simulated seconds since the start (until the stop when stopped). */
   elapsedSeconds: number;
+  /**
+   * Pod changes due by the target but not yet issued as restarts (0 when on pace): what the
+   * generator will make up after a stall, at up to twice the target, capped at
+   * {@link maxBacklogSeconds} of target.
+   */
+  backlogPodChanges: number;
 }
 
 /**
@@ -145,8 +169,9 @@ interface ClusterCursor {
  * namespaces; istio-system, gateway namespaces, gateways and control planes are skipped, as
  * are Deployments still rolling from an earlier restart. A restart of an N-replica Deployment
  * counts as 2N expected pod changes; the generator issues restarts on the simulated clock so
- * expected changes keep pace with the target, and reports the pod changes it actually
- * observes on the stores.
+ * expected changes keep pace with the target, makes up what a stalled event loop left undone
+ * (at up to twice the target, at most {@link maxBacklogSeconds} of it), and reports the pod
+ * changes it actually observes on the stores.
  *
  * @public
  */
@@ -253,27 +278,46 @@ export class ChurnGenerator {
           ? undefined
           : new Date(this.startedAt).toISOString(),
       elapsedSeconds: Math.round(elapsed * 10) / 10,
+      backlogPodChanges: this.running
+        ? Math.max(0, Math.round(this.credit))
+        : 0,
     };
   }
 
   /**
    * Issues the restarts due since the last tick. The simulator calls it on every controller
-   * tick; the credit carried over is capped at one second of target so a stalled event loop
-   * does not turn into a burst.
+   * tick. What is due accumulates as credit (pod changes), so the time a stalled event loop
+   * lost is made up afterwards rather than lost: up to {@link maxBacklogSeconds} of target is
+   * kept, and one tick spends at most `catchUpFactor` times the target over its interval (the
+   * interval counted up to a quarter second), so a stall turns into a few seconds at up to
+   * twice the rate, not into one burst.
    */
   tick() {
     if (!this.running) return;
     const now = this.clock.now();
     const elapsed = Math.max(0, now - this.lastTick) / 1000;
     this.lastTick = now;
-    this.credit = Math.min(this.credit + elapsed * this.rate, this.rate);
+    this.credit = Math.min(
+      this.credit + elapsed * this.rate,
+      maxBacklogSeconds * this.rate,
+    );
+    // A tick may spend its own share and as much again of backlog; at least one restart's
+    // worth is allowed whenever credit is due, so slow targets still move.
+    const allowance =
+      catchUpFactor * this.rate * Math.min(elapsed, maxTickSeconds);
+    let spent = 0;
     // Every Deployment at most once per tick: when all are busy, wait for the next tick.
     let budget = this.cursors.reduce((n, cur) => n + cur.order.length, 0);
-    while (this.credit > 0 && budget > 0) {
+    while (
+      this.credit > 0 &&
+      budget > 0 &&
+      (spent === 0 || spent < allowance)
+    ) {
       const restarted = this.restartNext();
       budget--;
       if (restarted === undefined) continue;
       this.credit -= restarted;
+      spent += restarted;
     }
   }
 
