@@ -10,10 +10,8 @@ import {
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import Tab from '@material-ui/core/Tab';
-import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
-import { lazy, memo, Suspense, useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import {
   compareIstioVersions,
@@ -24,6 +22,7 @@ import { FleetFilters, FleetFilterValues } from './FleetFilters';
 import { FleetClusterTable } from './FleetClusterTable';
 import { computeFleetTotals } from './fleetTotals';
 import { FleetTotalsCard } from './FleetTotalsCard';
+import { PageTabBar, PageTabBarItem } from './PageTabBar';
 import { useAfterPaint } from './useAfterPaint';
 
 // What the fleet tab does not show first comes in chunks of its own: the warnings table and the
@@ -154,27 +153,10 @@ function LinkedRequest(props: { id: string; onDismiss: () => void }) {
   );
 }
 
-/**
- * The page's tabs, memoized: MUI's Tabs measure themselves (a forced layout of the whole page) after
- * every render, and the fleet's arrival (200 rows) must not re-render them.
- */
-const PageTabs = memo(function FleetPageTabs(props: {
-  tab: PageTab;
-  onChange: (tab: PageTab) => void;
-}) {
-  return (
-    <Tabs
-      value={props.tab}
-      onChange={(_, value: PageTab) => props.onChange(value)}
-      indicatorColor="primary"
-      textColor="primary"
-      aria-label="Fleet page"
-    >
-      <Tab value="fleet" label="Fleet" />
-      <Tab value="campaigns" label="Campaigns" />
-    </Tabs>
-  );
-});
+const PAGE_TABS: ReadonlyArray<PageTabBarItem<PageTab>> = [
+  { value: 'fleet', label: 'Fleet' },
+  { value: 'campaigns', label: 'Campaigns' },
+];
 
 /**
  * The fleet page, in two tabs. "Fleet": fleet-wide pods and namespaces per Istio version and per
@@ -223,7 +205,12 @@ export function IstioUpgradePage() {
           />
         )}
         <Box mb={2}>
-          <PageTabs tab={tab} onChange={changeTab} />
+          <PageTabBar
+            label="Fleet page"
+            tabs={PAGE_TABS}
+            value={tab}
+            onChange={changeTab}
+          />
         </Box>
         {tab === 'campaigns' ? (
           <Suspense fallback={<Progress />}>
