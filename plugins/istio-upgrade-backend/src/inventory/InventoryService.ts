@@ -31,6 +31,13 @@ import { ClusterSync } from './ClusterSync';
 import { InventorySettings } from './inventoryConfig';
 import { RecomputeQueue } from './RecomputeQueue';
 
+/**
+ * The share of the process's time inventory computations may take while clusters keep changing: the
+ * rest is for watch events and requests (with 1,000 pod changes a second across 200 clusters, the
+ * computations alone would take all of it).
+ */
+const RECOMPUTE_CPU_SHARE = 0.5;
+
 const UNAVAILABLE: SyncState = { state: 'unavailable', complete: false };
 
 /** What the entity view needs to know of a catalog entity. */
@@ -41,11 +48,11 @@ export interface EntitySelection {
   namespace?: string;
 }
 
-/** A cluster's inventory as last computed, and its row of the fleet summary once asked for. */
+/** A cluster's inventory as last computed, and its row of the fleet summary. */
 interface Computed {
   version: number;
   inventory: ClusterInventory;
-  fleetPart?: FleetClusterPart;
+  fleetPart: FleetClusterPart;
 }
 
 /**
@@ -85,6 +92,7 @@ export class InventoryService {
       },
       {
         delayMs: options.settings.recomputeDelayMs,
+        cpuShare: RECOMPUTE_CPU_SHARE,
         onError: (name, error) =>
           options.logger.error(
             `Computing the Istio inventory of cluster ${name} failed: ${error}`,
@@ -185,7 +193,12 @@ export class InventoryService {
       sync.snapshot(),
       { releases: this.options.releases, now: new Date() },
     );
-    const computed = { version, inventory };
+    // The cluster's row of the fleet summary too, now rather than in the middle of a request.
+    const computed = {
+      version,
+      inventory,
+      fleetPart: summarizeFleetCluster(inventory),
+    };
     this.computed.set(name, computed);
     return computed;
   }
@@ -266,12 +279,11 @@ export class InventoryService {
       .map(c => `${c.cluster.name}:${c.computed?.version ?? '-'}`)
       .join(',');
     if (this.fleet?.key !== key) {
-      // Only the clusters whose inventory changed since the last summary have their row redone.
-      const parts = clusters.map(({ cluster, computed }) => {
-        if (!computed) return summarizeFleetCluster(empty(cluster));
-        computed.fleetPart ??= summarizeFleetCluster(computed.inventory);
-        return computed.fleetPart;
-      });
+      // Each cluster's row was made with its inventory: only the fleet-wide parts are done here.
+      const parts = clusters.map(
+        ({ cluster, computed }) =>
+          computed?.fleetPart ?? summarizeFleetCluster(empty(cluster)),
+      );
       this.fleet = { key, summary: assembleFleetSummary(parts, new Date()) };
     }
     // Sync states move with time; the rest only with the inventories.

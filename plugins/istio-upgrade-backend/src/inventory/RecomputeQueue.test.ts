@@ -74,4 +74,27 @@ describe('RecomputeQueue', () => {
     await sleep(20);
     expect(ran).toEqual(['a', 'boom', 'a']);
   });
+
+  it('rests after each job so that jobs take at most their share of the time', async () => {
+    const ran: string[] = [];
+    let now = 0;
+    const queue = new RecomputeQueue(
+      key => {
+        ran.push(key);
+        now += 10; // each job takes 10 ms
+      },
+      { delayMs: 0, cpuShare: 0.5, onError: () => undefined, now: () => now },
+    );
+    queue.mark('a');
+    queue.mark('b');
+    await turn();
+    expect(ran).toEqual(['a']);
+    // 10 ms of work at a share of one half: nothing before another 10 ms have passed.
+    await sleep(30);
+    expect(ran).toEqual(['a']);
+    now = 20;
+    await sleep(30);
+    expect(ran).toEqual(['a', 'b']);
+    queue.stop();
+  });
 });

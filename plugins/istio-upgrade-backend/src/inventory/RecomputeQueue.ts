@@ -5,6 +5,10 @@
  * clusters, every cluster is marked all the time; jobs started from one timer each ran back to back
  * and held requests for seconds. A key marked again while waiting keeps its place; a key marked
  * while its job runs waits again.
+ *
+ * Jobs take at most `cpuShare` of the time while keys keep coming (a job of d ms is followed by
+ * d × (1 − share) / share ms without one): under churn every cluster is computed less often rather
+ * than the process falling behind on watch events and requests.
  */
 export class RecomputeQueue {
   /** Keys waiting, with when each is due (marked order is due order: the delay is the same for all). */
@@ -12,11 +16,15 @@ export class RecomputeQueue {
   private timer?: NodeJS.Timeout;
   private immediate?: NodeJS.Immediate;
   private stopped = false;
+  /** No job starts before this time: the rest after the last job. */
+  private restUntil = 0;
 
   constructor(
     private readonly job: (key: string) => void,
     private readonly options: {
       delayMs: number;
+      /** The share of time jobs may take, above 0 and at most 1 (1: no rest). */
+      cpuShare?: number;
       onError: (key: string, error: unknown) => void;
       now?: () => number;
     },
@@ -56,7 +64,7 @@ export class RecomputeQueue {
     if (this.stopped || this.timer || this.immediate) return;
     const first = this.due.values().next();
     if (first.done) return;
-    const wait = first.value - this.now();
+    const wait = Math.max(first.value, this.restUntil) - this.now();
     if (wait <= 0) {
       this.immediate = setImmediate(() => {
         this.immediate = undefined;
@@ -72,7 +80,8 @@ export class RecomputeQueue {
 
   private runOne(): void {
     const first = this.due.entries().next();
-    if (!first.done && first.value[1] <= this.now()) {
+    const started = this.now();
+    if (!first.done && Math.max(first.value[1], this.restUntil) <= started) {
       const [key] = first.value;
       this.due.delete(key);
       try {
@@ -80,6 +89,9 @@ export class RecomputeQueue {
       } catch (error) {
         this.options.onError(key, error);
       }
+      const share = this.options.cpuShare ?? 1;
+      const took = this.now() - started;
+      this.restUntil = this.now() + (took * (1 - share)) / share;
     }
     this.arm();
   }
