@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resourceTypeNamed } from '../api/resourceTypes';
 import { selectorMapMatches } from '../api/selectors';
+import { jsonEqual } from '../store/jsonEqual';
 import { JsonObject, KubeObject } from '../store/kubeObject';
 import { ClusterContext } from './clusterContext';
 import { podIsReady } from './podStatus';
@@ -81,9 +82,8 @@ export function registerEndpointsController(ctx: ClusterContext) {
     const { metadata: _m1, ...a } = existing;
     const { metadata: _m2, ...b } = object;
     if (
-      JSON.stringify(a) !== JSON.stringify(b) ||
-      JSON.stringify(existing.metadata.labels) !==
-        JSON.stringify(object.metadata.labels)
+      !jsonEqual(a, b) ||
+      !jsonEqual(existing.metadata.labels, object.metadata.labels)
     ) {
       store.replace(rt, {
         ...object,

@@ -1,6 +1,7 @@
 import { resourceTypeNamed } from '../api/resourceTypes';
 import { labelSelectorObjectMatches } from '../api/selectors';
 import { ApiError } from '../api/statusErrors';
+import { jsonEqual } from '../store/jsonEqual';
 import { KubeObject } from '../store/kubeObject';
 import { ClusterContext, timestamp } from './clusterContext';
 import { PodFactory } from './podFactory';
@@ -55,7 +56,7 @@ export function writeStatus(
   object: KubeObject,
   status: Record<string, unknown>,
 ) {
-  if (JSON.stringify(object.status ?? {}) === JSON.stringify(status)) return;
+  if (jsonEqual(object.status ?? {}, status)) return;
   ctx.store.replace(rt, { ...object, status });
 }
 
