@@ -23,6 +23,13 @@ import {
   SimulatorStats,
 } from './stats/simulatorStats';
 
+/** Changes a cluster's history holds at most, unless `historyWindow` says otherwise. */
+const defaultHistoryWindow = 10000;
+/** Changes kept fleet-wide beyond the last 75 s, unless `historyBudget` says otherwise. */
+const defaultHistoryBudget = 500000;
+/** The least share of the budget a cluster keeps, however many clusters there are. */
+const minHistoryPerCluster = 1000;
+
 /**
  * Options of {@link startMeshSimulator}.
  *
@@ -42,8 +49,17 @@ export interface MeshSimulatorOptions {
   kubeconfigPath?: string;
   /** Derives tokens from this seed instead of random ones. */
   tokenSeed?: string;
-  /** Changes kept per cluster for watch resumption (default 10,000). */
+  /** Changes kept per cluster for watch resumption, at most (default 10,000). */
   historyWindow?: number;
+  /**
+   * Changes kept fleet-wide in the clusters' histories beyond their last 75 s (default
+   * 500,000, used when `historyWindow` is not given): each cluster keeps its share (at least
+   * 1,000, at most `historyWindow`) plus whatever changed in the last 75 s of simulated time, as
+   * kube-apiserver's watch cache keeps at least 75 s of events. Up to 50 clusters this is the
+   * whole window; at 200 clusters 2,500 changes each, where 10,000 each held gigabytes of
+   * superseded object versions under churn.
+   */
+  historyBudget?: number;
   /**
    * Simulated seconds an Event lives after its last write before it is deleted, as
    * kube-apiserver's `--event-ttl` (default 3,600: one hour).
@@ -153,13 +169,27 @@ export async function startMeshSimulator(
   const clusterTokens = new Map<string, ClusterTokens>();
   const scenarioTimes: ScenarioLoadTime[] = [];
   const clusterTimes: ClusterLoadTime[] = [];
+  const historyWindow = options.historyWindow ?? defaultHistoryWindow;
+  const historyRetention =
+    options.historyBudget !== undefined || options.historyWindow === undefined
+      ? {
+          changes: Math.max(
+            minHistoryPerCluster,
+            Math.floor(
+              (options.historyBudget ?? defaultHistoryBudget) /
+                Math.max(1, specs.length),
+            ),
+          ),
+        }
+      : undefined;
   for (const scenario of scenarios) {
     const scenarioStarted = performance.now();
     let scenarioPods = 0;
     for (const spec of scenario.specs) {
       const clusterStarted = performance.now();
       const cluster = new SimulatedCluster(spec.name, clock, {
-        historyWindow: options.historyWindow ?? 10000,
+        historyWindow,
+        historyRetention,
         bookmarkIntervalMs: (options.bookmarkIntervalSeconds ?? 10) * 1000,
         eventTtlMs:
           options.eventTtlSeconds === undefined

@@ -7,7 +7,7 @@ import { bundledScenarios } from '../scenarios/scenarioSources';
 export const usage = `Usage: mesh-sim serve --scenario <seed|demo|shapes|real-lab|gateway-api|FILE|fleet:CxP> [--scenario ...]
                      [--host 127.0.0.1] [--port 6443] [--kubeconfig FILE]
                      [--state-dir DIR] [--speed N] [--token-seed SEED] [--history N]
-                     [--churn POD_CHANGES_PER_SECOND] [--event-ttl 1h]
+                     [--history-budget N] [--churn POD_CHANGES_PER_SECOND] [--event-ttl 1h]
        mesh-sim serve --help`;
 
 /**
@@ -53,6 +53,7 @@ export function parseServeArguments(
   let kubeconfigPath: string | undefined;
   let tokenSeed: string | undefined;
   let historyWindow: number | undefined;
+  let historyBudget: number | undefined;
   let churnPodChangesPerSecond: number | undefined;
   let eventTtlSeconds: number | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -104,6 +105,9 @@ export function parseServeArguments(
       case '--history':
         historyWindow = number(value(), '--history', 1);
         break;
+      case '--history-budget':
+        historyBudget = number(value(), '--history-budget', 1);
+        break;
       case '--churn':
         churnPodChangesPerSecond = number(value(), '--churn', 0);
         if (
@@ -143,6 +147,7 @@ export function parseServeArguments(
     kubeconfigPath,
     tokenSeed,
     historyWindow,
+    historyBudget,
     churnPodChangesPerSecond,
     eventTtlSeconds,
   };

@@ -28,7 +28,7 @@ import { ControlPlanes } from '../istio/controlPlanes';
 import { registerGatewayApiDeployer } from '../istio/gatewayApiDeployer';
 import { registerSailControllers } from '../sail/sailControllers';
 import { KubeObject } from '../store/kubeObject';
-import { ObjectStore } from '../store/objectStore';
+import { HistoryRetention, ObjectStore } from '../store/objectStore';
 import { IstioMetrics } from '../traffic/istioMetrics';
 import { meshWorkloads } from '../traffic/meshWorkloads';
 import { FlowSpec, TrafficProbe } from '../traffic/trafficProbe';
@@ -40,7 +40,10 @@ import { trafficSeries } from '../traffic/trafficSeries';
  * @public
  */
 export interface ClusterOptions {
+  /** The most changes the history ever holds (watch resumption, paged lists at a revision). */
   historyWindow: number;
+  /** Fewer changes to keep once they are older than the retention's fresh span (default: the window). */
+  historyRetention?: HistoryRetention;
   bookmarkIntervalMs: number;
   /** Simulated milliseconds an Event lives after its last write (default one hour, as `--event-ttl`). */
   eventTtlMs?: number;
@@ -99,7 +102,11 @@ export class SimulatedCluster implements ClusterApiBackend {
     readonly clock: SimClock,
     options: ClusterOptions,
   ) {
-    this.store = new ObjectStore(options.historyWindow, () => clock.date());
+    this.store = new ObjectStore(
+      options.historyWindow,
+      () => clock.date(),
+      options.historyRetention,
+    );
     this.watches = new WatchHub(
       this.store,
       () => clock.now(),
@@ -290,11 +297,13 @@ export class SimulatedCluster implements ClusterApiBackend {
   private lastProbe = 0;
 
   /**
-   * Runs due controller work, and sends due probe requests (every 200 ms of real time at most:
-   * the probe counts requests in bulk, so an idle fleet of 50 clusters stays cheap).
+   * Runs due controller work, lets go of history the retention no longer keeps (an idle
+   * cluster too), and sends due probe requests (every 200 ms of real time at most: the probe
+   * counts requests in bulk, so an idle fleet of 50 clusters stays cheap).
    */
   tick() {
     this.loop.runOnce();
+    this.store.trimHistory(this.clock.now());
     const now = Date.now();
     if (now - this.lastProbe >= 200) {
       this.lastProbe = now;

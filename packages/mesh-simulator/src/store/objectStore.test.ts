@@ -164,4 +164,42 @@ describe('ObjectStore key order', () => {
       }
     }
   });
+
+  it('keeps its retention count plus the changes of the fresh span, never more than its window, and answers 410 beyond', () => {
+    let now = 0;
+    const store = new ObjectStore(100, () => new Date(now), {
+      changes: 10,
+      freshMs: 75000,
+    });
+    const start = store.currentRevision();
+    for (let i = 0; i < 50; i++)
+      store.create(configMaps, configMap('ns', `a${i}`));
+    // All 50 are younger than 75 s: a watch from the first revision still resumes.
+    expect(store.historySize()).toBe(50);
+    expect(store.changesSince(start)).toHaveLength(50);
+    // The window is a hard limit even within the fresh span.
+    for (let i = 0; i < 80; i++)
+      store.create(configMaps, configMap('ns', `b${i}`));
+    expect(store.historySize()).toBe(100);
+    expect(store.changesSince(start)).toBeUndefined();
+    // 76 s later one change lets go of everything but the retention's 10.
+    now = 76000;
+    const beforeLast = store.currentRevision();
+    store.create(configMaps, configMap('ns', 'c'));
+    expect(store.historySize()).toBe(10);
+    expect(store.oldestResumableRevision()).toBe(store.currentRevision() - 10);
+    expect(store.changesSince(beforeLast)!.map(c => c.key)).toEqual(['ns/c']);
+    expect(store.changesSince(beforeLast - 10)).toBeUndefined();
+    expect(() => store.entriesAt(configMaps, beforeLast - 10, 'ns')).toThrow(
+      /too old resource version/,
+    );
+    // An idle store trims on its own once the fresh span has passed.
+    for (let i = 0; i < 20; i++)
+      store.create(configMaps, configMap('ns', `d${i}`));
+    expect(store.historySize()).toBe(21);
+    now = 200000;
+    store.trimHistory();
+    expect(store.historySize()).toBe(10);
+    expect(store.changesSince(store.currentRevision() - 10)).toHaveLength(10);
+  });
 });

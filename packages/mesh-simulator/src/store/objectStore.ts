@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jsonEqual } from './jsonEqual';
 import { KubeObject } from './kubeObject';
 import { ResourceType, typeKey } from '../api/resourceTypes';
 import {
@@ -77,25 +78,37 @@ export function nextGeneration(
 }
 
 function specChanged(before: KubeObject, after: KubeObject): boolean {
-  for (const field of new Set([
-    ...Object.keys(before),
-    ...Object.keys(after),
-  ])) {
-    if (
-      field !== 'metadata' &&
-      field !== 'status' &&
-      JSON.stringify(before[field]) !== JSON.stringify(after[field])
-    ) {
-      return true;
-    }
-  }
-  return false;
+  const { metadata: _m1, status: _s1, ...a } = before;
+  const { metadata: _m2, status: _s2, ...b } = after;
+  return !jsonEqual(a, b);
 }
+
+/**
+ * How long the change history keeps changes beyond its usual size, as kube-apiserver's watch
+ * cache sizes itself to hold at least its "fresh" span of events (75 s).
+ *
+ * @public
+ */
+export interface HistoryRetention {
+  /**
+   * Changes kept in the usual case: beyond this many, the oldest are dropped once they are
+   * older than `freshMs` (at most the store's history window, which no history ever exceeds).
+   */
+  changes: number;
+  /** Simulated milliseconds for which a change is kept even beyond `changes` (default 75 s). */
+  freshMs?: number;
+}
+
+/** kube-apiserver's watch cache keeps at least this span of events: 75 s. */
+export const defaultHistoryFreshMs = 75000;
 
 /**
  * The objects of one simulated cluster, with a single increasing resourceVersion counter
  * (as etcd keeps one revision per cluster) and a bounded history of changes so watches can
- * resume from any recent list and get 410 Gone for older versions.
+ * resume from any recent list and get 410 Gone for older versions. The history holds at most
+ * `historyWindow` changes; with a `retention` of fewer changes, it holds that many plus those
+ * younger than the retention's fresh span (so a fleet of many clusters can share a memory
+ * budget, and a watch that reconnects within the fresh span still resumes).
  *
  * @public
  */
@@ -103,7 +116,11 @@ export class ObjectStore {
   private revision = 1;
   private readonly tables = new Map<string, Table>();
   private readonly history: Change[] = [];
+  /** Simulated ms of each history entry, in step with `history`. */
+  private readonly historyAt: number[] = [];
   private historyStart = 0;
+  private readonly keepChanges: number;
+  private readonly freshMs: number;
   private readonly listeners = new Set<(change: Change) => void>();
   /** owner uid → "typeKey|key" of its dependents, for garbage collection and controllers. */
   private readonly dependentsByOwner = new Map<string, Set<string>>();
@@ -111,7 +128,44 @@ export class ObjectStore {
   constructor(
     private readonly historyWindow: number,
     private readonly now: () => Date,
-  ) {}
+    retention?: HistoryRetention,
+  ) {
+    this.keepChanges = Math.min(
+      historyWindow,
+      retention?.changes ?? historyWindow,
+    );
+    this.freshMs = retention?.freshMs ?? defaultHistoryFreshMs;
+  }
+
+  /** Changes held in the history (for statistics and benchmarks). */
+  historySize(): number {
+    return this.history.length - this.historyStart;
+  }
+
+  /**
+   * Drops the changes the retention no longer keeps: beyond its count and older than its fresh
+   * span. Called on every change, and by the cluster's tick so an idle cluster lets go of its
+   * old changes too.
+   */
+  trimHistory(nowMs = this.now().getTime()) {
+    const limit = nowMs - this.freshMs;
+    while (
+      this.history.length - this.historyStart > this.keepChanges &&
+      (this.history.length - this.historyStart > this.historyWindow ||
+        this.historyAt[this.historyStart] < limit)
+    ) {
+      this.historyStart++;
+    }
+    // Compact the arrays now and then rather than shifting on every change.
+    if (
+      this.historyStart > 4096 &&
+      this.historyStart > this.history.length / 2
+    ) {
+      this.history.splice(0, this.historyStart);
+      this.historyAt.splice(0, this.historyStart);
+      this.historyStart = 0;
+    }
+  }
 
   /** The latest resourceVersion handed out. */
   currentRevision(): number {
@@ -388,17 +442,11 @@ export class ObjectStore {
   }
 
   private record(change: Change) {
+    const at = this.now().getTime();
     this.history.push(change);
-    if (this.history.length - this.historyStart > this.historyWindow) {
-      this.historyStart++;
-      // Compact the array now and then rather than shifting on every change.
-      if (
-        this.historyStart > 4096 &&
-        this.historyStart > this.history.length / 2
-      ) {
-        this.history.splice(0, this.historyStart);
-        this.historyStart = 0;
-      }
+    this.historyAt.push(at);
+    if (this.history.length - this.historyStart > this.keepChanges) {
+      this.trimHistory(at);
     }
     for (const listener of this.listeners) {
       listener(change);
