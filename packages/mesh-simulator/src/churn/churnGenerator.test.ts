@@ -248,6 +248,9 @@ describe('/sim/v1/churn and /sim/v1/stats', () => {
       stats.memory.heapUsedBytes,
     );
     expect(stats.heapLimitBytes).toBeGreaterThan(stats.memory.heapUsedBytes);
+    // Two clusters' loads, each within its history window (10,000 changes at most).
+    expect(stats.historyChanges).toBeGreaterThan(2 * 106);
+    expect(stats.historyChanges).toBeLessThanOrEqual(2 * 10000);
     expect(stats.cpu.userMicros).toBeGreaterThan(0);
     expect(stats.load.clusters.map((c: any) => c.name)).toEqual([
       'fleet-001',

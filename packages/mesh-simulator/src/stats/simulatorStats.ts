@@ -77,6 +77,8 @@ export interface SimulatorStats {
   uptimeSeconds: number;
   load: LoadTimes;
   objects: { clusters: number; pods: number; total: number };
+  /** Changes held in the clusters' histories (watch resumption), fleet-wide. */
+  historyChanges: number;
   churn: ChurnStatus;
 }
 
@@ -111,10 +113,12 @@ export function collectSimulatorStats(
   const cpu = process.cpuUsage();
   let podCount = 0;
   let total = 0;
+  let historyChanges = 0;
   for (const cluster of clusters.values()) {
     const counted = countObjects(cluster);
     podCount += counted.pods;
     total += counted.objects;
+    historyChanges += cluster.store.historySize();
   }
   return {
     pid: process.pid,
@@ -124,6 +128,7 @@ export function collectSimulatorStats(
     uptimeSeconds: Math.round(process.uptime() * 10) / 10,
     load,
     objects: { clusters: clusters.size, pods: podCount, total },
+    historyChanges,
     churn,
   };
 }
