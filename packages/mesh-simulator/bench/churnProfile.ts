@@ -3,7 +3,7 @@
  * runs the churn generator at a target with the V8 profiler on (churn only, not the load), and
  * reports the functions by self time, and what grew: objects by kind, the change history and
  * the heap (after a full gc). No watch is open (bench/scale.mjs measures the CPU with one
- * pod watch per cluster). Reads the store's private fields to count its history. Run by
+ * pod watch per cluster). Run by
  * bench/scale.mjs (`--profile`) as:
  *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/churnProfile.ts fleet:50x2000 1000 60 [EVENT_TTL]
  * (EVENT_TTL as `mesh-sim serve --event-ttl` takes it; the simulator's 1 h without it)
@@ -43,10 +43,7 @@ async function main() {
     return out;
   };
   const historyEntries = () =>
-    clusters.reduce((n, c) => {
-      const store = c.store as any;
-      return n + store.history.length - store.historyStart;
-    }, 0);
+    clusters.reduce((n, c) => n + c.store.historySize(), 0);
   const before = {
     heapUsedBytes: heapAfterGc(),
     objects: counts(),

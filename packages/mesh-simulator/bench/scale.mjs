@@ -24,7 +24,7 @@ import {
   writeFileSync,
   existsSync,
 } from 'node:fs';
-import { tmpdir, cpus, totalmem } from 'node:os';
+import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -324,7 +324,7 @@ async function measureChurn(options) {
   const closers = [];
   for (const cluster of clusters)
     closers.push(await watchPods(sim, cluster, events));
-  const loaded = await call(sim, 'GET', '/sim/v1/stats');
+  const loaded = await call(sim, 'GET', '/sim/v1/stats?gc=true');
   await call(sim, 'POST', '/sim/v1/churn', {
     podChangesPerSecond: options.churn,
   });
@@ -336,17 +336,23 @@ async function measureChurn(options) {
   const eventsAtFirst = { ...events };
   const firstAt = Date.now();
   const samples = [];
+  const backlogSamples = [];
   const heapSamples = [];
+  const rssSamples = [];
   while (Date.now() - firstAt < options.churnSeconds * 1000) {
     await delay(10000);
     const s = await call(sim, 'GET', '/sim/v1/stats');
     samples.push(s.churn.achievedPodChangesPerSecond);
+    backlogSamples.push(s.churn.backlogPodChanges);
     heapSamples.push(s.memory.heapUsedBytes);
+    rssSamples.push(s.memory.rssBytes);
     print(
       `  achieved ${s.churn.achievedPodChangesPerSecond}/s over ${s.churn.windowSeconds} s, restarts ${s.churn.restartsIssued}, ` +
-        `skipped busy ${s.churn.skippedBusy}, heap ${mb(
-          s.memory.heapUsedBytes,
-        )} MB, rss ${mb(s.memory.rssBytes)} MB`,
+        `skipped busy ${s.churn.skippedBusy}, backlog ${
+          s.churn.backlogPodChanges ?? '-'
+        }, heap ${mb(s.memory.heapUsedBytes)} MB, rss ${mb(
+          s.memory.rssBytes,
+        )} MB`,
     );
   }
   const last = await call(sim, 'GET', '/sim/v1/stats');
@@ -376,6 +382,7 @@ async function measureChurn(options) {
     measuredSeconds: round(seconds),
     achievedPodChangesPerSecond: round(changes / seconds),
     achievedInWindowSamples: samples,
+    backlogPodChangesSamples: backlogSamples,
     restartsIssued: stopped.restartsIssued,
     expectedPodChanges: stopped.expectedPodChanges,
     podChangesObserved: stopped.podChangesObserved,
@@ -385,10 +392,21 @@ async function measureChurn(options) {
     watchEventsPerSecondDelivered: Object.fromEntries(
       Object.entries(delivered).map(([type, n]) => [type, round(n / seconds)]),
     ),
+    readyWallSeconds: round(sim.readyMs / 1000),
+    loadTotalSeconds: round(loaded.load.totalMs / 1000),
     heapBeforeChurnMB: mb(loaded.memory.heapUsedBytes),
+    rssBeforeChurnMB: mb(loaded.memory.rssBytes),
+    historyChanges: {
+      beforeChurn: loaded.historyChanges,
+      atEnd: last.historyChanges,
+    },
     heapDuringChurnMB: {
       min: mb(Math.min(...heapSamples)),
       max: mb(Math.max(...heapSamples)),
+    },
+    rssDuringChurnMB: {
+      min: mb(Math.min(...rssSamples)),
+      max: mb(Math.max(...rssSamples)),
     },
     rssAtEndMB: mb(last.memory.rssBytes),
   };
@@ -491,6 +509,16 @@ async function profileMemory(fleet, options) {
   return result;
 }
 
+/**
+ * Runs one measurement and adds the machine's load averages (1, 5 and 15 min) at its start and
+ * end: other benchmarks may share the machine, and the figures are read next to them.
+ */
+async function underLoad(measure) {
+  const atStart = loadavg().map(round);
+  const result = await measure();
+  return { ...result, loadAverage: { atStart, atEnd: loadavg().map(round) } };
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const results = existsSync(resultsFile)
@@ -515,7 +543,7 @@ async function main() {
       results.load[`fleet:${fleet}`] = {
         measuredAt: new Date().toISOString(),
         maxOldSpaceSizeMB: options.maxOldSpaceMb,
-        ...(await measureLoad(fleet, options)),
+        ...(await underLoad(() => measureLoad(fleet, options))),
       };
       save();
     }
@@ -527,7 +555,7 @@ async function main() {
     results.churn ??= {};
     results.churn[churnKey] = {
       measuredAt: new Date().toISOString(),
-      ...(await measureChurn(options)),
+      ...(await underLoad(() => measureChurn(options))),
     };
     save();
   }
@@ -535,7 +563,7 @@ async function main() {
     results.churnProfile ??= {};
     results.churnProfile[churnKey] = {
       measuredAt: new Date().toISOString(),
-      ...(await profileChurn(options)),
+      ...(await underLoad(() => profileChurn(options))),
     };
     save();
   }
