@@ -103,6 +103,29 @@ describe('the churn generator on the simulated clock', () => {
     expect(churn.status().restartsIssued).toBe(stopped.restartsIssued);
   });
 
+  it('reports the achieved rate over its window as the pod changes of the last 10 s, wherever in a second the window starts', () => {
+    const { churn, clusters, clock, run } = fleet;
+    const at: number[] = [];
+    for (const c of clusters.values()) {
+      c.store.subscribe(change => {
+        if (
+          change.typeKey === 'pods' &&
+          (change.type === 'ADDED' || change.type === 'DELETED')
+        ) {
+          at.push(clock.now());
+        }
+      });
+    }
+    churn.start(40);
+    run(60);
+    // Half a second on, the window starts half way through a second.
+    run(0.5);
+    const now = clock.now();
+    const exact = at.filter(t => t > now - 10000).length / 10;
+    const reported = churn.status().achievedPodChangesPerSecond;
+    expect(Math.abs(reported - exact)).toBeLessThanOrEqual(0.5);
+  });
+
   it('makes up the changes a stalled event loop left undone, at up to twice the target, instead of losing them', () => {
     const { churn, run, stall } = fleet;
     churn.start(40);

@@ -184,7 +184,7 @@ export class ChurnGenerator {
   private cursors: ClusterCursor[] = [];
   private clusterTurn = 0;
   private unsubscribe: Array<() => void> = [];
-  /** Observed pod changes per simulated second: [second, count], oldest first. */
+  /** Observed pod changes per tenth of a simulated second: [tenth, count], oldest first. */
   private buckets: Array<[number, number]> = [];
   private counters = {
     restartsIssued: 0,
@@ -253,10 +253,13 @@ export class ChurnGenerator {
     const now = this.stoppedAt ?? this.clock.now();
     const elapsed =
       this.startedAt === undefined ? 0 : (now - this.startedAt) / 1000;
-    const since = now / 1000 - this.windowSeconds;
+    // Changes are counted per tenth of a second, so the window's edge cuts at most one tenth
+    // (it used to count whole seconds and leave out the one the window starts in, which read
+    // up to a second's changes low on a 10-s window: about 975/s for a steady 1,000).
+    const since = (now / 1000 - this.windowSeconds) * 10;
     let inWindow = 0;
-    for (const [second, count] of this.buckets) {
-      if (second >= since) inWindow += count;
+    for (const [tenth, count] of this.buckets) {
+      if (tenth >= since) inWindow += count;
     }
     const span = Math.min(this.windowSeconds, elapsed);
     const c = this.counters;
@@ -401,15 +404,16 @@ export class ChurnGenerator {
   }
 
   private observe() {
-    const second = Math.floor(this.clock.now() / 1000);
+    const tenth = Math.floor(this.clock.now() / 100);
     const last = this.buckets[this.buckets.length - 1];
-    if (last && last[0] === second) {
+    if (last && last[0] === tenth) {
       last[1]++;
       return;
     }
-    this.buckets.push([second, 1]);
-    const oldest = second - this.windowSeconds - 1;
-    while (this.buckets.length > 0 && this.buckets[0][0] < oldest)
-      this.buckets.shift();
+    this.buckets.push([tenth, 1]);
+    const oldest = tenth - this.windowSeconds * 10 - 1;
+    let drop = 0;
+    while (drop < this.buckets.length && this.buckets[drop][0] < oldest) drop++;
+    if (drop > 0) this.buckets.splice(0, drop);
   }
 }
