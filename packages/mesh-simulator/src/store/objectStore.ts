@@ -154,6 +154,11 @@ export class ObjectStore {
       (this.history.length - this.historyStart > this.historyWindow ||
         this.historyAt[this.historyStart] < limit)
     ) {
+      // Let go of the change at once: the array itself is compacted only now and then, and
+      // until then its dropped slots would keep up to 4,096 changes' objects alive per cluster
+      // (at 200 clusters as many as the budget holds).
+      (this.history as Array<Change | undefined>)[this.historyStart] =
+        undefined;
       this.historyStart++;
     }
     // Compact the arrays now and then rather than shifting on every change.
