@@ -5,8 +5,10 @@
  * the heap (after a full gc). No watch is open (bench/scale.mjs measures the CPU with one
  * pod watch per cluster). Run by
  * bench/scale.mjs (`--profile`) as:
- *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/churnProfile.ts fleet:50x2000 1000 60 [EVENT_TTL]
- * (EVENT_TTL as `mesh-sim serve --event-ttl` takes it; the simulator's 1 h without it)
+ *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/churnProfile.ts fleet:50x2000 1000 60 [EVENT_TTL] [HISTORY]
+ * (EVENT_TTL as `mesh-sim serve --event-ttl` takes it, `-` for the simulator's 1 h; HISTORY a
+ * fixed number of changes kept per cluster, as `--history N` alone keeps them, instead of the
+ * default fleet-wide budget)
  * and prints one JSON line.
  */
 import { Session } from 'node:inspector/promises';
@@ -26,10 +28,13 @@ async function main() {
   const scenario = process.argv[2] ?? 'fleet:50x2000';
   const rate = Number(process.argv[3] ?? 1000);
   const seconds = Number(process.argv[4] ?? 60);
-  const eventTtl = process.argv[5];
+  const eventTtl =
+    process.argv[5] && process.argv[5] !== '-' ? process.argv[5] : undefined;
+  const historyWindow = process.argv[6] ? Number(process.argv[6]) : undefined;
   const sim = await startMeshSimulator({
     scenarios: [scenario],
     eventTtlSeconds: eventTtl ? parseDurationSeconds(eventTtl) : undefined,
+    historyWindow,
     port: 0,
     log: () => {},
   });
@@ -92,6 +97,7 @@ async function main() {
     `${JSON.stringify({
       scenario,
       ...(eventTtl ? { eventTtl } : {}),
+      ...(historyWindow ? { historyPerCluster: historyWindow } : {}),
       targetPodChangesPerSecond: rate,
       seconds: Math.round(elapsed * 10) / 10,
       churn: status,

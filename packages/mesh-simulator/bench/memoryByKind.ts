@@ -6,8 +6,9 @@
  * does (shared structures count for whichever part drops last). A profiling aid only: it
  * reaches into the store's private fields to drop them, which the simulator never does.
  * Run by bench/scale.mjs (`--profile`) as:
- *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/memoryByKind.ts fleet:10x1000
- * and prints one JSON line.
+ *   node --expose-gc -r @backstage/cli/config/nodeTransform.cjs bench/memoryByKind.ts fleet:10x1000 [RATE SECONDS]
+ * and prints one JSON line. With RATE and SECONDS, the churn generator runs at RATE pod changes
+ * per second for SECONDS after the load, so the parts are measured as churn leaves them.
  */
 import { resourceTypes, typeKey } from '../src/api/resourceTypes';
 import { startMeshSimulator } from '../src/meshSimulator';
@@ -29,6 +30,15 @@ async function main() {
     port: 0,
     log: () => {},
   });
+  const churnRate = process.argv[3] ? Number(process.argv[3]) : undefined;
+  const churnSeconds = Number(process.argv[4] ?? 60);
+  let loadedBeforeChurn: number | undefined;
+  if (churnRate) {
+    loadedBeforeChurn = heapAfterGc();
+    sim.churn.start(churnRate);
+    await new Promise(r => setTimeout(r, churnSeconds * 1000));
+    sim.churn.stop();
+  }
   // Stop the ticker and the server; the clusters stay in memory for the measurement.
   await sim.stop();
   const clusters = sim.clusters.map(c => sim.cluster(c.name));
@@ -79,6 +89,7 @@ async function main() {
   drop('change history (watch window)', historyEntries, () => {
     for (const s of stores) {
       s.history.length = 0;
+      s.historyAt.length = 0;
       s.historyStart = 0;
     }
   });
@@ -125,6 +136,12 @@ async function main() {
   process.stdout.write(
     `${JSON.stringify({
       scenario,
+      ...(churnRate
+        ? {
+            churn: `${churnRate} pod changes/s for ${churnSeconds} s after the load`,
+            heapBeforeChurnBytes: loadedBeforeChurn,
+          }
+        : {}),
       pods,
       heapBeforeLoadBytes: before,
       heapLoadedBytes: loaded,

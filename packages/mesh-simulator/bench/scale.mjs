@@ -10,9 +10,11 @@
  *   yarn workspace @istio-upgrade/mesh-simulator bench:scale [--fleets 10x1000,50x2000]
  *     [--churn 1000] [--churn-fleet 50x2000] [--churn-seconds 60] [--profile] [--cpu-prof]
  *     [--max-old-space-size MB] [--only load|churn|profile|memory] [--event-ttl 30s]
+ *     [--stalls 3/15]
  * (`--only memory`: memory by kind of the --fleets alone, without the churn profile;
  * `--event-ttl`: the simulator's Event TTL for the churn runs, default its own 1 h, recorded
- * under a key of its own)
+ * under a key of its own; `--stalls S/P`: the churn run stops the simulator process for S
+ * seconds every P seconds, as a full GC or a busy neighbour stalls it, also under a key of its own)
  */
 import { spawn } from 'node:child_process';
 import https from 'node:https';
@@ -44,6 +46,7 @@ function parseArgs(argv) {
     maxOldSpaceMb: 8192,
     only: undefined,
     eventTtl: undefined,
+    stalls: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
@@ -79,6 +82,14 @@ function parseArgs(argv) {
       case '--event-ttl':
         options.eventTtl = value();
         break;
+      case '--stalls': {
+        const [stallSeconds, everySeconds] = value().split('/').map(Number);
+        if (!(stallSeconds > 0 && everySeconds > stallSeconds)) {
+          throw new Error('--stalls takes SECONDS/EVERY_SECONDS, e.g. 3/15');
+        }
+        options.stalls = { stallSeconds, everySeconds };
+        break;
+      }
       default:
         throw new Error(`unknown argument ${argv[i]}`);
     }
@@ -130,6 +141,7 @@ async function serve(scenario, { args = [], maxOldSpaceMb, cpuProfDir } = {}) {
     state,
     ca: readFileSync(state.caFile, 'utf8'),
     token: state.adminToken,
+    pid: child.pid,
     readyMs: Date.now() - started,
     stop: () =>
       new Promise(done => {
@@ -328,6 +340,18 @@ async function measureChurn(options) {
   await call(sim, 'POST', '/sim/v1/churn', {
     podChangesPerSecond: options.churn,
   });
+  // Stalls of the simulator's event loop, as a full GC of a large heap or a busy neighbour
+  // makes them: the process is stopped (SIGSTOP) for a while at a fixed period.
+  let stalling;
+  const stalled = [];
+  if (options.stalls) {
+    const { stallSeconds, everySeconds } = options.stalls;
+    stalling = setInterval(() => {
+      process.kill(sim.pid, 'SIGSTOP');
+      stalled.push(stallSeconds);
+      setTimeout(() => process.kill(sim.pid, 'SIGCONT'), stallSeconds * 1000);
+    }, everySeconds * 1000);
+  }
   print(
     `${scenario}: churn at ${options.churn} pod changes/s, ${clusters.length} pod watches open; warming up ${options.warmupSeconds} s`,
   );
@@ -355,6 +379,7 @@ async function measureChurn(options) {
         )} MB`,
     );
   }
+  clearInterval(stalling);
   const last = await call(sim, 'GET', '/sim/v1/stats');
   const seconds = (Date.now() - firstAt) / 1000;
   const cpuSeconds =
@@ -378,6 +403,11 @@ async function measureChurn(options) {
     scenario,
     ...(options.eventTtl ? { eventTtl: options.eventTtl } : {}),
     targetPodChangesPerSecond: options.churn,
+    ...(options.stalls
+      ? {
+          stalls: `${options.stalls.stallSeconds} s stopped every ${options.stalls.everySeconds} s (${stalled.length} stalls in warm-up and measurement)`,
+        }
+      : {}),
     warmupSeconds: options.warmupSeconds,
     measuredSeconds: round(seconds),
     achievedPodChangesPerSecond: round(changes / seconds),
@@ -550,6 +580,10 @@ async function main() {
   }
   const churnKey = `fleet:${options.churnFleet}@${options.churn}${
     options.eventTtl ? ` event-ttl ${options.eventTtl}` : ''
+  }${
+    options.stalls
+      ? ` stalls ${options.stalls.stallSeconds}/${options.stalls.everySeconds}`
+      : ''
   }`;
   if (!options.only || options.only === 'churn') {
     results.churn ??= {};
