@@ -1,4 +1,5 @@
 import type { PodRecord, StringMap } from './records';
+import { lowerBound } from './sortedSearch';
 
 /**
  * Pods that the inventory cannot tell apart but by their creation time: same namespace, same
@@ -26,21 +27,6 @@ export interface PodGroup {
 interface MutableGroup extends PodGroup {
   count: number;
   createdAt: number[];
-}
-
-/** The index of the first element of `sorted` that is not below `value`. */
-export function lowerBound(
-  sorted: ReadonlyArray<number>,
-  value: number,
-): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /**

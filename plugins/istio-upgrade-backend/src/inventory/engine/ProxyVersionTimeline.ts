@@ -1,5 +1,5 @@
 import type { ControlPlaneRollout } from './inventoryInput';
-import { lowerBound } from './PodGroups';
+import { lowerBound, upperBound } from './sortedSearch';
 
 /**
  * Tells which proxy version a pod runs from the rollouts of its revision's control plane: the
@@ -10,6 +10,8 @@ import { lowerBound } from './PodGroups';
  */
 export class ProxyVersionTimeline {
   readonly #rollouts = new Map<string, ControlPlaneRollout[]>();
+  /** Each revision's rollouts' `since`, in the same (ascending) order. */
+  readonly #since = new Map<string, number[]>();
   readonly #current: ReadonlyMap<string, string | undefined>;
 
   /**
@@ -29,8 +31,12 @@ export class ProxyVersionTimeline {
         this.#rollouts.set(rollout.revision, [rollout]);
       }
     }
-    for (const list of this.#rollouts.values()) {
+    for (const [revision, list] of this.#rollouts) {
       list.sort((a, b) => a.since - b.since);
+      this.#since.set(
+        revision,
+        list.map(r => r.since),
+      );
     }
   }
 
@@ -45,19 +51,8 @@ export class ProxyVersionTimeline {
         ? this.#current.get(revision)
         : rollouts[rollouts.length - 1].version;
     }
-    // The last rollout created at or before the pod (binary search: rollouts are sorted).
-    let low = 0;
-    let high = rollouts.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (rollouts[middle].since <= createdAt) {
-        found = middle;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
+    // The last rollout created at or before the pod.
+    const found = upperBound(this.#since.get(revision)!, createdAt) - 1;
     // A pod older than every rollout still known was injected by one no longer visible: its
     // version is unknown, and guessing the oldest known one would hide skew.
     return found < 0 ? undefined : rollouts[found].version;
